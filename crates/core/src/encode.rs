@@ -1,0 +1,245 @@
+//! Stage 7: baseline JPEG through mozjpeg (trellis quantisation), landing inside a byte
+//! window. The search runs on the final pixels only: cheap non-trellis encodes estimate the
+//! size curve, a measured trellis/fast ratio maps it, and usually one trellis encode confirms.
+//! Size is not monotonic in quality, so neighbours above the bracket are probed too.
+use crate::decode::catch_jpeg;
+use crate::error::Result;
+use crate::jpeg_markers;
+use image::DynamicImage;
+use mozjpeg::{qtable, ColorSpace, Compress, PixelDensity, PixelDensityUnit};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Chroma {
+    /// Full colour resolution.
+    #[serde(rename = "4:4:4")]
+    S444,
+    /// Half colour resolution both ways (what cameras write).
+    #[serde(rename = "4:2:0")]
+    S420,
+    /// One grey channel.
+    Grey,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub quality: u8,
+    pub chroma: Chroma,
+    pub dpi: Option<u16>,
+    pub trellis: bool,
+}
+
+/// Encodes 8-bit RGB or grey pixels. No EXIF, XMP, ICC or other metadata is ever written:
+/// only the JFIF header with the density.
+pub fn encode(img: &DynamicImage, s: Settings) -> Result<Vec<u8>> {
+    let grey_img;
+    let (raw, cs_in, w, h) = match (img, s.chroma) {
+        (DynamicImage::ImageRgb8(i), Chroma::Grey) => {
+            grey_img = DynamicImage::ImageRgb8(i.clone()).to_luma8();
+            (grey_img.as_raw().as_slice(), ColorSpace::JCS_GRAYSCALE, i.width(), i.height())
+        }
+        (DynamicImage::ImageRgb8(i), _) => (i.as_raw().as_slice(), ColorSpace::JCS_RGB, i.width(), i.height()),
+        (DynamicImage::ImageLuma8(i), _) => (i.as_raw().as_slice(), ColorSpace::JCS_GRAYSCALE, i.width(), i.height()),
+        _ => {
+            let i = img.to_rgb8();
+            return encode(&DynamicImage::ImageRgb8(i), s);
+        }
+    };
+    let grey_out = cs_in == ColorSpace::JCS_GRAYSCALE;
+    catch_jpeg(false, || {
+        let mut c = Compress::new(cs_in);
+        // These setters reset quality and sampling: call them first.
+        if !s.trellis {
+            c.set_fastest_defaults();
+        }
+        c.set_color_space(if grey_out { ColorSpace::JCS_GRAYSCALE } else { ColorSpace::JCS_YCbCr });
+        // Baseline (sequential) JPEG: old portal validators reject progressive files.
+        c.set_optimize_scans(false);
+        c.set_optimize_coding(true);
+        c.set_size(w as usize, h as usize);
+        // The same tables for estimates and final encodes keep their size ratio stable.
+        let q = s.quality.clamp(1, 100) as f32;
+        let table = qtable::NRobidoux.scaled(q, q);
+        c.set_luma_qtable(&table);
+        if !grey_out {
+            c.set_chroma_qtable(&table);
+            match s.chroma {
+                Chroma::S444 => c.set_chroma_sampling_pixel_sizes((1, 1), (1, 1)),
+                _ => c.set_chroma_sampling_pixel_sizes((2, 2), (2, 2)),
+            }
+        }
+        if let Some(dpi) = s.dpi {
+            c.set_pixel_density(PixelDensity { unit: PixelDensityUnit::Inches, x: dpi, y: dpi });
+        }
+        let mut started = c.start_compress(Vec::with_capacity((w * h / 4) as usize + 1024))?;
+        started.write_scanlines(raw)?;
+        started.finish()
+    })
+}
+
+/// A byte window and the qualities the search may use.
+#[derive(Debug, Clone)]
+pub struct Goal {
+    pub min: Option<u64>,
+    pub max: Option<u64>,
+    pub dpi: Option<u16>,
+    /// Modes in order of preference, each with the lowest quality acceptable in it.
+    pub stages: Vec<(Chroma, u8)>,
+    /// Highest quality used (higher only grows the file, not the picture).
+    pub cap: u8,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Encoded {
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    pub quality: u8,
+    pub chroma: Chroma,
+    /// Bytes of COM padding added to reach the minimum.
+    pub padded: usize,
+    pub trellis_encodes: u32,
+    pub fast_encodes: u32,
+}
+
+/// Why no stage fitted: the smallest size any stage reached at its floor quality.
+#[derive(Debug, Clone, Copy)]
+pub struct Miss {
+    pub smallest: u64,
+}
+
+/// Typical trellis size / fast size at the same tables (measured on photos and scans).
+const RATIO_PRIOR: f64 = 0.92;
+/// Aim this far under the maximum with an estimate.
+const MARGIN: f64 = 0.985;
+
+struct Search<'a> {
+    img: &'a DynamicImage,
+    dpi: Option<u16>,
+    chroma: Chroma,
+    fast: [Option<u64>; 101],
+    fast_encodes: u32,
+    trellis_encodes: u32,
+}
+
+impl Search<'_> {
+    fn fast(&mut self, q: u8) -> Result<u64> {
+        if let Some(s) = self.fast[q as usize] {
+            return Ok(s);
+        }
+        self.fast_encodes += 1;
+        let n = encode(self.img, Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: false })?.len() as u64;
+        self.fast[q as usize] = Some(n);
+        Ok(n)
+    }
+
+    fn trellis(&mut self, q: u8) -> Result<Vec<u8>> {
+        self.trellis_encodes += 1;
+        encode(self.img, Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: true })
+    }
+
+    /// Highest q in floor..=cap whose estimate `ratio * fast(q)` stays under `limit`.
+    fn pick(&mut self, floor: u8, cap: u8, ratio: f64, limit: f64) -> Result<Option<u8>> {
+        let fits = |s: &mut Self, q: u8| -> Result<bool> { Ok(s.fast(q)? as f64 * ratio <= limit) };
+        if !fits(self, floor)? {
+            return Ok(None);
+        }
+        let (mut lo, mut hi) = (floor, cap);
+        if fits(self, hi)? {
+            return Ok(Some(hi));
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if fits(self, mid)? {
+                lo = mid
+            } else {
+                hi = mid
+            }
+        }
+        // Non-monotonic curves: a slightly higher quality may still fit.
+        let mut best = lo;
+        for q in (lo + 2)..=(lo + 3).min(cap) {
+            if fits(self, q)? {
+                best = q;
+            }
+        }
+        Ok(Some(best))
+    }
+}
+
+/// Encodes into the window; `Err(Miss)` when no stage fits under the maximum.
+pub fn encode_to_window(img: &DynamicImage, goal: &Goal) -> Result<std::result::Result<Encoded, Miss>> {
+    let mut smallest = u64::MAX;
+    let (mut fast_total, mut trellis_total) = (0, 0);
+    for &(chroma, floor) in &goal.stages {
+        let mut s = Search { img, dpi: goal.dpi, chroma, fast: [None; 101], fast_encodes: 0, trellis_encodes: 0 };
+        let cap = goal.cap.max(floor);
+        let found = match goal.max {
+            None => Some((cap, s.trellis(cap)?)),
+            Some(max) => search_under(&mut s, floor, cap, max)?,
+        };
+        fast_total += s.fast_encodes;
+        trellis_total += s.trellis_encodes;
+        match found {
+            Some((quality, mut bytes)) => {
+                let mut padded = 0;
+                if let Some(min) = goal.min {
+                    if (bytes.len() as u64) < min {
+                        let need = (min - bytes.len() as u64) as usize;
+                        padded = need.max(4);
+                        bytes = jpeg_markers::pad_with_comment(&bytes, padded);
+                    }
+                }
+                return Ok(Ok(Encoded {
+                    bytes,
+                    quality,
+                    chroma,
+                    padded,
+                    trellis_encodes: trellis_total,
+                    fast_encodes: fast_total,
+                }));
+            }
+            None => {
+                let est = (s.fast(floor)? as f64 * RATIO_PRIOR) as u64;
+                smallest = smallest.min(est);
+            }
+        }
+    }
+    Ok(Err(Miss { smallest }))
+}
+
+fn search_under(s: &mut Search, floor: u8, cap: u8, max: u64) -> Result<Option<(u8, Vec<u8>)>> {
+    let limit = max as f64 * MARGIN;
+    let mut ratio = RATIO_PRIOR;
+    let mut ceiling = cap;
+    let mut best: Option<(u8, Vec<u8>)> = None;
+    for _round in 0..6 {
+        let Some(q) = s.pick(floor, ceiling, ratio, limit)? else { break };
+        let t = s.trellis(q)?;
+        let (len, fast) = (t.len() as u64, s.fast(q)?);
+        ratio = len as f64 / fast as f64;
+        if len <= max {
+            let undershoot = (len as f64) < max as f64 * 0.93 && q < ceiling;
+            best = Some((q, t));
+            if !undershoot {
+                break;
+            }
+            // Far under the cap: one more try with the measured ratio.
+            match s.pick(q + 1, ceiling, ratio, limit)? {
+                Some(q2) if q2 > q => {
+                    let t2 = s.trellis(q2)?;
+                    if t2.len() as u64 <= max {
+                        best = Some((q2, t2));
+                    }
+                }
+                _ => {}
+            }
+            break;
+        }
+        if q <= floor {
+            break;
+        }
+        ceiling = q - 1;
+    }
+    Ok(best)
+}

@@ -1,0 +1,304 @@
+//! The whole pipeline for one photo or one document: decode once into a [`Source`], then crop,
+//! resize, encode into the window and verify, as often as an interactive UI needs.
+use crate::check::{self, Report};
+use crate::decode::{self, Decoded, Limits};
+use crate::encode::{self, Chroma, Encoded, Goal};
+use crate::error::{cannot_fit, Error, Result};
+use crate::geometry::{CentreFramer, Framer, Rect};
+use crate::i18n::Msg;
+use crate::resize::resize_region;
+use crate::spec::{Colour, Kind, PixelRuleKind, Spec};
+use image::DynamicImage;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A decoded, upright source image, kept for repeated crops and encodes.
+#[derive(Clone)]
+pub struct Source {
+    data: Arc<[u8]>,
+    decoded: Decoded,
+    /// Extra clockwise quarter turns asked for by the user (0..=3), on top of EXIF.
+    turns: u8,
+    limits: Limits,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (w, h) = self.size();
+        write!(f, "Source({}x{}, {:?}, scale {})", w, h, self.decoded.format, self.decoded.scale)
+    }
+}
+
+fn turn(img: &DynamicImage, turns: u8) -> DynamicImage {
+    match turns % 4 {
+        1 => img.rotate90(),
+        2 => img.rotate180(),
+        3 => img.rotate270(),
+        _ => img.clone(),
+    }
+}
+
+impl Source {
+    /// Decodes `data`, keeping at least `min_scale` of the full resolution (JPEG may decode
+    /// smaller, at DCT scale).
+    pub fn from_bytes(data: impl Into<Arc<[u8]>>, min_scale: f64, limits: Limits) -> Result<Source> {
+        let data = data.into();
+        let decoded = decode::decode(&data, min_scale, limits)?;
+        Ok(Source { data, decoded, turns: 0, limits })
+    }
+
+    pub fn open(path: &Path, min_scale: f64) -> Result<Source> {
+        let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Source::from_bytes(data, min_scale, Limits::default())
+    }
+
+    /// Opens a photo at the decode scale the spec's default crop needs.
+    pub fn open_for(path: &Path, spec: &Spec) -> Result<Source> {
+        let data: Arc<[u8]> = std::fs::read(path).map_err(|e| Error::io(path, e))?.into();
+        Source::for_spec(data, spec)
+    }
+
+    pub fn for_spec(data: Arc<[u8]>, spec: &Spec) -> Result<Source> {
+        let limits = Limits::default();
+        let min_scale = match (spec.kind, spec.export_size()) {
+            (Kind::Photo, Some((tw, th))) => {
+                // The orientation is not known before decoding: take the larger need of the
+                // upright and the sideways reading of the declared size.
+                match crate::jpeg_markers::parse(&data).filter(|s| s.width > 0) {
+                    Some(st) => {
+                        let upright = Rect::full(st.width, st.height).fit_aspect(tw, th);
+                        let sideways = Rect::full(st.height, st.width).fit_aspect(tw, th);
+                        needed_scale(upright, tw, th).max(needed_scale(sideways, tw, th))
+                    }
+                    None => 1.0,
+                }
+            }
+            _ => 1.0,
+        };
+        Source::from_bytes(data, min_scale, limits)
+    }
+
+    /// Upright size at full resolution, after EXIF and the user's rotation.
+    pub fn size(&self) -> (u32, u32) {
+        let (w, h) = (self.decoded.full_width, self.decoded.full_height);
+        if self.turns % 2 == 1 {
+            (h, w)
+        } else {
+            (w, h)
+        }
+    }
+
+    /// The working pixels (for previews), upright.
+    pub fn image(&self) -> &DynamicImage {
+        &self.decoded.image
+    }
+
+    pub fn scale(&self) -> f64 {
+        self.decoded.scale
+    }
+
+    pub fn format(&self) -> decode::SourceFormat {
+        self.decoded.format
+    }
+
+    pub fn icc(&self) -> Option<&[u8]> {
+        self.decoded.icc.as_deref()
+    }
+
+    /// Rotates by quarter turns clockwise (negative: anticlockwise). Crops given afterwards
+    /// are in the rotated frame.
+    pub fn rotate(&mut self, quarter_turns: i32) {
+        let t = quarter_turns.rem_euclid(4) as u8;
+        self.decoded.image = turn(&self.decoded.image, t);
+        self.turns = (self.turns + t) % 4;
+    }
+
+    /// The same source with at least `needed` of full resolution (re-decodes if necessary).
+    pub fn at_scale(&self, needed: f64) -> Result<std::borrow::Cow<'_, Source>> {
+        if self.decoded.scale + 1e-9 >= needed.min(1.0) {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        let mut decoded = decode::decode(&self.data, needed, self.limits)?;
+        decoded.image = turn(&decoded.image, self.turns);
+        Ok(std::borrow::Cow::Owned(Source { data: self.data.clone(), decoded, turns: self.turns, limits: self.limits }))
+    }
+
+    /// The crop rectangle (full-resolution coordinates) mapped into the working pixels.
+    pub(crate) fn region(&self, r: Rect) -> (f64, f64, f64, f64) {
+        let (iw, ih) = (self.decoded.image.width() as f64, self.decoded.image.height() as f64);
+        let (fw, fh) = self.size();
+        let (sx, sy) = (iw / fw as f64, ih / fh as f64);
+        let x = (r.x as f64 * sx).min(iw - 1.0);
+        let y = (r.y as f64 * sy).min(ih - 1.0);
+        (x, y, (r.w as f64 * sx).min(iw - x).max(1.0), (r.h as f64 * sy).min(ih - y).max(1.0))
+    }
+}
+
+/// Fraction of full resolution that keeps ≥ 2× the target pixels inside `crop`.
+fn needed_scale(crop: Rect, tw: u32, th: u32) -> f64 {
+    (2.0 * tw as f64 / crop.w as f64).max(2.0 * th as f64 / crop.h as f64).min(1.0)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Crop in upright full-resolution coordinates; adjusted to the spec's aspect.
+    pub crop: Option<Rect>,
+    /// Use the working pixels as they are (fast previews while dragging).
+    pub preview: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Prepared {
+    #[serde(skip)]
+    pub jpeg: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub encoded: Encoded,
+    /// The crop used, in upright full-resolution coordinates (photos).
+    pub crop: Option<Rect>,
+    pub notes: Vec<Msg>,
+}
+
+/// Colour stages in order of preference, each with its lowest acceptable quality.
+pub(crate) fn stages(spec: &Spec, floor: u8) -> Vec<(Chroma, u8)> {
+    match spec.colour {
+        Colour::Grey => vec![(Chroma::Grey, floor)],
+        Colour::Colour => vec![(Chroma::S444, 90.max(floor)), (Chroma::S420, floor)],
+        Colour::Either => vec![(Chroma::S444, 90.max(floor)), (Chroma::S420, floor), (Chroma::Grey, floor)],
+    }
+}
+
+pub(crate) fn goal(spec: &Spec, floor: u8) -> Goal {
+    Goal {
+        min: spec.bytes.min,
+        max: spec.bytes.max,
+        dpi: spec.dpi,
+        stages: stages(spec, floor),
+        cap: if spec.bytes.max.is_some() { 95 } else { 92 },
+    }
+}
+
+/// Makes pixels match the spec's colour rule before encoding.
+pub(crate) fn colour_for(spec: &Spec, img: DynamicImage, icc: Option<&[u8]>) -> DynamicImage {
+    let mut img = match (spec.colour, img) {
+        (Colour::Colour, DynamicImage::ImageLuma8(g)) => DynamicImage::ImageRgb8(DynamicImage::ImageLuma8(g).to_rgb8()),
+        (_, i) => i,
+    };
+    decode::to_srgb(&mut img, icc);
+    img
+}
+
+pub(crate) const QUALITY_FLOOR: u8 = 50;
+pub(crate) const LAST_RESORT_FLOOR: u8 = 25;
+
+pub(crate) fn low_quality_note(q: u8) -> Msg {
+    Msg::new(
+        format!("为满足大小上限，质量降到了 {q}，请检查画面是否清晰"),
+        format!("Quality was lowered to {q} to meet the size limit: check the picture is still clear"),
+    )
+}
+
+/// Prepares one photo or single-page document to the spec.
+pub fn prepare(src: &Source, spec: &Spec, opts: &Options) -> Result<Prepared> {
+    match spec.kind {
+        Kind::Photo => prepare_photo(src, spec, opts, &CentreFramer),
+        Kind::Document => crate::merge::merge(&[crate::merge::Page { source: src, crop: opts.crop }], spec),
+    }
+}
+
+pub fn prepare_photo(src: &Source, spec: &Spec, opts: &Options, framer: &dyn Framer) -> Result<Prepared> {
+    let (w, h) = src.size();
+    let (ew, eh) = spec.export_size().ok_or_else(|| Error::invalid("此规格没有导出尺寸", "This spec has no export size"))?;
+    let crop = match opts.crop {
+        Some(r) => r.within(w, h)?.fit_aspect(ew, eh),
+        None => framer.frame(w, h, (ew, eh)),
+    };
+    let mut notes = Vec::new();
+    // Never upscale: refuse, or (where the rule allows) export at the crop's own size.
+    let (mut tw, mut th) = (ew, eh);
+    if (crop.w < ew || crop.h < eh) && !spec.upscale {
+        let min = spec.min_size();
+        let floor_ok = match min {
+            Some((mw, mh)) => crop.w >= mw && crop.h >= mh && spec.pixels.rule != PixelRuleKind::Exact,
+            None => true,
+        };
+        if !floor_ok {
+            let (need_w, need_h) = min.unwrap_or((ew, eh));
+            return Err(Error::TooSmall { src_w: crop.w, src_h: crop.h, need_w, need_h });
+        }
+        tw = crop.w;
+        th = ((crop.w as u64 * eh as u64 + ew as u64 / 2) / ew as u64).min(crop.h as u64) as u32;
+        notes.push(Msg::new(
+            format!("原图不够大，按原始像素 {tw}×{th} 导出（不放大）"),
+            format!("The source is small: exported at its own {tw}×{th} pixels (never upscaled)"),
+        ));
+    }
+    let src = if opts.preview { std::borrow::Cow::Borrowed(src) } else { src.at_scale(needed_scale(crop, tw, th))? };
+    let mut floor = QUALITY_FLOOR;
+    loop {
+        let px = resize_region(src.image(), src.region(crop), tw, th)?;
+        let px = colour_for(spec, px, src.icc());
+        match encode::encode_to_window(&px, &goal(spec, floor))? {
+            Ok(mut encoded) => {
+                if encoded.quality < QUALITY_FLOOR {
+                    notes.push(low_quality_note(encoded.quality));
+                }
+                if encoded.padded > 0 {
+                    notes.push(padded_note(encoded.padded));
+                }
+                return Ok(Prepared {
+                    width: tw,
+                    height: th,
+                    bytes: encoded.bytes.len() as u64,
+                    jpeg: std::mem::take(&mut encoded.bytes),
+                    encoded,
+                    crop: Some(crop),
+                    notes,
+                });
+            }
+            Err(miss) => {
+                // Fewer pixels only where the rule leaves the size open.
+                if spec.pixels.rule == PixelRuleKind::Any && tw > ew / 2 {
+                    tw = (tw as f64 * 0.85) as u32;
+                    th = (th as f64 * 0.85) as u32;
+                    continue;
+                }
+                if floor > LAST_RESORT_FLOOR {
+                    floor = LAST_RESORT_FLOOR;
+                    continue;
+                }
+                return Err(cannot_fit(miss.smallest, spec.bytes.max.unwrap_or(0), "照片在最低质量下", "even at the lowest quality"));
+            }
+        }
+    }
+}
+
+pub(crate) fn padded_note(n: usize) -> Msg {
+    Msg::new(
+        format!("图片本身小于下限，已在 JPEG 注释段中补足 {n} 字节（合法 JPEG，不影响画面）"),
+        format!("The picture alone is under the minimum: {n} bytes added in a JPEG comment segment (valid JPEG, picture unchanged)"),
+    )
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then a rename.
+/// A crash or Ctrl-C leaves either the old file or the new one, never a partial file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new().prefix(".caiji-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
+/// Writes the output atomically, reads it back and checks it against the spec.
+pub fn write_and_verify(prepared: &Prepared, spec: &Spec, out: &Path) -> Result<Report> {
+    write_atomic(out, &prepared.jpeg)?;
+    let back = std::fs::read(out).map_err(|e| Error::io(out, e))?;
+    if back != prepared.jpeg {
+        return Err(Error::invalid("写入的文件与生成的内容不一致（磁盘问题？）", "The written file differs from what was produced (disk problem?)"));
+    }
+    Ok(check::check(&back, spec))
+}

@@ -1,0 +1,414 @@
+//! Spec profiles: what a portal accepts, as data (`assets/specs/*.toml`), with provenance.
+//! Built-in profiles are embedded at build time; a user folder may add or override them.
+use crate::error::{Error, Result};
+use crate::i18n::Msg;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+include!(concat!(env!("OUT_DIR"), "/specs_embedded.rs"));
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Photo,
+    Document,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Jpeg,
+    Png,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Colour {
+    #[default]
+    Colour,
+    Grey,
+    Either,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Background {
+    White,
+    Blue,
+    Red,
+}
+
+impl Background {
+    pub fn rgb(self) -> [u8; 3] {
+        match self {
+            Background::White => [255, 255, 255],
+            Background::Blue => [67, 142, 219],
+            Background::Red => [255, 0, 0],
+        }
+    }
+    pub fn name(self) -> Msg {
+        match self {
+            Background::White => Msg::new("白色", "white"),
+            Background::Blue => Msg::new("蓝色", "blue"),
+            Background::Red => Msg::new("红色", "red"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PixelRuleKind {
+    /// Exactly width × height.
+    Exact,
+    /// At least width × height; exported at `export`.
+    Min,
+    /// No pixel rule; `export` (if any) is the preferred size.
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pixels {
+    pub rule: PixelRuleKind,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Size written for `min` and `any` rules (photos).
+    pub export: Option<[u32; 2]>,
+    /// Documents: pixels may be reduced to fit the size window.
+    #[serde(default)]
+    pub downscale: bool,
+    /// Documents: never reduce a page's long side below this many pixels.
+    pub legible_long_side: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bytes {
+    /// Inclusive lower bound in bytes.
+    pub min: Option<u64>,
+    /// Inclusive upper bound in bytes.
+    pub max: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    Stacked,
+    SideBySide,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageOrientation {
+    Landscape,
+    Portrait,
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pages {
+    pub min: u32,
+    pub max: u32,
+    pub layout: Layout,
+    pub page_orientation: PageOrientation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confidence {
+    Confirmed,
+    ThirdParty,
+    Unconfirmed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provenance {
+    pub source: String,
+    /// NAT, IM, PROV-xx
+    pub region: String,
+    pub confidence: Confidence,
+    pub date: String,
+    pub notes: Option<Msg>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    pub schema: u32,
+    pub id: String,
+    pub version: u32,
+    pub kind: Kind,
+    pub title: Msg,
+    pub formats: Vec<Format>,
+    pub dpi: Option<u16>,
+    #[serde(default)]
+    pub colour: Colour,
+    #[serde(default)]
+    pub background: Vec<Background>,
+    #[serde(default)]
+    pub upscale: bool,
+    pub pixels: Pixels,
+    #[serde(default)]
+    pub bytes: Bytes,
+    pub pages: Option<Pages>,
+    pub provenance: Provenance,
+}
+
+/// Where a profile came from.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "lowercase", tag = "origin", content = "path")]
+pub enum Origin {
+    Builtin,
+    User(PathBuf),
+}
+
+impl Spec {
+    /// The pixel size an output is written at, when the rule fixes it (photos).
+    pub fn export_size(&self) -> Option<(u32, u32)> {
+        let p = &self.pixels;
+        match p.rule {
+            PixelRuleKind::Exact => Some((p.width?, p.height?)),
+            PixelRuleKind::Min | PixelRuleKind::Any => {
+                p.export.map(|[w, h]| (w, h)).or_else(|| Some((p.width?, p.height?)))
+            }
+        }
+    }
+
+    /// The smallest pixels the rule accepts.
+    pub fn min_size(&self) -> Option<(u32, u32)> {
+        match self.pixels.rule {
+            PixelRuleKind::Exact | PixelRuleKind::Min => Some((self.pixels.width?, self.pixels.height?)),
+            PixelRuleKind::Any => None,
+        }
+    }
+
+    pub fn grey_allowed(&self) -> bool {
+        self.colour != Colour::Colour
+    }
+
+    /// Semantic checks beyond the TOML shape: returns (key, problem) pairs.
+    fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut v = Vec::new();
+        if self.schema != 1 {
+            v.push(("schema", format!("schema {} is not supported (1)", self.schema)));
+        }
+        if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            v.push(("id", "id must be letters, digits, '-' or '_'".into()));
+        }
+        if self.formats.is_empty() {
+            v.push(("formats", "at least one format is needed".into()));
+        }
+        let p = &self.pixels;
+        match p.rule {
+            PixelRuleKind::Exact | PixelRuleKind::Min => {
+                if p.width.unwrap_or(0) == 0 || p.height.unwrap_or(0) == 0 {
+                    v.push(("rule", "exact and min rules need width and height (> 0)".into()));
+                }
+            }
+            PixelRuleKind::Any => {}
+        }
+        if let (PixelRuleKind::Min, Some([ew, eh]), Some(w), Some(h)) = (p.rule, p.export, p.width, p.height) {
+            if ew < w || eh < h {
+                v.push(("export", format!("export {ew}x{eh} is below the minimum {w}x{h}")));
+            }
+        }
+        if let Some([ew, eh]) = p.export {
+            if ew == 0 || eh == 0 || ew > 20000 || eh > 20000 {
+                v.push(("export", "export size must be between 1 and 20000".into()));
+            }
+        }
+        if self.kind == Kind::Photo && self.export_size().is_none() {
+            v.push(("pixels", "a photo spec needs an export size (width/height or export)".into()));
+        }
+        if let (Some(a), Some(b)) = (self.bytes.min, self.bytes.max) {
+            if a >= b {
+                v.push(("min", format!("bytes.min {a} must be below bytes.max {b}")));
+            } else if b - a < 64 {
+                v.push(("min", "the size window must be at least 64 bytes wide".into()));
+            }
+        }
+        if let Some(m) = self.bytes.max {
+            if m < 2048 {
+                v.push(("max", "bytes.max below 2 KB cannot hold a JPEG of any use".into()));
+            }
+        }
+        if let Some(pg) = &self.pages {
+            if pg.min == 0 || pg.min > pg.max || pg.max > 32 {
+                v.push(("pages", "pages need 1 <= min <= max <= 32".into()));
+            }
+        }
+        v
+    }
+}
+
+/// A profile that could not be loaded: reported, never fatal.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpecProblem {
+    pub file: PathBuf,
+    pub line: usize,
+    pub detail: String,
+}
+
+impl SpecProblem {
+    pub fn to_error(&self) -> Error {
+        Error::SpecInvalid { file: self.file.display().to_string(), line: self.line, detail: self.detail.clone() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpecEntry {
+    pub spec: Spec,
+    pub origin: Origin,
+    /// A user profile that replaces a built-in one of the same id.
+    pub overrides_builtin: bool,
+}
+
+/// Every profile the user can choose, built-in and from the user folder.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    entries: BTreeMap<String, SpecEntry>,
+    pub problems: Vec<SpecProblem>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+}
+
+/// Parses one profile; errors carry the 1-based line.
+pub fn parse_spec(text: &str, file: &Path) -> std::result::Result<Spec, SpecProblem> {
+    let problem = |line, detail: String| SpecProblem { file: file.to_path_buf(), line, detail };
+    let spec: Spec = toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+        problem(line, e.message().trim().to_string())
+    })?;
+    if let Some((key, detail)) = spec.problems().into_iter().next() {
+        // Point at the line that sets the key, or the top of the file.
+        let line = text
+            .lines()
+            .position(|l| {
+                let l = l.trim_start();
+                l.starts_with(key) && l[key.len()..].trim_start().starts_with('=')
+            })
+            .map(|i| i + 1)
+            .unwrap_or(1);
+        return Err(problem(line, detail));
+    }
+    Ok(spec)
+}
+
+impl Registry {
+    /// Built-in profiles only.
+    pub fn builtin() -> Registry {
+        let mut r = Registry::default();
+        for (name, text) in BUILTIN_SPECS {
+            match parse_spec(text, Path::new(name)) {
+                Ok(spec) => {
+                    r.entries.insert(spec.id.clone(), SpecEntry { spec, origin: Origin::Builtin, overrides_builtin: false });
+                }
+                // A broken built-in is a bug, caught by the tests; still never crash.
+                Err(p) => r.problems.push(p),
+            }
+        }
+        r
+    }
+
+    /// Built-in profiles plus every `*.toml` in `user_dir` (a missing folder is fine).
+    pub fn load(user_dir: Option<&Path>) -> Registry {
+        let mut r = Registry::builtin();
+        if let Some(dir) = user_dir {
+            r.add_dir(dir);
+        }
+        r
+    }
+
+    pub fn add_dir(&mut self, dir: &Path) {
+        let Ok(rd) = std::fs::read_dir(dir) else { return };
+        let mut files: Vec<PathBuf> = rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("toml")))
+            .collect();
+        files.sort();
+        for f in files {
+            if let Err(p) = self.add_file(&f) {
+                self.problems.push(p);
+            }
+        }
+    }
+
+    /// Adds (or overrides with) one user profile file.
+    pub fn add_file(&mut self, path: &Path) -> std::result::Result<&SpecEntry, SpecProblem> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| SpecProblem { file: path.to_path_buf(), line: 1, detail: e.to_string() })?;
+        let spec = parse_spec(&text, path)?;
+        let overrides_builtin = self.entries.get(&spec.id).is_some_and(|e| matches!(e.origin, Origin::Builtin) || e.overrides_builtin);
+        let id = spec.id.clone();
+        self.entries.insert(id.clone(), SpecEntry { spec, origin: Origin::User(path.to_path_buf()), overrides_builtin });
+        Ok(&self.entries[&id])
+    }
+
+    pub fn get(&self, id: &str) -> Result<&Spec> {
+        self.entries.get(id).map(|e| &e.spec).ok_or_else(|| Error::UnknownSpec { id: id.to_string() })
+    }
+
+    pub fn entry(&self, id: &str) -> Option<&SpecEntry> {
+        self.entries.get(id)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &SpecEntry> {
+        self.entries.values()
+    }
+}
+
+/// The user's profile folder: `$CAIJI_SPECS_DIR`, else the OS config folder + `caiji/specs`.
+pub fn default_user_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("CAIJI_SPECS_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    let base = if cfg!(windows) {
+        std::env::var_os("APPDATA").map(PathBuf::from)
+    } else if cfg!(target_os = "macos") {
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
+    } else {
+        std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+    };
+    base.map(|b| b.join("caiji").join("specs"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_profile_loads() {
+        let r = Registry::builtin();
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        for id in [
+            "nat-photo", "nat-idcard", "nat-proof", "exam-photo", "im-legacy-photo", "im-legacy-scan", "hb-photo",
+            "sc-photo", "sc-proof", "cq-photo", "cq-idcard", "ah-photo", "ah-proof", "sh-attachment", "ga461",
+        ] {
+            assert!(r.get(id).is_ok(), "{id} missing");
+        }
+        assert_eq!(r.get("im-legacy-photo").unwrap().provenance.confidence, Confidence::Unconfirmed);
+        assert_eq!(r.get("ga461").unwrap().export_size(), Some((358, 441)));
+        assert_eq!(r.get("nat-photo").unwrap().export_size(), Some((295, 413)));
+    }
+
+    #[test]
+    fn broken_profile_reports_its_line() {
+        let text = "schema = 1\nid = \"x\"\nversion = 1\nkind = \"photo\"\nformats = [\"jpeg\"\n";
+        let e = parse_spec(text, Path::new("x.toml")).unwrap_err();
+        assert!(e.line >= 5, "{e:?}");
+        let good = std::str::from_utf8(BUILTIN_SPECS.iter().find(|(n, _)| *n == "ga461.toml").unwrap().1.as_bytes()).unwrap();
+        let bad = good.replace("max = 20000", "max = 10000");
+        let e = parse_spec(&bad, Path::new("y.toml")).unwrap_err();
+        let want = bad.lines().position(|l| l.starts_with("min =")).unwrap() + 1;
+        assert_eq!(e.line, want, "{e:?}");
+        let e = parse_spec(&good.replace("kind = \"photo\"", "kind = \"poster\""), Path::new("z.toml")).unwrap_err();
+        assert!(e.detail.contains("poster") || e.detail.contains("variant"), "{e:?}");
+    }
+}
