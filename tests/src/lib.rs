@@ -1,1 +1,185 @@
+//! Fixtures and helpers shared by the cross-cutting tests and the benchmark.
+use caiji_core::encode::{self, Chroma, Settings};
+use caiji_core::resize::resize_region;
+use image::DynamicImage;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
+/// `../shared/samples` (beside the repository, as on every machine of this project).
+pub fn samples() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for c in [here.join("../../shared/samples"), here.join("../shared/samples")] {
+        if c.is_dir() {
+            return c.canonicalize().unwrap();
+        }
+    }
+    panic!("shared/samples not found beside the repository");
+}
+
+pub fn sample(rel: &str) -> PathBuf {
+    samples().join(rel)
+}
+
+/// The `caiji` binary cargo built for this test run.
+pub fn caiji_bin() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap();
+    let dir = if dir.ends_with("deps") { dir.parent().unwrap() } else { dir };
+    let bin = dir.join(if cfg!(windows) { "caiji.exe" } else { "caiji" });
+    assert!(bin.exists(), "{} missing: run the tests with `cargo test --workspace`", bin.display());
+    bin
+}
+
+/// A minimal EXIF block (TIFF, little-endian): orientation, camera make and a GPS position,
+/// as phones write them.
+pub fn exif_block(orientation: u16) -> Vec<u8> {
+    let mut t: Vec<u8> = b"II*\0".to_vec();
+    t.extend_from_slice(&8u32.to_le_bytes());
+    // IFD0: 3 entries: Make, Orientation, GPS pointer.
+    let ifd0_len = 2 + 3 * 12 + 4;
+    let make_off = 8 + ifd0_len;
+    let make = b"CaijiPhone\0";
+    let gps_off = make_off + make.len() as u32 + 1; // keep even
+    let entry = |t: &mut Vec<u8>, tag: u16, typ: u16, count: u32, val: u32| {
+        t.extend_from_slice(&tag.to_le_bytes());
+        t.extend_from_slice(&typ.to_le_bytes());
+        t.extend_from_slice(&count.to_le_bytes());
+        t.extend_from_slice(&val.to_le_bytes());
+    };
+    t.extend_from_slice(&3u16.to_le_bytes());
+    entry(&mut t, 0x010F, 2, make.len() as u32, make_off);
+    entry(&mut t, 0x0112, 3, 1, orientation as u32);
+    entry(&mut t, 0x8825, 4, 1, gps_off);
+    t.extend_from_slice(&0u32.to_le_bytes());
+    t.extend_from_slice(make);
+    t.push(0);
+    // GPS IFD: latitude ref N, latitude 40/1 49/1 0/1 (rationals after the IFD).
+    let gps_len = 2 + 2 * 12 + 4;
+    let rat_off = gps_off + gps_len;
+    t.extend_from_slice(&2u16.to_le_bytes());
+    entry(&mut t, 0x0001, 2, 2, u32::from_le_bytes(*b"N\0\0\0"));
+    entry(&mut t, 0x0002, 5, 3, rat_off);
+    t.extend_from_slice(&0u32.to_le_bytes());
+    for (n, d) in [(40u32, 1u32), (49, 1), (0, 1)] {
+        t.extend_from_slice(&n.to_le_bytes());
+        t.extend_from_slice(&d.to_le_bytes());
+    }
+    t
+}
+
+/// Inserts an APP1 Exif segment right after SOI.
+pub fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let tiff = exif_block(orientation);
+    let mut out = jpeg[..2].to_vec();
+    out.extend_from_slice(&[0xFF, 0xE1]);
+    out.extend_from_slice(&((tiff.len() + 8) as u16).to_be_bytes());
+    out.extend_from_slice(b"Exif\0\0");
+    out.extend_from_slice(&tiff);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+/// The upright content of the phone fixture: the astronaut portrait (NASA, public domain)
+/// at 3024×4032 with sensor-like noise, so that it compresses like a real phone photo.
+pub fn phone_upright() -> &'static DynamicImage {
+    static IMG: OnceLock<DynamicImage> = OnceLock::new();
+    IMG.get_or_init(|| {
+        let src = image::open(sample("photos/astronaut.png")).unwrap().to_rgb8();
+        let src = DynamicImage::ImageRgb8(src);
+        // 3:4 portrait crop of the 512×512 picture, then up to 12 MP.
+        let big = resize_region(&src, (64.0, 0.0, 384.0, 512.0), 3024, 4032).unwrap();
+        let mut rgb = big.to_rgb8();
+        let mut seed = 0x2545F491u32;
+        for p in rgb.pixels_mut() {
+            for c in p.0.iter_mut() {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                let n = ((seed >> 24) as i32 % 13) - 6; // ±6 levels
+                *c = (*c as i32 + n).clamp(0, 255) as u8;
+            }
+        }
+        DynamicImage::ImageRgb8(rgb)
+    })
+}
+
+/// A 12 MP phone JPEG stored sideways (4032×3024) with EXIF orientation 6, GPS and a camera
+/// make, baseline 4:2:0 at quality 92 like phone cameras write.
+pub fn phone_jpeg_12mp() -> &'static [u8] {
+    static JPEG: OnceLock<Vec<u8>> = OnceLock::new();
+    JPEG.get_or_init(|| {
+        // Stored turned a quarter anticlockwise; orientation 6 turns it back clockwise.
+        let stored = phone_upright().rotate270();
+        let jpeg = encode::encode(&stored, Settings { quality: 92, chroma: Chroma::S420, dpi: Some(72), trellis: false }).unwrap();
+        with_exif(&jpeg, 6)
+    })
+}
+
+/// Writes the phone fixture to `dir` and returns its path.
+pub fn write_phone_jpeg(dir: &Path) -> PathBuf {
+    let p = dir.join("IMG_20240312_093015.jpg");
+    std::fs::write(&p, phone_jpeg_12mp()).unwrap();
+    p
+}
+
+/// Mean absolute difference of two same-sized images (0–255), after resizing both to 64×64
+/// grey: a cheap "is this the same picture, the same way up" measure.
+pub fn picture_distance(a: &DynamicImage, b: &DynamicImage) -> f64 {
+    let small = |i: &DynamicImage| {
+        let g = DynamicImage::ImageLuma8(i.to_luma8());
+        resize_region(&g, (0.0, 0.0, g.width() as f64, g.height() as f64), 64, 64).unwrap().to_luma8()
+    };
+    let (a, b) = (small(a), small(b));
+    a.pixels().zip(b.pixels()).map(|(x, y)| (x[0] as f64 - y[0] as f64).abs()).sum::<f64>() / (64.0 * 64.0)
+}
+
+/// Structural similarity of two same-sized images on luma (8×8 windows, stride 4).
+pub fn ssim(a: &DynamicImage, b: &DynamicImage) -> f64 {
+    let (a, b) = (a.to_luma8(), b.to_luma8());
+    assert_eq!(a.dimensions(), b.dimensions());
+    let (w, h) = a.dimensions();
+    let (c1, c2) = ((0.01f64 * 255.0).powi(2), (0.03f64 * 255.0).powi(2));
+    let (mut total, mut n) = (0.0, 0.0);
+    let mut y = 0;
+    while y + 8 <= h {
+        let mut x = 0;
+        while x + 8 <= w {
+            let (mut sa, mut sb, mut saa, mut sbb, mut sab) = (0.0, 0.0, 0.0, 0.0, 0.0);
+            for j in y..y + 8 {
+                for i in x..x + 8 {
+                    let (p, q) = (a.get_pixel(i, j)[0] as f64, b.get_pixel(i, j)[0] as f64);
+                    sa += p;
+                    sb += q;
+                    saa += p * p;
+                    sbb += q * q;
+                    sab += p * q;
+                }
+            }
+            let m = 64.0;
+            let (ma, mb) = (sa / m, sb / m);
+            let (va, vb, cov) = (saa / m - ma * ma, sbb / m - mb * mb, sab / m - ma * mb);
+            total += ((2.0 * ma * mb + c1) * (2.0 * cov + c2)) / ((ma * ma + mb * mb + c1) * (va + vb + c2));
+            n += 1.0;
+            x += 4;
+        }
+        y += 4;
+    }
+    total / n
+}
+
+/// Walks JPEG segments independently of the core's parser: (marker, payload) pairs up to SOS.
+pub fn jpeg_segments(data: &[u8]) -> Vec<(u8, Vec<u8>)> {
+    assert_eq!(&data[..2], &[0xFF, 0xD8], "not a JPEG");
+    let mut out = Vec::new();
+    let mut i = 2;
+    while i + 4 <= data.len() && data[i] == 0xFF {
+        let m = data[i + 1];
+        let len = u16::from_be_bytes([data[i + 2], data[i + 3]]) as usize;
+        out.push((m, data[i + 4..i + 2 + len].to_vec()));
+        if m == 0xDA {
+            break;
+        }
+        i += 2 + len;
+    }
+    out
+}

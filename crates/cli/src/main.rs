@@ -1,1 +1,234 @@
-fn main(){}
+//! `caiji`: the command line over caiji-core.
+mod output;
+
+use caiji_core::batch::{self, Config};
+use caiji_core::geometry::Rect;
+use caiji_core::merge::{self, Page};
+use caiji_core::pipeline::{self, Options, Source};
+use caiji_core::spec::{default_user_dir, Registry};
+use caiji_core::{check, Error, Lang};
+use clap::{Parser, Subcommand};
+use output::Out;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "caiji", version, about = "会计信息采集助手：把照片和扫描件做成门户能接受的文件 / Prepare ID photos and scans for China's accountant-filing portals")]
+struct Cli {
+    /// Machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Message language: zh (default) or en.
+    #[arg(long, global = true, default_value = "zh")]
+    lang: Lang,
+    /// Folder of user spec profiles (adds to and overrides the built-in ones).
+    #[arg(long, global = true, env = "CAIJI_SPECS_DIR")]
+    specs_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Prepare one photo or scan to a spec.
+    Prepare {
+        input: PathBuf,
+        #[arg(long, short)]
+        spec: String,
+        /// Crop in upright pixels: x,y,w,h or WxH+X+Y (adjusted to the spec's aspect).
+        #[arg(long)]
+        crop: Option<String>,
+        /// Extra rotation clockwise in degrees (90, 180, 270), applied before the crop.
+        #[arg(long, default_value_t = 0)]
+        rotate: i32,
+        /// Output file (default: beside the input, named after the spec).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Check any file against a spec, like the official checker (exit 1 when it fails).
+    Check {
+        file: PathBuf,
+        #[arg(long, short)]
+        spec: String,
+    },
+    /// Merge several pages (ID card sides, a diploma's pages) into one image.
+    Merge {
+        #[arg(required = true)]
+        pages: Vec<PathBuf>,
+        #[arg(long, short)]
+        spec: String,
+        #[arg(long, short)]
+        output: PathBuf,
+        /// Rotate a page: PAGE:DEGREES, e.g. 2:90 (pages count from 1). Repeatable.
+        #[arg(long)]
+        rotate: Vec<String>,
+        /// Crop a page: PAGE:x,y,w,h. Repeatable.
+        #[arg(long)]
+        crop: Vec<String>,
+    },
+    /// Prepare every file of a folder.
+    Batch {
+        input: PathBuf,
+        output: PathBuf,
+        #[arg(long, short)]
+        spec: String,
+        /// Worker threads (default: all cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// Output name: {stem} source name, {id} 18-digit resident ID in the name, {n}, {spec}.
+        #[arg(long, default_value = "{stem}")]
+        template: String,
+        /// Skip sources already done in an earlier run (unchanged source and output).
+        #[arg(long)]
+        resume: bool,
+        /// Include sub-folders.
+        #[arg(long, short)]
+        recursive: bool,
+    },
+    /// List or show the spec profiles.
+    Specs {
+        #[command(subcommand)]
+        cmd: SpecsCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum SpecsCmd {
+    List,
+    Show { id: String },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out { json: cli.json, lang: cli.lang };
+    let registry = Registry::load(cli.specs_dir.clone().or_else(default_user_dir).as_deref());
+    for p in &registry.problems {
+        out.warn(&p.to_error().message(cli.lang));
+    }
+    match run(&cli, &registry, &out) {
+        Ok(code) => code,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn degrees_to_turns(deg: i32) -> Result<i32, Error> {
+    if deg.rem_euclid(90) != 0 {
+        return Err(Error::invalid(format!("旋转角度须为 90 的倍数：{deg}"), format!("Rotation must be a multiple of 90: {deg}")));
+    }
+    Ok(deg / 90)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
+    match &cli.cmd {
+        Cmd::Prepare { input, spec, crop, rotate, output } => {
+            let spec = reg.get(spec)?;
+            let data: Arc<[u8]> = std::fs::read(input).map_err(|e| Error::io(input, e))?.into();
+            let mut src = Source::for_spec(data, spec)?;
+            src.rotate(degrees_to_turns(*rotate)?);
+            let crop = crop.as_deref().map(Rect::parse).transpose()?;
+            let prepared = pipeline::prepare(&src, spec, &Options { crop, preview: false })?;
+            let target = output.clone().unwrap_or_else(|| {
+                let stem = input.file_stem().unwrap_or_default().to_string_lossy();
+                input.with_file_name(format!("{stem}_{}.jpg", spec.id))
+            });
+            if same_file(&target, input) {
+                return Err(Error::invalid("输出不能覆盖原图", "The output must not overwrite the original"));
+            }
+            let report = pipeline::write_and_verify(&prepared, spec, &target)?;
+            out.prepared(&target, &prepared, &report);
+            Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Cmd::Check { file, spec } => {
+            let spec = reg.get(spec)?;
+            let data = std::fs::read(file).map_err(|e| Error::io(file, e))?;
+            let report = check::check(&data, spec);
+            out.report(file, &report);
+            Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Cmd::Merge { pages, spec, output, rotate, crop } => {
+            let spec = reg.get(spec)?;
+            let page_arg = |s: &str| -> Result<(usize, String), Error> {
+                let (n, v) = s.split_once(':').ok_or_else(|| Error::invalid(format!("格式应为 页号:值：{s}"), format!("Expected PAGE:VALUE: {s}")))?;
+                let n: usize = n.parse().ok().filter(|&n| n >= 1 && n <= pages.len()).ok_or_else(|| {
+                    Error::invalid(format!("页号 {n} 不在 1–{} 之间", pages.len()), format!("Page {n} is not within 1–{}", pages.len()))
+                })?;
+                Ok((n - 1, v.to_string()))
+            };
+            let mut sources = Vec::new();
+            for p in pages {
+                if same_file(p, output) {
+                    return Err(Error::invalid("输出不能覆盖原图", "The output must not overwrite an original"));
+                }
+                sources.push(Source::open(p, 1.0)?);
+            }
+            for r in rotate {
+                let (i, v) = page_arg(r)?;
+                let deg: i32 = v.parse().map_err(|_| Error::invalid(format!("角度无效：{v}"), format!("Bad angle: {v}")))?;
+                sources[i].rotate(degrees_to_turns(deg)?);
+            }
+            let mut crops = vec![None; pages.len()];
+            for c in crop {
+                let (i, v) = page_arg(c)?;
+                crops[i] = Some(Rect::parse(&v)?);
+            }
+            let list: Vec<Page> = sources.iter().zip(&crops).map(|(s, c)| Page { source: s, crop: *c }).collect();
+            let prepared = merge::merge(&list, spec)?;
+            let report = pipeline::write_and_verify(&prepared, spec, output)?;
+            out.prepared(output, &prepared, &report);
+            Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Cmd::Batch { input, output, spec, jobs, template, resume, recursive } => {
+            let spec = reg.get(spec)?;
+            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+            let cfg = Config { input: input.clone(), output: output.clone(), template: template.clone(), jobs, resume: *resume, recursive: *recursive };
+            let cancel = Arc::new(AtomicBool::new(false));
+            {
+                let cancel = cancel.clone();
+                let _ = ctrlc::set_handler(move || {
+                    if cancel.swap(true, Ordering::SeqCst) {
+                        std::process::exit(130); // second Ctrl-C: leave now
+                    }
+                });
+            }
+            let total = batch::list_sources(&cfg).map(|v| v.len()).unwrap_or(0);
+            let bar = out.progress(total as u64);
+            let summary = batch::run(&cfg, spec, &cancel, &|item| {
+                bar.inc(1);
+                if item.status == batch::Status::Failed {
+                    bar.println(out.item_line(item));
+                }
+            })?;
+            bar.finish_and_clear();
+            let (csv, json) = batch::write_reports(&summary, output, cli.lang)?;
+            out.summary(&summary, &csv, &json);
+            Ok(if cancel.load(Ordering::SeqCst) {
+                ExitCode::from(130)
+            } else if summary.failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Cmd::Specs { cmd: SpecsCmd::List } => {
+            out.specs_list(reg);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Specs { cmd: SpecsCmd::Show { id } } => {
+            reg.get(id)?;
+            out.spec_show(reg.entry(id).expect("checked"));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

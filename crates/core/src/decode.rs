@@ -107,7 +107,7 @@ pub fn exif_orientation(exif_tiff: &[u8]) -> u8 {
 }
 
 /// A decoded, upright, 8-bit image (RGB or grey) and what we learned on the way.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Decoded {
     pub image: DynamicImage,
     pub format: SourceFormat,
@@ -119,6 +119,57 @@ pub struct Decoded {
     pub orientation: u8,
     pub icc: Option<Vec<u8>>,
     pub had_alpha: bool,
+}
+
+impl std::fmt::Debug for Decoded {
+    // Never dump the pixels.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Decoded({}x{} of {}x{}, {:?}, orientation {})",
+            self.image.width(),
+            self.image.height(),
+            self.full_width,
+            self.full_height,
+            self.format,
+            self.orientation
+        )
+    }
+}
+
+const TRUNCATED_PANIC: &str = "caiji: JPEG data ends early";
+
+/// libjpeg's error manager, stricter: "premature end of data" is a warning to libjpeg (it
+/// fills the rest with grey) but a truncated file to us.
+fn strict_error_mgr() -> mozjpeg_sys::jpeg_error_mgr {
+    use mozjpeg_sys::{jpeg_common_struct, JWRN_HIT_MARKER, JWRN_JPEG_EOF};
+    extern "C-unwind" fn fatal(cinfo: &mut jpeg_common_struct) {
+        let mut buf = [0u8; 80];
+        // SAFETY: format_message writes at most 80 bytes, NUL-terminated, into the buffer.
+        unsafe {
+            if let Some(fmt) = (*cinfo.err).format_message {
+                let fmt: unsafe extern "C-unwind" fn(&mut jpeg_common_struct, &mut [u8; 80]) = std::mem::transmute(fmt);
+                fmt(cinfo, &mut buf);
+            }
+        }
+        let text = String::from_utf8_lossy(buf.split(|&b| b == 0).next().unwrap_or_default()).into_owned();
+        std::panic::resume_unwind(Box::new(text));
+    }
+    extern "C-unwind" fn warn(cinfo: &mut jpeg_common_struct, level: std::os::raw::c_int) {
+        // SAFETY: libjpeg passes its own struct with a valid error manager.
+        let code = unsafe { (*cinfo.err).msg_code };
+        if level < 0 && (code == JWRN_HIT_MARKER as i32 || code == JWRN_JPEG_EOF as i32) {
+            std::panic::resume_unwind(Box::new(TRUNCATED_PANIC.to_string()));
+        }
+    }
+    // SAFETY: jpeg_std_error fills every field of a zeroed struct.
+    unsafe {
+        let mut err: mozjpeg_sys::jpeg_error_mgr = std::mem::zeroed();
+        mozjpeg_sys::jpeg_std_error(&mut err);
+        err.error_exit = Some(fatal);
+        err.emit_message = Some(warn);
+        err
+    }
 }
 
 /// Decode `data`. `min_scale`: the decoder may shrink (JPEG DCT scaling) as long as the
@@ -156,7 +207,10 @@ pub(crate) fn catch_jpeg<T>(decoding: bool, f: impl FnOnce() -> std::io::Result<
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) if decoding => Err(Error::Corrupt { detail: e.to_string() }),
         Ok(Err(e)) => Err(Error::Codec { detail: e.to_string() }),
-        Err(p) if decoding => Err(Error::Corrupt { detail: panic_text(p) }),
+        Err(p) if decoding => {
+            let t = panic_text(p);
+            Err(if t == TRUNCATED_PANIC { Error::Truncated } else { Error::Corrupt { detail: t } })
+        }
         Err(p) => Err(Error::Codec { detail: panic_text(p) }),
     }
 }
@@ -175,7 +229,7 @@ fn decode_jpeg(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
     // Smallest power-of-two DCT scale that keeps `min_scale` of the full size.
     let num: u8 = [1u8, 2, 4].into_iter().find(|&n| n as f64 / 8.0 >= min_scale - 1e-9).unwrap_or(8);
     let (img, channels) = catch_jpeg(true, || {
-        let mut d = mozjpeg::Decompress::builder().from_mem(data)?;
+        let mut d = mozjpeg::Decompress::builder().with_err(strict_error_mgr()).from_mem(data)?;
         d.scale(num);
         match d.image()? {
             mozjpeg::decompress::Format::RGB(mut s) => {
@@ -246,9 +300,11 @@ fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Dec
     let (w, h) = dec.dimensions();
     let bpp = dec.color_type().bytes_per_pixel() as u64;
     check_declared(w as u64, h as u64, bpp, limits)?;
-    let orientation = match dec.orientation() {
-        Ok(o) => orientation_number(o),
-        Err(_) => 1,
+    let orientation = match (format, dec.orientation()) {
+        // image's WebP decoder reports no orientation before decoding: read the EXIF chunk.
+        (SourceFormat::Webp, _) => webp_exif(data).map(exif_orientation).unwrap_or(1),
+        (_, Ok(o)) => orientation_number(o),
+        (_, Err(_)) => 1,
     };
     let icc = dec.icc_profile().ok().flatten();
     let img = DynamicImage::from_decoder(dec).map_err(map)?;
@@ -257,6 +313,20 @@ fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Dec
     let mut d = Decoded { image, format, full_width: w, full_height: h, scale: 1.0, orientation, icc, had_alpha };
     apply_orientation(&mut d);
     Ok(d)
+}
+
+/// The EXIF chunk of a WebP (RIFF) file, without a leading "Exif\0\0" if one is there.
+fn webp_exif(data: &[u8]) -> Option<&[u8]> {
+    let mut i = 12;
+    while i + 8 <= data.len() {
+        let len = u32::from_le_bytes(data[i + 4..i + 8].try_into().ok()?) as usize;
+        let body = data.get(i + 8..i + 8 + len)?;
+        if &data[i..i + 4] == b"EXIF" {
+            return Some(body.strip_prefix(b"Exif\0\0").unwrap_or(body));
+        }
+        i += 8 + len + (len & 1);
+    }
+    None
 }
 
 fn orientation_number(o: image::metadata::Orientation) -> u8 {

@@ -45,13 +45,24 @@ pub fn parse(data: &[u8]) -> Option<JpegStructure> {
         while i < d.len() && d[i] == 0xFF && i + 1 < d.len() && d[i + 1] == 0xFF {
             i += 1;
         }
-        if i + 4 > d.len() || d[i] != 0xFF {
+        if i < d.len() && d[i] != 0xFF {
+            // Garbage between segments: libjpeg skips it with a warning, so do we.
+            match d[i..].iter().position(|&b| b == 0xFF) {
+                Some(p) => i += p,
+                None => return Some(s),
+            }
+            continue;
+        }
+        if i + 2 > d.len() {
             return Some(s); // ended inside the headers: incomplete
         }
         let m = d[i + 1];
         if m == 0xD9 {
             s.complete = true;
             break;
+        }
+        if i + 4 > d.len() {
+            return Some(s);
         }
         if (0xD0..=0xD7).contains(&m) || m == 0x01 {
             i += 2;

@@ -1,0 +1,184 @@
+//! Everything the CLI prints: human text in the chosen language, or JSON.
+use caiji_core::batch::{Item, Status, Summary};
+use caiji_core::check::{Level, Report};
+use caiji_core::i18n::human_bytes;
+use caiji_core::ids::mask_ids_in;
+use caiji_core::pipeline::Prepared;
+use caiji_core::spec::{Confidence, Origin, PixelRuleKind, Registry, SpecEntry};
+use caiji_core::{Error, Lang};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+use std::path::Path;
+
+pub struct Out {
+    pub json: bool,
+    pub lang: Lang,
+}
+
+impl Out {
+    fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        match self.lang {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
+    pub fn warn(&self, msg: &str) {
+        eprintln!("{} {msg}", self.t("警告：", "warning:"));
+    }
+
+    pub fn error(&self, e: &Error) {
+        if self.json {
+            println!("{}", json!({"error": {"code": e.code(), "message": e.message(self.lang)}}));
+        } else {
+            eprintln!("{} {}", self.t("错误：", "error:"), mask_ids_in(&e.message(self.lang)));
+        }
+    }
+
+    fn rules(&self, report: &Report) {
+        for r in &report.rules {
+            let mark = match (r.passed, r.level) {
+                (true, _) => "✓",
+                (false, Level::Error) => "✗",
+                (false, Level::Warning) => "!",
+            };
+            println!("  {mark} {:<11} {:<22} {}", r.id, r.measured, r.message.get(self.lang));
+        }
+    }
+
+    pub fn report(&self, file: &Path, report: &Report) {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&json!({"file": file, "report": report})).unwrap());
+            return;
+        }
+        let verdict = if report.passed { self.t("通过", "PASS") } else { self.t("不通过", "FAIL") };
+        println!("{} — {} [{}]", mask_ids_in(&file.display().to_string()), verdict, report.spec_id);
+        self.rules(report);
+    }
+
+    pub fn prepared(&self, out: &Path, p: &Prepared, report: &Report) {
+        if self.json {
+            let v = json!({"output": out, "prepared": p, "report": report});
+            println!("{}", serde_json::to_string_pretty(&v).unwrap());
+            return;
+        }
+        println!(
+            "{} {}: {}×{}, {}, {} {} ({})",
+            if report.passed { "✓" } else { "✗" },
+            mask_ids_in(&out.display().to_string()),
+            p.width,
+            p.height,
+            human_bytes(p.bytes),
+            self.t("质量", "quality"),
+            p.encoded.quality,
+            serde_json::to_value(p.encoded.chroma).unwrap().as_str().unwrap_or(""),
+        );
+        for n in &p.notes {
+            println!("  · {}", n.get(self.lang));
+        }
+        self.rules(report);
+    }
+
+    pub fn progress(&self, len: u64) -> ProgressBar {
+        let bar = ProgressBar::with_draw_target(
+            Some(len),
+            if self.json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() },
+        );
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} {per_sec} ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar
+    }
+
+    pub fn item_line(&self, it: &Item) -> String {
+        let reasons: Vec<&str> = it.reasons.iter().map(|m| m.get(self.lang)).collect();
+        mask_ids_in(&format!("✗ {}: {}", it.source, reasons.join("; ")))
+    }
+
+    pub fn summary(&self, s: &Summary, csv: &Path, json_path: &Path) {
+        if self.json {
+            let v = json!({"summary": s, "report_csv": csv, "report_json": json_path});
+            println!("{}", serde_json::to_string_pretty(&v).unwrap());
+            return;
+        }
+        let line = match self.lang {
+            Lang::Zh => format!(
+                "共 {} 个：成功 {}，有提示 {}，失败 {}，跳过（已完成）{}，未处理（已停止）{}",
+                s.total, s.ok, s.warning, s.failed, s.skipped, s.cancelled
+            ),
+            Lang::En => format!(
+                "{} files: {} ok, {} with warnings, {} failed, {} skipped (done before), {} not started (stopped)",
+                s.total, s.ok, s.warning, s.failed, s.skipped, s.cancelled
+            ),
+        };
+        println!("{line}");
+        for it in s.items.iter().filter(|i| i.status == Status::Failed) {
+            println!("  {}", self.item_line(it));
+        }
+        println!("{} {}  {}", self.t("报告：", "Report:"), csv.display(), json_path.display());
+    }
+
+    pub fn specs_list(&self, reg: &Registry) {
+        let entries: Vec<&SpecEntry> = reg.entries().collect();
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&entries).unwrap());
+            return;
+        }
+        for e in entries {
+            let s = &e.spec;
+            let conf = match s.provenance.confidence {
+                Confidence::Confirmed => "",
+                Confidence::ThirdParty => self.t(" [第三方]", " [third-party]"),
+                Confidence::Unconfirmed => self.t(" [未确认]", " [unconfirmed]"),
+            };
+            let user = if matches!(e.origin, Origin::User(_)) { self.t(" [用户]", " [user]") } else { "" };
+            println!("{:<16} [{}] {}{}{}  — {}", s.id, s.provenance.region, s.title.get(self.lang), conf, user, self.rule_line(e));
+        }
+    }
+
+    fn rule_line(&self, e: &SpecEntry) -> String {
+        let s = &e.spec;
+        let px = match (s.pixels.rule, s.pixels.width, s.pixels.height) {
+            (PixelRuleKind::Exact, Some(w), Some(h)) => format!("{w}×{h}"),
+            (PixelRuleKind::Min, Some(w), Some(h)) => format!("≥{w}×{h}"),
+            _ => self.t("像素不限", "any pixels").to_string(),
+        };
+        let bytes = match (s.bytes.min, s.bytes.max) {
+            (Some(a), Some(b)) => format!("{}–{}", human_bytes(a), human_bytes(b)),
+            (Some(a), None) => format!("≥{}", human_bytes(a)),
+            (None, Some(b)) => format!("≤{}", human_bytes(b)),
+            _ => String::new(),
+        };
+        format!("{px} {bytes}")
+    }
+
+    pub fn spec_show(&self, e: &SpecEntry) {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(e).unwrap());
+            return;
+        }
+        let s = &e.spec;
+        println!("{} (v{}) — {}", s.id, s.version, s.title.get(self.lang));
+        println!("  {} {}", self.t("要求：", "Rules:"), self.rule_line(e));
+        if let Some((w, h)) = s.export_size() {
+            println!("  {} {w}×{h}", self.t("导出像素：", "Export size:"));
+        }
+        println!("  {} {:?} / {:?} / dpi {:?}", self.t("格式/颜色：", "Format/colour:"), s.formats, s.colour, s.dpi);
+        if !s.background.is_empty() {
+            let b: Vec<String> = s.background.iter().map(|b| b.name().get(self.lang).to_string()).collect();
+            println!("  {} {}", self.t("背景：", "Background:"), b.join("/"));
+        }
+        if let Some(p) = &s.pages {
+            println!("  {} {}–{} {:?} {:?}", self.t("页面：", "Pages:"), p.min, p.max, p.layout, p.page_orientation);
+        }
+        let pv = &s.provenance;
+        println!("  {} {} [{}] {:?} {}", self.t("来源：", "Source:"), pv.source, pv.region, pv.confidence, pv.date);
+        if let Some(n) = &pv.notes {
+            println!("  {}", n.get(self.lang));
+        }
+        if let Origin::User(p) = &e.origin {
+            println!("  {} {}", self.t("用户文件：", "User file:"), p.display());
+        }
+    }
+}
