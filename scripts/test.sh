@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests of the core, the engine against the shared samples, the CLI end
+# to end, and the batch (200 files, resume, Ctrl-C). Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cargo test --workspace --locked

@@ -1,0 +1,181 @@
+//! The `caiji` binary as a user runs it.
+use caiji_tests::*;
+use image::DynamicImage;
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn caiji(args: &[&str]) -> Output {
+    Command::new(caiji_bin()).args(args).env_remove("CAIJI_SPECS_DIR").env("XDG_CONFIG_HOME", "/nonexistent").output().unwrap()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn sideways_phone_photo_becomes_an_upright_national_photo() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_phone_jpeg(dir.path());
+    let before = std::fs::read(&input).unwrap();
+    let out = dir.path().join("photo.jpg");
+    let o = caiji(&["--json", "prepare", s(&input), "--spec", "nat-photo", "-o", s(&out)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    assert_eq!(v["report"]["passed"], true);
+
+    // An independent decoder reads 295×413.
+    let bytes = std::fs::read(&out).unwrap();
+    let img = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((img.width(), img.height()), (295, 413));
+    assert!(bytes.len() >= 10 * 1024);
+    // Upright: close to the upright picture, far from it turned.
+    let up = phone_upright();
+    let crop_w = 4032.0 * 295.0 / 413.0;
+    let expect_c = caiji_core::resize::resize_region(up, ((3024.0 - crop_w) / 2.0, 0.0, crop_w, 4032.0), 295, 413).unwrap();
+    let d = picture_distance(&img, &expect_c);
+    assert!(d < 6.0, "distance from the upright picture {d}");
+    assert!(picture_distance(&img.rotate90(), &expect_c) > 15.0);
+    // No metadata: no APP1 (EXIF/XMP), APP2 (ICC), APP13 (Photoshop); JFIF says 300 dpi.
+    let segs = jpeg_segments(&bytes);
+    assert!(segs.iter().all(|(m, _)| !matches!(m, 0xE1..=0xEF)), "metadata segments: {:?}", segs.iter().map(|x| x.0).collect::<Vec<_>>());
+    let app0 = &segs.iter().find(|x| x.0 == 0xE0).expect("JFIF").1;
+    assert_eq!(&app0[..5], b"JFIF\0");
+    assert_eq!((app0[7], u16::from_be_bytes([app0[8], app0[9]])), (1, 300));
+    assert!(exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&bytes)).is_err());
+    // Baseline (SOF0).
+    assert!(segs.iter().any(|x| x.0 == 0xC0));
+    // `caiji check` passes it; the source was not touched.
+    let o = caiji(&["check", s(&out), "--spec", "nat-photo"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("通过"));
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    // The original is flagged for its rotation tag and its GPS position.
+    let v = json(&caiji(&["--json", "check", s(&input), "--spec", "nat-photo"]));
+    let rule = |id: &str| v["report"]["rules"].as_array().unwrap().iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(rule("orientation")["passed"], false);
+    assert_eq!(rule("metadata")["passed"], false);
+    assert!(rule("metadata")["measured"].as_str().unwrap().contains("GPS"));
+}
+
+#[test]
+fn check_fails_like_the_official_checker_in_both_languages() {
+    let hopper = sample("photos/hopper.jpg");
+    let o = caiji(&["check", s(&hopper), "--spec", "nat-photo"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("不通过") && text.contains("至少需要 295×413"), "{text}");
+    let o = caiji(&["--lang", "en", "check", s(&hopper), "--spec", "nat-photo"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("FAIL") && text.contains("at least 295×413"), "{text}");
+    // A PNG named .jpg: "not a JPG", said plainly.
+    let v = json(&caiji(&["--json", "--lang", "en", "check", s(&sample("broken/png_named.jpg")), "--spec", "nat-photo"]));
+    let fmt = v["report"]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "format").unwrap().clone();
+    assert_eq!(fmt["passed"], false);
+    assert!(fmt["message"]["en"].as_str().unwrap().contains("really is PNG"));
+}
+
+#[test]
+fn refusals_are_errors_with_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x.jpg");
+    let o = caiji(&["prepare", s(&sample("photos/hopper.jpg")), "--spec", "nat-photo", "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不会放大小图"));
+    assert!(!out.exists());
+    let v = json(&caiji(&["--json", "prepare", s(&sample("broken/truncated_jpeg.jpg")), "--spec", "nat-photo", "-o", s(&out)]));
+    assert_eq!(v["error"]["code"], "truncated");
+    let v = json(&caiji(&["--json", "prepare", s(&sample("photos/astronaut.png")), "--spec", "no-such", "-o", s(&out)]));
+    assert_eq!(v["error"]["code"], "unknown_spec");
+    // Never overwrite the original.
+    let copy = dir.path().join("a.jpg");
+    std::fs::copy(sample("exif/tower_gps.jpg"), &copy).unwrap();
+    let o = caiji(&["prepare", s(&copy), "--spec", "nat-photo", "-o", s(&copy)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(&copy).unwrap(), std::fs::read(sample("exif/tower_gps.jpg")).unwrap());
+}
+
+#[test]
+fn crop_and_rotate_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("face.jpg");
+    // A 295:413 box around the astronaut (at least 295×413: never upscaled).
+    let o = caiji(&["--json", "prepare", s(&sample("photos/astronaut.png")), "--spec", "hb-photo", "--crop", "100,0,330,462", "-o", s(&out)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    assert_eq!(v["prepared"]["crop"]["w"], 330);
+    assert!(v["prepared"]["bytes"].as_u64().unwrap() <= 20_000);
+    let o = caiji(&["--json", "prepare", s(&sample("photos/astronaut.png")), "--spec", "hb-photo", "--crop", "400,400,300,300", "-o", s(&out)]);
+    assert_eq!(json(&o)["error"]["code"], "bad_crop");
+    // Rotation: a landscape scan turned a quarter becomes portrait.
+    let o = caiji(&["--json", "prepare", s(&sample("documents/text_defocus.jpg")), "--spec", "sh-attachment", "--rotate", "90", "-o", s(&out)]);
+    let v = json(&o);
+    assert!(v["prepared"]["height"].as_u64().unwrap() > v["prepared"]["width"].as_u64().unwrap());
+}
+
+#[test]
+fn merge_id_card_sides_into_one_landscape_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("idcard.jpg");
+    let front = sample("documents/text_defocus.jpg");
+    let back = sample("exif/xmp_test.jpg");
+    let o = caiji(&["--json", "merge", s(&front), s(&back), "--spec", "nat-idcard", "-o", s(&out)]);
+    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let img = image::open(&out).unwrap();
+    assert!(img.width() > img.height() * 2, "{}x{}", img.width(), img.height());
+    let n = std::fs::metadata(&out).unwrap().len();
+    assert!(n > 20 * 1024 && n <= 500_000, "{n}");
+    assert!(caiji(&["check", s(&out), "--spec", "nat-idcard"]).status.success());
+    // Three diploma pages stacked, with one turned.
+    let out3 = dir.path().join("diploma.jpg");
+    let pages = [sample("documents/typewriter.png"), sample("documents/skew_scan.png"), sample("documents/skimage_page.png")];
+    let o = caiji(&["--json", "merge", s(&pages[0]), s(&pages[1]), s(&pages[2]), "--spec", "nat-proof", "--rotate", "1:90", "-o", s(&out3)]);
+    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let img = image::open(&out3).unwrap();
+    assert!(img.height() > img.width() * 2);
+    // Too many pages for an ID card.
+    let o = caiji(&["--json", "merge", s(&front), s(&back), s(&front), "--spec", "nat-idcard", "-o", s(&out)]);
+    assert_eq!(json(&o)["error"]["code"], "invalid");
+}
+
+#[test]
+fn specs_list_show_and_user_profiles() {
+    let v = json(&caiji(&["--json", "specs", "list"]));
+    assert_eq!(v.as_array().unwrap().len(), 15);
+    let o = caiji(&["--lang", "en", "specs", "show", "im-legacy-photo"]);
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(t.contains("Unconfirmed") && t.contains("IM"), "{t}");
+    // A user folder: one override, one new, one broken (reported with its line, not fatal).
+    let dir = tempfile::tempdir().unwrap();
+    let hb = include_str!("../../assets/specs/hb-photo.toml");
+    std::fs::write(dir.path().join("hb.toml"), hb.replace("max = 20000", "max = 30000")).unwrap();
+    std::fs::write(dir.path().join("mine.toml"), hb.replace("id = \"hb-photo\"", "id = \"my-photo\"")).unwrap();
+    std::fs::write(dir.path().join("broken.toml"), "schema = 1\nid = \"b\"\nkind = \n").unwrap();
+    let o = caiji(&["--json", "--specs-dir", s(dir.path()), "specs", "list"]);
+    assert!(o.status.success());
+    let v = json(&o);
+    assert_eq!(v.as_array().unwrap().len(), 16);
+    let hb = v.as_array().unwrap().iter().find(|e| e["spec"]["id"] == "hb-photo").unwrap();
+    assert_eq!(hb["spec"]["bytes"]["max"], 30000);
+    assert_eq!(hb["overrides_builtin"], true);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("broken.toml") && err.contains("第 3 行"), "{err}");
+}
+
+#[test]
+fn exact_pixels_from_a_big_photo_stay_sharp() {
+    // GA 461 from the 12 MP phone photo: exact pixels, 14–20 KB, 350 dpi.
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_phone_jpeg(dir.path());
+    let out = dir.path().join("ga.jpg");
+    let v = json(&caiji(&["--json", "prepare", s(&input), "--spec", "ga461", "-o", s(&out)]));
+    assert_eq!(v["report"]["passed"], true, "{v}");
+    let b = std::fs::read(&out).unwrap();
+    assert!((14_336..=20_000).contains(&(b.len() as u64)));
+    let img: DynamicImage = image::load_from_memory(&b).unwrap();
+    assert_eq!((img.width(), img.height()), (358, 441));
+}
