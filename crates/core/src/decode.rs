@@ -218,19 +218,21 @@ pub(crate) fn catch_jpeg<T>(decoding: bool, f: impl FnOnce() -> std::io::Result<
 fn decode_jpeg(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
     let data = &data[jpeg_markers::soi_offset(data).unwrap_or(0)..];
     let st = jpeg_markers::parse(data).ok_or_else(|| Error::Corrupt { detail: "no JPEG structure".into() })?;
-    if st.width == 0 || st.height == 0 {
-        return Err(if st.complete { Error::Corrupt { detail: "no frame header".into() } } else { Error::Truncated });
-    }
-    check_declared(st.width as u64, st.height as u64, 4, limits)?;
-    if !st.complete {
+    if st.width == 0 || st.height == 0 || !st.has_scan {
         return Err(Error::Truncated);
     }
+    check_declared(st.width as u64, st.height as u64, 4, limits)?;
     let orientation = st.exif.as_deref().map(exif_orientation).unwrap_or(1);
     // Smallest power-of-two DCT scale that keeps `min_scale` of the full size.
     let num: u8 = [1u8, 2, 4].into_iter().find(|&n| n as f64 / 8.0 >= min_scale - 1e-9).unwrap_or(8);
     let (img, channels) = catch_jpeg(true, || {
         let mut d = mozjpeg::Decompress::builder().with_err(strict_error_mgr()).from_mem(data)?;
         d.scale(num);
+        if num < 8 {
+            // Shrinking anyway: the merged chroma upsampler is faster and the difference
+            // vanishes in the final resample.
+            d.do_fancy_upsampling(false);
+        }
         match d.image()? {
             mozjpeg::decompress::Format::RGB(mut s) => {
                 let (w, h) = (s.width() as u32, s.height() as u32);

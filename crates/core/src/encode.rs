@@ -56,7 +56,8 @@ pub fn encode(img: &DynamicImage, s: Settings) -> Result<Vec<u8>> {
         c.set_color_space(if grey_out { ColorSpace::JCS_GRAYSCALE } else { ColorSpace::JCS_YCbCr });
         // Baseline (sequential) JPEG: old portal validators reject progressive files.
         c.set_optimize_scans(false);
-        c.set_optimize_coding(true);
+        // Estimates skip Huffman optimisation (a second pass); the measured ratio absorbs it.
+        c.set_optimize_coding(s.trellis);
         c.set_size(w as usize, h as usize);
         // The same tables for estimates and final encodes keep their size ratio stable.
         let q = s.quality.clamp(1, 100) as f32;
@@ -108,10 +109,14 @@ pub struct Miss {
     pub smallest: u64,
 }
 
-/// Typical trellis size / fast size at the same tables (measured on photos and scans).
-const RATIO_PRIOR: f64 = 0.92;
+/// Typical trellis size / estimate size at quality `q`, at the same tables (measured on
+/// photos and scans with `cargo run -p caiji-tests --example ratio`: 0.84 at q50 to 0.89 at
+/// q92 for photos; text scans run lower). A search scales this by what it measures.
+fn ratio_prior(q: u8) -> f64 {
+    0.845 + 0.0011 * (q as f64 - 50.0)
+}
 /// Aim this far under the maximum with an estimate.
-const MARGIN: f64 = 0.985;
+const MARGIN: f64 = 0.995;
 
 struct Search<'a> {
     img: &'a DynamicImage,
@@ -138,9 +143,14 @@ impl Search<'_> {
         encode(self.img, Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: true })
     }
 
-    /// Highest q in floor..=cap whose estimate `ratio * fast(q)` stays under `limit`.
-    fn pick(&mut self, floor: u8, cap: u8, ratio: f64, limit: f64) -> Result<Option<u8>> {
-        let fits = |s: &mut Self, q: u8| -> Result<bool> { Ok(s.fast(q)? as f64 * ratio <= limit) };
+    /// Trellis size predicted at `q`: the estimate × the prior ratio × the correction `k`.
+    fn predict(&mut self, q: u8, k: f64) -> Result<f64> {
+        Ok(self.fast(q)? as f64 * ratio_prior(q) * k)
+    }
+
+    /// Highest q in floor..=cap whose predicted size stays under `limit`.
+    fn pick(&mut self, floor: u8, cap: u8, k: f64, limit: f64) -> Result<Option<u8>> {
+        let fits = |s: &mut Self, q: u8| -> Result<bool> { Ok(s.predict(q, k)? <= limit) };
         if !fits(self, floor)? {
             return Ok(None);
         }
@@ -148,8 +158,16 @@ impl Search<'_> {
         if fits(self, hi)? {
             return Ok(Some(hi));
         }
+        // Interpolation search on the (smooth, roughly monotonic) size curve: usually two or
+        // three probes instead of bisection's six.
         while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
+            let (s_lo, s_hi) = (self.predict(lo, k)?, self.predict(hi, k)?);
+            let t = ((limit - s_lo) / (s_hi - s_lo).max(1.0)).clamp(0.0, 1.0);
+            let guess = (lo as f64 + t * (hi - lo) as f64).round() as u8;
+            // Safeguard: the curve is convex near the top, so pure interpolation creeps; keep
+            // each probe at least a quarter into the bracket.
+            let quarter = (hi - lo) / 4;
+            let mid = guess.clamp(lo + quarter.max(1), hi - quarter.max(1));
             if fits(self, mid)? {
                 lo = mid
             } else {
@@ -158,10 +176,8 @@ impl Search<'_> {
         }
         // Non-monotonic curves: a slightly higher quality may still fit.
         let mut best = lo;
-        for q in (lo + 2)..=(lo + 3).min(cap) {
-            if fits(self, q)? {
-                best = q;
-            }
+        if lo + 2 <= cap && fits(self, lo + 2)? {
+            best = lo + 2;
         }
         Ok(Some(best))
     }
@@ -176,7 +192,7 @@ pub fn encode_to_window(img: &DynamicImage, goal: &Goal) -> Result<std::result::
         let cap = goal.cap.max(floor);
         let found = match goal.max {
             None => Some((cap, s.trellis(cap)?)),
-            Some(max) => search_under(&mut s, floor, cap, max)?,
+            Some(max) => search_under(&mut s, floor, cap, goal.min, max)?,
         };
         fast_total += s.fast_encodes;
         trellis_total += s.trellis_encodes;
@@ -200,7 +216,7 @@ pub fn encode_to_window(img: &DynamicImage, goal: &Goal) -> Result<std::result::
                 }));
             }
             None => {
-                let est = (s.fast(floor)? as f64 * RATIO_PRIOR) as u64;
+                let est = s.predict(floor, 1.0)? as u64;
                 smallest = smallest.min(est);
             }
         }
@@ -208,24 +224,26 @@ pub fn encode_to_window(img: &DynamicImage, goal: &Goal) -> Result<std::result::
     Ok(Err(Miss { smallest }))
 }
 
-fn search_under(s: &mut Search, floor: u8, cap: u8, max: u64) -> Result<Option<(u8, Vec<u8>)>> {
+fn search_under(s: &mut Search, floor: u8, cap: u8, min: Option<u64>, max: u64) -> Result<Option<(u8, Vec<u8>)>> {
     let limit = max as f64 * MARGIN;
-    let mut ratio = RATIO_PRIOR;
+    let mut k = 1.0;
     let mut ceiling = cap;
     let mut best: Option<(u8, Vec<u8>)> = None;
     for _round in 0..6 {
-        let Some(q) = s.pick(floor, ceiling, ratio, limit)? else { break };
+        let Some(q) = s.pick(floor, ceiling, k, limit)? else { break };
         let t = s.trellis(q)?;
-        let (len, fast) = (t.len() as u64, s.fast(q)?);
-        ratio = len as f64 / fast as f64;
+        let len = t.len() as u64;
+        k *= len as f64 / s.predict(q, k)?;
         if len <= max {
-            let undershoot = (len as f64) < max as f64 * 0.93 && q < ceiling;
+            // Under the minimum (would need padding) or far under the cap: one more try.
+            let under_min = min.is_some_and(|m| len < m);
+            let undershoot = (under_min || (len as f64) < max as f64 * 0.93) && q < ceiling;
             best = Some((q, t));
             if !undershoot {
                 break;
             }
-            // Far under the cap: one more try with the measured ratio.
-            match s.pick(q + 1, ceiling, ratio, limit)? {
+            // One more try with the measured ratio, aiming at the cap itself.
+            match s.pick(q + 1, ceiling, k, max as f64)? {
                 Some(q2) if q2 > q => {
                     let t2 = s.trellis(q2)?;
                     if t2.len() as u64 <= max {

@@ -1,5 +1,5 @@
-//! A small walker over JPEG marker segments: structure facts without decoding pixels
-//! (truncation, baseline or progressive, JFIF density, metadata present) and COM padding.
+//! A small walker over JPEG header segments (up to the first scan): structure facts without
+//! decoding pixels (baseline or progressive, JFIF density, metadata present) and COM padding.
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JpegStructure {
@@ -18,8 +18,8 @@ pub struct JpegStructure {
     /// Adobe APP14 transform flag (0 = none/CMYK, 1 = YCbCr, 2 = YCCK).
     pub adobe_transform: Option<u8>,
     pub comment_bytes: usize,
-    /// An end-of-image marker was found after the scan data.
-    pub complete: bool,
+    /// The headers end in a start-of-scan segment (image data follows).
+    pub has_scan: bool,
     /// APP1 Exif payloads (after "Exif\0\0") and ICC chunks, for the decoder.
     pub exif: Option<Vec<u8>>,
     pub icc: Option<Vec<u8>>,
@@ -58,7 +58,6 @@ pub fn parse(data: &[u8]) -> Option<JpegStructure> {
         }
         let m = d[i + 1];
         if m == 0xD9 {
-            s.complete = true;
             break;
         }
         if i + 4 > d.len() {
@@ -102,33 +101,11 @@ pub fn parse(data: &[u8]) -> Option<JpegStructure> {
             }
             0xFE => s.comment_bytes += body.len(),
             0xE0..=0xEF => s.other_app += 1,
+            // Start of scan: the headers are over. Truncation inside the entropy-coded data
+            // is caught by the decoder (libjpeg's premature-end warnings are errors to us).
             0xDA => {
-                // Entropy-coded data follows: find the next marker that is not a stuffed byte
-                // or a restart marker. Progressive files have several scans.
-                let mut j = i + 2 + len;
-                loop {
-                    match d[j.min(d.len())..].iter().position(|&b| b == 0xFF) {
-                        None => {
-                            finish_icc(&mut s, icc_chunks);
-                            return Some(s);
-                        }
-                        Some(p) => {
-                            j += p;
-                            if j + 1 >= d.len() {
-                                finish_icc(&mut s, icc_chunks);
-                                return Some(s);
-                            }
-                            let n = d[j + 1];
-                            if n == 0x00 || (0xD0..=0xD7).contains(&n) || n == 0xFF {
-                                j += if n == 0xFF { 1 } else { 2 };
-                                continue;
-                            }
-                            break;
-                        }
-                    }
-                }
-                i = j;
-                continue;
+                s.has_scan = true;
+                break;
             }
             _ => {}
         }

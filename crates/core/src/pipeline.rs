@@ -62,13 +62,12 @@ impl Source {
         let limits = Limits::default();
         let min_scale = match (spec.kind, spec.export_size()) {
             (Kind::Photo, Some((tw, th))) => {
-                // The orientation is not known before decoding: take the larger need of the
-                // upright and the sideways reading of the declared size.
+                // The header tells the size and (in EXIF) which way up it is.
                 match crate::jpeg_markers::parse(&data).filter(|s| s.width > 0) {
                     Some(st) => {
-                        let upright = Rect::full(st.width, st.height).fit_aspect(tw, th);
-                        let sideways = Rect::full(st.height, st.width).fit_aspect(tw, th);
-                        needed_scale(upright, tw, th).max(needed_scale(sideways, tw, th))
+                        let o = st.exif.as_deref().map(decode::exif_orientation).unwrap_or(1);
+                        let (w, h) = if o >= 5 { (st.height, st.width) } else { (st.width, st.height) };
+                        needed_scale(Rect::full(w, h).fit_aspect(tw, th), tw, th)
                     }
                     None => 1.0,
                 }
