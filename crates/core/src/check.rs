@@ -79,9 +79,8 @@ pub fn facts(data: &[u8]) -> crate::Result<(Facts, DynamicImage)> {
     let mut f = Facts { format: Some(format), bytes: data.len() as u64, orientation: 1, ..Default::default() };
     // Decode small: enough for the colour and background checks, and proves the data decodes.
     let d = decode::decode(data, 0.0, Limits::default())?;
-    let (sw, sh) = if d.orientation >= 5 { (d.full_height, d.full_width) } else { (d.full_width, d.full_height) };
-    f.width = sw;
-    f.height = sh;
+    f.width = d.full_width;
+    f.height = d.full_height;
     f.orientation = d.orientation;
     f.grey = matches!(d.image, DynamicImage::ImageLuma8(_));
     if format == SourceFormat::Jpeg {
@@ -101,7 +100,8 @@ pub fn facts(data: &[u8]) -> crate::Result<(Facts, DynamicImage)> {
     } else {
         f.icc = d.icc.is_some();
     }
-    Ok((f, d.image))
+    // Judge the picture the way a viewer shows it.
+    Ok((f, crate::orient::Transform::from_exif(d.orientation).apply(&d.image)))
 }
 
 /// Judges `data` against `spec`. Never fails: an unreadable file is a failed rule.

@@ -1,5 +1,6 @@
-//! Stage 1–4: read by content, guard against decompression bombs, decode (JPEG at DCT scale
-//! through mozjpeg), apply EXIF orientation, normalise to 8-bit RGB or grey on white.
+//! Stage 1, 2 and 4: read by content, guard against decompression bombs, decode (JPEG at DCT
+//! scale through mozjpeg), read the EXIF orientation (applied by [`crate::orient`]), normalise
+//! to 8-bit RGB or grey on white.
 use crate::error::{Error, Result};
 use crate::jpeg_markers;
 use image::{DynamicImage, GrayImage, ImageDecoder, RgbImage};
@@ -106,12 +107,13 @@ pub fn exif_orientation(exif_tiff: &[u8]) -> u8 {
         .unwrap_or(1) as u8
 }
 
-/// A decoded, upright, 8-bit image (RGB or grey) and what we learned on the way.
+/// A decoded 8-bit image (RGB or grey) as stored (not yet turned upright) and what we learned
+/// on the way.
 #[derive(Clone)]
 pub struct Decoded {
     pub image: DynamicImage,
     pub format: SourceFormat,
-    /// Upright size of the source at full resolution.
+    /// Stored size of the source at full resolution.
     pub full_width: u32,
     pub full_height: u32,
     /// `image` pixels per full-resolution pixel (1.0, or 1/2, 1/4, 1/8 for DCT-scaled JPEG).
@@ -141,7 +143,7 @@ const TRUNCATED_PANIC: &str = "caiji: JPEG data ends early";
 
 /// libjpeg's error manager, stricter: "premature end of data" is a warning to libjpeg (it
 /// fills the rest with grey) but a truncated file to us.
-fn strict_error_mgr() -> mozjpeg_sys::jpeg_error_mgr {
+pub(crate) fn strict_error_mgr() -> mozjpeg_sys::jpeg_error_mgr {
     use mozjpeg_sys::{jpeg_common_struct, JWRN_HIT_MARKER, JWRN_JPEG_EOF};
     extern "C-unwind" fn fatal(cinfo: &mut jpeg_common_struct) {
         let mut buf = [0u8; 80];
@@ -268,7 +270,7 @@ fn decode_jpeg(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
         }
     })?;
     let scale = img.width() as f64 / st.width as f64;
-    let mut d = Decoded {
+    Ok(Decoded {
         image: img,
         format: SourceFormat::Jpeg,
         full_width: st.width,
@@ -278,9 +280,7 @@ fn decode_jpeg(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
         // A CMYK profile cannot be applied to our RGB conversion; an sRGB assumption is closer.
         icc: if channels == 4 { None } else { st.icc.clone() },
         had_alpha: false,
-    };
-    apply_orientation(&mut d);
-    Ok(d)
+    })
 }
 
 fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Decoded> {
@@ -312,9 +312,7 @@ fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Dec
     let img = DynamicImage::from_decoder(dec).map_err(map)?;
     let had_alpha = img.color().has_alpha();
     let image = normalise(img);
-    let mut d = Decoded { image, format, full_width: w, full_height: h, scale: 1.0, orientation, icc, had_alpha };
-    apply_orientation(&mut d);
-    Ok(d)
+    Ok(Decoded { image, format, full_width: w, full_height: h, scale: 1.0, orientation, icc, had_alpha })
 }
 
 /// The EXIF chunk of a WebP (RIFF) file, without a leading "Exif\0\0" if one is there.
@@ -342,16 +340,6 @@ fn orientation_number(o: image::metadata::Orientation) -> u8 {
         Rotate90 => 6,
         Rotate270FlipH => 7,
         Rotate270 => 8,
-    }
-}
-
-/// Stage 3: the EXIF orientation applied to the pixels.
-fn apply_orientation(d: &mut Decoded) {
-    if let Some(o) = image::metadata::Orientation::from_exif(d.orientation) {
-        d.image.apply_orientation(o);
-    }
-    if d.orientation >= 5 {
-        std::mem::swap(&mut d.full_width, &mut d.full_height);
     }
 }
 

@@ -6,7 +6,7 @@ use crate::decode::catch_jpeg;
 use crate::error::Result;
 use crate::jpeg_markers;
 use image::DynamicImage;
-use mozjpeg::{qtable, ColorSpace, Compress, PixelDensity, PixelDensityUnit};
+use mozjpeg::{qtable, ColorSpace};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -47,36 +47,84 @@ pub fn encode(img: &DynamicImage, s: Settings) -> Result<Vec<u8>> {
         }
     };
     let grey_out = cs_in == ColorSpace::JCS_GRAYSCALE;
+    let q = s.quality.clamp(1, 100) as f32;
+    // The same tables for estimates and final encodes keep their size ratio stable.
+    let table = qtable::NRobidoux.scaled(q, q);
     catch_jpeg(false, || {
-        let mut c = Compress::new(cs_in);
-        // These setters reset quality and sampling: call them first.
-        if !s.trellis {
-            c.set_fastest_defaults();
-        }
-        c.set_color_space(if grey_out { ColorSpace::JCS_GRAYSCALE } else { ColorSpace::JCS_YCbCr });
-        // Baseline (sequential) JPEG: old portal validators reject progressive files.
-        c.set_optimize_scans(false);
-        // Estimates skip Huffman optimisation (a second pass); the measured ratio absorbs it.
-        c.set_optimize_coding(s.trellis);
-        c.set_size(w as usize, h as usize);
-        // The same tables for estimates and final encodes keep their size ratio stable.
-        let q = s.quality.clamp(1, 100) as f32;
-        let table = qtable::NRobidoux.scaled(q, q);
-        c.set_luma_qtable(&table);
-        if !grey_out {
-            c.set_chroma_qtable(&table);
-            match s.chroma {
-                Chroma::S444 => c.set_chroma_sampling_pixel_sizes((1, 1), (1, 1)),
-                _ => c.set_chroma_sampling_pixel_sizes((2, 2), (2, 2)),
+        // SAFETY: the raw buffer holds h rows of w pixels of `cs_in`; `Raw` destroys the
+        // compressor on every path, unwinding included.
+        unsafe { Ok(compress(raw, w, h, cs_in, grey_out, &table, s)) }
+    })
+}
+
+/// libjpeg's compressor, driven directly for the parameters the safe wrapper does not reach
+/// (DC trellis off: a third of the trellis time for a few bytes).
+unsafe fn compress(raw: &[u8], w: u32, h: u32, cs_in: ColorSpace, grey_out: bool, table: &qtable::QTable, s: Settings) -> Vec<u8> {
+    use mozjpeg_sys::*;
+    // The error manager is boxed beside the struct that points at it.
+    struct Raw(Box<jpeg_compress_struct>, #[allow(dead_code)] Box<jpeg_error_mgr>, *mut u8);
+    impl Drop for Raw {
+        fn drop(&mut self) {
+            // SAFETY: created by jpeg_CreateCompress; the buffer by jpeg_mem_dest (malloc).
+            unsafe {
+                jpeg_destroy_compress(&mut self.0);
+                if !self.2.is_null() {
+                    libc::free(self.2.cast());
+                }
             }
         }
-        if let Some(dpi) = s.dpi {
-            c.set_pixel_density(PixelDensity { unit: PixelDensityUnit::Inches, x: dpi, y: dpi });
+    }
+    let mut err = Box::new(crate::decode::strict_error_mgr());
+    let mut cinfo: Box<jpeg_compress_struct> = Box::new(std::mem::zeroed());
+    cinfo.common.err = &mut *err;
+    jpeg_CreateCompress(&mut *cinfo, JPEG_LIB_VERSION, std::mem::size_of::<jpeg_compress_struct>());
+    let mut c = Raw(cinfo, err, std::ptr::null_mut());
+    let ci = &mut *c.0;
+    ci.in_color_space = cs_in;
+    ci.input_components = if cs_in == ColorSpace::JCS_GRAYSCALE { 1 } else { 3 };
+    if !s.trellis {
+        jpeg_c_set_int_param(ci, J_INT_PARAM::JINT_COMPRESS_PROFILE, JINT_COMPRESS_PROFILE_VALUE::JCP_FASTEST as i32);
+    }
+    jpeg_set_defaults(ci);
+    jpeg_set_colorspace(ci, if grey_out { ColorSpace::JCS_GRAYSCALE } else { ColorSpace::JCS_YCbCr });
+    // Baseline (sequential) JPEG: old portal validators reject progressive files.
+    jpeg_c_set_bool_param(ci, J_BOOLEAN_PARAM::JBOOLEAN_OPTIMIZE_SCANS, 0);
+    ci.scan_info = std::ptr::null();
+    ci.num_scans = 0;
+    if s.trellis {
+        jpeg_c_set_bool_param(ci, J_BOOLEAN_PARAM::JBOOLEAN_TRELLIS_QUANT_DC, 0);
+    }
+    // Estimates skip Huffman optimisation (a second pass); the measured ratio absorbs it.
+    ci.optimize_coding = s.trellis as boolean;
+    ci.image_width = w;
+    ci.image_height = h;
+    jpeg_add_quant_table(ci, 0, table.as_ptr(), 100, 1);
+    if !grey_out {
+        jpeg_add_quant_table(ci, 1, table.as_ptr(), 100, 1);
+        let f = if s.chroma == Chroma::S444 { 1 } else { 2 };
+        let comps = std::slice::from_raw_parts_mut(ci.comp_info, 3);
+        comps[0].h_samp_factor = f;
+        comps[0].v_samp_factor = f;
+        for c in &mut comps[1..] {
+            c.h_samp_factor = 1;
+            c.v_samp_factor = 1;
         }
-        let mut started = c.start_compress(Vec::with_capacity((w * h / 4) as usize + 1024))?;
-        started.write_scanlines(raw)?;
-        started.finish()
-    })
+    }
+    if let Some(dpi) = s.dpi {
+        ci.density_unit = 1;
+        ci.X_density = dpi;
+        ci.Y_density = dpi;
+    }
+    let mut size: std::os::raw::c_ulong = 0;
+    jpeg_mem_dest(ci, &mut c.2, &mut size);
+    jpeg_start_compress(ci, 1);
+    let stride = raw.len() / h as usize;
+    while ci.next_scanline < h {
+        let row = raw[ci.next_scanline as usize * stride..].as_ptr();
+        jpeg_write_scanlines(ci, &row, 1);
+    }
+    jpeg_finish_compress(ci);
+    std::slice::from_raw_parts(c.2, size as usize).to_vec()
 }
 
 /// A byte window and the qualities the search may use.
@@ -151,13 +199,19 @@ impl Search<'_> {
     /// Highest q in floor..=cap whose predicted size stays under `limit`.
     fn pick(&mut self, floor: u8, cap: u8, k: f64, limit: f64) -> Result<Option<u8>> {
         let fits = |s: &mut Self, q: u8| -> Result<bool> { Ok(s.predict(q, k)? <= limit) };
-        if !fits(self, floor)? {
-            return Ok(None);
-        }
-        let (mut lo, mut hi) = (floor, cap);
-        if fits(self, hi)? {
-            return Ok(Some(hi));
-        }
+        // Most windows land between q60 and q90: split there first.
+        let first = 80u8.clamp(floor, cap);
+        let (mut lo, mut hi) = if fits(self, first)? {
+            if first == cap || fits(self, cap)? {
+                return Ok(Some(cap));
+            }
+            (first, cap)
+        } else {
+            if first == floor || !fits(self, floor)? {
+                return Ok(None);
+            }
+            (floor, first)
+        };
         // Interpolation search on the (smooth, roughly monotonic) size curve: usually two or
         // three probes instead of bisection's six.
         while hi - lo > 1 {
@@ -188,6 +242,11 @@ pub fn encode_to_window(img: &DynamicImage, goal: &Goal) -> Result<std::result::
     let mut smallest = u64::MAX;
     let (mut fast_total, mut trellis_total) = (0, 0);
     for &(chroma, floor) in &goal.stages {
+        // Full-colour 4:4:4 at q90 needs well over 2 bits a pixel: do not even try below that.
+        let pixels = (img.width() as u64 * img.height() as u64).max(1);
+        if chroma == Chroma::S444 && goal.max.is_some_and(|m| m * 8 < pixels * 2) {
+            continue;
+        }
         let mut s = Search { img, dpi: goal.dpi, chroma, fast: [None; 101], fast_encodes: 0, trellis_encodes: 0 };
         let cap = goal.cap.max(floor);
         let found = match goal.max {

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod ids;
 pub mod jpeg_markers;
 pub mod merge;
+pub mod orient;
 pub mod pipeline;
 pub mod resize;
 pub mod spec;

@@ -6,13 +6,15 @@ use crate::encode::{self, Chroma, Encoded, Goal};
 use crate::error::{cannot_fit, Error, Result};
 use crate::geometry::{CentreFramer, Framer, Rect};
 use crate::i18n::Msg;
+use crate::orient::Transform;
 use crate::resize::resize_region;
 use crate::spec::{Colour, Kind, PixelRuleKind, Spec};
 use image::DynamicImage;
 use std::path::Path;
 use std::sync::Arc;
 
-/// A decoded, upright source image, kept for repeated crops and encodes.
+/// A decoded source image, kept for repeated crops and encodes. Coordinates given to it are
+/// upright (after EXIF orientation and the user's turns); the pixels stay as stored.
 #[derive(Clone)]
 pub struct Source {
     data: Arc<[u8]>,
@@ -20,6 +22,8 @@ pub struct Source {
     /// Extra clockwise quarter turns asked for by the user (0..=3), on top of EXIF.
     turns: u8,
     limits: Limits,
+    /// The upright working image, made on first use (previews, scans).
+    upright: std::sync::OnceLock<DynamicImage>,
 }
 
 impl std::fmt::Debug for Source {
@@ -29,22 +33,13 @@ impl std::fmt::Debug for Source {
     }
 }
 
-fn turn(img: &DynamicImage, turns: u8) -> DynamicImage {
-    match turns % 4 {
-        1 => img.rotate90(),
-        2 => img.rotate180(),
-        3 => img.rotate270(),
-        _ => img.clone(),
-    }
-}
-
 impl Source {
     /// Decodes `data`, keeping at least `min_scale` of the full resolution (JPEG may decode
     /// smaller, at DCT scale).
     pub fn from_bytes(data: impl Into<Arc<[u8]>>, min_scale: f64, limits: Limits) -> Result<Source> {
         let data = data.into();
         let decoded = decode::decode(&data, min_scale, limits)?;
-        Ok(Source { data, decoded, turns: 0, limits })
+        Ok(Source { data, decoded, turns: 0, limits, upright: Default::default() })
     }
 
     pub fn open(path: &Path, min_scale: f64) -> Result<Source> {
@@ -77,19 +72,18 @@ impl Source {
         Source::from_bytes(data, min_scale, limits)
     }
 
-    /// Upright size at full resolution, after EXIF and the user's rotation.
-    pub fn size(&self) -> (u32, u32) {
-        let (w, h) = (self.decoded.full_width, self.decoded.full_height);
-        if self.turns % 2 == 1 {
-            (h, w)
-        } else {
-            (w, h)
-        }
+    fn transform(&self) -> Transform {
+        Transform::from_exif(self.decoded.orientation).then_turns(self.turns)
     }
 
-    /// The working pixels (for previews), upright.
+    /// Upright size at full resolution, after EXIF and the user's rotation.
+    pub fn size(&self) -> (u32, u32) {
+        self.transform().upright_size(self.decoded.full_width, self.decoded.full_height)
+    }
+
+    /// The working pixels, upright (for previews and scans; made once).
     pub fn image(&self) -> &DynamicImage {
-        &self.decoded.image
+        self.upright.get_or_init(|| self.transform().apply(&self.decoded.image))
     }
 
     pub fn scale(&self) -> f64 {
@@ -107,9 +101,8 @@ impl Source {
     /// Rotates by quarter turns clockwise (negative: anticlockwise). Crops given afterwards
     /// are in the rotated frame.
     pub fn rotate(&mut self, quarter_turns: i32) {
-        let t = quarter_turns.rem_euclid(4) as u8;
-        self.decoded.image = turn(&self.decoded.image, t);
-        self.turns = (self.turns + t) % 4;
+        self.turns = (self.turns + quarter_turns.rem_euclid(4) as u8) % 4;
+        self.upright = Default::default();
     }
 
     /// The same source with at least `needed` of full resolution (re-decodes if necessary).
@@ -117,9 +110,28 @@ impl Source {
         if self.decoded.scale + 1e-9 >= needed.min(1.0) {
             return Ok(std::borrow::Cow::Borrowed(self));
         }
-        let mut decoded = decode::decode(&self.data, needed, self.limits)?;
-        decoded.image = turn(&decoded.image, self.turns);
-        Ok(std::borrow::Cow::Owned(Source { data: self.data.clone(), decoded, turns: self.turns, limits: self.limits }))
+        let decoded = decode::decode(&self.data, needed, self.limits)?;
+        Ok(std::borrow::Cow::Owned(Source {
+            data: self.data.clone(),
+            decoded,
+            turns: self.turns,
+            limits: self.limits,
+            upright: Default::default(),
+        }))
+    }
+
+    /// Crops `r` (upright, full resolution) and resizes it to `w`×`h` upright pixels: the
+    /// resize reads the stored pixels and only the small result is turned.
+    pub fn crop_resize(&self, r: Rect, w: u32, h: u32) -> Result<DynamicImage> {
+        let t = self.transform();
+        let img = &self.decoded.image;
+        let (fw, fh) = (self.decoded.full_width as f64, self.decoded.full_height as f64);
+        let s = img.width() as f64 / fw;
+        let (x, y, rw, rh) = t.rect_to_stored((r.x as f64, r.y as f64, r.w as f64, r.h as f64), fw, fh);
+        let (x, y) = ((x * s).clamp(0.0, img.width() as f64 - 1.0), (y * s).clamp(0.0, img.height() as f64 - 1.0));
+        let region = (x, y, (rw * s).min(img.width() as f64 - x).max(1.0), (rh * s).min(img.height() as f64 - y).max(1.0));
+        let (sw, sh) = if t.swaps() { (h, w) } else { (w, h) };
+        Ok(t.apply(&resize_region(img, region, sw, sh)?))
     }
 
     /// The crop rectangle (full-resolution coordinates) mapped into the working pixels.
@@ -236,7 +248,7 @@ pub fn prepare_photo(src: &Source, spec: &Spec, opts: &Options, framer: &dyn Fra
     let src = if opts.preview { std::borrow::Cow::Borrowed(src) } else { src.at_scale(needed_scale(crop, tw, th))? };
     let mut floor = QUALITY_FLOOR;
     loop {
-        let px = resize_region(src.image(), src.region(crop), tw, th)?;
+        let px = src.crop_resize(crop, tw, th)?;
         let px = colour_for(spec, px, src.icc());
         match encode::encode_to_window(&px, &goal(spec, floor))? {
             Ok(mut encoded) => {
