@@ -200,8 +200,8 @@ pub fn check(data: &[u8], spec: &Spec) -> Report {
         };
         let msg = if !lo_ok {
             Msg::new(
-                format!("文件只有 {}，低于下限 {}：门户会判为照片不清晰", human_bytes(b), expected),
-                format!("The file is only {}, below {}: the portal treats it as unclear", human_bytes(b), expected),
+                format!("文件只有 {}，低于下限（要求 {}）：门户会判为不清晰", human_bytes(b), expected),
+                format!("The file is only {}, under the minimum (required {}): the portal treats it as unclear", human_bytes(b), expected),
             )
         } else if !hi_ok {
             Msg::new(
@@ -209,7 +209,7 @@ pub fn check(data: &[u8], spec: &Spec) -> Report {
                 format!("The file is {}, over the limit ({}): compress it with this tool", human_bytes(b), expected),
             )
         } else {
-            Msg::new(format!("大小 {} 在 {} 之内", human_bytes(b), expected), format!("Size {} is within {}", human_bytes(b), expected))
+            Msg::new(format!("大小 {} 符合要求（{}）", human_bytes(b), expected), format!("Size {} meets {}", human_bytes(b), expected))
         };
         rules.push(rule("bytes", Level::Error, lo_ok && hi_ok, format!("{b} B"), expected, msg));
     }
