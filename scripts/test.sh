@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# The CLI tests run the real `caiji` binary: build it first (cargo test alone does not).
+cargo build --workspace --locked
 cargo test --workspace --locked

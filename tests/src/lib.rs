@@ -26,7 +26,7 @@ pub fn caiji_bin() -> PathBuf {
     let dir = exe.parent().unwrap();
     let dir = if dir.ends_with("deps") { dir.parent().unwrap() } else { dir };
     let bin = dir.join(if cfg!(windows) { "caiji.exe" } else { "caiji" });
-    assert!(bin.exists(), "{} missing: run the tests with `cargo test --workspace`", bin.display());
+    assert!(bin.exists(), "{} missing: `cargo build -p caiji` first (scripts/test.sh does)", bin.display());
     bin
 }
 
