@@ -77,6 +77,21 @@ fn exif_orientations_all_come_out_upright() {
         // And the wrong way up is far away: the measure can fail.
         assert!(picture_distance(&s.image().rotate90(), &reference) > 20.0);
     }
+    // The photo path crops and resizes the stored pixels and turns only the result: it must
+    // agree with the upright picture for every orientation.
+    let small = window_spec("small", 2048, 60_000, 64, 64);
+    let want = caiji_core::resize::resize_region(&reference, (0.0, 0.0, 128.0, 128.0), 64, 64).unwrap();
+    for o in 2..=8 {
+        let mut s = src(&sample(&format!("exif/hopper_orientation_{o}.jpg")), &small).unwrap();
+        let p = pipeline::prepare(&s, &small, &Options::default()).unwrap();
+        let d = picture_distance(&decode_independently(&p.jpeg), &want);
+        assert!(d < 6.0, "orientation {o}: output {d} from the upright picture");
+        // A user quarter turn on top of EXIF.
+        s.rotate(1);
+        let p = pipeline::prepare(&s, &small, &Options::default()).unwrap();
+        let d = picture_distance(&decode_independently(&p.jpeg), &want.rotate90());
+        assert!(d < 6.0, "orientation {o} + a turn: {d}");
+    }
     // WebP carrying orientation 6.
     let s = src(&sample("exif/hopper_orientation_6.webp"), &spec).unwrap();
     assert!(picture_distance(s.image(), &reference) < 8.0);

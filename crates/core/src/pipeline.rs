@@ -134,9 +134,9 @@ impl Source {
         Ok(t.apply(&resize_region(img, region, sw, sh)?))
     }
 
-    /// The crop rectangle (full-resolution coordinates) mapped into the working pixels.
+    /// The crop rectangle (full-resolution coordinates) mapped into the upright working pixels.
     pub(crate) fn region(&self, r: Rect) -> (f64, f64, f64, f64) {
-        let (iw, ih) = (self.decoded.image.width() as f64, self.decoded.image.height() as f64);
+        let (iw, ih) = (self.image().width() as f64, self.image().height() as f64);
         let (fw, fh) = self.size();
         let (sx, sy) = (iw / fw as f64, ih / fh as f64);
         let x = (r.x as f64 * sx).min(iw - 1.0);
