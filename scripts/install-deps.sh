@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Installs what building Caiji needs on Debian/Ubuntu: a C toolchain for mozjpeg and nasm for
-# its SIMD code (without nasm mozjpeg builds silently 2x slower). Safe to run repeatedly.
+# its SIMD code (without nasm mozjpeg builds silently 2x slower), WebKitGTK for the Tauri app,
+# Node.js for its frontend, and the frontend's npm packages. Safe to run repeatedly.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 need=()
 command -v cc >/dev/null || need+=(build-essential)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v nasm >/dev/null || need+=(nasm)
+pkg-config --exists webkit2gtk-4.1 2>/dev/null || need+=(libwebkit2gtk-4.1-dev)
+pkg-config --exists librsvg-2.0 2>/dev/null || need+=(librsvg2-dev)
+command -v npm >/dev/null || need+=(nodejs npm)
 if ! command -v cargo >/dev/null; then
   echo "cargo not found: install Rust from rustup (https://rustup.rs) first" >&2
   exit 1
@@ -16,4 +21,8 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
+fi
+# The frontend's packages, exactly as locked.
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  npm ci --prefix ui --no-audit --no-fund
 fi

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+# The app embeds the built frontend.
+npm run --prefix ui build
 # The CLI tests run the real `caiji` binary: build it first (cargo test alone does not).
 cargo build --workspace --locked
 cargo test --workspace --locked

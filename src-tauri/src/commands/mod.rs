@@ -1,0 +1,13 @@
+//! Commands, one module per area. Each is a thin adapter: arguments in, core call on a worker
+//! thread, `{code, message}` errors out. No domain logic here.
+pub mod app;
+pub mod check;
+pub mod photo;
+pub mod specs;
+
+use crate::error::{AppError, AppResult};
+
+/// Runs CPU work off the UI thread and the async runtime.
+pub(crate) async fn work<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
+    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| AppError::new("internal", e.to_string()))?
+}

@@ -1,0 +1,145 @@
+//! The ID-photo screen: open once, then preview crops quickly, then save.
+use super::work;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use base64::Engine;
+use caiji_core::check::{self, Report};
+use caiji_core::encode::{self, Chroma, Settings};
+use caiji_core::geometry::Rect;
+use caiji_core::pipeline::{self, Options, Source};
+use caiji_core::resize::resize_region;
+use caiji_core::Lang;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tauri::State;
+
+#[derive(Serialize)]
+pub struct Opened {
+    pub id: u64,
+    pub name: String,
+    pub path: String,
+    /// Upright size at full resolution: the crop's coordinate space.
+    pub width: u32,
+    pub height: u32,
+    pub format: String,
+}
+
+fn opened(id: u64, path: &str, s: &Source) -> Opened {
+    let (width, height) = s.size();
+    let name = PathBuf::from(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Opened { id, name, path: path.to_string(), width, height, format: s.format().name().to_string() }
+}
+
+/// Decodes a picture once for a spec; later previews reuse it.
+#[tauri::command]
+pub async fn photo_open(state: State<'_, AppState>, path: String, spec: String, lang: Lang) -> AppResult<Opened> {
+    let reg = state.registry();
+    let (p, src) = work(move || {
+        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
+        let src = Source::open_for(std::path::Path::new(&path), spec).map_err(|e| AppError::from_core(e, lang))?;
+        Ok((path, src))
+    })
+    .await?;
+    let id = state.insert(src);
+    let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+    Ok(opened(id, &p, &s))
+}
+
+/// Turns the picture by quarter turns; returns it under a new id (the old one is closed).
+#[tauri::command]
+pub async fn photo_rotate(state: State<'_, AppState>, id: u64, turns: i32, lang: Lang) -> AppResult<Opened> {
+    let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+    let path = String::new();
+    let rotated = work(move || {
+        let mut r = (*s).clone();
+        r.rotate(turns);
+        Ok(r)
+    })
+    .await?;
+    state.close(id);
+    let nid = state.insert(rotated);
+    let s = state.get(nid).ok_or_else(|| AppError::not_open(lang))?;
+    Ok(opened(nid, &path, &s))
+}
+
+#[tauri::command]
+pub fn photo_close(state: State<'_, AppState>, id: u64) {
+    state.close(id);
+}
+
+/// The upright picture for the crop view, at most `max` pixels on its long side, as JPEG bytes.
+#[tauri::command]
+pub async fn photo_image(state: State<'_, AppState>, id: u64, max: u32, lang: Lang) -> Result<tauri::ipc::Response, AppError> {
+    let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+    let bytes = work(move || {
+        let img = s.image();
+        let f = (max as f64 / img.width().max(img.height()) as f64).min(1.0);
+        let (w, h) = (((img.width() as f64 * f) as u32).max(1), ((img.height() as f64 * f) as u32).max(1));
+        let small = resize_region(&caiji_core::decode::normalise(img.clone()), (0.0, 0.0, img.width() as f64, img.height() as f64), w, h)
+            .map_err(|e| AppError::from_core(e, lang))?;
+        encode::encode(&small, Settings { quality: 85, chroma: Chroma::S420, dpi: None, trellis: false }).map_err(|e| AppError::from_core(e, lang))
+    })
+    .await?;
+    Ok(tauri::ipc::Response::new(bytes))
+}
+
+#[derive(Serialize)]
+pub struct Preview {
+    /// The output JPEG, base64 (a few tens of KB).
+    pub jpeg: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub quality: u8,
+    pub chroma: Chroma,
+    pub crop: Option<Rect>,
+    pub notes: Vec<String>,
+    pub report: Report,
+    /// Milliseconds the preview took in the backend.
+    pub millis: f64,
+}
+
+fn preview_of(s: &Source, spec: &caiji_core::Spec, crop: Option<Rect>, preview: bool, lang: Lang) -> AppResult<(pipeline::Prepared, Report)> {
+    let p = pipeline::prepare(s, spec, &Options { crop, preview }).map_err(|e| AppError::from_core(e, lang))?;
+    let r = check::check(&p.jpeg, spec);
+    Ok((p, r))
+}
+
+/// The output as it would be saved, from the already decoded picture (fast: < 50 ms).
+#[tauri::command]
+pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, crop: Option<Rect>, lang: Lang) -> AppResult<Preview> {
+    let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+    let reg = state.registry();
+    work(move || {
+        let t = std::time::Instant::now();
+        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
+        let (p, report) = preview_of(&s, spec, crop, true, lang)?;
+        Ok(Preview {
+            jpeg: base64::engine::general_purpose::STANDARD.encode(&p.jpeg),
+            width: p.width,
+            height: p.height,
+            bytes: p.bytes,
+            quality: p.encoded.quality,
+            chroma: p.encoded.chroma,
+            crop: p.crop,
+            notes: p.notes.iter().map(|m| m.get(lang).to_string()).collect(),
+            report,
+            millis: t.elapsed().as_secs_f64() * 1e3,
+        })
+    })
+    .await
+}
+
+/// Prepares at full quality, writes atomically and verifies the written file.
+#[tauri::command]
+pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, crop: Option<Rect>, path: String, lang: Lang) -> AppResult<Report> {
+    let s: Arc<Source> = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+    let reg = state.registry();
+    work(move || {
+        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
+        let p = pipeline::prepare(&s, spec, &Options { crop, preview: false }).map_err(|e| AppError::from_core(e, lang))?;
+        pipeline::write_and_verify(&p, spec, std::path::Path::new(&path)).map_err(|e| AppError::from_core(e, lang))
+    })
+    .await
+}

@@ -1,0 +1,49 @@
+//! The one error type every command returns, serialised as `{code, message}`. Codes are stable
+//! (the UI and the tests match on them); messages are in the language the UI asked for.
+use caiji_core::{Error, Lang};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+}
+
+impl AppError {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        AppError { code: code.into(), message: message.into() }
+    }
+    pub fn from_core(e: Error, lang: Lang) -> Self {
+        AppError { code: e.code().into(), message: e.message(lang) }
+    }
+    pub fn not_open(lang: Lang) -> Self {
+        AppError::new(
+            "not_open",
+            match lang {
+                Lang::Zh => "图片已关闭，请重新打开",
+                Lang::En => "The picture is no longer open: open it again",
+            },
+        )
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The wire format is part of the UI contract: pin it.
+    #[test]
+    fn serialises_to_code_and_message() {
+        let e = AppError::from_core(Error::TooSmall { src_w: 91, src_h: 128, need_w: 295, need_h: 413 }, Lang::En);
+        assert_eq!(
+            serde_json::to_value(&e).unwrap(),
+            serde_json::json!({"code": "too_small", "message": "Source 91×128, needs at least 295×413; small images are never upscaled: use a sharper photo"})
+        );
+        let e = AppError::from_core(Error::Truncated, Lang::Zh);
+        assert_eq!(e.code, "truncated");
+        assert!(e.message.contains("不完整"));
+        assert_eq!(serde_json::to_value(AppError::not_open(Lang::En)).unwrap()["code"], "not_open");
+    }
+}

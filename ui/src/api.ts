@@ -1,0 +1,38 @@
+// Typed wrappers over the backend commands.
+import { invoke } from "@tauri-apps/api/core";
+import { getLang } from "./i18n";
+
+export interface Msg { zh: string; en: string }
+export interface Rect { x: number; y: number; w: number; h: number }
+export interface Rule { id: string; level: "error" | "warning"; passed: boolean; measured: string; expected: string; message: Msg }
+export interface Report { spec_id: string; passed: boolean; facts: { width: number; height: number; bytes: number }; rules: Rule[] }
+export interface Spec {
+  id: string; version: number; kind: "photo" | "document"; title: Msg;
+  pixels: { rule: "exact" | "min" | "any"; width?: number; height?: number; export?: [number, number] };
+  bytes: { min?: number; max?: number };
+  dpi?: number; background: string[]; upscale: boolean;
+  provenance: { source: string; region: string; confidence: "confirmed" | "third-party" | "unconfirmed"; date: string; notes?: Msg };
+}
+export interface SpecEntry { spec: Spec; overrides_builtin: boolean }
+export interface Opened { id: number; name: string; path: string; width: number; height: number; format: string }
+export interface Preview { jpeg: string; width: number; height: number; bytes: number; quality: number; chroma: string; crop?: Rect; notes: string[]; report: Report; millis: number }
+export interface AppError { code: string; message: string }
+
+const lang = () => getLang();
+
+export const api = {
+  specs: () => invoke<SpecEntry[]>("specs_list"),
+  pending: () => invoke<string[]>("app_take_pending"),
+  open: (path: string, spec: string) => invoke<Opened>("photo_open", { path, spec, lang: lang() }),
+  rotate: (id: number, turns: number) => invoke<Opened>("photo_rotate", { id, turns, lang: lang() }),
+  close: (id: number) => invoke<void>("photo_close", { id }),
+  image: (id: number, max: number) => invoke<ArrayBuffer>("photo_image", { id, max, lang: lang() }),
+  preview: (id: number, spec: string, crop: Rect | null) => invoke<Preview>("photo_preview", { id, spec, crop, lang: lang() }),
+  save: (id: number, spec: string, crop: Rect | null, path: string) => invoke<Report>("photo_save", { id, spec, crop, path, lang: lang() }),
+  check: (path: string, spec: string) => invoke<Report>("check_file", { path, spec, lang: lang() }),
+};
+
+export function errText(e: unknown): string {
+  if (e && typeof e === "object" && "message" in e) return String((e as AppError).message);
+  return String(e);
+}

@@ -1,0 +1,39 @@
+// The check screen: any file against a spec, like the official checker.
+import { open } from "@tauri-apps/plugin-dialog";
+import { api, errText, type Spec } from "./api";
+import { kb, pick, t } from "./i18n";
+import { checklist, esc } from "./report";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+let last: string | null = null;
+
+export async function checkPath(path: string) {
+  last = path;
+  const spec = $<HTMLSelectElement>("check-spec").value;
+  const out = $("check-result");
+  try {
+    const r = await api.check(path, spec);
+    const name = path.split(/[\\/]/).pop() ?? path;
+    out.innerHTML =
+      `<div class="verdict ${r.passed ? "ok" : "bad"}"><span class="big">${r.passed ? "✓" : "✗"}</span> ${esc(name)} — ${r.passed ? t("check.pass") : t("check.fail")}` +
+      `<small>${r.facts.width}×${r.facts.height} · ${kb(r.facts.bytes)}</small></div>` +
+      `<ul class="checklist">${checklist(r)}</ul>`;
+  } catch (e) {
+    out.innerHTML = `<div class="verdict bad">${esc(errText(e))}</div>`;
+  }
+}
+
+export function initCheck(specs: () => Spec[]) {
+  void specs;
+  $("check-open").addEventListener("click", async () => {
+    const path = await open({ multiple: false });
+    if (typeof path === "string") await checkPath(path);
+  });
+  $("check-spec").addEventListener("change", () => last && checkPath(last));
+}
+
+export function refreshCheck() {
+  if (last) void checkPath(last);
+}
+
+export { pick };

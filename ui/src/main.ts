@@ -1,0 +1,62 @@
+import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { api, type Spec } from "./api";
+import { checkPath, initCheck, refreshCheck } from "./check";
+import { applyTexts, getLang, setLang } from "./i18n";
+import { initPhoto, openPath, refreshPhoto, saveTo, setCrop, setSpecs, showSpecInfo } from "./photo";
+import { fillSelect } from "./specinfo";
+import { renderSpecs } from "./specs";
+
+let specs: Spec[] = [];
+let screen = "photo";
+
+function show(name: string) {
+  screen = name;
+  document.querySelectorAll<HTMLElement>(".tab").forEach((b) => b.classList.toggle("active", b.dataset.screen === name));
+  document.querySelectorAll<HTMLElement>(".screen").forEach((s) => s.classList.toggle("active", s.id === `screen-${name}`));
+}
+
+function fillAll() {
+  fillSelect(document.getElementById("photo-spec") as HTMLSelectElement, specs.filter((s) => s.kind === "photo"));
+  fillSelect(document.getElementById("check-spec") as HTMLSelectElement, specs);
+  setSpecs(specs);
+  renderSpecs(specs);
+}
+
+async function openFiles(paths: string[]) {
+  if (!paths.length) return;
+  if (screen === "check") await checkPath(paths[0]);
+  else {
+    show("photo");
+    await openPath(paths[0]);
+  }
+}
+
+async function main() {
+  setLang(getLang());
+  document.querySelectorAll<HTMLElement>(".tab").forEach((b) => b.addEventListener("click", () => show(b.dataset.screen!)));
+  document.getElementById("lang")!.addEventListener("click", () => {
+    setLang(getLang() === "zh" ? "en" : "zh");
+    fillAll();
+    showSpecInfo();
+    refreshPhoto();
+    refreshCheck();
+  });
+  initPhoto();
+  initCheck(() => specs);
+  specs = (await api.specs()).map((e) => e.spec);
+  fillAll();
+  applyTexts();
+  // Files from drag and drop, from a second launch, and from the command line.
+  await getCurrentWebview().onDragDropEvent((e) => {
+    if (e.payload.type === "drop") void openFiles(e.payload.paths);
+  });
+  await listen<string[]>("files-opened", () => api.pending().then(openFiles));
+  await openFiles(await api.pending());
+  document.body.dataset.ready = "1";
+}
+
+// Hooks for end-to-end tests (the native dialogs cannot be driven).
+(window as unknown as { caiji: object }).caiji = { openPath, saveTo, setCrop, checkPath, show };
+
+void main();
