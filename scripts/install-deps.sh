@@ -11,6 +11,9 @@ command -v nasm >/dev/null || need+=(nasm)
 pkg-config --exists webkit2gtk-4.1 2>/dev/null || need+=(libwebkit2gtk-4.1-dev)
 pkg-config --exists librsvg-2.0 2>/dev/null || need+=(librsvg2-dev)
 command -v npm >/dev/null || need+=(nodejs npm)
+# End-to-end tests of the real window: a virtual display and WebKit's WebDriver.
+command -v xvfb-run >/dev/null || need+=(xvfb xauth)
+command -v WebKitWebDriver >/dev/null || need+=(webkit2gtk-driver)
 if ! command -v cargo >/dev/null; then
   echo "cargo not found: install Rust from rustup (https://rustup.rs) first" >&2
   exit 1
@@ -22,6 +25,8 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
 fi
+# tauri-driver bridges WebDriver clients to WebKitWebDriver (a small crate, ~20 s to build).
+command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
 # The frontend's packages, exactly as locked.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   npm ci --prefix ui --no-audit --no-fund

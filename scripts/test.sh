@@ -9,3 +9,5 @@ npm run --prefix ui build
 # The CLI tests run the real `caiji` binary: build it first (cargo test alone does not).
 cargo build --workspace --locked
 cargo test --workspace --locked
+# End to end: the real app in real WebKit through tauri-driver, under a virtual display.
+GSETTINGS_BACKEND=memory xvfb-run -a node --test tests/e2e/app.test.mjs

@@ -104,6 +104,7 @@ function draw() {
 
 /** Asks for a preview; while one is running, the latest request waits its turn. */
 function schedule() {
+  document.body.dataset.previewIdle = "";
   if (st.busy) {
     st.dirty = true;
     return;
@@ -129,6 +130,7 @@ async function runPreview() {
       p.notes.map((n) => `<div class="note">${n}</div>`).join("");
     $("checklist").innerHTML = checklist(p.report);
     document.body.dataset.lastPreviewMs = ms.toFixed(1);
+    document.body.dataset.previews = String(Number(document.body.dataset.previews ?? 0) + 1);
     message("");
   } catch (e) {
     $("checklist").innerHTML = "";
@@ -138,6 +140,7 @@ async function runPreview() {
   } finally {
     st.busy = false;
     if (st.dirty) schedule();
+    else document.body.dataset.previewIdle = "1";
   }
 }
 

@@ -1,0 +1,100 @@
+// End-to-end tests of the real app in real WebKit: tauri-driver + WebKitWebDriver under Xvfb.
+// Run by scripts/test.sh (`xvfb-run -a node --test tests/e2e/app.test.mjs`).
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Session } from "./webdriver.mjs";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const app = path.join(root, "target/debug/caiji-app");
+const caiji = path.join(root, "target/debug/caiji");
+const photo = path.resolve(root, "../shared/samples/photos/astronaut.png");
+const base = "http://127.0.0.1:4444";
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "caiji-e2e-"));
+let driver;
+let s;
+let startMs;
+
+async function driverUp() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/status`);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("tauri-driver did not start");
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(app), `${app} missing: build the app first`);
+  driver = spawn("tauri-driver", [], { stdio: "ignore", env: { ...process.env, GSETTINGS_BACKEND: "memory" } });
+  await driverUp();
+  const t0 = Date.now();
+  // The photo arrives as a command-line argument, like "Open with".
+  s = await Session.start(base, { "tauri:options": { application: app, args: [photo] } });
+  await s.waitFor("return document.body.dataset.ready === '1' && document.body.dataset.previews", "the app to be ready");
+  startMs = Date.now() - t0;
+  // Start from Chinese whatever an earlier run left in the app's storage.
+  await s.exec("if (document.documentElement.lang !== 'zh-CN') document.getElementById('lang').click()");
+});
+
+after(async () => {
+  try {
+    await s?.end();
+  } finally {
+    // SIGTERM, never SIGKILL: tauri-driver must stop WebKitWebDriver too.
+    driver?.kill("SIGTERM");
+  }
+});
+
+test("a photo given on the command line opens with a live preview and checklist", async () => {
+  const rules = await s.waitFor(
+    "const l = document.querySelectorAll('#checklist li'); return l.length ? l.length : 0",
+    "the checklist",
+  );
+  assert.ok(rules >= 7, `only ${rules} rules`);
+  const facts = await s.exec("return document.getElementById('out-facts').textContent");
+  assert.match(facts, /295×413/);
+  console.log(`# cold start to an interactive window with the photo previewed: ${startMs} ms`);
+});
+
+test("moving the crop updates the preview, and the saved file passes caiji check", async () => {
+  // A box the user would drag to: 330×462 at the left edge.
+  await s.exec("window.caiji.setCrop({x: 0, y: 20, w: 330, h: 462})");
+  const ms = [];
+  for (const x of [10, 40, 80, 120, 150]) {
+    const n = Number(await s.exec("return document.body.dataset.previews || 0"));
+    await s.exec(`window.caiji.setCrop({x: ${x}, y: 20, w: 330, h: 462})`);
+    await s.waitFor(`return Number(document.body.dataset.previews) > ${n} && document.body.dataset.previewIdle === '1'`, "a new preview");
+    ms.push(Number(await s.exec("return document.body.dataset.lastPreviewMs")));
+  }
+  ms.sort((a, b) => a - b);
+  console.log(`# crop preview round trip in the real window (debug build): median ${ms[2].toFixed(1)} ms`);
+  const out = path.join(tmp, "saved photo.jpg");
+  const msg = await s.execAsync(
+    "const done = arguments[arguments.length - 1]; window.caiji.saveTo(arguments[0]).then(() => done(document.getElementById('photo-msg').textContent))",
+    out,
+  );
+  assert.ok(fs.existsSync(out), `not saved: ${msg}`);
+  const check = spawnSync(caiji, ["--json", "check", out, "--spec", "nat-photo"], { encoding: "utf8" });
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+  const report = JSON.parse(check.stdout).report;
+  assert.equal(report.facts.width, 295);
+  assert.equal(report.facts.height, 413);
+});
+
+test("the language switches between Chinese and English", async () => {
+  const zh = await s.exec("return document.querySelector('[data-t=\"nav.photo\"]').textContent");
+  assert.equal(zh, "证件照");
+  await s.click("#lang");
+  const en = await s.exec("return document.querySelector('[data-t=\"nav.photo\"]').textContent");
+  assert.equal(en, "ID photo");
+  // Backend messages follow: the checklist is redone in English.
+  await s.waitFor("return /Format JPEG/.test(document.getElementById('checklist').textContent)", "English checklist");
+  await s.click("#lang");
+  assert.equal(await s.exec("return document.documentElement.lang"), "zh-CN");
+});

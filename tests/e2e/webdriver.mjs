@@ -1,0 +1,59 @@
+// A minimal W3C WebDriver client (fetch only) for driving the real app through tauri-driver.
+export class Session {
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  static async start(base, capabilities) {
+    const r = await call(base, "POST", "/session", { capabilities: { alwaysMatch: capabilities } });
+    return new Session(base, r.sessionId);
+  }
+
+  cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  exec(script, ...args) {
+    return this.cmd("POST", "/execute/sync", { script, args });
+  }
+
+  /** Runs `script` whose last argument is a callback, and returns what it passes. */
+  execAsync(script, ...args) {
+    return this.cmd("POST", "/execute/async", { script, args });
+  }
+
+  async click(css) {
+    const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
+    const id = Object.values(el)[0];
+    await this.cmd("POST", `/element/${id}/click`, {});
+  }
+
+  /** Polls `script` until it returns a truthy value. */
+  async waitFor(script, what, timeoutMs = 20000) {
+    const t0 = Date.now();
+    for (;;) {
+      const v = await this.exec(script);
+      if (v) return v;
+      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  end() {
+    return call(this.base, "DELETE", `/session/${this.id}`);
+  }
+}
+
+async function call(base, method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok || (json.value && json.value.error)) {
+    throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`);
+  }
+  return json.value;
+}
