@@ -14,6 +14,8 @@ command -v npm >/dev/null || need+=(nodejs npm)
 # End-to-end tests of the real window: a virtual display and WebKit's WebDriver.
 command -v xvfb-run >/dev/null || need+=(xvfb xauth)
 command -v WebKitWebDriver >/dev/null || need+=(webkit2gtk-driver)
+# Frontend tests run in Debian's Chromium (playwright-core drives it; no browser download).
+command -v chromium >/dev/null || need+=(chromium)
 if ! command -v cargo >/dev/null; then
   echo "cargo not found: install Rust from rustup (https://rustup.rs) first" >&2
   exit 1
