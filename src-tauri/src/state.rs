@@ -1,5 +1,6 @@
 //! What the app keeps between commands: the spec registry and the open pictures. Locks are
 //! held only to look up or insert an `Arc`, never while pixels are processed.
+use caiji_core::batch::Control;
 use caiji_core::pipeline::Source;
 use caiji_core::spec::{default_user_dir, Registry};
 use std::collections::HashMap;
@@ -12,6 +13,8 @@ pub struct AppState {
     next: AtomicU64,
     /// Files given on the command line or by a second launch, not yet shown.
     pub pending: Mutex<Vec<String>>,
+    /// The running batch's switches (one batch at a time).
+    batch: Mutex<Option<Arc<Control>>>,
 }
 
 impl AppState {
@@ -21,6 +24,7 @@ impl AppState {
             sources: Mutex::new(HashMap::new()),
             next: AtomicU64::new(1),
             pending: Mutex::new(args),
+            batch: Mutex::new(None),
         }
     }
 
@@ -38,6 +42,20 @@ impl AppState {
 
     pub fn get(&self, id: u64) -> Option<Arc<Source>> {
         self.sources.lock().ok()?.get(&id).cloned()
+    }
+
+    /// Registers the running batch (`Err` if one runs already), or clears it with `None`.
+    pub fn set_batch(&self, c: Option<Arc<Control>>) -> Result<(), ()> {
+        let mut b = self.batch.lock().map_err(|_| ())?;
+        if c.is_some() && b.is_some() {
+            return Err(());
+        }
+        *b = c;
+        Ok(())
+    }
+
+    pub fn batch(&self) -> Option<Arc<Control>> {
+        self.batch.lock().ok()?.clone()
     }
 
     pub fn close(&self, id: u64) {

@@ -11,7 +11,6 @@ use caiji_core::spec::{parse_spec, Registry, Spec};
 use caiji_tests::*;
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -213,9 +212,9 @@ fn main() {
         std::fs::write(inp.join(format!("staff{i:03}.jpg")), &*jpeg).unwrap();
     }
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let cfg = batch::Config { input: inp, output: bdir.path().join("out"), template: "{stem}".into(), jobs, resume: false, recursive: false };
+    let cfg = batch::Config { input: inp, output: bdir.path().join("out"), template: "{stem}".into(), jobs, resume: false, recursive: false, only: None };
     let t = Instant::now();
-    let sum = batch::run(&cfg, &nat, &AtomicBool::new(false), &|_| {}).unwrap();
+    let sum = batch::run(&cfg, &nat, &batch::Control::default(), &|_| {}).unwrap();
     let el = t.elapsed();
     assert_eq!(sum.ok + sum.warning, n);
     println!(

@@ -98,3 +98,28 @@ test("the language switches between Chinese and English", async () => {
   await s.click("#lang");
   assert.equal(await s.exec("return document.documentElement.lang"), "zh-CN");
 });
+
+test("a small batch runs in the window, reports, and carries on past a broken file", async () => {
+  const input = path.join(tmp, "staff");
+  const output = path.join(tmp, "out");
+  fs.mkdirSync(input);
+  const samples = path.resolve(root, "../shared/samples");
+  fs.copyFileSync(path.join(samples, "photos/astronaut.png"), path.join(input, "张三.png"));
+  fs.copyFileSync(path.join(samples, "exif/tower_gps.jpg"), path.join(input, "李四.jpg"));
+  fs.copyFileSync(path.join(samples, "broken/truncated_jpeg.jpg"), path.join(input, "王五.jpg"));
+  await s.exec("window.caiji.show('batch')");
+  const n = Number(await s.exec("return document.body.dataset.batchDone || 0"));
+  await s.exec("window.caiji.runBatch(arguments[0], arguments[1])", input, output);
+  await s.waitFor(`return Number(document.body.dataset.batchDone || 0) > ${n}`, "the batch to finish", 60000);
+  const summary = await s.exec("return document.getElementById('batch-summary').textContent");
+  assert.match(summary, /共 3 个/);
+  assert.match(summary, /失败 1/);
+  const rows = await s.exec("return document.querySelectorAll('#batch-list .vrow').length");
+  assert.equal(rows, 3);
+  const csv = fs.readFileSync(path.join(output, "caiji-report.csv"), "utf8");
+  assert.equal(csv.trim().split("\n").length, 4);
+  for (const f of ["张三.jpg", "李四.jpg"]) {
+    const r = spawnSync(caiji, ["check", path.join(output, f), "--spec", "nat-photo"]);
+    assert.equal(r.status, 0, f);
+  }
+});

@@ -1,6 +1,7 @@
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api, type Spec } from "./api";
+import { initBatch, refreshBatch, runBatch } from "./batch";
 import { checkPath, initCheck, refreshCheck } from "./check";
 import { applyTexts, getLang, setLang } from "./i18n";
 import { initPhoto, openPath, refreshPhoto, saveTo, setCrop, setSpecs, showSpecInfo } from "./photo";
@@ -19,6 +20,7 @@ function show(name: string) {
 function fillAll() {
   fillSelect(document.getElementById("photo-spec") as HTMLSelectElement, specs.filter((s) => s.kind === "photo"));
   fillSelect(document.getElementById("check-spec") as HTMLSelectElement, specs);
+  fillSelect(document.getElementById("batch-spec") as HTMLSelectElement, specs);
   setSpecs(specs);
   renderSpecs(specs);
 }
@@ -41,9 +43,11 @@ async function main() {
     showSpecInfo();
     refreshPhoto();
     refreshCheck();
+    refreshBatch();
   });
   initPhoto();
   initCheck(() => specs);
+  initBatch();
   specs = (await api.specs()).map((e) => e.spec);
   fillAll();
   applyTexts();
@@ -57,6 +61,6 @@ async function main() {
 }
 
 // Hooks for end-to-end tests (the native dialogs cannot be driven).
-(window as unknown as { caiji: object }).caiji = { openPath, saveTo, setCrop, checkPath, show };
+(window as unknown as { caiji: object }).caiji = { openPath, saveTo, setCrop, checkPath, show, runBatch };
 
 void main();

@@ -11,7 +11,6 @@ use clap::{Parser, Subcommand};
 use output::Out;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 #[derive(Parser)]
@@ -192,19 +191,28 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
         Cmd::Batch { input, output, spec, jobs, template, resume, recursive } => {
             let spec = reg.get(spec)?;
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
-            let cfg = Config { input: input.clone(), output: output.clone(), template: template.clone(), jobs, resume: *resume, recursive: *recursive };
-            let cancel = Arc::new(AtomicBool::new(false));
+            let cfg = Config {
+                input: input.clone(),
+                output: output.clone(),
+                template: template.clone(),
+                jobs,
+                resume: *resume,
+                recursive: *recursive,
+                only: None,
+            };
+            let control = Arc::new(batch::Control::default());
             {
-                let cancel = cancel.clone();
+                let control = control.clone();
                 let _ = ctrlc::set_handler(move || {
-                    if cancel.swap(true, Ordering::SeqCst) {
+                    if control.is_cancelled() {
                         std::process::exit(130); // second Ctrl-C: leave now
                     }
+                    control.cancel();
                 });
             }
             let total = batch::list_sources(&cfg).map(|v| v.len()).unwrap_or(0);
             let bar = out.progress(total as u64);
-            let summary = batch::run(&cfg, spec, &cancel, &|item| {
+            let summary = batch::run(&cfg, spec, &control, &|item| {
                 bar.inc(1);
                 if item.status == batch::Status::Failed {
                     bar.println(out.item_line(item));
@@ -213,7 +221,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             bar.finish_and_clear();
             let (csv, json) = batch::write_reports(&summary, output, cli.lang)?;
             out.summary(&summary, &csv, &json);
-            Ok(if cancel.load(Ordering::SeqCst) {
+            Ok(if control.is_cancelled() {
                 ExitCode::from(130)
             } else if summary.failed > 0 {
                 ExitCode::from(1)

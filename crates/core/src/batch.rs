@@ -28,6 +28,38 @@ pub struct Config {
     pub jobs: usize,
     pub resume: bool,
     pub recursive: bool,
+    /// Only these sources (paths relative to `input`), e.g. to retry the failed ones.
+    pub only: Option<Vec<String>>,
+}
+
+/// Stop and pause switches for a running batch, flipped from another thread (Ctrl-C, the app's
+/// buttons). Workers look at them between files: a file being written is always finished.
+#[derive(Debug, Default)]
+pub struct Control {
+    cancel: AtomicBool,
+    pause: AtomicBool,
+}
+
+impl Control {
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+    pub fn set_paused(&self, paused: bool) {
+        self.pause.store(paused, Ordering::SeqCst);
+    }
+    pub fn is_paused(&self) -> bool {
+        self.pause.load(Ordering::SeqCst)
+    }
+    /// Waits while paused; true when the batch should go on.
+    fn proceed(&self) -> bool {
+        while self.is_paused() && !self.is_cancelled() {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        !self.is_cancelled()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,9 +196,9 @@ fn load_journal(path: &Path) -> HashMap<String, JournalEntry> {
         .collect()
 }
 
-/// Runs the batch. `cancel` stops it between files (no partial outputs: writes are atomic);
+/// Runs the batch. `control` stops or pauses it between files (no partial outputs: writes are atomic);
 /// `on_item` is called as each file finishes, from the worker threads.
-pub fn run(cfg: &Config, spec: &Spec, cancel: &AtomicBool, on_item: &(dyn Fn(&Item) + Sync)) -> Result<Summary> {
+pub fn run(cfg: &Config, spec: &Spec, control: &Control, on_item: &(dyn Fn(&Item) + Sync)) -> Result<Summary> {
     if !cfg.input.is_dir() {
         return Err(Error::invalid(
             format!("输入文件夹不存在：{}", cfg.input.display()),
@@ -180,7 +212,11 @@ pub fn run(cfg: &Config, spec: &Spec, cancel: &AtomicBool, on_item: &(dyn Fn(&It
             "The output folder must differ from the input folder (originals are never overwritten)",
         ));
     }
-    let sources = list_sources(cfg)?;
+    let mut sources = list_sources(cfg)?;
+    if let Some(only) = &cfg.only {
+        let keep: HashSet<&str> = only.iter().map(String::as_str).collect();
+        sources.retain(|p| keep.contains(rel(&cfg.input, p).as_str()));
+    }
     let source_set: HashSet<PathBuf> = sources.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let journal_path = cfg.output.join(JOURNAL);
     let journal = if cfg.resume { load_journal(&journal_path) } else { HashMap::new() };
@@ -218,7 +254,7 @@ pub fn run(cfg: &Config, spec: &Spec, cancel: &AtomicBool, on_item: &(dyn Fn(&It
             .par_iter()
             .zip(names.par_iter())
             .map(|(src, name)| {
-                let item = if cancel.load(Ordering::Relaxed) {
+                let item = if !control.proceed() {
                     Item::new(rel(&cfg.input, src), None, Status::Cancelled)
                 } else {
                     let job = || one(cfg, spec, src, name, &journal, &source_set, &journal_out);

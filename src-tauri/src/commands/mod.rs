@@ -1,6 +1,7 @@
 //! Commands, one module per area. Each is a thin adapter: arguments in, core call on a worker
 //! thread, `{code, message}` errors out. No domain logic here.
 pub mod app;
+pub mod batch;
 pub mod check;
 pub mod photo;
 pub mod specs;

@@ -1,0 +1,103 @@
+//! The batch screen: a folder to a spec on the worker pool, progress through a Channel,
+//! pause / resume / cancel, a report, retry of the failed ones.
+use super::work;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use caiji_core::batch::{self, Config, Control, Item, Summary};
+use caiji_core::Lang;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tauri::ipc::Channel;
+use tauri::State;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchRequest {
+    pub input: String,
+    pub output: String,
+    pub spec: String,
+    pub template: String,
+    pub jobs: Option<usize>,
+    pub resume: bool,
+    /// Retry: only these sources (as reported by an earlier run).
+    pub only: Option<Vec<String>>,
+}
+
+#[derive(Clone, Serialize)]
+#[serde(tag = "event", rename_all = "camelCase", content = "data")]
+pub enum BatchEvent {
+    Started { total: usize },
+    Item { item: Item, done: usize },
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BatchResult {
+    pub summary: Summary,
+    pub report_csv: String,
+    pub report_json: String,
+    pub cancelled: bool,
+}
+
+#[tauri::command]
+pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: Lang, on_event: Channel<BatchEvent>) -> AppResult<BatchResult> {
+    let reg = state.registry();
+    let control = Arc::new(Control::default());
+    state.set_batch(Some(control.clone())).map_err(|_| AppError::new("busy", busy(lang)))?;
+    let result = work(move || {
+        let spec = reg.get(&req.spec).map_err(|e| AppError::from_core(e, lang))?;
+        let jobs = req.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+        let cfg = Config {
+            input: PathBuf::from(&req.input),
+            output: PathBuf::from(&req.output),
+            template: req.template.clone(),
+            jobs,
+            resume: req.resume,
+            recursive: false,
+            only: req.only.clone(),
+        };
+        let total = match &cfg.only {
+            Some(v) => v.len(),
+            None => batch::list_sources(&cfg).map(|v| v.len()).unwrap_or(0),
+        };
+        let _ = on_event.send(BatchEvent::Started { total });
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let summary = batch::run(&cfg, spec, &control, &|item| {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            let _ = on_event.send(BatchEvent::Item { item: item.clone(), done: n });
+        })
+        .map_err(|e| AppError::from_core(e, lang))?;
+        let (csv, json) = batch::write_reports(&summary, &cfg.output, lang).map_err(|e| AppError::from_core(e, lang))?;
+        Ok(BatchResult {
+            summary,
+            report_csv: csv.display().to_string(),
+            report_json: json.display().to_string(),
+            cancelled: control.is_cancelled(),
+        })
+    })
+    .await;
+    let _ = state.set_batch(None);
+    result
+}
+
+fn busy(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "已有批量任务在运行",
+        Lang::En => "A batch is already running",
+    }
+}
+
+#[tauri::command]
+pub fn batch_pause(state: State<'_, AppState>, paused: bool) {
+    if let Some(c) = state.batch() {
+        c.set_paused(paused);
+    }
+}
+
+#[tauri::command]
+pub fn batch_cancel(state: State<'_, AppState>) {
+    if let Some(c) = state.batch() {
+        c.cancel();
+    }
+}

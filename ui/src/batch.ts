@@ -1,0 +1,139 @@
+// The batch screen: a folder of staff photos (or scans) to a spec, with live progress through a
+// Channel, pause / stop, a summary and report, and retry of the failed ones. The file list is
+// virtualised: only visible rows exist, so thousands of files stay smooth.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { open } from "@tauri-apps/plugin-dialog";
+import { errText, type Msg } from "./api";
+import { getLang, kb, pick, t } from "./i18n";
+import { esc } from "./report";
+
+interface Item { source: string; output?: string; status: string; width?: number; height?: number; bytes?: number; quality?: number; code?: string; reasons: Msg[] }
+type Event = { event: "started"; data: { total: number } } | { event: "item"; data: { item: Item; done: number } };
+interface Result { summary: { total: number; ok: number; warning: number; failed: number; skipped: number; cancelled: number; items: Item[] }; reportCsv: string; reportJson: string; cancelled: boolean }
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ROW = 30;
+let items: Item[] = [];
+let total = 0;
+let input = "";
+let output = "";
+let running = false;
+let paused = false;
+let last: Result | null = null;
+let frame = 0;
+
+function render() {
+  frame = 0;
+  const list = $("batch-list");
+  const inner = list.firstElementChild as HTMLElement;
+  inner.style.height = `${items.length * ROW}px`;
+  const first = Math.max(0, Math.floor(list.scrollTop / ROW) - 5);
+  const last = Math.min(items.length, first + Math.ceil(list.clientHeight / ROW) + 10);
+  let html = "";
+  for (let i = first; i < last; i++) {
+    const it = items[i];
+    const mark = it.status === "failed" ? "✗" : it.status === "warning" ? "!" : it.status === "ok" ? "✓" : "·";
+    html +=
+      `<div class="vrow ${it.status}" style="top:${i * ROW}px"><span class="st">${mark}</span><span title="${esc(it.source)}">${esc(it.source)}</span>` +
+      `<span>${it.width ? `${it.width}×${it.height}` : ""}</span><span>${it.bytes ? kb(it.bytes) : ""}</span>` +
+      `<span title="${esc(it.reasons.map(pick).join("; "))}">${esc(t("status." + it.status))} ${esc(it.reasons.map(pick).join("; "))}</span></div>`;
+  }
+  inner.innerHTML = html;
+  $("batch-bar").style.width = total ? `${(100 * items.length) / total}%` : "0";
+  $("batch-count").textContent = `${items.length} / ${total}`;
+}
+
+function schedule() {
+  if (!frame) frame = requestAnimationFrame(render);
+}
+
+function buttons() {
+  $<HTMLButtonElement>("batch-start").disabled = running;
+  $<HTMLButtonElement>("batch-pause").disabled = !running;
+  $<HTMLButtonElement>("batch-cancel").disabled = !running;
+  $<HTMLButtonElement>("batch-retry").disabled = running || !last || last.summary.failed === 0;
+  $("batch-pause").textContent = paused ? t("batch.continue") : t("batch.pause");
+}
+
+function showSummary(r: Result) {
+  const s = r.summary;
+  const text = t("batch.summary")
+    .replace("{total}", String(s.total)).replace("{ok}", String(s.ok)).replace("{warning}", String(s.warning))
+    .replace("{failed}", String(s.failed)).replace("{skipped}", String(s.skipped)).replace("{cancelled}", String(s.cancelled))
+    .replace("{report}", r.reportCsv);
+  const m = $("batch-summary");
+  m.textContent = text;
+  m.className = `msg ${s.failed ? "bad" : "ok"}`;
+  m.hidden = false;
+}
+
+/** Runs a batch (also the test hook). `only` retries just those sources. */
+export async function runBatch(inDir = input, outDir = output, only?: string[]) {
+  const m = $("batch-summary");
+  if (!inDir || !outDir) {
+    m.textContent = t("batch.needFolders");
+    m.className = "msg bad";
+    m.hidden = false;
+    return;
+  }
+  items = [];
+  total = 0;
+  running = true;
+  paused = false;
+  m.hidden = true;
+  buttons();
+  const ch = new Channel<Event>();
+  ch.onmessage = (e) => {
+    if (e.event === "started") total = e.data.total;
+    else items.push(e.data.item);
+    schedule();
+  };
+  try {
+    const req = {
+      input: inDir, output: outDir, spec: $<HTMLSelectElement>("batch-spec").value,
+      template: $<HTMLInputElement>("batch-template").value || "{stem}", resume: $<HTMLInputElement>("batch-resume").checked, only,
+    };
+    last = await invoke<Result>("batch_start", { req, lang: getLang(), onEvent: ch });
+    items = last.summary.items;
+    render();
+    showSummary(last);
+  } catch (e) {
+    m.textContent = errText(e);
+    m.className = "msg bad";
+    m.hidden = false;
+  } finally {
+    running = false;
+    buttons();
+    document.body.dataset.batchDone = String(Number(document.body.dataset.batchDone ?? 0) + 1);
+  }
+}
+
+export function initBatch() {
+  $("batch-list").addEventListener("scroll", schedule);
+  $("batch-in").addEventListener("click", async () => {
+    const d = await open({ directory: true });
+    if (typeof d === "string") $("batch-in-path").textContent = input = d;
+  });
+  $("batch-out").addEventListener("click", async () => {
+    const d = await open({ directory: true });
+    if (typeof d === "string") $("batch-out-path").textContent = output = d;
+  });
+  $("batch-start").addEventListener("click", () => runBatch());
+  $("batch-pause").addEventListener("click", async () => {
+    paused = !paused;
+    await invoke("batch_pause", { paused });
+    buttons();
+  });
+  $("batch-cancel").addEventListener("click", () => invoke("batch_cancel"));
+  $("batch-retry").addEventListener("click", () => {
+    const failed = last?.summary.items.filter((i) => i.status === "failed").map((i) => i.source) ?? [];
+    void runBatch(input, output, failed);
+  });
+  buttons();
+}
+
+export function refreshBatch() {
+  buttons();
+  schedule();
+  if (last) showSummary(last);
+}
