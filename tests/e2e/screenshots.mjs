@@ -1,0 +1,55 @@
+// Screenshots of the real app window for the README, through tauri-driver (WebKit renders them).
+// Run by scripts/screenshots.sh under Xvfb.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Session } from "./webdriver.mjs";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const app = process.env.APP ?? path.join(root, "target/debug/caiji-app");
+const samples = path.resolve(root, "../shared/samples");
+const out = path.join(root, "docs/screenshots");
+const base = "http://127.0.0.1:4444";
+fs.mkdirSync(out, { recursive: true });
+
+const driver = spawn("tauri-driver", [], { stdio: "ignore" });
+try {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/status`)).ok) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const s = await Session.start(base, { "tauri:options": { application: app, args: [path.join(samples, "photos/astronaut.png")] } });
+  const shot = async (name) => {
+    await new Promise((r) => setTimeout(r, 400));
+    const png = await s.cmd("GET", "/screenshot");
+    fs.writeFileSync(path.join(out, `${name}.png`), Buffer.from(png, "base64"));
+    console.log(`wrote docs/screenshots/${name}.png`);
+  };
+  await s.waitFor("return document.body.dataset.ready === '1' && document.body.dataset.previews", "ready");
+  await s.exec("if (document.documentElement.lang !== 'zh-CN') document.getElementById('lang').click()");
+  await s.exec("window.caiji.setCrop({x: 80, y: 0, w: 340, h: 476})");
+  await s.waitFor("return document.body.dataset.previewIdle === '1'", "preview");
+  await shot("photo-zh");
+  await s.exec("window.caiji.show('check')");
+  await s.exec("return window.caiji.checkPath(arguments[0])", path.join(samples, "photos/hopper.jpg"));
+  await s.waitFor("return document.querySelector('#check-result .verdict')", "check");
+  await shot("check-zh");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "caiji-shots-"));
+  await s.exec("window.caiji.show('batch')");
+  await s.exec("window.caiji.runBatch(arguments[0], arguments[1])", path.join(samples, "photos"), path.join(tmp, "out"));
+  await s.waitFor("return Number(document.body.dataset.batchDone || 0) > 0", "batch", 60000);
+  await shot("batch-zh");
+  await s.click("#lang");
+  await s.exec("window.caiji.show('photo')");
+  await s.waitFor("return document.body.dataset.previewIdle === '1'", "preview");
+  await shot("photo-en");
+  await s.exec("window.caiji.show('specs')");
+  await shot("specs-en");
+  await s.click("#lang");
+  await s.end();
+} finally {
+  driver.kill("SIGTERM");
+}
