@@ -95,11 +95,22 @@ function draw() {
   if (!st.crop) return;
   const img = $<HTMLImageElement>("stage-img");
   const k = scale();
+  const [l, tp, w, h] = [img.offsetLeft + st.crop.x * k, img.offsetTop + st.crop.y * k, st.crop.w * k, st.crop.h * k];
   const box = $("crop");
-  box.style.left = `${img.offsetLeft + st.crop.x * k}px`;
-  box.style.top = `${img.offsetTop + st.crop.y * k}px`;
-  box.style.width = `${st.crop.w * k}px`;
-  box.style.height = `${st.crop.h * k}px`;
+  Object.assign(box.style, { left: `${l}px`, top: `${tp}px`, width: `${w}px`, height: `${h}px` });
+  // Dim what the crop leaves out: four panels over the picture around the box.
+  const [il, it, iw, ih] = [img.offsetLeft, img.offsetTop, img.clientWidth, img.clientHeight];
+  const panels: [number, number, number, number][] = [
+    [il, it, iw, tp - it],
+    [il, tp + h, iw, it + ih - tp - h],
+    [il, tp, l - il, h],
+    [l + w, tp, il + iw - l - w, h],
+  ];
+  document.querySelectorAll<HTMLElement>("#stage .dim").forEach((d, i) => {
+    const [x, y, pw, ph] = panels[i];
+    Object.assign(d.style, { left: `${x}px`, top: `${y}px`, width: `${Math.max(0, pw)}px`, height: `${Math.max(0, ph)}px` });
+    d.hidden = false;
+  });
 }
 
 /** Asks for a preview; while one is running, the latest request waits its turn. */
