@@ -1,7 +1,7 @@
 // The check screen: any file against a spec, like the official checker.
 import { open } from "@tauri-apps/plugin-dialog";
-import { api, errText, type Spec } from "./api";
-import { kb, pick, t } from "./i18n";
+import { api, errText } from "./api";
+import { kb, t } from "./i18n";
 import { checklist, esc } from "./report";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -23,8 +23,7 @@ export async function checkPath(path: string) {
   }
 }
 
-export function initCheck(specs: () => Spec[]) {
-  void specs;
+export function initCheck() {
   $("check-open").addEventListener("click", async () => {
     const path = await open({ multiple: false });
     if (typeof path === "string") await checkPath(path);
@@ -35,5 +34,3 @@ export function initCheck(specs: () => Spec[]) {
 export function refreshCheck() {
   if (last) void checkPath(last);
 }
-
-export { pick };

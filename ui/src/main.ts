@@ -46,7 +46,7 @@ async function main() {
     refreshBatch();
   });
   initPhoto();
-  initCheck(() => specs);
+  initCheck();
   initBatch();
   specs = (await api.specs()).map((e) => e.spec);
   fillAll();

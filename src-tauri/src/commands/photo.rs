@@ -76,8 +76,7 @@ pub async fn photo_image(state: State<'_, AppState>, id: u64, max: u32, lang: La
         let img = s.image();
         let f = (max as f64 / img.width().max(img.height()) as f64).min(1.0);
         let (w, h) = (((img.width() as f64 * f) as u32).max(1), ((img.height() as f64 * f) as u32).max(1));
-        let small = resize_region(&caiji_core::decode::normalise(img.clone()), (0.0, 0.0, img.width() as f64, img.height() as f64), w, h)
-            .map_err(|e| AppError::from_core(e, lang))?;
+        let small = resize_region(img, (0.0, 0.0, img.width() as f64, img.height() as f64), w, h).map_err(|e| AppError::from_core(e, lang))?;
         encode::encode(&small, Settings { quality: 85, chroma: Chroma::S420, dpi: None, trellis: false }).map_err(|e| AppError::from_core(e, lang))
     })
     .await?;
