@@ -25,6 +25,8 @@ pub fn run() {
                 let _ = w.set_focus();
             }
         }))
+        // Size, position and maximised state come back as the user left them.
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(file_args(std::env::args())))
         .invoke_handler(tauri::generate_handler![
