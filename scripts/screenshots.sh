@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Retakes the README's screenshots from the real app window under Xvfb (WebKit through
-# tauri-driver): docs/screenshots/{photo-zh,check-zh,batch-zh,photo-en,specs-en}.png.
+# tauri-driver): docs/screenshots/{photo-zh,check-zh,batch-zh,scan-zh,photo-en,specs-en}.png.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh

@@ -42,6 +42,7 @@ pub fn run() {
             commands::photo::photo_image,
             commands::photo::photo_preview,
             commands::photo::photo_save,
+            commands::scan::scan_merge,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Caiji app");

@@ -123,3 +123,23 @@ test("a small batch runs in the window, reports, and carries on past a broken fi
     assert.equal(r.status, 0, f);
   }
 });
+
+test("ID card sides merge into one landscape image that passes the spec", async () => {
+  const samples = path.resolve(root, "../shared/samples");
+  await s.exec("window.caiji.show('scan')");
+  const n = Number(await s.exec("return document.body.dataset.scanMerges || 0"));
+  await s.execAsync(
+    "const done = arguments[arguments.length - 1]; window.caiji.addPages([arguments[0], arguments[1]]).then(() => done(1))",
+    path.join(samples, "documents/text_defocus.jpg"),
+    path.join(samples, "exif/xmp_test.jpg"),
+  );
+  await s.waitFor(`return Number(document.body.dataset.scanMerges || 0) > ${n}`, "the merge", 60000);
+  assert.equal(await s.exec("return document.querySelectorAll('#scan-pages li').length"), 2);
+  assert.match(await s.exec("return document.getElementById('scan-checklist').textContent"), /横向图片/);
+  const out = path.join(tmp, "idcard.jpg");
+  await s.execAsync("const done = arguments[arguments.length - 1]; window.caiji.mergePages(arguments[0]).then(() => done(1))", out);
+  const r = spawnSync(caiji, ["--json", "check", out, "--spec", "nat-idcard"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stdout);
+  const facts = JSON.parse(r.stdout).report.facts;
+  assert.ok(facts.width > facts.height * 2, `${facts.width}x${facts.height}`);
+});

@@ -42,6 +42,13 @@ try {
   await s.exec("window.caiji.runBatch(arguments[0], arguments[1])", path.join(samples, "photos"), path.join(tmp, "out"));
   await s.waitFor("return Number(document.body.dataset.batchDone || 0) > 0", "batch", 60000);
   await shot("batch-zh");
+  await s.exec("window.caiji.show('scan')");
+  await s.execAsync(
+    "const done = arguments[arguments.length - 1]; window.caiji.addPages([arguments[0], arguments[1]]).then(() => done(1))",
+    path.join(samples, "documents/typewriter.png"),
+    path.join(samples, "documents/skimage_page.png"),
+  );
+  await shot("scan-zh");
   await s.click("#lang");
   await s.exec("window.caiji.show('photo')");
   await s.waitFor("return document.body.dataset.previewIdle === '1'", "preview");

@@ -6,6 +6,7 @@ import { checkPath, initCheck, refreshCheck } from "./check";
 import { applyTexts, getLang, setLang } from "./i18n";
 import { initPhoto, openPath, refreshPhoto, saveTo, setCrop, setSpecs, showSpecInfo } from "./photo";
 import { fillSelect } from "./specinfo";
+import { addPages, initScan, mergePages, refreshScan, setScanSpecs } from "./scan";
 import { renderSpecs } from "./specs";
 
 let specs: Spec[] = [];
@@ -21,6 +22,8 @@ function fillAll() {
   fillSelect(document.getElementById("photo-spec") as HTMLSelectElement, specs.filter((s) => s.kind === "photo"));
   fillSelect(document.getElementById("check-spec") as HTMLSelectElement, specs);
   fillSelect(document.getElementById("batch-spec") as HTMLSelectElement, specs);
+  fillSelect(document.getElementById("scan-spec") as HTMLSelectElement, specs.filter((s) => s.kind === "document"), "nat-idcard");
+  setScanSpecs(specs);
   setSpecs(specs);
   renderSpecs(specs);
 }
@@ -28,6 +31,7 @@ function fillAll() {
 async function openFiles(paths: string[]) {
   if (!paths.length) return;
   if (screen === "check") await checkPath(paths[0]);
+  else if (screen === "scan") await addPages(paths);
   else {
     show("photo");
     await openPath(paths[0]);
@@ -44,10 +48,12 @@ async function main() {
     refreshPhoto();
     refreshCheck();
     refreshBatch();
+    refreshScan();
   });
   initPhoto();
   initCheck();
   initBatch();
+  initScan();
   specs = (await api.specs()).map((e) => e.spec);
   fillAll();
   applyTexts();
@@ -61,6 +67,6 @@ async function main() {
 }
 
 // Hooks for end-to-end tests (the native dialogs cannot be driven).
-(window as unknown as { caiji: object }).caiji = { openPath, saveTo, setCrop, checkPath, show, runBatch };
+(window as unknown as { caiji: object }).caiji = { openPath, saveTo, setCrop, checkPath, show, runBatch, addPages, mergePages };
 
 void main();

@@ -62,22 +62,21 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
         imgs.push(colour_for(&Spec { colour: Colour::Colour, ..spec.clone() }, img, src.icc()));
     }
 
-    // Common width (stacked) or height (side by side): the smallest page's, never upscaled.
-    let common = match layout {
-        Layout::Stacked => imgs.iter().map(|i| i.width()).min().unwrap().min(MAX_SHORT_SIDE),
-        Layout::SideBySide => imgs.iter().map(|i| i.height()).min().unwrap().min(MAX_SHORT_SIDE),
-    };
-    let canvas = compose(&imgs, layout, common)?;
+    // Each page keeps its own pixels (never upscaled; shrunk only past an A4-at-300-dpi width),
+    // centred across the layout: a small page beside a big one does not shrink the big one.
+    let canvas = compose(&imgs, layout)?;
     let legible = spec.pixels.legible_long_side.unwrap_or(0);
-    let page_long = imgs
+    // How far pixels may shrink: until the first page that is legible now reaches the floor
+    // (pages already below it are left as they are, never blocking the others).
+    let floor_factor = imgs
         .iter()
-        .map(|i| match layout {
-            Layout::Stacked => (i.height() as u64 * common as u64 / i.width() as u64) as u32,
-            Layout::SideBySide => (i.width() as u64 * common as u64 / i.height() as u64) as u32,
-        }.max(common))
-        .min()
-        .unwrap();
-
+        .map(|i| {
+            let (w, h) = page_size(i, layout);
+            w.max(h)
+        })
+        .filter(|&long| legible > 0 && long >= legible)
+        .map(|long| legible as f64 / long as f64)
+        .fold(if legible > 0 { 0.0 } else { 0.25 }, f64::max);
     let mut factor = 1.0f64;
     let mut floor = DOC_FLOOR;
     loop {
@@ -109,7 +108,6 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
             }
             Err(miss) => {
                 let max = spec.bytes.max.unwrap_or(0);
-                let floor_factor = if page_long > 0 { legible as f64 / page_long as f64 } else { 1.0 };
                 let can_shrink = spec.pixels.downscale && spec.pixels.rule == PixelRuleKind::Any && factor > floor_factor + 1e-6;
                 if can_shrink {
                     // Bytes scale roughly with pixels: aim a little under.
@@ -136,32 +134,41 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
     }
 }
 
-fn compose(imgs: &[DynamicImage], layout: Layout, common: u32) -> Result<DynamicImage> {
-    let gap = (common / 40).max(8);
+/// A page's size in the composite: its own, shrunk so that its cross-layout side (width when
+/// stacked, height side by side) is at most `MAX_SHORT_SIDE`.
+fn page_size(i: &DynamicImage, layout: Layout) -> (u32, u32) {
+    let cross = match layout {
+        Layout::Stacked => i.width(),
+        Layout::SideBySide => i.height(),
+    };
+    let s = (MAX_SHORT_SIDE as f64 / cross as f64).min(1.0);
+    (((i.width() as f64 * s).round() as u32).max(1), ((i.height() as f64 * s).round() as u32).max(1))
+}
+
+fn compose(imgs: &[DynamicImage], layout: Layout) -> Result<DynamicImage> {
     let scaled: Vec<DynamicImage> = imgs
         .iter()
         .map(|i| {
-            let (w, h) = match layout {
-                Layout::Stacked => (common, ((i.height() as u64 * common as u64) / i.width() as u64).max(1) as u32),
-                Layout::SideBySide => (((i.width() as u64 * common as u64) / i.height() as u64).max(1) as u32, common),
-            };
+            let (w, h) = page_size(i, layout);
             resize_region(i, (0.0, 0.0, i.width() as f64, i.height() as f64), w, h)
         })
         .collect::<Result<_>>()?;
     if scaled.len() == 1 {
         return Ok(scaled.into_iter().next().unwrap());
     }
+    let cross = scaled.iter().map(|i| if layout == Layout::Stacked { i.width() } else { i.height() }).max().unwrap();
+    let gap = (cross / 40).max(8);
     let (cw, ch) = match layout {
-        Layout::Stacked => (common + 2 * gap, scaled.iter().map(|i| i.height() + gap).sum::<u32>() + gap),
-        Layout::SideBySide => (scaled.iter().map(|i| i.width() + gap).sum::<u32>() + gap, common + 2 * gap),
+        Layout::Stacked => (cross + 2 * gap, scaled.iter().map(|i| i.height() + gap).sum::<u32>() + gap),
+        Layout::SideBySide => (scaled.iter().map(|i| i.width() + gap).sum::<u32>() + gap, cross + 2 * gap),
     };
     let mut canvas = RgbImage::from_pixel(cw, ch, Rgb([255, 255, 255]));
     let mut at = gap;
     for i in &scaled {
         let rgb = i.to_rgb8();
         let (x, y) = match layout {
-            Layout::Stacked => (gap, at),
-            Layout::SideBySide => (at, gap),
+            Layout::Stacked => (gap + (cross - i.width()) / 2, at),
+            Layout::SideBySide => (at, gap + (cross - i.height()) / 2),
         };
         canvas.copy_from(&rgb, x, y).map_err(|e| Error::Codec { detail: e.to_string() })?;
         at += match layout {

@@ -4,6 +4,7 @@ pub mod app;
 pub mod batch;
 pub mod check;
 pub mod photo;
+pub mod scan;
 pub mod specs;
 
 use crate::error::{AppError, AppResult};
