@@ -99,10 +99,22 @@ pub struct Preview {
     pub millis: f64,
 }
 
-fn preview_of(s: &Source, spec: &caiji_core::Spec, crop: Option<Rect>, preview: bool, lang: Lang) -> AppResult<(pipeline::Prepared, Report)> {
-    let p = pipeline::prepare(s, spec, &Options { crop, preview }).map_err(|e| AppError::from_core(e, lang))?;
-    let r = check::check(&p.jpeg, spec);
-    Ok((p, r))
+impl Preview {
+    /// What the UI shows of a prepared output; `since` is when the work began.
+    pub fn new(p: &pipeline::Prepared, report: Report, lang: Lang, since: std::time::Instant) -> Preview {
+        Preview {
+            jpeg: base64::engine::general_purpose::STANDARD.encode(&p.jpeg),
+            width: p.width,
+            height: p.height,
+            bytes: p.bytes,
+            quality: p.encoded.quality,
+            chroma: p.encoded.chroma,
+            crop: p.crop,
+            notes: p.notes.iter().map(|m| m.get(lang).to_string()).collect(),
+            report,
+            millis: since.elapsed().as_secs_f64() * 1e3,
+        }
+    }
 }
 
 /// The output as it would be saved, from the already decoded picture (fast: < 50 ms).
@@ -113,19 +125,9 @@ pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, cr
     work(move || {
         let t = std::time::Instant::now();
         let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let (p, report) = preview_of(&s, spec, crop, true, lang)?;
-        Ok(Preview {
-            jpeg: base64::engine::general_purpose::STANDARD.encode(&p.jpeg),
-            width: p.width,
-            height: p.height,
-            bytes: p.bytes,
-            quality: p.encoded.quality,
-            chroma: p.encoded.chroma,
-            crop: p.crop,
-            notes: p.notes.iter().map(|m| m.get(lang).to_string()).collect(),
-            report,
-            millis: t.elapsed().as_secs_f64() * 1e3,
-        })
+        let p = pipeline::prepare(&s, spec, &Options { crop, preview: true }).map_err(|e| AppError::from_core(e, lang))?;
+        let report = check::check(&p.jpeg, spec);
+        Ok(Preview::new(&p, report, lang, t))
     })
     .await
 }

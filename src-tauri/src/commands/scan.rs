@@ -4,7 +4,6 @@ use super::work;
 use crate::commands::photo::Preview;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use base64::Engine;
 use caiji_core::check::{self, Report};
 use caiji_core::merge::{merge, Page};
 use caiji_core::pipeline::{self, Source};
@@ -31,18 +30,7 @@ pub async fn scan_merge(state: State<'_, AppState>, ids: Vec<u64>, spec: String,
             Some(path) => pipeline::write_and_verify(&p, spec, std::path::Path::new(path)).map_err(|e| AppError::from_core(e, lang))?,
             None => check::check(&p.jpeg, spec),
         };
-        Ok(Preview {
-            jpeg: base64::engine::general_purpose::STANDARD.encode(&p.jpeg),
-            width: p.width,
-            height: p.height,
-            bytes: p.bytes,
-            quality: p.encoded.quality,
-            chroma: p.encoded.chroma,
-            crop: None,
-            notes: p.notes.iter().map(|m| m.get(lang).to_string()).collect(),
-            report,
-            millis: t.elapsed().as_secs_f64() * 1e3,
-        })
+        Ok(Preview::new(&p, report, lang, t))
     })
     .await
 }
