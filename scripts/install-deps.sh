@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building Caiji needs on Debian/Ubuntu: a C toolchain for mozjpeg and nasm for
 # its SIMD code (without nasm mozjpeg builds silently 2x slower), WebKitGTK for the Tauri app,
-# Node.js for its frontend, and the frontend's npm packages. Safe to run repeatedly.
+# Node.js for its frontend, and the frontend's npm packages; with `test`, also what the tests
+# need (Xvfb, WebKitWebDriver, tauri-driver, Chromium). Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -11,11 +12,13 @@ command -v nasm >/dev/null || need+=(nasm)
 pkg-config --exists webkit2gtk-4.1 2>/dev/null || need+=(libwebkit2gtk-4.1-dev)
 pkg-config --exists librsvg-2.0 2>/dev/null || need+=(librsvg2-dev)
 command -v npm >/dev/null || need+=(nodejs npm)
-# End-to-end tests of the real window: a virtual display and WebKit's WebDriver.
-command -v xvfb-run >/dev/null || need+=(xvfb xauth)
-command -v WebKitWebDriver >/dev/null || need+=(webkit2gtk-driver)
-# Frontend tests run in Debian's Chromium (playwright-core drives it; no browser download).
-command -v chromium >/dev/null || need+=(chromium)
+if [ "${1:-}" = "test" ]; then
+  # End-to-end tests of the real window: a virtual display and WebKit's WebDriver.
+  command -v xvfb-run >/dev/null || need+=(xvfb xauth)
+  command -v WebKitWebDriver >/dev/null || need+=(webkit2gtk-driver)
+  # Frontend tests run in Debian's Chromium (playwright-core drives it; no browser download).
+  command -v chromium >/dev/null || need+=(chromium)
+fi
 if ! command -v cargo >/dev/null; then
   echo "cargo not found: install Rust from rustup (https://rustup.rs) first" >&2
   exit 1
@@ -28,7 +31,9 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
 fi
 # tauri-driver bridges WebDriver clients to WebKitWebDriver (a small crate, ~20 s to build).
-command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+if [ "${1:-}" = "test" ]; then
+  command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+fi
 # The frontend's packages, exactly as locked.
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   npm ci --prefix ui --no-audit --no-fund

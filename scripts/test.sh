@@ -4,7 +4,7 @@
 # the real app end to end in WebKit. Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh test
 # The app embeds the built frontend.
 npm run --prefix ui build
 # The CLI tests run the real `caiji` binary: build it first (cargo test alone does not).
