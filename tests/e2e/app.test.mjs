@@ -9,7 +9,7 @@ import path from "node:path";
 import { Session } from "./webdriver.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const app = path.join(root, "target/debug/caiji-app");
+const app = process.env.APP ?? path.join(root, "target/debug/caiji-app");
 const caiji = path.join(root, "target/debug/caiji");
 const photo = path.resolve(root, "../shared/samples/photos/astronaut.png");
 const base = "http://127.0.0.1:4444";
@@ -73,7 +73,7 @@ test("moving the crop updates the preview, and the saved file passes caiji check
     ms.push(Number(await s.exec("return document.body.dataset.lastPreviewMs")));
   }
   ms.sort((a, b) => a - b);
-  console.log(`# crop preview round trip in the real window (debug build): median ${ms[2].toFixed(1)} ms`);
+  console.log(`# crop preview round trip in the real window: median ${ms[2].toFixed(1)} ms`);
   const out = path.join(tmp, "saved photo.jpg");
   const msg = await s.execAsync(
     "const done = arguments[arguments.length - 1]; window.caiji.saveTo(arguments[0]).then(() => done(document.getElementById('photo-msg').textContent))",
