@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-npm run --prefix ui build
+# Rebuild the frontend only when it changed: a new ui/dist makes the app re-embed it.
+if [ ! -f ui/dist/index.html ] || [ -n "$(find ui/src ui/index.html ui/public ui/package-lock.json -newer ui/dist/index.html -print -quit)" ]; then
+  npm run --prefix ui build
+fi
 cargo build --release --locked -p caiji-app
 exec target/release/caiji-app "$@"
