@@ -6,12 +6,12 @@ import { open } from "@tauri-apps/plugin-dialog";
 import { errText, type Msg } from "./api";
 import { getLang, kb, pick, t } from "./i18n";
 import { esc } from "./report";
+import { $ } from "./dom";
 
 interface Item { source: string; output?: string; status: string; width?: number; height?: number; bytes?: number; quality?: number; code?: string; reasons: Msg[] }
 type Event = { event: "started"; data: { total: number } } | { event: "item"; data: { item: Item; done: number } };
 interface Result { summary: { total: number; ok: number; warning: number; failed: number; skipped: number; cancelled: number; items: Item[] }; reportCsv: string; reportJson: string; cancelled: boolean }
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ROW = 30;
 let items: Item[] = [];
 let total = 0;

@@ -3,8 +3,8 @@ import { open } from "@tauri-apps/plugin-dialog";
 import { api, errText } from "./api";
 import { kb, t } from "./i18n";
 import { checklist, esc } from "./report";
+import { $ } from "./dom";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let last: string | null = null;
 
 export async function checkPath(path: string) {

@@ -6,8 +6,8 @@ import { centred, clamp, resizeTo, zoom } from "./crop";
 import { kb, t } from "./i18n";
 import { checklist } from "./report";
 import { badge, rules } from "./specinfo";
+import { $, showMessage } from "./dom";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 interface State {
   pic: Opened | null;
@@ -29,10 +29,7 @@ function exportSize(s: Spec): [number, number] {
 }
 
 function message(text: string, kind: "ok" | "bad" | "info" = "info") {
-  const m = $("photo-msg");
-  m.textContent = text;
-  m.className = `msg ${kind}`;
-  m.hidden = !text;
+  showMessage("photo-msg", text, kind);
 }
 
 export function setSpecs(list: Spec[]) {

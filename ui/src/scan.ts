@@ -6,8 +6,8 @@ import { api, errText, type Opened, type Preview, type Spec } from "./api";
 import { getLang, kb, t } from "./i18n";
 import { checklist, esc } from "./report";
 import { badge, rules } from "./specinfo";
+import { $, showMessage } from "./dom";
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let pages: Opened[] = [];
 let specs: Spec[] = [];
 let seq = 0;
@@ -16,11 +16,8 @@ function spec(): Spec | undefined {
   return specs.find((s) => s.id === $<HTMLSelectElement>("scan-spec").value);
 }
 
-function message(text: string, kind = "bad") {
-  const m = $("scan-msg");
-  m.textContent = text;
-  m.className = `msg ${kind}`;
-  m.hidden = !text;
+function message(text: string, kind: "ok" | "bad" = "bad") {
+  showMessage("scan-msg", text, kind);
 }
 
 export function setScanSpecs(list: Spec[]) {

@@ -1,7 +1,6 @@
 //! A folder of photos or scans to a spec, in parallel, with a report and resume.
 //! Sources are only ever read. Outputs are written atomically. One broken file is reported
 //! and the batch carries on. Memory holds one image per worker, however many files.
-use crate::check::Level;
 use crate::error::{Error, Result};
 use crate::i18n::Msg;
 use crate::ids;
@@ -359,7 +358,7 @@ fn one(
         it.output = None;
         return it;
     }
-    let warnings: Vec<Msg> = report.rules.iter().filter(|r| !r.passed && r.level == Level::Warning).map(|r| r.message.clone()).collect();
+    let warnings: Vec<Msg> = report.warnings().map(|r| r.message.clone()).collect();
     it.status = if warnings.is_empty() { Status::Ok } else { Status::Warning };
     it.reasons.extend(warnings);
     let line = serde_json::to_string(&JournalEntry { out_len: prepared.bytes, ..entry }).unwrap_or_default();

@@ -120,7 +120,6 @@ pub struct Decoded {
     pub scale: f64,
     pub orientation: u8,
     pub icc: Option<Vec<u8>>,
-    pub had_alpha: bool,
 }
 
 impl std::fmt::Debug for Decoded {
@@ -279,7 +278,6 @@ fn decode_jpeg(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
         orientation,
         // A CMYK profile cannot be applied to our RGB conversion; an sRGB assumption is closer.
         icc: if channels == 4 { None } else { st.icc.clone() },
-        had_alpha: false,
     })
 }
 
@@ -310,9 +308,8 @@ fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Dec
     };
     let icc = dec.icc_profile().ok().flatten();
     let img = DynamicImage::from_decoder(dec).map_err(map)?;
-    let had_alpha = img.color().has_alpha();
     let image = normalise(img);
-    Ok(Decoded { image, format, full_width: w, full_height: h, scale: 1.0, orientation, icc, had_alpha })
+    Ok(Decoded { image, format, full_width: w, full_height: h, scale: 1.0, orientation, icc })
 }
 
 /// The EXIF chunk of a WebP (RIFF) file, without a leading "Exif\0\0" if one is there.

@@ -15,16 +15,11 @@ pub struct JpegStructure {
     pub has_xmp: bool,
     pub has_icc: bool,
     pub has_adobe: bool,
-    /// Adobe APP14 transform flag (0 = none/CMYK, 1 = YCbCr, 2 = YCCK).
-    pub adobe_transform: Option<u8>,
-    pub comment_bytes: usize,
     /// The headers end in a start-of-scan segment (image data follows).
     pub has_scan: bool,
     /// APP1 Exif payloads (after "Exif\0\0") and ICC chunks, for the decoder.
     pub exif: Option<Vec<u8>>,
     pub icc: Option<Vec<u8>>,
-    /// Other APPn segments (maker notes in APP2..APP15 other than ICC/Adobe).
-    pub other_app: usize,
 }
 
 /// Offset where a JPEG starts: 0, or after a little junk (some cameras and old tools write a
@@ -95,12 +90,7 @@ pub fn parse(data: &[u8]) -> Option<JpegStructure> {
                 s.has_icc = true;
                 icc_chunks.push((body[12], body[14..].to_vec()));
             }
-            0xEE if body.starts_with(b"Adobe") => {
-                s.has_adobe = true;
-                s.adobe_transform = body.get(11).copied();
-            }
-            0xFE => s.comment_bytes += body.len(),
-            0xE0..=0xEF => s.other_app += 1,
+            0xEE if body.starts_with(b"Adobe") => s.has_adobe = true,
             // Start of scan: the headers are over. Truncation inside the entropy-coded data
             // is caught by the decoder (libjpeg's premature-end warnings are errors to us).
             0xDA => {
