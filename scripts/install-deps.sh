@@ -2,7 +2,8 @@
 # Installs what building Caiji needs on Debian/Ubuntu: a C toolchain for mozjpeg and nasm for
 # its SIMD code (without nasm mozjpeg builds silently 2x slower), WebKitGTK for the Tauri app,
 # Node.js for its frontend, and the frontend's npm packages; with `test`, also what the tests
-# need (Xvfb, WebKitWebDriver, tauri-driver, Chromium). Safe to run repeatedly.
+# need (Xvfb, WebKitWebDriver, tauri-driver, Chromium); with `shots`, also ImageMagick for the
+# README screenshots. Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
@@ -18,6 +19,11 @@ if [ "${1:-}" = "test" ]; then
   command -v WebKitWebDriver >/dev/null || need+=(webkit2gtk-driver)
   # Frontend tests run in Debian's Chromium (playwright-core drives it; no browser download).
   command -v chromium >/dev/null || need+=(chromium)
+fi
+if [ "${1:-}" = "shots" ]; then
+  # README screenshots: the test tools, plus ImageMagick's `import` to grab the X screen.
+  "$0" test
+  command -v import >/dev/null || need+=(imagemagick)
 fi
 if ! command -v cargo >/dev/null; then
   echo "cargo not found: install Rust from rustup (https://rustup.rs) first" >&2

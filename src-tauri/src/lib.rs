@@ -3,14 +3,57 @@ pub mod commands;
 pub mod error;
 pub mod state;
 
-use tauri::{Emitter, Manager};
+use caiji_core::appdata::DataDir;
+use caiji_core::ids::mask_ids_in;
+use tauri::{Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
+use tauri_plugin_log::{RotationStrategy, Target, TargetKind, TimezoneStrategy};
 
 /// Files among the process arguments (skipping the program and flags).
 fn file_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
     args.into_iter().skip(1).filter(|a| !a.starts_with('-')).collect()
 }
 
+/// Logs go to the OS log folder (or `logs` beside a portable app). Every line passes through
+/// `mask_ids_in`: file names often carry resident ID numbers, and no log prints one in full.
+fn logger(data: &DataDir) -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let kind = if data.portable {
+        TargetKind::Folder { path: data.logs(), file_name: Some("caiji".into()) }
+    } else {
+        TargetKind::LogDir { file_name: Some("caiji".into()) }
+    };
+    tauri_plugin_log::Builder::new()
+        .clear_targets()
+        .target(Target::new(kind))
+        .level(log::LevelFilter::Info)
+        .max_file_size(1 << 20)
+        .rotation_strategy(RotationStrategy::KeepSome(5))
+        .format(|out, message, record| {
+            let t = TimezoneStrategy::UseLocal.get_now();
+            out.finish(format_args!(
+                "{}-{:02}-{:02} {:02}:{:02}:{:02} {} {}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                record.level(),
+                mask_ids_in(&message.to_string())
+            ))
+        })
+        .build()
+}
+
 pub fn run() {
+    // Portable (a `portable` file beside the program): everything next to it. Else the OS's
+    // per-user folder, shared with the CLI.
+    let data = DataDir::resolve().unwrap_or_else(|| DataDir { root: std::env::temp_dir().join("caiji"), portable: false });
+    let mut window_state = tauri_plugin_window_state::Builder::default();
+    if data.portable {
+        // The plugin joins this to its folder; an absolute path replaces the folder.
+        window_state = window_state.with_filename(data.root.join("window-state.json").display().to_string());
+    }
+    let state = state::AppState::new(file_args(std::env::args()), data.clone());
     tauri::Builder::default()
         // Must be the first plugin: a second launch hands its files to the running window.
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
@@ -22,20 +65,45 @@ pub fn run() {
             }
             let _ = app.emit("files-opened", files);
             if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
                 let _ = w.set_focus();
             }
         }))
+        .plugin(logger(&data))
         // Size, position and maximised state come back as the user left them.
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(window_state.build())
         .plugin(tauri_plugin_dialog::init())
-        .manage(state::AppState::new(file_args(std::env::args())))
+        .plugin(tauri_plugin_opener::init())
+        .manage(state)
+        .setup(move |app| {
+            // The window is made here rather than in tauri.conf.json so that a portable app
+            // keeps its web storage beside it too.
+            let mut w = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
+                .title("会计信息采集助手")
+                .inner_size(1180.0, 780.0)
+                .min_inner_size(900.0, 600.0);
+            if data.portable {
+                w = w.data_directory(data.webview());
+            }
+            w.build()?;
+            log::info!("Caiji {} started; data in {} (portable: {})", env!("CARGO_PKG_VERSION"), data.root.display(), data.portable);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_take_pending,
-            commands::specs::specs_list,
+            commands::settings::settings_get,
+            commands::settings::settings_set,
+            commands::specs::specs_view,
+            commands::specs::specs_validate,
+            commands::specs::specs_save,
+            commands::specs::specs_delete,
+            commands::specs::specs_import,
+            commands::specs::specs_export,
             commands::check::check_file,
             commands::batch::batch_start,
             commands::batch::batch_pause,
             commands::batch::batch_cancel,
+            commands::batch::batch_open,
             commands::photo::photo_open,
             commands::photo::photo_rotate,
             commands::photo::photo_close,

@@ -1,35 +1,69 @@
-//! What the app keeps between commands: the spec registry and the open pictures. Locks are
-//! held only to look up or insert an `Arc`, never while pixels are processed.
+//! What the app keeps between commands: the data folder, the settings, the spec registry and
+//! the open pictures. Locks are held only to look up or swap an `Arc` or a small value, never
+//! while pixels are processed.
+use caiji_core::appdata::{DataDir, Settings};
 use caiji_core::batch::Control;
 use caiji_core::pipeline::Source;
-use caiji_core::spec::{default_user_dir, Registry};
+use caiji_core::spec::Registry;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 pub struct AppState {
-    pub registry: RwLock<Arc<Registry>>,
+    /// Where settings, user profiles (and in portable mode logs and web storage) live.
+    pub data: DataDir,
+    /// The user's profile folder (`$CAIJI_SPECS_DIR` or `specs` in the data folder).
+    pub specs_dir: PathBuf,
+    pub settings: RwLock<Settings>,
+    /// Why the settings file could not be read (the defaults are in use), shown once.
+    pub settings_problem: Mutex<Option<String>>,
+    registry: RwLock<Arc<Registry>>,
     sources: Mutex<HashMap<u64, Arc<Source>>>,
     next: AtomicU64,
     /// Files given on the command line or by a second launch, not yet shown.
     pub pending: Mutex<Vec<String>>,
     /// The running batch's switches (one batch at a time).
     batch: Mutex<Option<Arc<Control>>>,
+    /// The last batch's report, for "open the report".
+    pub last_report: Mutex<Option<PathBuf>>,
 }
 
 impl AppState {
-    pub fn new(args: Vec<String>) -> Self {
+    pub fn new(args: Vec<String>, data: DataDir) -> Self {
+        let specs_dir = std::env::var_os("CAIJI_SPECS_DIR").map(PathBuf::from).unwrap_or_else(|| data.specs());
+        let (settings, problem) = Settings::load(&data.settings_file());
         AppState {
-            registry: RwLock::new(Arc::new(Registry::load(default_user_dir().as_deref()))),
+            registry: RwLock::new(Arc::new(Registry::load(Some(&specs_dir)))),
+            specs_dir,
+            data,
+            settings: RwLock::new(settings),
+            settings_problem: Mutex::new(problem),
             sources: Mutex::new(HashMap::new()),
             next: AtomicU64::new(1),
             pending: Mutex::new(args),
             batch: Mutex::new(None),
+            last_report: Mutex::new(None),
         }
     }
 
     pub fn registry(&self) -> Arc<Registry> {
         self.registry.read().map(|r| r.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Changes the registry on a copy and swaps it in; open previews keep the one they had.
+    pub fn update_registry<T>(&self, f: impl FnOnce(&mut Registry) -> T) -> T {
+        let mut r = (*self.registry()).clone();
+        let out = f(&mut r);
+        match self.registry.write() {
+            Ok(mut g) => *g = Arc::new(r),
+            Err(p) => *p.into_inner() = Arc::new(r),
+        }
+        out
+    }
+
+    pub fn settings(&self) -> Settings {
+        self.settings.read().map(|s| s.clone()).unwrap_or_default()
     }
 
     pub fn insert(&self, s: Source) -> u64 {

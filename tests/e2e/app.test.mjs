@@ -7,13 +7,21 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Session } from "./webdriver.mjs";
+import { portableCopy } from "./portable.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const app = process.env.APP ?? path.join(root, "target/debug/caiji-app");
+const built = process.env.APP ?? path.join(root, "target/debug/caiji-app");
 const caiji = path.join(root, "target/debug/caiji");
 const photo = path.resolve(root, "../shared/samples/photos/astronaut.png");
 const base = "http://127.0.0.1:4444";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "caiji-e2e-"));
+// The app runs portable, as from a USB stick: a `portable` file beside the program keeps the
+// settings, profiles, logs and web storage in `caiji-data` next to it (and this test away from
+// the user's own).
+let app;
+let data;
+// A valid resident ID (GB 11643 check digit) for the privacy checks.
+const ID = "150102199003071237";
 let driver;
 let s;
 let startMs;
@@ -30,7 +38,7 @@ async function driverUp() {
 }
 
 before(async () => {
-  assert.ok(fs.existsSync(app), `${app} missing: build the app first`);
+  ({ app, data } = portableCopy(built, path.join(tmp, "stick")));
   driver = spawn("tauri-driver", [], { stdio: "ignore", env: { ...process.env, GSETTINGS_BACKEND: "memory" } });
   await driverUp();
   const t0 = Date.now();
@@ -48,6 +56,7 @@ after(async () => {
   } finally {
     // SIGTERM, never SIGKILL: tauri-driver must stop WebKitWebDriver too.
     driver?.kill("SIGTERM");
+    fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
 
@@ -74,7 +83,7 @@ test("moving the crop updates the preview, and the saved file passes caiji check
   }
   ms.sort((a, b) => a - b);
   console.log(`# crop preview round trip in the real window: median ${ms[2].toFixed(1)} ms`);
-  const out = path.join(tmp, "saved photo.jpg");
+  const out = path.join(tmp, `张三_${ID}.jpg`);
   const msg = await s.execAsync(
     "const done = arguments[arguments.length - 1]; window.caiji.saveTo(arguments[0]).then(() => done(document.getElementById('photo-msg').textContent))",
     out,
@@ -95,8 +104,44 @@ test("the language switches between Chinese and English", async () => {
   assert.equal(en, "ID photo");
   // Backend messages follow: the checklist is redone in English.
   await s.waitFor("return /Format JPEG/.test(document.getElementById('checklist').textContent)", "English checklist");
+  // The choice is saved in the portable data folder.
+  assert.equal(JSON.parse(fs.readFileSync(path.join(data, "settings.json"), "utf8")).lang, "en");
   await s.click("#lang");
   assert.equal(await s.exec("return document.documentElement.lang"), "zh-CN");
+  assert.equal(JSON.parse(fs.readFileSync(path.join(data, "settings.json"), "utf8")).lang, "zh");
+});
+
+test("a duplicated and edited spec profile is checked, saved beside the app, and used by the CLI", async () => {
+  await s.exec("window.caiji.show('specs')");
+  await s.exec("window.caiji.editSpec('nat-photo', true)");
+  const n = Number(await s.exec("return document.body.dataset.specChecks || 0"));
+  // A window the encoder cannot meet (max below min) is refused on its field.
+  await s.exec(`const f = document.querySelector('[data-k="bytes.max"]'); f.value = '5'; f.dispatchEvent(new Event('input', {bubbles: true}))`);
+  await s.waitFor(`return Number(document.body.dataset.specChecks) > ${n} && document.getElementById('spec-check').className === 'msg bad'`, "the check");
+  assert.match(await s.exec("return document.getElementById('spec-check').textContent"), /bytes\.min 10240 must be below bytes\.max 5000/);
+  await s.exec(`for (const [k, v] of [['bytes.max', '30'], ['id', 'e2e-portal'], ['title.zh', '端到端平台']]) { const f = document.querySelector('[data-k="' + k + '"]'); f.value = v; f.dispatchEvent(new Event('input', {bubbles: true})); }`);
+  await s.waitFor("return document.getElementById('spec-check').className === 'msg ok'", "a valid profile");
+  await s.click("#spec-save");
+  await s.waitFor("return document.querySelector('#specs-table tr[data-id=\"e2e-portal\"]')", "the new row");
+  const file = path.join(data, "specs", "e2e-portal.toml");
+  assert.ok(fs.existsSync(file));
+  const shown = spawnSync(caiji, ["--json", "--specs-dir", path.join(data, "specs"), "specs", "show", "e2e-portal"], { encoding: "utf8" });
+  assert.equal(shown.status, 0, shown.stderr);
+  assert.equal(JSON.parse(shown.stdout).spec.bytes.max, 30000);
+  // Export writes the profile where the user chose; the photo picker offers it at once.
+  const exported = path.join(tmp, "exported.toml");
+  await s.execAsync("const done = arguments[arguments.length - 1]; window.caiji.exportSpec('e2e-portal', arguments[0]).then(() => done(1))", exported);
+  assert.match(fs.readFileSync(exported, "utf8"), /id = "e2e-portal"/);
+  assert.ok(await s.exec("return !!document.querySelector('#photo-spec option[value=\"e2e-portal\"]')"));
+});
+
+test("the log folder beside the portable app records work without full ID numbers", async () => {
+  const logs = path.join(data, "logs");
+  const text = fs.readdirSync(logs).map((f) => fs.readFileSync(path.join(logs, f), "utf8")).join("");
+  assert.match(text, /started; data in/);
+  assert.match(text, /photo saved to .*150102\*+/, "the save is logged, masked");
+  assert.ok(!text.includes(ID), "a full ID number reached the log");
+  assert.ok(fs.existsSync(path.join(data, "webview")), "web storage stays beside the app");
 });
 
 test("a small batch runs in the window, reports, and carries on past a broken file", async () => {

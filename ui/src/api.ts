@@ -7,13 +7,18 @@ export interface Rect { x: number; y: number; w: number; h: number }
 export interface Rule { id: string; level: "error" | "warning"; passed: boolean; measured: string; expected: string; message: Msg }
 export interface Report { spec_id: string; passed: boolean; facts: { width: number; height: number; bytes: number }; rules: Rule[] }
 export interface Spec {
-  id: string; version: number; kind: "photo" | "document"; title: Msg;
-  pixels: { rule: "exact" | "min" | "any"; width?: number; height?: number; export?: [number, number] };
-  bytes: { min?: number; max?: number };
-  dpi?: number; background: string[]; upscale: boolean;
-  provenance: { source: string; region: string; confidence: "confirmed" | "third-party" | "unconfirmed"; date: string; notes?: Msg };
+  schema: number; id: string; version: number; kind: "photo" | "document"; title: Msg; formats: string[];
+  pixels: { rule: "exact" | "min" | "any"; width?: number | null; height?: number | null; export?: [number, number] | null; downscale?: boolean; legible_long_side?: number | null };
+  bytes: { min?: number | null; max?: number | null };
+  dpi?: number | null; colour: "colour" | "grey" | "either"; background: string[]; upscale: boolean;
+  pages?: { min: number; max: number; layout: "stacked" | "side_by_side"; page_orientation: string } | null;
+  provenance: { source: string; region: string; confidence: "confirmed" | "third-party" | "unconfirmed"; date: string; notes?: Msg | null };
 }
-export interface SpecEntry { spec: Spec; overrides_builtin: boolean }
+export interface SpecEntry { spec: Spec; origin: { origin: "builtin" | "user"; path?: string }; overrides_builtin: boolean }
+export interface SpecProblem { file: string; line: number; key?: string | null; detail: string }
+export interface SpecsView { entries: SpecEntry[]; problems: SpecProblem[]; dir: string }
+export interface Settings { lang: "zh" | "en"; outputDir: string | null; threads: number }
+export interface SettingsView { settings: Settings; dataDir: string; specsDir: string; logDir: string; portable: boolean; cores: number; problem?: string | null }
 export interface Opened { id: number; name: string; path: string; width: number; height: number; format: string }
 export interface Preview { jpeg: string; width: number; height: number; bytes: number; quality: number; chroma: string; crop?: Rect; notes: string[]; report: Report; millis: number }
 export interface AppError { code: string; message: string }
@@ -21,7 +26,14 @@ export interface AppError { code: string; message: string }
 const lang = () => getLang();
 
 export const api = {
-  specs: () => invoke<SpecEntry[]>("specs_list"),
+  specs: () => invoke<SpecsView>("specs_view"),
+  validateSpec: (spec: Spec) => invoke<SpecProblem | null>("specs_validate", { spec }),
+  saveSpec: (spec: Spec) => invoke<SpecsView>("specs_save", { spec, lang: lang() }),
+  deleteSpec: (id: string) => invoke<SpecsView>("specs_delete", { id, lang: lang() }),
+  importSpec: (path: string) => invoke<SpecsView>("specs_import", { path, lang: lang() }),
+  exportSpec: (id: string, path: string) => invoke<void>("specs_export", { id, path, lang: lang() }),
+  settings: () => invoke<SettingsView>("settings_get"),
+  setSettings: (settings: Settings) => invoke<Settings>("settings_set", { settings, lang: lang() }),
   pending: () => invoke<string[]>("app_take_pending"),
   open: (path: string, spec: string) => invoke<Opened>("photo_open", { path, spec, lang: lang() }),
   rotate: (id: number, turns: number) => invoke<Opened>("photo_rotate", { id, turns, lang: lang() }),

@@ -6,7 +6,8 @@ import { open } from "@tauri-apps/plugin-dialog";
 import { errText, type Msg } from "./api";
 import { getLang, kb, pick, t } from "./i18n";
 import { esc } from "./report";
-import { $ } from "./dom";
+import { current } from "./settings";
+import { $, showMessage } from "./dom";
 
 interface Item { source: string; output?: string; status: string; width?: number; height?: number; bytes?: number; quality?: number; code?: string; reasons: Msg[] }
 type Event = { event: "started"; data: { total: number } } | { event: "item"; data: { item: Item; done: number } };
@@ -52,6 +53,8 @@ function buttons() {
   $<HTMLButtonElement>("batch-pause").disabled = !running;
   $<HTMLButtonElement>("batch-cancel").disabled = !running;
   $<HTMLButtonElement>("batch-retry").disabled = running || !last || last.summary.failed === 0;
+  $<HTMLButtonElement>("batch-report").disabled = running || !last;
+  $<HTMLButtonElement>("batch-folder").disabled = running || !last;
   $("batch-pause").textContent = paused ? t("batch.continue") : t("batch.pause");
 }
 
@@ -76,6 +79,9 @@ export async function runBatch(inDir = input, outDir = output, only?: string[]) 
     m.hidden = false;
     return;
   }
+  // Remember the folders, so retry and the path labels follow this run.
+  $("batch-in-path").textContent = input = inDir;
+  $("batch-out-path").textContent = output = outDir;
   items = [];
   total = 0;
   running = true;
@@ -125,11 +131,20 @@ export function initBatch() {
     buttons();
   });
   $("batch-cancel").addEventListener("click", () => invoke("batch_cancel"));
+  const openIt = (what: string) => invoke("batch_open", { what, lang: getLang() }).catch((e) => showMessage("batch-summary", errText(e), "bad"));
+  $("batch-report").addEventListener("click", () => openIt("report"));
+  $("batch-folder").addEventListener("click", () => openIt("folder"));
   $("batch-retry").addEventListener("click", () => {
     const failed = last?.summary.items.filter((i) => i.status === "failed").map((i) => i.source) ?? [];
     void runBatch(input, output, failed);
   });
   buttons();
+}
+
+/** Starts the output folder at the default one from the settings, unless one was chosen. */
+export function defaultOutput() {
+  const d = current().outputDir;
+  if (d && !output) $("batch-out-path").textContent = output = d;
 }
 
 export function refreshBatch() {

@@ -40,3 +40,11 @@ export function resizeTo(r: Rect, nw: number, w: number, h: number, minW: number
   nw = Math.min(nw, w - r.x, (h - r.y) * aspect);
   return clamp({ x: r.x, y: r.y, w: nw, h: nw / aspect }, w, h);
 }
+
+/** Resizes from the bottom-right corner to `nw`×`nh` with no aspect lock (scanned pages),
+ * keeping the top-left, never below minW×minH nor beyond the image. */
+export function resizeFree(r: Rect, nw: number, nh: number, w: number, h: number, minW: number, minH: number): Rect {
+  nw = Math.min(Math.max(nw, Math.min(minW, w)), w - r.x);
+  nh = Math.min(Math.max(nh, Math.min(minH, h)), h - r.y);
+  return clamp({ x: r.x, y: r.y, w: nw, h: nh }, w, h);
+}

@@ -1,15 +1,18 @@
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { api, type Spec } from "./api";
-import { initBatch, refreshBatch, runBatch } from "./batch";
+import { getCurrentWindow } from "@tauri-apps/api/window";
+import { api, type Spec, type SpecsView } from "./api";
+import { defaultOutput, initBatch, refreshBatch, runBatch } from "./batch";
 import { checkPath, initCheck, refreshCheck } from "./check";
-import { applyTexts, getLang, setLang } from "./i18n";
+import { applyTexts, getLang, setLang, t } from "./i18n";
 import { initPhoto, openPath, refreshPhoto, saveTo, setCrop, setSpecs, showSpecInfo } from "./photo";
 import { fillSelect } from "./specinfo";
-import { addPages, initScan, mergePages, refreshScan, setScanSpecs } from "./scan";
-import { renderSpecs } from "./specs";
+import { addPages, cropPage, initScan, mergePages, refreshScan, setScanSpecs } from "./scan";
+import { current, initSettings, loadSettings, refreshSettings, saveSettings } from "./settings";
+import { editSpec, exportSpec, importSpec, initSpecs, renderSpecs, validateForm } from "./specs";
 
 let specs: Spec[] = [];
+let specsView: SpecsView = { entries: [], problems: [], dir: "" };
 let screen = "photo";
 
 function show(name: string) {
@@ -25,7 +28,28 @@ function fillAll() {
   fillSelect(document.getElementById("scan-spec") as HTMLSelectElement, specs.filter((s) => s.kind === "document"), "nat-idcard");
   setScanSpecs(specs);
   setSpecs(specs);
-  renderSpecs(specs);
+  renderSpecs(specsView);
+}
+
+/** A new list of profiles (after an edit, import or delete): every picker follows. */
+function specsChanged(v: SpecsView) {
+  specsView = v;
+  specs = v.entries.map((e) => e.spec);
+  fillAll();
+  showSpecInfo();
+}
+
+/** Redraws every screen in the current language. */
+function relabel() {
+  applyTexts();
+  void getCurrentWindow().setTitle(t("app.name")).catch(() => {});
+  fillAll();
+  showSpecInfo();
+  refreshPhoto();
+  refreshCheck();
+  refreshBatch();
+  refreshScan();
+  refreshSettings();
 }
 
 async function openFiles(paths: string[]) {
@@ -41,22 +65,22 @@ async function openFiles(paths: string[]) {
 async function main() {
   setLang(getLang());
   document.querySelectorAll<HTMLElement>(".tab").forEach((b) => b.addEventListener("click", () => show(b.dataset.screen!)));
-  document.getElementById("lang")!.addEventListener("click", () => {
-    setLang(getLang() === "zh" ? "en" : "zh");
-    fillAll();
-    showSpecInfo();
-    refreshPhoto();
-    refreshCheck();
-    refreshBatch();
-    refreshScan();
+  document.getElementById("lang")!.addEventListener("click", async () => {
+    const lang = getLang() === "zh" ? "en" : "zh";
+    setLang(lang);
+    relabel();
+    await saveSettings({ ...current(), lang });
   });
   initPhoto();
   initCheck();
   initBatch();
   initScan();
-  specs = (await api.specs()).map((e) => e.spec);
-  fillAll();
-  applyTexts();
+  initSpecs(specsChanged);
+  initSettings(relabel);
+  await loadSettings();
+  specsChanged(await api.specs());
+  defaultOutput();
+  relabel();
   // Files from drag and drop, from a second launch, and from the command line.
   await getCurrentWebview().onDragDropEvent((e) => {
     if (e.payload.type === "drop") void openFiles(e.payload.paths);
@@ -67,6 +91,8 @@ async function main() {
 }
 
 // Hooks for end-to-end tests (the native dialogs cannot be driven).
-(window as unknown as { caiji: object }).caiji = { openPath, saveTo, setCrop, checkPath, show, runBatch, addPages, mergePages };
+(window as unknown as { caiji: object }).caiji = {
+  openPath, saveTo, setCrop, checkPath, show, runBatch, addPages, mergePages, cropPage, editSpec, validateForm, importSpec, exportSpec,
+};
 
 void main();

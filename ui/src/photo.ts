@@ -2,22 +2,24 @@
 // save. Previews reuse the decoded picture in the backend and are coalesced while dragging.
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { api, errText, type Opened, type Rect, type Spec } from "./api";
-import { centred, clamp, resizeTo, zoom } from "./crop";
+import { centred } from "./crop";
+import { CropStage } from "./cropstage";
 import { kb, t } from "./i18n";
 import { checklist } from "./report";
 import { badge, rules } from "./specinfo";
+import { saveDir } from "./settings";
 import { $, showMessage } from "./dom";
 
 
 interface State {
   pic: Opened | null;
-  crop: Rect | null;
   imgUrl: string | null;
   busy: boolean;
   dirty: boolean;
 }
-const st: State = { pic: null, crop: null, imgUrl: null, busy: false, dirty: false };
+const st: State = { pic: null, imgUrl: null, busy: false, dirty: false };
 let specs: Spec[] = [];
+let stage: CropStage;
 
 function spec(): Spec | undefined {
   return specs.find((s) => s.id === $<HTMLSelectElement>("photo-spec").value);
@@ -63,13 +65,7 @@ async function loadImage() {
   const buf = await api.image(st.pic.id, 1400);
   if (st.imgUrl) URL.revokeObjectURL(st.imgUrl);
   st.imgUrl = URL.createObjectURL(new Blob([buf], { type: "image/jpeg" }));
-  const img = $<HTMLImageElement>("stage-img");
-  await new Promise<void>((ok) => {
-    img.onload = () => ok();
-    img.src = st.imgUrl!;
-  });
-  $("stage").classList.remove("empty");
-  $("crop").hidden = false;
+  await stage.load(st.imgUrl, st.pic.width, st.pic.height);
   $<HTMLButtonElement>("photo-save").disabled = false;
 }
 
@@ -77,37 +73,7 @@ function recentre() {
   const s = spec();
   if (!st.pic || !s) return;
   const [aw, ah] = exportSize(s);
-  st.crop = centred(st.pic.width, st.pic.height, aw, ah);
-  draw();
-  schedule();
-}
-
-/** Display pixels per full-resolution pixel. */
-function scale(): number {
-  const img = $<HTMLImageElement>("stage-img");
-  return st.pic ? img.clientWidth / st.pic.width : 1;
-}
-
-function draw() {
-  if (!st.crop) return;
-  const img = $<HTMLImageElement>("stage-img");
-  const k = scale();
-  const [l, tp, w, h] = [img.offsetLeft + st.crop.x * k, img.offsetTop + st.crop.y * k, st.crop.w * k, st.crop.h * k];
-  const box = $("crop");
-  Object.assign(box.style, { left: `${l}px`, top: `${tp}px`, width: `${w}px`, height: `${h}px` });
-  // Dim what the crop leaves out: four panels over the picture around the box.
-  const [il, it, iw, ih] = [img.offsetLeft, img.offsetTop, img.clientWidth, img.clientHeight];
-  const panels: [number, number, number, number][] = [
-    [il, it, iw, tp - it],
-    [il, tp + h, iw, it + ih - tp - h],
-    [il, tp, l - il, h],
-    [l + w, tp, il + iw - l - w, h],
-  ];
-  document.querySelectorAll<HTMLElement>("#stage .dim").forEach((d, i) => {
-    const [x, y, pw, ph] = panels[i];
-    Object.assign(d.style, { left: `${x}px`, top: `${y}px`, width: `${Math.max(0, pw)}px`, height: `${Math.max(0, ph)}px` });
-    d.hidden = false;
-  });
+  stage.set(centred(st.pic.width, st.pic.height, aw, ah));
 }
 
 /** Asks for a preview; while one is running, the latest request waits its turn. */
@@ -127,7 +93,7 @@ async function runPreview() {
   st.dirty = false;
   const t0 = performance.now();
   try {
-    const p = await api.preview(st.pic.id, s.id, st.crop);
+    const p = await api.preview(st.pic.id, s.id, stage.crop);
     $<HTMLImageElement>("out-img").src = `data:image/jpeg;base64,${p.jpeg}`;
     const ms = performance.now() - t0;
     $("out-facts").innerHTML =
@@ -159,48 +125,6 @@ function minSize(): [number, number] {
   return [w, h];
 }
 
-function bindCrop() {
-  const box = $("crop");
-  let mode: "move" | "resize" | null = null;
-  let start = { x: 0, y: 0, crop: null as Rect | null };
-  box.addEventListener("pointerdown", (e) => {
-    if (!st.crop) return;
-    mode = (e.target as HTMLElement).classList.contains("handle") ? "resize" : "move";
-    start = { x: e.clientX, y: e.clientY, crop: { ...st.crop } };
-    box.setPointerCapture(e.pointerId);
-    e.preventDefault();
-  });
-  box.addEventListener("pointermove", (e) => {
-    if (!mode || !st.pic || !start.crop) return;
-    const k = scale();
-    const dx = (e.clientX - start.x) / k;
-    const dy = (e.clientY - start.y) / k;
-    const [mw, mh] = minSize();
-    st.crop =
-      mode === "move"
-        ? clamp({ ...start.crop, x: start.crop.x + dx, y: start.crop.y + dy }, st.pic.width, st.pic.height)
-        : resizeTo(start.crop, start.crop.w + dx, st.pic.width, st.pic.height, mw, mh);
-    draw();
-    schedule();
-  });
-  const end = () => (mode = null);
-  box.addEventListener("pointerup", end);
-  box.addEventListener("pointercancel", end);
-  $("stage").addEventListener(
-    "wheel",
-    (e) => {
-      if (!st.crop || !st.pic) return;
-      e.preventDefault();
-      const [mw, mh] = minSize();
-      st.crop = zoom(st.crop, e.deltaY > 0 ? 1.06 : 1 / 1.06, st.pic.width, st.pic.height, mw, mh);
-      draw();
-      schedule();
-    },
-    { passive: false },
-  );
-  window.addEventListener("resize", draw);
-}
-
 async function rotate(turns: number) {
   if (!st.pic) return;
   try {
@@ -218,8 +142,7 @@ async function saveAs() {
   const s = spec();
   if (!st.pic || !s) return;
   const stem = st.pic.name.replace(/\.[^.]+$/, "");
-  const dir = st.pic.path.slice(0, Math.max(st.pic.path.lastIndexOf("/"), st.pic.path.lastIndexOf("\\")) + 1);
-  const path = await save({ defaultPath: `${dir}${stem}_${s.id}.jpg`, filters: [{ name: "JPEG", extensions: ["jpg", "jpeg"] }] });
+  const path = await save({ defaultPath: `${saveDir(st.pic.path)}${stem}_${s.id}.jpg`, filters: [{ name: "JPEG", extensions: ["jpg", "jpeg"] }] });
   if (path) await saveTo(path);
 }
 
@@ -228,7 +151,7 @@ export async function saveTo(path: string) {
   const s = spec();
   if (!st.pic || !s) return;
   try {
-    const r = await api.save(st.pic.id, s.id, st.crop, path);
+    const r = await api.save(st.pic.id, s.id, stage.crop, path);
     message(`${r.passed ? t("photo.saved") : t("photo.savedFail")}${path}`, r.passed ? "ok" : "bad");
   } catch (e) {
     message(errText(e), "bad");
@@ -236,7 +159,7 @@ export async function saveTo(path: string) {
 }
 
 export function initPhoto() {
-  bindCrop();
+  stage = new CropStage($("stage"), { min: minSize, locked: true, onChange: schedule });
   $("photo-open").addEventListener("click", async () => {
     const path = await open({ multiple: false, filters: [{ name: "Images", extensions: ["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp", "gif"] }] });
     if (typeof path === "string") await openPath(path);
@@ -257,8 +180,5 @@ export function refreshPhoto() {
 
 /** For tests and scripts: move the crop box to `r` (full-resolution pixels). */
 export function setCrop(r: Rect) {
-  if (!st.pic) return;
-  st.crop = clamp(r, st.pic.width, st.pic.height);
-  draw();
-  schedule();
+  if (st.pic) stage.set(r);
 }

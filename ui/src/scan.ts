@@ -1,16 +1,25 @@
-// The scans screen: pages (ID card sides, a diploma's pages) opened, ordered, turned, merged into
-// one image per the spec, previewed with the checklist, saved.
+// The scans screen: pages (ID card sides, a diploma's pages) opened, ordered, turned, cropped
+// each, merged into one image per the spec, previewed with the checklist, saved.
 import { invoke } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
-import { api, errText, type Opened, type Preview, type Spec } from "./api";
+import { api, errText, type Opened, type Preview, type Rect, type Spec } from "./api";
+import { CropStage } from "./cropstage";
 import { getLang, kb, t } from "./i18n";
 import { checklist, esc } from "./report";
 import { badge, rules } from "./specinfo";
+import { saveDir } from "./settings";
 import { $, showMessage } from "./dom";
 
-let pages: Opened[] = [];
+interface Page extends Opened {
+  crop: Rect | null;
+  thumb: string;
+}
+
+let pages: Page[] = [];
 let specs: Spec[] = [];
 let seq = 0;
+let stage: CropStage;
+let cropping = -1;
 
 function spec(): Spec | undefined {
   return specs.find((s) => s.id === $<HTMLSelectElement>("scan-spec").value);
@@ -23,18 +32,29 @@ function message(text: string, kind: "ok" | "bad" = "bad") {
 export function setScanSpecs(list: Spec[]) {
   specs = list.filter((s) => s.kind === "document");
   const s = spec();
-  if (s) $("scan-spec-info").innerHTML = `${badge(s)} <b>${rules(s)}</b> <span class="src">[${s.provenance.region}] ${esc(s.provenance.source)}</span>`;
+  if (s) $("scan-spec-info").innerHTML = `${badge(s)} <b>${rules(s)}</b> <span class="src">[${esc(s.provenance.region)}] ${esc(s.provenance.source)}</span>`;
+}
+
+async function thumb(id: number): Promise<string> {
+  try {
+    return URL.createObjectURL(new Blob([await api.image(id, 160)], { type: "image/jpeg" }));
+  } catch {
+    return "";
+  }
 }
 
 function renderPages() {
   $("scan-pages").innerHTML = pages
-    .map(
-      (p, i) =>
-        `<li><span class="name" title="${esc(p.path)}">${esc(p.name)} <small>${p.width}×${p.height}</small></span>` +
-        `<button data-act="rotl" data-i="${i}">⟲</button><button data-act="rotr" data-i="${i}">⟳</button>` +
+    .map((p, i) => {
+      const size = p.crop ? `${t("scan.cropped")} ${p.crop.w}×${p.crop.h}` : `${p.width}×${p.height}`;
+      return (
+        `<li><img class="thumb" src="${p.thumb}" alt="" /><span class="name" title="${esc(p.path)}">${esc(p.name)} <small>${size}</small></span>` +
+        `<button data-act="crop" data-i="${i}" title="${t("scan.crop")}">✂</button>` +
+        `<button data-act="rotl" data-i="${i}" title="${t("photo.rotl")}">⟲</button><button data-act="rotr" data-i="${i}" title="${t("photo.rotr")}">⟳</button>` +
         `<button data-act="up" data-i="${i}" title="${t("scan.up")}">↑</button><button data-act="down" data-i="${i}" title="${t("scan.down")}">↓</button>` +
-        `<button data-act="del" data-i="${i}" title="${t("scan.remove")}">✕</button></li>`,
-    )
+        `<button data-act="del" data-i="${i}" title="${t("scan.remove")}">✕</button></li>`
+      );
+    })
     .join("");
   $<HTMLButtonElement>("scan-save").disabled = pages.length === 0;
 }
@@ -43,6 +63,7 @@ function renderPages() {
 export async function mergePages(path?: string): Promise<Preview | null> {
   const s = spec();
   const my = ++seq;
+  const bump = () => (document.body.dataset.scanMerges = String(Number(document.body.dataset.scanMerges ?? 0) + 1));
   if (!s || !pages.length) {
     $("scan-checklist").innerHTML = "";
     $("scan-facts").innerHTML = "";
@@ -51,7 +72,8 @@ export async function mergePages(path?: string): Promise<Preview | null> {
   }
   $("scan-facts").textContent = t("scan.working");
   try {
-    const p = await invoke<Preview>("scan_merge", { ids: pages.map((x) => x.id), spec: s.id, save: path ?? null, lang: getLang() });
+    const req = pages.map((x) => ({ id: x.id, crop: x.crop }));
+    const p = await invoke<Preview>("scan_merge", { pages: req, spec: s.id, save: path ?? null, lang: getLang() });
     if (my !== seq) return p; // a newer merge is on its way
     $<HTMLImageElement>("scan-out").src = `data:image/jpeg;base64,${p.jpeg}`;
     $("scan-facts").innerHTML =
@@ -60,13 +82,15 @@ export async function mergePages(path?: string): Promise<Preview | null> {
       p.notes.map((n) => `<div class="note">${esc(n)}</div>`).join("");
     $("scan-checklist").innerHTML = checklist(p.report);
     message(path ? `${p.report.passed ? t("photo.saved") : t("photo.savedFail")}${path}` : "", p.report.passed ? "ok" : "bad");
-    document.body.dataset.scanMerges = String(Number(document.body.dataset.scanMerges ?? 0) + 1);
+    bump();
     return p;
   } catch (e) {
-    $("scan-facts").innerHTML = "";
-    $("scan-checklist").innerHTML = "";
-    message(errText(e));
-    document.body.dataset.scanMerges = String(Number(document.body.dataset.scanMerges ?? 0) + 1);
+    if (my === seq) {
+      $("scan-facts").innerHTML = "";
+      $("scan-checklist").innerHTML = "";
+      message(errText(e));
+    }
+    bump();
     return null;
   }
 }
@@ -78,7 +102,8 @@ export async function addPages(paths: string[]) {
   message("");
   for (const path of paths) {
     try {
-      pages.push(await api.open(path, s.id));
+      const o = await api.open(path, s.id);
+      pages.push({ ...o, crop: null, thumb: await thumb(o.id) });
     } catch (e) {
       message(errText(e));
     }
@@ -87,11 +112,33 @@ export async function addPages(paths: string[]) {
   await mergePages();
 }
 
+/** Sets (or with `null` clears) a page's crop, in its upright pixels; for tests too. */
+export async function cropPage(i: number, r: Rect | null) {
+  if (!pages[i]) return;
+  pages[i].crop = r;
+  renderPages();
+  await mergePages();
+}
+
+async function openCrop(i: number) {
+  const p = pages[i];
+  cropping = i;
+  const dlg = $<HTMLDialogElement>("page-crop");
+  dlg.showModal();
+  const url = URL.createObjectURL(new Blob([await api.image(p.id, 1200)], { type: "image/jpeg" }));
+  await stage.load(url, p.width, p.height);
+  stage.set(p.crop ?? { x: 0, y: 0, w: p.width, h: p.height }, false);
+}
+
 async function act(a: string, i: number) {
   const p = pages[i];
+  if (a === "crop") return openCrop(i);
   if (a === "rotl" || a === "rotr") {
     try {
-      pages[i] = { ...(await api.rotate(p.id, a === "rotl" ? -1 : 1)), path: p.path, name: p.name };
+      const o = await api.rotate(p.id, a === "rotl" ? -1 : 1);
+      URL.revokeObjectURL(p.thumb);
+      // The crop was in the old orientation's pixels: the turned page starts uncropped.
+      pages[i] = { ...o, path: p.path, name: p.name, crop: null, thumb: await thumb(o.id) };
     } catch (e) {
       message(errText(e));
     }
@@ -99,6 +146,7 @@ async function act(a: string, i: number) {
   else if (a === "down" && i < pages.length - 1) [pages[i + 1], pages[i]] = [pages[i], pages[i + 1]];
   else if (a === "del") {
     await api.close(p.id);
+    URL.revokeObjectURL(p.thumb);
     pages.splice(i, 1);
   }
   renderPages();
@@ -106,6 +154,7 @@ async function act(a: string, i: number) {
 }
 
 export function initScan() {
+  stage = new CropStage($("page-stage"), { min: () => [64, 64], locked: false, onChange: () => {} });
   $("scan-add").addEventListener("click", async () => {
     const picked = await open({ multiple: true, filters: [{ name: "Images", extensions: ["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp", "gif"] }] });
     if (Array.isArray(picked)) await addPages(picked);
@@ -119,12 +168,21 @@ export function initScan() {
     setScanSpecs(specs);
     void mergePages();
   });
+  $("page-crop-ok").addEventListener("click", () => {
+    $<HTMLDialogElement>("page-crop").close();
+    const c = stage.crop;
+    const p = pages[cropping];
+    if (p && c) void cropPage(cropping, c.w >= p.width && c.h >= p.height ? null : c);
+  });
+  $("page-crop-cancel").addEventListener("click", () => $<HTMLDialogElement>("page-crop").close());
+  $("page-crop-all").addEventListener("click", () => {
+    const p = pages[cropping];
+    if (p) stage.set({ x: 0, y: 0, w: p.width, h: p.height }, false);
+  });
   $("scan-save").addEventListener("click", async () => {
     const s = spec();
     if (!s || !pages.length) return;
-    const first = pages[0];
-    const dir = first.path.slice(0, Math.max(first.path.lastIndexOf("/"), first.path.lastIndexOf("\\")) + 1);
-    const path = await save({ defaultPath: `${dir}${s.id}.jpg`, filters: [{ name: "JPEG", extensions: ["jpg", "jpeg"] }] });
+    const path = await save({ defaultPath: `${saveDir(pages[0].path)}${s.id}.jpg`, filters: [{ name: "JPEG", extensions: ["jpg", "jpeg"] }] });
     if (path) await mergePages(path);
   });
 }

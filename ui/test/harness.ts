@@ -4,15 +4,22 @@ import appHtml from "../index.html?raw";
 import * as crop from "../src/crop";
 
 type Call = { cmd: string; args: Record<string, unknown> };
+type BatchItem = { source: string; status: string; reasons: { zh: string; en: string }[]; width?: number; height?: number; bytes?: number };
 const w = window as unknown as {
   calls: Call[];
   failNext?: { cmd: string; code: string; message: string };
   cropLib: typeof crop;
   previewDelayMs: number;
+  /** What the next batch reports, item by item (through the Channel). */
+  batchItems: BatchItem[];
+  settings: { lang: string; outputDir: string | null; threads: number };
 };
 w.calls = [];
 w.cropLib = crop;
 w.previewDelayMs = 30;
+w.batchItems = [];
+w.settings = { lang: "zh", outputDir: null, threads: 0 };
+const internals = () => (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } }).__TAURI_INTERNALS__;
 
 const msg = (zh: string, en: string) => ({ zh, en });
 const spec = (id: string, kind: string, confidence: string, extra: object = {}) => ({
@@ -20,11 +27,22 @@ const spec = (id: string, kind: string, confidence: string, extra: object = {}) 
   background: ["white"], upscale: false, pixels: { rule: "min", width: 295, height: 413, export: [295, 413] },
   bytes: { min: 10240 }, provenance: { source: "测试来源", region: "NAT", confidence, date: "2024-01-01" }, ...extra,
 });
+const builtin = { origin: "builtin" };
 const specs = [
-  { spec: spec("nat-photo", "photo", "confirmed"), origin: "builtin", overrides_builtin: false },
-  { spec: spec("im-legacy-photo", "photo", "unconfirmed", { pixels: { rule: "exact", width: 358, height: 441 } }), origin: "builtin", overrides_builtin: false },
-  { spec: spec("nat-proof", "document", "third-party", { pixels: { rule: "any" }, bytes: { max: 500000 } }), origin: "builtin", overrides_builtin: false },
+  { spec: spec("nat-photo", "photo", "confirmed"), origin: builtin, overrides_builtin: false },
+  { spec: spec("im-legacy-photo", "photo", "unconfirmed", { pixels: { rule: "exact", width: 358, height: 441 } }), origin: builtin, overrides_builtin: false },
+  { spec: spec("nat-proof", "document", "third-party", { pixels: { rule: "any" }, bytes: { max: 500000 }, pages: { min: 1, max: 4, layout: "stacked", page_orientation: "any" } }), origin: builtin, overrides_builtin: false },
 ];
+const view = () => ({ entries: specs, problems: [{ file: "/cfg/specs/broken.toml", line: 3, key: null, detail: "expected `=`" }], dir: "/cfg/specs" });
+type AnySpec = { id: string; bytes: { min?: number | null; max?: number | null } };
+/** The backend's checks that matter to the editor's logic (the real ones are tested in Rust). */
+function validate(s: AnySpec) {
+  if (!/^[A-Za-z0-9_-]+$/.test(s.id)) return { file: "", line: 2, key: "id", detail: "id must be letters, digits, '-' or '_'" };
+  const { min, max } = s.bytes;
+  if (min != null && max != null && min >= max) return { file: "", line: 12, key: "bytes.min", detail: `bytes.min ${min} must be below bytes.max ${max}` };
+  return null;
+}
+let nextId = 100;
 const report = (lang: string, passed: boolean) => ({
   spec_id: "nat-photo", spec_version: 1, passed,
   facts: { width: 295, height: 413, bytes: 20000 },
@@ -58,14 +76,52 @@ mockIPC(
       throw { code: f.code, message: f.message };
     }
     switch (cmd) {
-      case "specs_list":
-        return specs;
+      case "specs_view":
+        return view();
+      case "specs_validate":
+        return validate(a.spec as AnySpec);
+      case "specs_save": {
+        const sp = a.spec as AnySpec;
+        const e = { spec: sp, origin: { origin: "user", path: `/cfg/specs/${sp.id}.toml` }, overrides_builtin: false };
+        const i = specs.findIndex((x) => x.spec.id === sp.id);
+        if (i >= 0) specs[i] = e as never;
+        else specs.push(e as never);
+        return view();
+      }
+      case "specs_delete":
+        specs.splice(specs.findIndex((x) => x.spec.id === a.id), 1);
+        return view();
+      case "settings_get":
+        return { settings: w.settings, dataDir: "/usb/caiji-data", specsDir: "/usb/caiji-data/specs", logDir: "/usb/caiji-data/logs", portable: true, cores: 2, problem: null };
+      case "settings_set": {
+        const st = a.settings as typeof w.settings;
+        if (st.outputDir === "/missing") throw { code: "invalid", message: "默认输出文件夹不存在：/missing" };
+        w.settings = st;
+        return st;
+      }
+      case "batch_start": {
+        const ch = a.onEvent as { id: number };
+        const only = (a.req as { only?: string[] }).only;
+        const items = only ? w.batchItems.filter((x) => only.includes(x.source)).map((x) => ({ ...x, status: "ok", reasons: [] })) : w.batchItems;
+        let i = 0;
+        const send = (m: unknown) => internals().runCallback(ch.id, { index: i++, message: m });
+        send({ event: "started", data: { total: items.length } });
+        items.forEach((item, k) => send({ event: "item", data: { item, done: k + 1 } }));
+        await new Promise((r) => setTimeout(r, 20));
+        const count = (st: string) => items.filter((x) => x.status === st).length;
+        return {
+          summary: { total: items.length, ok: count("ok"), warning: count("warning"), failed: count("failed"), skipped: 0, cancelled: 0, items },
+          reportCsv: `${(a.req as { output: string }).output}/caiji-report.csv`, reportJson: "", cancelled: false,
+        };
+      }
+      case "scan_merge":
+        return { jpeg: "", width: 1000, height: 1400, bytes: 90000, quality: 70, chroma: "grey", notes: [], report: report(String(a.lang), true), millis: 20 };
       case "app_take_pending":
         return [];
       case "photo_open":
-        return { id: 7, name: "me.jpg", path: String(a.path), width: 1000, height: 1400, format: "JPEG" };
+        return { id: nextId++, name: String(a.path).split("/").pop(), path: String(a.path), width: 1000, height: 1400, format: "JPEG" };
       case "photo_rotate":
-        return { id: 8, name: "", path: "", width: 1400, height: 1000, format: "JPEG" };
+        return { id: nextId++, name: "", path: "", width: 1400, height: 1000, format: "JPEG" };
       case "photo_image":
         return pictureBytes();
       case "photo_preview":

@@ -147,3 +147,155 @@ test("the specs screen lists provenance and marks unconfirmed figures", async ()
   assert.match(rows[0], /≥295×413/);
   await page.close();
 });
+
+test("a batch shows live progress, a summary, retries only the failed and opens the report", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="batch"]');
+  await page.evaluate(() => {
+    const r = (zh, en) => ({ zh, en });
+    window.batchItems = [
+      { source: "/in/a.jpg", status: "ok", width: 295, height: 413, bytes: 20480, reasons: [] },
+      { source: "/in/b.png", status: "warning", width: 295, height: 413, bytes: 19000, reasons: [r("背景不是白色", "Background is not white")] },
+      { source: "/in/broken.jpg", status: "failed", reasons: [r("文件不完整", "The file is truncated")] },
+    ];
+  });
+  assert.equal(await page.isDisabled("#batch-report"), true);
+  await page.evaluate(() => window.caiji.runBatch("/in", "/out"));
+  assert.equal(await page.textContent("#batch-count"), "3 / 3");
+  const summary = await page.textContent("#batch-summary");
+  assert.match(summary, /共 3 个：成功 1，有提示 1，失败 1/);
+  assert.match(summary, /\/out\/caiji-report\.csv/);
+  const rows = await page.$$eval("#batch-list .vrow", (l) => l.map((r) => r.className));
+  assert.deepEqual(rows, ["vrow ok", "vrow warning", "vrow failed"]);
+  assert.match(await page.textContent("#batch-list .vrow.failed"), /文件不完整/);
+  const [start] = await calls("batch_start");
+  assert.equal(start.args.req.spec, "nat-photo");
+  assert.equal(start.args.req.template, "{stem}");
+  // Retry sends only the failed file.
+  assert.equal(await page.isEnabled("#batch-retry"), true);
+  await page.evaluate(() => (window.calls.length = 0));
+  const done = await page.evaluate(() => Number(document.body.dataset.batchDone));
+  await page.click("#batch-retry");
+  await page.waitForFunction((n) => Number(document.body.dataset.batchDone) > n, done);
+  const [retry] = await calls("batch_start");
+  assert.deepEqual(retry.args.req.only, ["/in/broken.jpg"]);
+  assert.equal(await page.isDisabled("#batch-retry"), true, "nothing left to retry");
+  await page.click("#batch-report");
+  await page.click("#batch-folder");
+  assert.deepEqual((await calls("batch_open")).map((c) => c.args.what), ["report", "folder"]);
+  await page.close();
+});
+
+test("a batch list of thousands of files keeps only the visible rows in the page", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="batch"]');
+  await page.evaluate(() => {
+    window.batchItems = Array.from({ length: 5000 }, (_, i) => ({ source: `/in/staff-${i}.jpg`, status: "ok", width: 295, height: 413, bytes: 20000, reasons: [] }));
+    return window.caiji.runBatch("/in", "/out");
+  });
+  assert.equal(await page.textContent("#batch-count"), "5000 / 5000");
+  const n = await page.$$eval("#batch-list .vrow", (l) => l.length);
+  assert.ok(n > 5 && n < 80, `${n} rows in the DOM`);
+  await page.$eval("#batch-list", (l) => (l.scrollTop = 30 * 4000));
+  await page.waitForFunction(() => document.querySelector("#batch-list")?.textContent?.includes("staff-4000.jpg"));
+  await page.close();
+});
+
+test("scans: pages are merged in order, each with its own crop; turning a page drops its crop", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="scan"]');
+  await page.evaluate(() => window.caiji.addPages(["/scans/front.jpg", "/scans/back.jpg"]));
+  await page.waitForFunction(() => Number(document.body.dataset.scanMerges) >= 1);
+  const names = await page.$$eval("#scan-pages li .name", (l) => l.map((x) => x.textContent));
+  assert.match(names[0], /front\.jpg/);
+  assert.match(names[1], /back\.jpg/);
+  let merge = (await calls("scan_merge")).at(-1);
+  const [front, back] = merge.args.pages.map((p) => p.id);
+  assert.deepEqual(merge.args.pages, [{ id: front, crop: null }, { id: back, crop: null }]);
+  assert.equal(merge.args.spec, "nat-proof");
+  assert.match(await page.textContent("#scan-facts"), /1000×1400/);
+  // Crop the back, then move it up.
+  await page.evaluate(() => window.caiji.cropPage(1, { x: 10, y: 20, w: 800, h: 500 }));
+  merge = (await calls("scan_merge")).at(-1);
+  assert.deepEqual(merge.args.pages[1], { id: back, crop: { x: 10, y: 20, w: 800, h: 500 } });
+  assert.match(await page.textContent("#scan-pages li:nth-child(2)"), /已裁剪 800×500/);
+  await page.click('#scan-pages button[data-act="up"][data-i="1"]');
+  await page.waitForFunction(() => document.querySelector("#scan-pages li .name")?.textContent?.includes("back.jpg"));
+  merge = (await calls("scan_merge")).at(-1);
+  assert.deepEqual(merge.args.pages.map((p) => p.id), [back, front]);
+  // The crop dialog opens on the page and its OK keeps the box.
+  await page.click('#scan-pages button[data-act="crop"][data-i="0"]');
+  await page.waitForSelector("#page-crop[open] #page-stage .crop:not([hidden])");
+  await page.click("#page-crop-ok");
+  merge = (await calls("scan_merge")).at(-1);
+  assert.deepEqual(merge.args.pages[0].crop, { x: 10, y: 20, w: 800, h: 500 });
+  // Turning a page gives a new picture whose crop would be wrong: it starts uncropped.
+  await page.click('#scan-pages button[data-act="rotr"][data-i="0"]');
+  await page.waitForFunction(() => !document.querySelector("#scan-pages li")?.textContent?.includes("已裁剪"));
+  merge = (await calls("scan_merge")).at(-1);
+  assert.equal(merge.args.pages[0].crop, null);
+  assert.notEqual(merge.args.pages[0].id, back);
+  await page.close();
+});
+
+test("specs: duplicate a profile, see a bad edit flagged on its field, save the fixed one", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="specs"]');
+  assert.match(await page.textContent("#specs-problems"), /broken\.toml 第 3 行/);
+  await page.click('#specs-table button[data-act="dup"][data-id="nat-photo"]');
+  await page.waitForSelector("#spec-editor:not([hidden])");
+  assert.equal(await page.inputValue('[data-k="id"]'), "nat-photo-copy");
+  assert.equal(await page.inputValue('[data-k="bytes.min"]'), "10");
+  assert.match(await page.textContent("#spec-check"), /规格有效/);
+  // A maximum below the minimum: the backend's problem is shown on the minimum's field.
+  await page.fill('[data-k="bytes.max"]', "5");
+  await page.waitForFunction(() => document.querySelector("#spec-check")?.className === "msg bad");
+  assert.match(await page.textContent("#spec-check"), /最小 KB/);
+  assert.equal(await page.$$eval("#spec-editor label.bad", (l) => l.length), 1);
+  // A taken id is refused before saving.
+  await page.fill('[data-k="bytes.max"]', "30");
+  await page.fill('[data-k="id"]', "nat-photo");
+  await page.waitForFunction(() => document.querySelector("#spec-check")?.textContent?.includes("已被使用"));
+  await page.fill('[data-k="id"]', "my-portal");
+  await page.fill('[data-k="title.zh"]', "我的平台");
+  await page.waitForFunction(() => document.querySelector("#spec-check")?.className === "msg ok");
+  await page.click("#spec-save");
+  await page.waitForSelector('#specs-table tr[data-id="my-portal"]');
+  const [saved] = await calls("specs_save");
+  assert.deepEqual(saved.args.spec.bytes, { min: 10240, max: 30000 });
+  assert.equal(saved.args.spec.title.zh, "我的平台");
+  assert.deepEqual(saved.args.spec.pixels, { rule: "min", width: 295, height: 413, export: [295, 413] });
+  assert.equal(await page.isHidden("#spec-editor"), true);
+  assert.match(await page.textContent('#specs-table tr[data-id="my-portal"]'), /自定义/);
+  // Every picker offers the new profile at once.
+  assert.ok(await page.$('#photo-spec option[value="my-portal"]'));
+  // Deleting asks for a second click.
+  await page.click('#specs-table button[data-act="del"][data-id="my-portal"]');
+  assert.match(await page.textContent('#specs-table button[data-act="del"]'), /再点一次/);
+  await page.click('#specs-table button[data-act="del"][data-id="my-portal"]');
+  await page.waitForFunction(() => !document.querySelector('#specs-table tr[data-id="my-portal"]'));
+  assert.equal(await page.$('#photo-spec option[value="my-portal"]'), null);
+  await page.close();
+});
+
+test("settings: where the data lives, threads and the default output folder are saved; bad values are refused", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="settings"]');
+  const where = await page.textContent("#set-where");
+  assert.match(where, /便携版/);
+  assert.match(where, /\/usb\/caiji-data\/logs/);
+  assert.match(await page.textContent("#set-threads-hint"), /本机 2 核/);
+  await page.fill("#set-threads", "3");
+  await page.dispatchEvent("#set-threads", "change");
+  await page.waitForFunction(() => document.querySelector("#settings-msg")?.textContent === "设置已保存");
+  assert.equal((await calls("settings_set")).at(-1).args.settings.threads, 3);
+  await page.fill("#set-threads", "-2");
+  await page.dispatchEvent("#set-threads", "change");
+  assert.match(await page.textContent("#settings-msg"), /0 到 256/);
+  assert.equal((await calls("settings_set")).length, 1, "a bad value is not sent");
+  // The language picker switches the whole window and is remembered.
+  await page.selectOption("#set-lang", "en");
+  await page.waitForFunction(() => document.querySelector('[data-t="nav.settings"]')?.textContent === "Settings");
+  assert.equal((await calls("settings_set")).at(-1).args.settings.lang, "en");
+  await page.close();
+});

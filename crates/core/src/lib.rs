@@ -5,6 +5,7 @@
 //! normalise) → [`geometry`] (crop) → [`resize`] → [`encode`] (window search) → [`check`]
 //! (verify). [`pipeline::Source`] keeps a decoded image for repeated previews; [`merge`]
 //! puts scanned pages into one image; [`batch`] runs a folder.
+pub mod appdata;
 pub mod batch;
 pub mod check;
 pub mod decode;

@@ -185,6 +185,12 @@ impl Spec {
         }
     }
 
+    /// The profile as a TOML file (what the app writes when a user saves an edit).
+    pub fn to_toml(&self) -> String {
+        let body = toml::to_string(self).unwrap_or_default();
+        format!("# Caiji spec profile \"{}\", version {}. Sizes in bytes.\n{body}", self.id, self.version)
+    }
+
     pub fn grey_allowed(&self) -> bool {
         self.colour != Colour::Colour
     }
@@ -205,19 +211,19 @@ impl Spec {
         match p.rule {
             PixelRuleKind::Exact | PixelRuleKind::Min => {
                 if p.width.unwrap_or(0) == 0 || p.height.unwrap_or(0) == 0 {
-                    v.push(("rule", "exact and min rules need width and height (> 0)".into()));
+                    v.push(("pixels.rule", "exact and min rules need width and height (> 0)".into()));
                 }
             }
             PixelRuleKind::Any => {}
         }
         if let (PixelRuleKind::Min, Some([ew, eh]), Some(w), Some(h)) = (p.rule, p.export, p.width, p.height) {
             if ew < w || eh < h {
-                v.push(("export", format!("export {ew}x{eh} is below the minimum {w}x{h}")));
+                v.push(("pixels.export", format!("export {ew}x{eh} is below the minimum {w}x{h}")));
             }
         }
         if let Some([ew, eh]) = p.export {
             if ew == 0 || eh == 0 || ew > 20000 || eh > 20000 {
-                v.push(("export", "export size must be between 1 and 20000".into()));
+                v.push(("pixels.export", "export size must be between 1 and 20000".into()));
             }
         }
         if self.kind == Kind::Photo && self.export_size().is_none() {
@@ -225,14 +231,14 @@ impl Spec {
         }
         if let (Some(a), Some(b)) = (self.bytes.min, self.bytes.max) {
             if a >= b {
-                v.push(("min", format!("bytes.min {a} must be below bytes.max {b}")));
+                v.push(("bytes.min", format!("bytes.min {a} must be below bytes.max {b}")));
             } else if b - a < 64 {
-                v.push(("min", "the size window must be at least 64 bytes wide".into()));
+                v.push(("bytes.min", "the size window must be at least 64 bytes wide".into()));
             }
         }
         if let Some(m) = self.bytes.max {
             if m < 2048 {
-                v.push(("max", "bytes.max below 2 KB cannot hold a JPEG of any use".into()));
+                v.push(("bytes.max", "bytes.max below 2 KB cannot hold a JPEG of any use".into()));
             }
         }
         if let Some(pg) = &self.pages {
@@ -249,6 +255,8 @@ impl Spec {
 pub struct SpecProblem {
     pub file: PathBuf,
     pub line: usize,
+    /// The setting at fault, for semantic problems (`bytes.min`, `pixels.export`, …).
+    pub key: Option<String>,
     pub detail: String,
 }
 
@@ -279,22 +287,23 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Parses one profile; errors carry the 1-based line.
 pub fn parse_spec(text: &str, file: &Path) -> std::result::Result<Spec, SpecProblem> {
-    let problem = |line, detail: String| SpecProblem { file: file.to_path_buf(), line, detail };
+    let problem = |line, key: Option<&str>, detail: String| SpecProblem { file: file.to_path_buf(), line, key: key.map(String::from), detail };
     let spec: Spec = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-        problem(line, e.message().trim().to_string())
+        problem(line, None, e.message().trim().to_string())
     })?;
     if let Some((key, detail)) = spec.problems().into_iter().next() {
         // Point at the line that sets the key, or the top of the file.
+        let leaf = key.rsplit('.').next().unwrap_or(key);
         let line = text
             .lines()
             .position(|l| {
                 let l = l.trim_start();
-                l.starts_with(key) && l[key.len()..].trim_start().starts_with('=')
+                l.starts_with(leaf) && l[leaf.len()..].trim_start().starts_with('=')
             })
             .map(|i| i + 1)
             .unwrap_or(1);
-        return Err(problem(line, detail));
+        return Err(problem(line, Some(key), detail));
     }
     Ok(spec)
 }
@@ -341,12 +350,71 @@ impl Registry {
     /// Adds (or overrides with) one user profile file.
     pub fn add_file(&mut self, path: &Path) -> std::result::Result<&SpecEntry, SpecProblem> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| SpecProblem { file: path.to_path_buf(), line: 1, detail: e.to_string() })?;
+            .map_err(|e| SpecProblem { file: path.to_path_buf(), line: 1, key: None, detail: e.to_string() })?;
         let spec = parse_spec(&text, path)?;
         let overrides_builtin = self.entries.get(&spec.id).is_some_and(|e| matches!(e.origin, Origin::Builtin) || e.overrides_builtin);
         let id = spec.id.clone();
         self.entries.insert(id.clone(), SpecEntry { spec, origin: Origin::User(path.to_path_buf()), overrides_builtin });
         Ok(&self.entries[&id])
+    }
+
+    /// Saves a profile the user made or edited into `dir` (as `<id>.toml`, or over the file
+    /// that already holds that id), atomically, after the same checks a loaded file gets.
+    pub fn save_user(&mut self, dir: &Path, spec: &Spec) -> Result<&SpecEntry> {
+        let text = spec.to_toml();
+        let path = match self.entries.get(&spec.id).map(|e| &e.origin) {
+            Some(Origin::User(p)) => p.clone(),
+            _ => dir.join(format!("{}.toml", spec.id)),
+        };
+        parse_spec(&text, &path).map_err(|p| p.to_error())?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        crate::pipeline::write_atomic(&path, text.as_bytes())?;
+        self.add_file(&path).map_err(|p| p.to_error())
+    }
+
+    /// Copies a profile file into `dir` after checking it; a broken file is refused with its
+    /// line, and nothing is written.
+    pub fn import_file(&mut self, dir: &Path, from: &Path) -> Result<&SpecEntry> {
+        let text = std::fs::read_to_string(from).map_err(|e| Error::io(from, e))?;
+        let spec = parse_spec(&text, from).map_err(|p| p.to_error())?;
+        let path = match self.entries.get(&spec.id).map(|e| &e.origin) {
+            Some(Origin::User(p)) => p.clone(),
+            _ => dir.join(format!("{}.toml", spec.id)),
+        };
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        crate::pipeline::write_atomic(&path, text.as_bytes())?;
+        self.add_file(&path).map_err(|p| p.to_error())
+    }
+
+    /// Deletes a user profile's file (a built-in one it overrode comes back). Built-in
+    /// profiles cannot be deleted.
+    pub fn delete_user(&mut self, dir: &Path, id: &str) -> Result<()> {
+        match self.entries.get(id).map(|e| &e.origin) {
+            Some(Origin::User(p)) => {
+                std::fs::remove_file(p).map_err(|e| Error::io(p, e))?;
+                *self = Registry::load(Some(dir));
+                Ok(())
+            }
+            Some(Origin::Builtin) => Err(Error::invalid(
+                format!("“{id}”是内置规格，不能删除（可复制后修改）"),
+                format!("“{id}” is built in and cannot be deleted (duplicate it to change it)"),
+            )),
+            None => Err(Error::UnknownSpec { id: id.to_string() }),
+        }
+    }
+
+    /// The profile as a file's text: a built-in profile's own file (with its comments), a
+    /// user profile's file, or failing that the profile written out.
+    pub fn source_text(&self, id: &str) -> Result<String> {
+        let e = self.entries.get(id).ok_or_else(|| Error::UnknownSpec { id: id.to_string() })?;
+        Ok(match &e.origin {
+            Origin::Builtin => BUILTIN_SPECS
+                .iter()
+                .find(|(_, t)| parse_spec(t, Path::new("")).is_ok_and(|s| s.id == id))
+                .map(|(_, t)| t.to_string())
+                .unwrap_or_else(|| e.spec.to_toml()),
+            Origin::User(p) => std::fs::read_to_string(p).unwrap_or_else(|_| e.spec.to_toml()),
+        })
     }
 
     pub fn get(&self, id: &str) -> Result<&Spec> {
@@ -362,21 +430,13 @@ impl Registry {
     }
 }
 
-/// The user's profile folder: `$CAIJI_SPECS_DIR`, else the OS config folder + `caiji/specs`.
+/// The user's profile folder: `$CAIJI_SPECS_DIR`, else `specs` in the data folder (see
+/// [`crate::appdata::DataDir`]: portable, or the OS's per-user folder).
 pub fn default_user_dir() -> Option<PathBuf> {
     if let Some(d) = std::env::var_os("CAIJI_SPECS_DIR") {
         return Some(PathBuf::from(d));
     }
-    let base = if cfg!(windows) {
-        std::env::var_os("APPDATA").map(PathBuf::from)
-    } else if cfg!(target_os = "macos") {
-        std::env::var_os("HOME").map(|h| PathBuf::from(h).join("Library/Application Support"))
-    } else {
-        std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-    };
-    base.map(|b| b.join("caiji").join("specs"))
+    crate::appdata::DataDir::resolve().map(|d| d.specs())
 }
 
 #[cfg(test)]
@@ -410,5 +470,46 @@ mod tests {
         assert_eq!(e.line, want, "{e:?}");
         let e = parse_spec(&good.replace("kind = \"photo\"", "kind = \"poster\""), Path::new("z.toml")).unwrap_err();
         assert!(e.detail.contains("poster") || e.detail.contains("variant"), "{e:?}");
+    }
+
+    #[test]
+    fn user_profiles_save_import_export_and_delete() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("specs");
+        let mut r = Registry::load(Some(&dir));
+        // Duplicate a built-in profile, change it, save it: it is checked, written, loaded.
+        let mut s = r.get("nat-photo").unwrap().clone();
+        s.id = "my-photo".into();
+        s.bytes.max = Some(30000);
+        let e = r.save_user(&dir, &s).unwrap();
+        assert!(!e.overrides_builtin);
+        assert_eq!(r.get("my-photo").unwrap(), &s);
+        assert_eq!(Registry::load(Some(&dir)).get("my-photo").unwrap(), &s, "survives a restart");
+        // A broken edit is refused with the setting at fault, and the file is left alone.
+        let mut bad = s.clone();
+        bad.bytes.min = Some(40000);
+        let err = r.save_user(&dir, &bad).unwrap_err();
+        assert_eq!(err.code(), "spec_invalid");
+        assert_eq!(r.get("my-photo").unwrap().bytes.min, Some(10240));
+        assert_eq!(parse_spec(&bad.to_toml(), Path::new("x")).unwrap_err().key.as_deref(), Some("bytes.min"));
+        // Export gives the file's text; a built-in one keeps its comments.
+        assert!(r.source_text("nat-photo").unwrap().contains("stricter of 1000 and 1024"));
+        let out = t.path().join("exported.toml");
+        std::fs::write(&out, r.source_text("my-photo").unwrap().replace("id = \"my-photo\"", "id = \"their-photo\"")).unwrap();
+        // Import checks first; a broken file writes nothing.
+        r.import_file(&dir, &out).unwrap();
+        assert!(dir.join("their-photo.toml").is_file());
+        std::fs::write(&out, "schema = 1\nid = \"oops\"\n").unwrap();
+        assert_eq!(r.import_file(&dir, &out).unwrap_err().code(), "spec_invalid");
+        assert!(!dir.join("oops.toml").exists());
+        // Deleting an override brings the built-in back; built-ins cannot be deleted.
+        let mut o = r.get("nat-photo").unwrap().clone();
+        o.bytes.max = Some(50000);
+        assert!(r.save_user(&dir, &o).unwrap().overrides_builtin);
+        r.delete_user(&dir, "nat-photo").unwrap();
+        assert_eq!(r.get("nat-photo").unwrap().bytes.max, None);
+        assert_eq!(r.delete_user(&dir, "nat-photo").unwrap_err().code(), "invalid");
+        r.delete_user(&dir, "my-photo").unwrap();
+        assert!(r.get("my-photo").is_err() && r.get("their-photo").is_ok());
     }
 }

@@ -43,11 +43,12 @@ pub struct BatchResult {
 #[tauri::command]
 pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: Lang, on_event: Channel<BatchEvent>) -> AppResult<BatchResult> {
     let reg = state.registry();
+    let settings_jobs = state.settings().jobs();
     let control = Arc::new(Control::default());
     state.set_batch(Some(control.clone())).map_err(|_| AppError::new("busy", busy(lang)))?;
     let result = work(move || {
         let spec = reg.get(&req.spec).map_err(|e| AppError::from_core(e, lang))?;
-        let jobs = req.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+        let jobs = req.jobs.unwrap_or(settings_jobs);
         let cfg = Config {
             input: PathBuf::from(&req.input),
             output: PathBuf::from(&req.output),
@@ -78,7 +79,35 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
     })
     .await;
     let _ = state.set_batch(None);
+    match &result {
+        Ok(r) => {
+            let s = &r.summary;
+            log::info!("batch done: {} files, {} ok, {} warnings, {} failed, {} skipped, {} not started", s.total, s.ok, s.warning, s.failed, s.skipped, s.cancelled);
+            if let Ok(mut l) = state.last_report.lock() {
+                *l = Some(PathBuf::from(&r.report_csv));
+            }
+        }
+        Err(e) => log::warn!("batch refused: {} {}", e.code, e.message),
+    }
     result
+}
+
+/// Opens the last batch's report (CSV) in the program the system uses for it, or shows it in
+/// its folder. Only paths the backend itself wrote are opened.
+#[tauri::command]
+pub fn batch_open(app: tauri::AppHandle, state: State<'_, AppState>, what: String, lang: Lang) -> AppResult<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let Some(report) = state.last_report.lock().ok().and_then(|l| l.clone()) else {
+        return Err(AppError::new("no_report", match lang {
+            Lang::Zh => "还没有批量报告：先运行一次批量处理",
+            Lang::En => "No batch report yet: run a batch first",
+        }));
+    };
+    let r = if what == "folder" { app.opener().reveal_item_in_dir(&report) } else { app.opener().open_path(report.display().to_string(), None::<&str>) };
+    r.map_err(|e| AppError::new("open_failed", match lang {
+        Lang::Zh => format!("无法打开 {}：{e}", report.display()),
+        Lang::En => format!("Cannot open {}: {e}", report.display()),
+    }))
 }
 
 fn busy(lang: Lang) -> &'static str {

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod check;
 pub mod photo;
 pub mod scan;
+pub mod settings;
 pub mod specs;
 
 use crate::error::{AppError, AppResult};

@@ -140,7 +140,9 @@ pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, crop:
     work(move || {
         let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
         let p = pipeline::prepare(&s, spec, &Options { crop, preview: false }).map_err(|e| AppError::from_core(e, lang))?;
-        pipeline::write_and_verify(&p, spec, std::path::Path::new(&path)).map_err(|e| AppError::from_core(e, lang))
+        let r = pipeline::write_and_verify(&p, spec, std::path::Path::new(&path)).map_err(|e| AppError::from_core(e, lang))?;
+        log::info!("photo saved to {path} ({}, {})", spec.id, if r.passed { "passes" } else { "fails" });
+        Ok(r)
     })
     .await
 }

@@ -1,5 +1,5 @@
 //! The scans screen: pages opened with `photo_open` (and turned with `photo_rotate`) merged into
-//! one image per the spec's page rule.
+//! one image per the spec's page rule, each page cropped as the user framed it.
 use super::work;
 use crate::commands::photo::Preview;
 use crate::error::{AppError, AppResult};
@@ -7,24 +7,33 @@ use crate::state::AppState;
 use caiji_core::check::{self, Report};
 use caiji_core::merge::{merge, Page};
 use caiji_core::pipeline::{self, Source};
+use caiji_core::geometry::Rect;
 use caiji_core::Lang;
+use serde::Deserialize;
 use std::sync::Arc;
 use tauri::State;
 
-fn sources(state: &AppState, ids: &[u64], lang: Lang) -> AppResult<Vec<Arc<Source>>> {
-    ids.iter().map(|&id| state.get(id).ok_or_else(|| AppError::not_open(lang))).collect()
+/// One page as the screen sends it: an open picture and its crop (upright pixels).
+#[derive(Deserialize)]
+pub struct PageReq {
+    pub id: u64,
+    pub crop: Option<Rect>,
+}
+
+fn sources(state: &AppState, pages: &[PageReq], lang: Lang) -> AppResult<Vec<(Arc<Source>, Option<Rect>)>> {
+    pages.iter().map(|p| state.get(p.id).map(|s| (s, p.crop)).ok_or_else(|| AppError::not_open(lang))).collect()
 }
 
 /// Merges the pages (in this order) and returns the output with its checklist. With `save`,
 /// writes it there atomically and verifies the written file.
 #[tauri::command]
-pub async fn scan_merge(state: State<'_, AppState>, ids: Vec<u64>, spec: String, save: Option<String>, lang: Lang) -> AppResult<Preview> {
-    let pages = sources(&state, &ids, lang)?;
+pub async fn scan_merge(state: State<'_, AppState>, pages: Vec<PageReq>, spec: String, save: Option<String>, lang: Lang) -> AppResult<Preview> {
+    let pages = sources(&state, &pages, lang)?;
     let reg = state.registry();
     work(move || {
         let t = std::time::Instant::now();
         let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let list: Vec<Page> = pages.iter().map(|s| Page { source: s, crop: None }).collect();
+        let list: Vec<Page> = pages.iter().map(|(s, crop)| Page { source: s, crop: *crop }).collect();
         let p = merge(&list, spec).map_err(|e| AppError::from_core(e, lang))?;
         let report: Report = match &save {
             Some(path) => pipeline::write_and_verify(&p, spec, std::path::Path::new(path)).map_err(|e| AppError::from_core(e, lang))?,

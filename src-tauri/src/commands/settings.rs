@@ -1,0 +1,53 @@
+//! Settings: language, default output folder, threads; and where the app keeps its data.
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use caiji_core::appdata::Settings;
+use caiji_core::Lang;
+use serde::Serialize;
+use tauri::{Manager, State};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsView {
+    pub settings: Settings,
+    pub data_dir: String,
+    pub specs_dir: String,
+    pub log_dir: String,
+    pub portable: bool,
+    /// Cores on this machine (what `threads = 0` means).
+    pub cores: usize,
+    /// Why the saved settings could not be read, once.
+    pub problem: Option<String>,
+}
+
+pub(crate) fn log_dir(app: &tauri::AppHandle, state: &AppState) -> std::path::PathBuf {
+    if state.data.portable {
+        state.data.logs()
+    } else {
+        app.path().app_log_dir().unwrap_or_else(|_| state.data.logs())
+    }
+}
+
+#[tauri::command]
+pub fn settings_get(app: tauri::AppHandle, state: State<'_, AppState>) -> SettingsView {
+    SettingsView {
+        settings: state.settings(),
+        data_dir: state.data.root.display().to_string(),
+        specs_dir: state.specs_dir.display().to_string(),
+        log_dir: log_dir(&app, &state).display().to_string(),
+        portable: state.data.portable,
+        cores: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+        problem: state.settings_problem.lock().ok().and_then(|mut p| p.take()),
+    }
+}
+
+/// Checks and saves the settings; on error nothing changes.
+#[tauri::command]
+pub fn settings_set(state: State<'_, AppState>, settings: Settings, lang: Lang) -> AppResult<Settings> {
+    settings.save(&state.data.settings_file()).map_err(|e| AppError::from_core(e, lang))?;
+    log::info!("settings saved (language {:?}, threads {})", settings.lang, settings.threads);
+    if let Ok(mut s) = state.settings.write() {
+        *s = settings.clone();
+    }
+    Ok(settings)
+}
