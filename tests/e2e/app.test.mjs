@@ -118,7 +118,7 @@ test("a duplicated and edited spec profile is checked, saved beside the app, and
   // A window the encoder cannot meet (max below min) is refused on its field.
   await s.exec(`const f = document.querySelector('[data-k="bytes.max"]'); f.value = '5'; f.dispatchEvent(new Event('input', {bubbles: true}))`);
   await s.waitFor(`return Number(document.body.dataset.specChecks) > ${n} && document.getElementById('spec-check').className === 'msg bad'`, "the check");
-  assert.match(await s.exec("return document.getElementById('spec-check').textContent"), /bytes\.min 10240 must be below bytes\.max 5000/);
+  assert.match(await s.exec("return document.getElementById('spec-check').textContent"), /最小 10240 字节必须小于最大 5000 字节/);
   await s.exec(`for (const [k, v] of [['bytes.max', '30'], ['id', 'e2e-portal'], ['title.zh', '端到端平台']]) { const f = document.querySelector('[data-k="' + k + '"]'); f.value = v; f.dispatchEvent(new Event('input', {bubbles: true})); }`);
   await s.waitFor("return document.getElementById('spec-check').className === 'msg ok'", "a valid profile");
   await s.click("#spec-save");

@@ -15,7 +15,7 @@ export interface Spec {
   provenance: { source: string; region: string; confidence: "confirmed" | "third-party" | "unconfirmed"; date: string; notes?: Msg | null };
 }
 export interface SpecEntry { spec: Spec; origin: { origin: "builtin" | "user"; path?: string }; overrides_builtin: boolean }
-export interface SpecProblem { file: string; line: number; key?: string | null; detail: string }
+export interface SpecProblem { file: string; line: number; key?: string | null; detail: Msg }
 export interface SpecsView { entries: SpecEntry[]; problems: SpecProblem[]; dir: string }
 export interface Settings { lang: "zh" | "en"; outputDir: string | null; threads: number }
 export interface SettingsView { settings: Settings; dataDir: string; specsDir: string; logDir: string; portable: boolean; cores: number; problem?: string | null }

@@ -34,6 +34,8 @@ const dict: Record<string, [string, string]> = {
   "specs.save": ["保存规格", "Save profile"],
   "specs.valid": ["✓ 规格有效，可以保存", "✓ The profile is valid and can be saved"],
   "specs.invalid": ["✗ 规格有误", "✗ The profile has a problem"],
+  "specs.wholeNumber": ["请填写不小于 0 的整数", "Enter a whole number, 0 or more"],
+  "specs.positive": ["请填写不小于 0 的数", "Enter a number, 0 or more"],
   "specs.idTaken": ["这个编号已被使用，请换一个", "This id is taken: choose another"],
   "specs.saved": ["已保存规格", "Saved profile"],
   "specs.deleted": ["已删除规格", "Deleted profile"],
@@ -165,6 +167,12 @@ export function t(key: string): string {
   const e = dict[key];
   if (!e) return key;
   return lang === "zh" ? e[0] : e[1];
+}
+
+/** A text in both languages, shaped like the backend's messages. */
+export function both(key: string): { zh: string; en: string } {
+  const e = dict[key] ?? [key, key];
+  return { zh: e[0], en: e[1] };
 }
 
 /** Both-language messages from the backend ({zh, en}). */

@@ -3,7 +3,7 @@
 // import and export profile files.
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { api, errText, type Spec, type SpecEntry, type SpecProblem, type SpecsView } from "./api";
-import { pick, t } from "./i18n";
+import { both, pick, t } from "./i18n";
 import { esc } from "./report";
 import { badge, rules } from "./specinfo";
 import { $, showMessage } from "./dom";
@@ -21,7 +21,7 @@ export function renderSpecs(view: SpecsView) {
   $("specs-dir").textContent = view.dir;
   const probs = $("specs-problems");
   probs.hidden = !view.problems.length;
-  probs.innerHTML = view.problems.map((p) => `<div>${esc(t("specs.broken"))} <code>${esc(p.file)}</code> ${esc(t("specs.line").replace("{n}", String(p.line)))}: ${esc(p.detail)}</div>`).join("");
+  probs.innerHTML = view.problems.map((p) => `<div>${esc(t("specs.broken"))} <code>${esc(p.file)}</code> ${esc(t("specs.line").replace("{n}", String(p.line)))}: ${esc(pick(p.detail))}</div>`).join("");
   const rows = entries
     .map((e) => {
       const s = e.spec;
@@ -134,7 +134,7 @@ function showProblem(p: SpecProblem | null) {
   const hit = fields().filter((f) => key && (f.dataset.k === key || f.dataset.k!.startsWith(`${key}.`)));
   hit.forEach((f) => f.closest("label")!.classList.add("bad"));
   const label = hit[0]?.closest("label")?.querySelector("span")?.textContent;
-  box.textContent = `${t("specs.invalid")}${label ? ` [${label}]` : ""}: ${p.detail}`;
+  box.textContent = `${t("specs.invalid")}${label ? ` [${label}]` : ""}: ${pick(p.detail)}`;
   box.className = "msg bad";
   box.hidden = false;
 }
@@ -146,10 +146,14 @@ export async function validateForm(): Promise<SpecProblem | null> {
   const s = formSpec();
   let p: SpecProblem | null;
   const taken = editing!.isNew && entries.some((e) => e.spec.id === s.id);
+  // Numbers the profile cannot hold are caught here, with the field named.
+  const badNumber = fields().find((f) => f instanceof HTMLInputElement && f.type === "number" && f.value.trim() !== "" &&
+    !(f.dataset.unit ? Number(f.value) >= 0 : /^\d+$/.test(f.value.trim())));
   try {
-    p = taken ? { file: "", line: 0, key: "id", detail: t("specs.idTaken") } : await api.validateSpec(s);
+    if (badNumber) p = { file: "", line: 0, key: badNumber.dataset.k!, detail: both(badNumber.dataset.unit ? "specs.positive" : "specs.wholeNumber") };
+    else p = taken ? { file: "", line: 0, key: "id", detail: both("specs.idTaken") } : await api.validateSpec(s);
   } catch (e) {
-    p = { file: "", line: 0, key: null, detail: errText(e) }; // a value of the wrong kind
+    p = { file: "", line: 0, key: null, detail: { zh: errText(e), en: errText(e) } }; // a value of the wrong kind
   }
   if (my === checkSeq) showProblem(p);
   document.body.dataset.specChecks = String(Number(document.body.dataset.specChecks ?? 0) + 1);

@@ -33,13 +33,13 @@ const specs = [
   { spec: spec("im-legacy-photo", "photo", "unconfirmed", { pixels: { rule: "exact", width: 358, height: 441 } }), origin: builtin, overrides_builtin: false },
   { spec: spec("nat-proof", "document", "third-party", { pixels: { rule: "any" }, bytes: { max: 500000 }, pages: { min: 1, max: 4, layout: "stacked", page_orientation: "any" } }), origin: builtin, overrides_builtin: false },
 ];
-const view = () => ({ entries: specs, problems: [{ file: "/cfg/specs/broken.toml", line: 3, key: null, detail: "expected `=`" }], dir: "/cfg/specs" });
+const view = () => ({ entries: specs, problems: [{ file: "/cfg/specs/broken.toml", line: 3, key: null, detail: msg("格式有误：expected `=`", "expected `=`") }], dir: "/cfg/specs" });
 type AnySpec = { id: string; bytes: { min?: number | null; max?: number | null } };
 /** The backend's checks that matter to the editor's logic (the real ones are tested in Rust). */
 function validate(s: AnySpec) {
-  if (!/^[A-Za-z0-9_-]+$/.test(s.id)) return { file: "", line: 2, key: "id", detail: "id must be letters, digits, '-' or '_'" };
+  if (!/^[A-Za-z0-9_-]+$/.test(s.id)) return { file: "", line: 2, key: "id", detail: msg("编号只能由字母、数字、“-”或“_”组成", "id must be letters, digits, '-' or '_'") };
   const { min, max } = s.bytes;
-  if (min != null && max != null && min >= max) return { file: "", line: 12, key: "bytes.min", detail: `bytes.min ${min} must be below bytes.max ${max}` };
+  if (min != null && max != null && min >= max) return { file: "", line: 12, key: "bytes.min", detail: msg(`最小 ${min} 字节必须小于最大 ${max} 字节`, `bytes.min ${min} must be below bytes.max ${max}`) };
   return null;
 }
 let nextId = 100;

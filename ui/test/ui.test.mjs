@@ -250,8 +250,13 @@ test("specs: duplicate a profile, see a bad edit flagged on its field, save the 
   // A maximum below the minimum: the backend's problem is shown on the minimum's field.
   await page.fill('[data-k="bytes.max"]', "5");
   await page.waitForFunction(() => document.querySelector("#spec-check")?.className === "msg bad");
-  assert.match(await page.textContent("#spec-check"), /最小 KB/);
+  assert.match(await page.textContent("#spec-check"), /\[最小 KB\]: 最小 10240 字节必须小于最大 5000 字节/);
   assert.equal(await page.$$eval("#spec-editor label.bad", (l) => l.length), 1);
+  // A number the profile cannot hold is named on its field, before asking the backend.
+  await page.fill('[data-k="bytes.max"]', "30");
+  await page.fill('[data-k="pixels.width"]', "-295");
+  await page.waitForFunction(() => document.querySelector("#spec-check")?.textContent?.includes("[宽（像素）]: 请填写不小于 0 的整数"));
+  await page.fill('[data-k="pixels.width"]', "295");
   // A taken id is refused before saving.
   await page.fill('[data-k="bytes.max"]', "30");
   await page.fill('[data-k="id"]', "nat-photo");

@@ -21,8 +21,8 @@ pub enum Error {
     TooSmall { src_w: u32, src_h: u32, need_w: u32, need_h: u32 },
     #[error("cannot fit the size window")]
     CannotFit { msg: Msg },
-    #[error("spec file {file}, line {line}: {detail}")]
-    SpecInvalid { file: String, line: usize, detail: String },
+    #[error("spec file {file}, line {line}: {}", detail.en)]
+    SpecInvalid { file: String, line: usize, detail: Msg },
     #[error("unknown spec {id}")]
     UnknownSpec { id: String },
     #[error("bad crop: {detail}")]
@@ -105,8 +105,8 @@ impl Error {
             ),
             Error::CannotFit { msg } => msg.clone(),
             Error::SpecInvalid { file, line, detail } => Msg::new(
-                format!("规格文件 {file} 第 {line} 行有误：{detail}"),
-                format!("Spec file {file}, line {line}: {detail}"),
+                format!("规格文件 {file} 第 {line} 行有误：{}", detail.zh),
+                format!("Spec file {file}, line {line}: {}", detail.en),
             ),
             Error::UnknownSpec { id } => Msg::new(
                 format!("没有名为 “{id}” 的规格；用 `caiji specs list` 查看全部"),

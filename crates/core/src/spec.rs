@@ -196,54 +196,54 @@ impl Spec {
     }
 
     /// Semantic checks beyond the TOML shape: returns (key, problem) pairs.
-    fn problems(&self) -> Vec<(&'static str, String)> {
+    fn problems(&self) -> Vec<(&'static str, Msg)> {
         let mut v = Vec::new();
         if self.schema != 1 {
-            v.push(("schema", format!("schema {} is not supported (1)", self.schema)));
+            v.push(("schema", Msg::new(format!("不支持 schema {}（应为 1）", self.schema), format!("schema {} is not supported (1)", self.schema))));
         }
         if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            v.push(("id", "id must be letters, digits, '-' or '_'".into()));
+            v.push(("id", Msg::new("编号只能由字母、数字、“-”或“_”组成", "id must be letters, digits, '-' or '_'")));
         }
         if self.formats.is_empty() {
-            v.push(("formats", "at least one format is needed".into()));
+            v.push(("formats", Msg::new("至少需要一种文件格式", "at least one format is needed")));
         }
         let p = &self.pixels;
         match p.rule {
             PixelRuleKind::Exact | PixelRuleKind::Min => {
                 if p.width.unwrap_or(0) == 0 || p.height.unwrap_or(0) == 0 {
-                    v.push(("pixels.rule", "exact and min rules need width and height (> 0)".into()));
+                    v.push(("pixels.rule", Msg::new("“正好”和“至少”规则需要填写宽和高（大于 0）", "exact and min rules need width and height (> 0)")));
                 }
             }
             PixelRuleKind::Any => {}
         }
         if let (PixelRuleKind::Min, Some([ew, eh]), Some(w), Some(h)) = (p.rule, p.export, p.width, p.height) {
             if ew < w || eh < h {
-                v.push(("pixels.export", format!("export {ew}x{eh} is below the minimum {w}x{h}")));
+                v.push(("pixels.export", Msg::new(format!("输出尺寸 {ew}×{eh} 小于最小尺寸 {w}×{h}"), format!("export {ew}x{eh} is below the minimum {w}x{h}"))));
             }
         }
         if let Some([ew, eh]) = p.export {
             if ew == 0 || eh == 0 || ew > 20000 || eh > 20000 {
-                v.push(("pixels.export", "export size must be between 1 and 20000".into()));
+                v.push(("pixels.export", Msg::new("输出尺寸应在 1 到 20000 像素之间", "export size must be between 1 and 20000")));
             }
         }
         if self.kind == Kind::Photo && self.export_size().is_none() {
-            v.push(("pixels", "a photo spec needs an export size (width/height or export)".into()));
+            v.push(("pixels", Msg::new("证件照规格需要输出尺寸（宽高或输出宽高）", "a photo spec needs an export size (width/height or export)")));
         }
         if let (Some(a), Some(b)) = (self.bytes.min, self.bytes.max) {
             if a >= b {
-                v.push(("bytes.min", format!("bytes.min {a} must be below bytes.max {b}")));
+                v.push(("bytes.min", Msg::new(format!("最小 {a} 字节必须小于最大 {b} 字节"), format!("bytes.min {a} must be below bytes.max {b}"))));
             } else if b - a < 64 {
-                v.push(("bytes.min", "the size window must be at least 64 bytes wide".into()));
+                v.push(("bytes.min", Msg::new("大小范围至少要有 64 字节宽", "the size window must be at least 64 bytes wide")));
             }
         }
         if let Some(m) = self.bytes.max {
             if m < 2048 {
-                v.push(("bytes.max", "bytes.max below 2 KB cannot hold a JPEG of any use".into()));
+                v.push(("bytes.max", Msg::new("最大值低于 2 KB，放不下可用的 JPEG", "bytes.max below 2 KB cannot hold a JPEG of any use")));
             }
         }
         if let Some(pg) = &self.pages {
             if pg.min == 0 || pg.min > pg.max || pg.max > 32 {
-                v.push(("pages", "pages need 1 <= min <= max <= 32".into()));
+                v.push(("pages", Msg::new("页数需满足 1 ≤ 最少 ≤ 最多 ≤ 32", "pages need 1 <= min <= max <= 32")));
             }
         }
         v
@@ -257,7 +257,8 @@ pub struct SpecProblem {
     pub line: usize,
     /// The setting at fault, for semantic problems (`bytes.min`, `pixels.export`, …).
     pub key: Option<String>,
-    pub detail: String,
+    /// What is wrong, in both languages (TOML syntax errors come from the parser in English).
+    pub detail: Msg,
 }
 
 impl SpecProblem {
@@ -287,10 +288,11 @@ fn line_of(text: &str, offset: usize) -> usize {
 
 /// Parses one profile; errors carry the 1-based line.
 pub fn parse_spec(text: &str, file: &Path) -> std::result::Result<Spec, SpecProblem> {
-    let problem = |line, key: Option<&str>, detail: String| SpecProblem { file: file.to_path_buf(), line, key: key.map(String::from), detail };
+    let problem = |line, key: Option<&str>, detail: Msg| SpecProblem { file: file.to_path_buf(), line, key: key.map(String::from), detail };
     let spec: Spec = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-        problem(line, None, e.message().trim().to_string())
+        let m = e.message().trim();
+        problem(line, None, Msg::new(format!("格式有误：{m}"), m))
     })?;
     if let Some((key, detail)) = spec.problems().into_iter().next() {
         // Point at the line that sets the key, or the top of the file.
@@ -350,7 +352,7 @@ impl Registry {
     /// Adds (or overrides with) one user profile file.
     pub fn add_file(&mut self, path: &Path) -> std::result::Result<&SpecEntry, SpecProblem> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| SpecProblem { file: path.to_path_buf(), line: 1, key: None, detail: e.to_string() })?;
+            .map_err(|e| SpecProblem { file: path.to_path_buf(), line: 1, key: None, detail: Msg::new(format!("无法读取：{e}"), e.to_string()) })?;
         let spec = parse_spec(&text, path)?;
         let overrides_builtin = self.entries.get(&spec.id).is_some_and(|e| matches!(e.origin, Origin::Builtin) || e.overrides_builtin);
         let id = spec.id.clone();
@@ -469,7 +471,7 @@ mod tests {
         let want = bad.lines().position(|l| l.starts_with("min =")).unwrap() + 1;
         assert_eq!(e.line, want, "{e:?}");
         let e = parse_spec(&good.replace("kind = \"photo\"", "kind = \"poster\""), Path::new("z.toml")).unwrap_err();
-        assert!(e.detail.contains("poster") || e.detail.contains("variant"), "{e:?}");
+        assert!(e.detail.en.contains("poster") || e.detail.en.contains("variant"), "{e:?}");
     }
 
     #[test]
@@ -491,7 +493,9 @@ mod tests {
         let err = r.save_user(&dir, &bad).unwrap_err();
         assert_eq!(err.code(), "spec_invalid");
         assert_eq!(r.get("my-photo").unwrap().bytes.min, Some(10240));
-        assert_eq!(parse_spec(&bad.to_toml(), Path::new("x")).unwrap_err().key.as_deref(), Some("bytes.min"));
+        let p = parse_spec(&bad.to_toml(), Path::new("x")).unwrap_err();
+        assert_eq!(p.key.as_deref(), Some("bytes.min"));
+        assert_eq!(p.detail.zh, "最小 40000 字节必须小于最大 30000 字节");
         // Export gives the file's text; a built-in one keeps its comments.
         assert!(r.source_text("nat-photo").unwrap().contains("stricter of 1000 and 1024"));
         let out = t.path().join("exported.toml");
