@@ -72,8 +72,6 @@ try {
   await s.exec("window.caiji.show('photo')");
   await s.waitFor("return document.body.dataset.previewIdle === '1'", "preview");
   await shot("photo-en");
-  await s.exec("window.caiji.show('specs')");
-  await shot("specs-en");
   await s.click("#lang");
   await s.end();
 } finally {
