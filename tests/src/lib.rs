@@ -183,3 +183,31 @@ pub fn jpeg_segments(data: &[u8]) -> Vec<(u8, Vec<u8>)> {
     }
     out
 }
+
+/// A fixture of this repository (`tests/fixtures`, provenance in its PROVENANCE.md).
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+}
+
+/// A head measured by hand on a picture: top of the hair (or cap), chin, face centre line.
+#[derive(Debug, Clone, Copy)]
+pub struct Annotated {
+    pub crown: f64,
+    pub chin: f64,
+    pub centre_x: f64,
+}
+
+/// `astronaut.png`, and the phone fixture made from it (crop x 64…448, scaled 7.875×).
+pub const ASTRONAUT: Annotated = Annotated { crown: 16.0, chin: 181.0, centre_x: 225.0 };
+pub const PHONE: Annotated = Annotated { crown: 16.0 * 7.875, chin: 181.0 * 7.875, centre_x: (225.0 - 64.0) * 7.875 };
+/// `fixtures/grace_hopper.jpg`: the cap's top, the chin, the face's centre line.
+pub const HOPPER: Annotated = Annotated { crown: 28.0, chin: 330.0, centre_x: 263.0 };
+
+impl Annotated {
+    /// Head share of the height, space above it, and horizontal offset of the face from the
+    /// middle, for a crop box (x, y, w, h) in the same pixels: the framing judged by hand
+    /// measurements, independent of the detector.
+    pub fn in_crop(&self, x: f64, y: f64, w: f64, h: f64) -> (f64, f64, f64) {
+        ((self.chin - self.crown) / h, (self.crown - y) / h, (self.centre_x - (x + w / 2.0)) / w)
+    }
+}

@@ -60,7 +60,7 @@ fn batch_of_200_with_report_resume_and_untouched_sources() {
     let out = dir.path().join("out");
     let before = hashes(&input);
 
-    let (code, v) = run(&["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--template", "{id}"]);
+    let (code, v) = run(&["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--template", "{id}", "--frame", "centre"]);
     assert_eq!(code, 1, "failures make the exit code 1");
     let sum = &v["summary"];
     assert_eq!(sum["total"], 203);
@@ -96,7 +96,7 @@ fn batch_of_200_with_report_resume_and_untouched_sources() {
     assert!(std::fs::read_dir(&out).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
 
     // Resume: everything done is skipped; the broken ones are tried again.
-    let (_, v) = run(&["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--template", "{id}", "--resume"]);
+    let (_, v) = run(&["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--template", "{id}", "--resume", "--frame", "centre"]);
     assert_eq!(v["summary"]["skipped"], 200);
     assert_eq!(v["summary"]["failed"], 3);
     // A changed source is redone; a deleted output is redone.
@@ -104,7 +104,7 @@ fn batch_of_200_with_report_resume_and_untouched_sources() {
     std::fs::copy(sample("exif/tower_gps.jpg"), &changed).unwrap();
     let victim = items.iter().find(|i| i["status"] != "failed" && i["source"] != changed.file_name().unwrap().to_str().unwrap()).unwrap();
     std::fs::remove_file(out.join(victim["output"].as_str().unwrap())).unwrap();
-    let (_, v) = run(&["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--template", "{id}", "--resume"]);
+    let (_, v) = run(&["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--template", "{id}", "--resume", "--frame", "centre"]);
     assert_eq!(v["summary"]["skipped"], 198);
     assert_eq!(v["summary"]["ok"].as_u64().unwrap() + v["summary"]["warning"].as_u64().unwrap(), 2);
 }
@@ -121,13 +121,13 @@ fn naming_problems_and_output_folder_safety() {
     std::fs::copy(sample("photos/astronaut.png"), input.join("same.png")).unwrap();
     std::fs::copy(sample("exif/tower_gps.jpg"), input.join("same.jpg")).unwrap();
     let out = dir.path().join("out");
-    let (_, v) = run(&["--json", "--lang", "en", "batch", s(&input), s(&out), "--spec", "nat-photo", "--template", "{id}"]);
+    let (_, v) = run(&["--json", "--lang", "en", "batch", s(&input), s(&out), "--spec", "nat-photo", "--template", "{id}", "--frame", "centre"]);
     let reasons: Vec<String> = v["summary"]["items"].as_array().unwrap().iter().map(|i| i["reasons"][0]["en"].as_str().unwrap_or("").to_string()).collect();
     assert!(reasons.iter().any(|r| r.contains("No 18-digit resident ID")), "{reasons:?}");
     assert!(reasons.iter().any(|r| r.contains("check digit")));
     // The wrong ID is masked in what is shown.
     assert!(!serde_json::to_string(&v).unwrap().contains(&format!("{}X", &wrong[..14])));
-    let (_, v) = run(&["--json", "--lang", "en", "batch", s(&input), s(&out), "--spec", "nat-photo"]);
+    let (_, v) = run(&["--json", "--lang", "en", "batch", s(&input), s(&out), "--spec", "nat-photo", "--frame", "centre"]);
     let reasons = serde_json::to_string(&v).unwrap();
     assert!(reasons.contains("collides"), "same.png and same.jpg both want same.jpg");
     // The output folder cannot be the input folder.
@@ -143,7 +143,7 @@ fn ctrl_c_stops_cleanly_and_resume_finishes() {
     let out = dir.path().join("out");
     let before = hashes(&input);
     let child = Command::new(caiji_bin())
-        .args(["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--jobs", "1"])
+        .args(["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--jobs", "1", "--frame", "centre"])
         .env("XDG_CONFIG_HOME", "/nonexistent")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -178,7 +178,7 @@ fn ctrl_c_stops_cleanly_and_resume_finishes() {
     assert_eq!(jpegs as u64, done);
     assert_eq!(hashes(&input), before);
     // Resume does the rest and skips what was done.
-    let (_, v) = run(&["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--resume"]);
+    let (_, v) = run(&["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--resume", "--frame", "centre"]);
     assert_eq!(v["summary"]["skipped"].as_u64().unwrap(), done);
     assert_eq!(v["summary"]["ok"].as_u64().unwrap() + v["summary"]["warning"].as_u64().unwrap() + done, 200);
 }

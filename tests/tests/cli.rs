@@ -33,10 +33,17 @@ fn sideways_phone_photo_becomes_an_upright_national_photo() {
     let img = image::load_from_memory(&bytes).unwrap();
     assert_eq!((img.width(), img.height()), (295, 413));
     assert!(bytes.len() >= 10 * 1024);
-    // Upright: close to the upright picture, far from it turned.
+    // Framed from the face with no crop given: the head inside the spec's band by hand
+    // measurements, the face checks passed.
+    let c = &v["prepared"]["crop"];
+    let (x, y, w, h) = (c["x"].as_f64().unwrap(), c["y"].as_f64().unwrap(), c["w"].as_f64().unwrap(), c["h"].as_f64().unwrap());
+    let (head, top, off) = PHONE.in_crop(x, y, w, h);
+    assert!((0.57..=0.78).contains(&head) && (0.01..=0.15).contains(&top) && off.abs() < 0.06, "head {head:.2} top {top:.2} off {off:.2}");
+    let rules = v["report"]["rules"].as_array().unwrap();
+    assert!(["face", "head", "centred", "upright"].iter().all(|id| rules.iter().any(|r| r["id"] == *id && r["passed"] == true)));
+    // Upright: close to the upright picture in that box, far from it turned.
     let up = phone_upright();
-    let crop_w = 4032.0 * 295.0 / 413.0;
-    let expect_c = caiji_core::resize::resize_region(up, ((3024.0 - crop_w) / 2.0, 0.0, crop_w, 4032.0), 295, 413).unwrap();
+    let expect_c = caiji_core::resize::resize_region(up, (x, y, w, h), 295, 413).unwrap();
     let d = picture_distance(&img, &expect_c);
     assert!(d < 6.0, "distance from the upright picture {d}");
     assert!(picture_distance(&img.rotate90(), &expect_c) > 15.0);
@@ -85,7 +92,7 @@ fn refusals_are_errors_with_codes() {
     let out = dir.path().join("x.jpg");
     let o = caiji(&["prepare", s(&sample("photos/hopper.jpg")), "--spec", "nat-photo", "-o", s(&out)]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("不会放大小图"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不会放大"));
     assert!(!out.exists());
     let v = json(&caiji(&["--json", "prepare", s(&sample("broken/truncated_jpeg.jpg")), "--spec", "nat-photo", "-o", s(&out)]));
     assert_eq!(v["error"]["code"], "truncated");
@@ -104,7 +111,7 @@ fn crop_and_rotate_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("face.jpg");
     // A 295:413 box around the astronaut (at least 295×413: never upscaled).
-    let o = caiji(&["--json", "prepare", s(&sample("photos/astronaut.png")), "--spec", "hb-photo", "--crop", "100,0,330,462", "-o", s(&out)]);
+    let o = caiji(&["--json", "prepare", s(&sample("photos/astronaut.png")), "--spec", "hb-photo", "--crop", "100,0,330,462", "--frame", "centre", "-o", s(&out)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v = json(&o);
     assert_eq!(v["prepared"]["crop"]["w"], 330);

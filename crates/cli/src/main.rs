@@ -4,7 +4,7 @@ mod output;
 use caiji_core::batch::{self, Config};
 use caiji_core::geometry::Rect;
 use caiji_core::merge::{self, Page};
-use caiji_core::pipeline::{self, Options, Source};
+use caiji_core::pipeline::{self, FrameMode, Options, Source};
 use caiji_core::spec::{default_user_dir, Registry};
 use caiji_core::{check, Error, Lang};
 use clap::{Parser, Subcommand};
@@ -42,6 +42,10 @@ enum Cmd {
         /// Extra rotation clockwise in degrees (90, 180, 270), applied before the crop.
         #[arg(long, default_value_t = 0)]
         rotate: i32,
+        /// Photos: frame from the face by the spec's head rules (`face`), or take the largest
+        /// centred box (`centre`).
+        #[arg(long, value_enum, default_value_t = Frame::Face)]
+        frame: Frame,
         /// Output file (default: beside the input, named after the spec).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -85,12 +89,31 @@ enum Cmd {
         /// Include sub-folders.
         #[arg(long, short)]
         recursive: bool,
+        /// Photos: frame from the face (`face`; a photo without one is listed as failed for a
+        /// person to look at), or take the largest centred box (`centre`).
+        #[arg(long, value_enum, default_value_t = Frame::Face)]
+        frame: Frame,
     },
     /// List or show the spec profiles.
     Specs {
         #[command(subcommand)]
         cmd: SpecsCmd,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Frame {
+    Face,
+    Centre,
+}
+
+impl From<Frame> for FrameMode {
+    fn from(f: Frame) -> FrameMode {
+        match f {
+            Frame::Face => FrameMode::Face,
+            Frame::Centre => FrameMode::Centre,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -131,13 +154,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
     match &cli.cmd {
-        Cmd::Prepare { input, spec, crop, rotate, output } => {
+        Cmd::Prepare { input, spec, crop, rotate, frame, output } => {
             let spec = reg.get(spec)?;
             let data: Arc<[u8]> = std::fs::read(input).map_err(|e| Error::io(input, e))?.into();
             let mut src = Source::for_spec(data, spec)?;
             src.rotate(degrees_to_turns(*rotate)?);
             let crop = crop.as_deref().map(Rect::parse).transpose()?;
-            let prepared = pipeline::prepare(&src, spec, &Options { crop, preview: false })?;
+            let prepared = pipeline::prepare(&src, spec, &Options { crop, preview: false, frame: (*frame).into() })?;
             let target = output.clone().unwrap_or_else(|| {
                 let stem = input.file_stem().unwrap_or_default().to_string_lossy();
                 input.with_file_name(format!("{stem}_{}.jpg", spec.id))
@@ -152,7 +175,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
         Cmd::Check { file, spec } => {
             let spec = reg.get(spec)?;
             let data = std::fs::read(file).map_err(|e| Error::io(file, e))?;
-            let report = check::check(&data, spec);
+            let report = check::check_photo(&data, spec);
             out.report(file, &report);
             Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
@@ -188,7 +211,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             out.prepared(output, &prepared, &report);
             Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Cmd::Batch { input, output, spec, jobs, template, resume, recursive } => {
+        Cmd::Batch { input, output, spec, jobs, template, resume, recursive, frame } => {
             let spec = reg.get(spec)?;
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
             let cfg = Config {
@@ -199,6 +222,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
                 resume: *resume,
                 recursive: *recursive,
                 only: None,
+                frame: (*frame).into(),
             };
             let control = Arc::new(batch::Control::default());
             {

@@ -29,6 +29,8 @@ pub struct Config {
     pub recursive: bool,
     /// Only these sources (paths relative to `input`), e.g. to retry the failed ones.
     pub only: Option<Vec<String>>,
+    /// Photos framed from the face (a photo without one is reported for a person to look at).
+    pub frame: pipeline::FrameMode,
 }
 
 /// Stop and pause switches for a running batch, flipped from another thread (Ctrl-C, the app's
@@ -338,7 +340,7 @@ fn one(
         Ok(d) => d.into(),
         Err(e) => return fail(it, Error::io(src, e)),
     };
-    let prepared = match Source::for_spec(data, spec).and_then(|s| pipeline::prepare(&s, spec, &Options::default())) {
+    let prepared = match Source::for_spec(data, spec).and_then(|s| pipeline::prepare(&s, spec, &Options { frame: cfg.frame, ..Options::default() })) {
         Ok(p) => p,
         Err(e) => return fail(it, e),
     };

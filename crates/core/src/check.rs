@@ -62,7 +62,7 @@ impl Report {
     }
 }
 
-fn rule(id: &'static str, level: Level, passed: bool, measured: String, expected: String, message: Msg) -> RuleResult {
+pub(crate) fn rule(id: &'static str, level: Level, passed: bool, measured: String, expected: String, message: Msg) -> RuleResult {
     RuleResult { id, level, passed, measured, expected, message }
 }
 
@@ -106,6 +106,16 @@ pub fn facts(data: &[u8]) -> crate::Result<(Facts, DynamicImage)> {
 
 /// Judges `data` against `spec`. Never fails: an unreadable file is a failed rule.
 pub fn check(data: &[u8], spec: &Spec) -> Report {
+    check_inner(data, spec, false)
+}
+
+/// As [`check`], plus the face checks of a photo spec with head rules (one face, head size and
+/// place, upright, sharp, exposed): what the official photo checkers look at.
+pub fn check_photo(data: &[u8], spec: &Spec) -> Report {
+    check_inner(data, spec, spec.head.is_some())
+}
+
+fn check_inner(data: &[u8], spec: &Spec, face: bool) -> Report {
     let mut rules = Vec::new();
     let (facts, img) = match facts(data) {
         Ok(v) => v,
@@ -323,6 +333,14 @@ pub fn check(data: &[u8], spec: &Spec) -> Report {
     }
     if spec.kind == Kind::Photo && !spec.background.is_empty() {
         rules.push(background_rule(&img, &spec.background));
+    }
+    if face {
+        // Faces need more pixels than the colour checks: decode again, the long side near 800.
+        let k = (800.0 / f.width.max(f.height).max(1) as f64).min(1.0);
+        if let Ok(d) = decode::decode(data, k, Limits::default()) {
+            let upright = crate::orient::Transform::from_exif(d.orientation).apply(&d.image);
+            rules.extend(crate::framing::face_rules(&upright, spec));
+        }
     }
     let passed = rules.iter().all(|r| r.passed || r.level == Level::Warning);
     Report { spec_id: spec.id.clone(), spec_version: spec.version, passed, facts, rules }

@@ -23,6 +23,8 @@ pub enum Error {
     CannotFit { msg: Msg },
     #[error("spec file {file}, line {line}: {}", detail.en)]
     SpecInvalid { file: String, line: usize, detail: Msg },
+    #[error("{}", msg.en)]
+    Face { code: &'static str, msg: Msg },
     #[error("unknown spec {id}")]
     UnknownSpec { id: String },
     #[error("bad crop: {detail}")]
@@ -57,6 +59,7 @@ impl Error {
             Error::TooSmall { .. } => "too_small",
             Error::CannotFit { .. } => "cannot_fit",
             Error::SpecInvalid { .. } => "spec_invalid",
+            Error::Face { code, .. } => code,
             Error::UnknownSpec { .. } => "unknown_spec",
             Error::BadCrop { .. } => "bad_crop",
             Error::Invalid { .. } => "invalid",
@@ -104,6 +107,7 @@ impl Error {
                 format!("Source {src_w}×{src_h}, needs at least {need_w}×{need_h}; small images are never upscaled: use a sharper photo"),
             ),
             Error::CannotFit { msg } => msg.clone(),
+            Error::Face { msg, .. } => msg.clone(),
             Error::SpecInvalid { file, line, detail } => Msg::new(
                 format!("规格文件 {file} 第 {line} 行有误：{}", detail.zh),
                 format!("Spec file {file}, line {line}: {}", detail.en),

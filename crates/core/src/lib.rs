@@ -11,6 +11,8 @@ pub mod check;
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod face;
+pub mod framing;
 pub mod geometry;
 pub mod i18n;
 pub mod ids;

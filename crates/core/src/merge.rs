@@ -103,6 +103,8 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
                     jpeg: std::mem::take(&mut encoded.bytes),
                     encoded,
                     crop: None,
+                    head: None,
+                    face_checks: false,
                     notes,
                 });
             }

@@ -150,12 +150,24 @@ fn needed_scale(crop: Rect, tw: u32, th: u32) -> f64 {
     (2.0 * tw as f64 / crop.w as f64).max(2.0 * th as f64 / crop.h as f64).min(1.0)
 }
 
+/// How a photo is framed when no crop is given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FrameMode {
+    /// The largest centred box of the spec's aspect.
+    #[default]
+    Centre,
+    /// From the face, by the spec's head rules (and the face checks on the result).
+    Face,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Crop in upright full-resolution coordinates; adjusted to the spec's aspect.
     pub crop: Option<Rect>,
     /// Use the working pixels as they are (fast previews while dragging).
     pub preview: bool,
+    pub frame: FrameMode,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -168,6 +180,11 @@ pub struct Prepared {
     pub encoded: Encoded,
     /// The crop used, in upright full-resolution coordinates (photos).
     pub crop: Option<Rect>,
+    /// The head found when the photo was framed from its face.
+    pub head: Option<crate::framing::Head>,
+    /// Judge the result with the face checks too (photo specs with head rules, face mode).
+    #[serde(skip)]
+    pub face_checks: bool,
     pub notes: Vec<Msg>,
 }
 
@@ -221,8 +238,15 @@ pub fn prepare(src: &Source, spec: &Spec, opts: &Options) -> Result<Prepared> {
 pub fn prepare_photo(src: &Source, spec: &Spec, opts: &Options, framer: &dyn Framer) -> Result<Prepared> {
     let (w, h) = src.size();
     let (ew, eh) = spec.export_size().ok_or_else(|| Error::invalid("此规格没有导出尺寸", "This spec has no export size"))?;
+    let face_checks = opts.frame == FrameMode::Face && spec.head.is_some();
+    let mut head = None;
     let crop = match opts.crop {
         Some(r) => r.within(w, h)?.fit_aspect(ew, eh),
+        None if face_checks => {
+            let f = crate::framing::frame(src, spec)?;
+            head = Some(f.head);
+            f.crop
+        }
         None => framer.frame(w, h, (ew, eh)),
     };
     let mut notes = Vec::new();
@@ -265,6 +289,8 @@ pub fn prepare_photo(src: &Source, spec: &Spec, opts: &Options, framer: &dyn Fra
                     jpeg: std::mem::take(&mut encoded.bytes),
                     encoded,
                     crop: Some(crop),
+                    head,
+                    face_checks,
                     notes,
                 });
             }
@@ -311,5 +337,5 @@ pub fn write_and_verify(prepared: &Prepared, spec: &Spec, out: &Path) -> Result<
     if back != prepared.jpeg {
         return Err(Error::invalid("写入的文件与生成的内容不一致（磁盘问题？）", "The written file differs from what was produced (disk problem?)"));
     }
-    Ok(check::check(&back, spec))
+    Ok(if prepared.face_checks { check::check_photo(&back, spec) } else { check::check(&back, spec) })
 }

@@ -154,6 +154,9 @@ pub struct Spec {
     #[serde(default)]
     pub bytes: Bytes,
     pub pages: Option<Pages>,
+    /// Photos: where the head goes (face-aware framing and checks).
+    #[serde(default)]
+    pub head: Option<crate::framing::HeadRules>,
     pub provenance: Provenance,
 }
 
@@ -239,6 +242,14 @@ impl Spec {
         if let Some(m) = self.bytes.max {
             if m < 2048 {
                 v.push(("bytes.max", Msg::new("最大值低于 2 KB，放不下可用的 JPEG", "bytes.max below 2 KB cannot hold a JPEG of any use")));
+            }
+        }
+        if let Some(hd) = &self.head {
+            let band = |b: [f32; 2]| b[0] >= 0.0 && b[0] <= b[1] && b[1] <= 1.0;
+            if !band(hd.height) || !band(hd.top) || hd.height[1] + hd.top[0] > 1.0 {
+                v.push(("head", Msg::new("头部规则的范围应为 0 到 1 之间的 [最小, 最大]，且头高加上方留白不超过 1", "head bands must be [min, max] within 0..1, and head height plus top margin at most 1")));
+            } else if !(0.0..=0.5).contains(&hd.centre) || !(0.0..=45.0).contains(&hd.roll) {
+                v.push(("head", Msg::new("居中容差应在 0–0.5 之间，倾斜角应在 0–45° 之间", "centre must be within 0..0.5 and roll within 0..45 degrees")));
             }
         }
         if let Some(pg) = &self.pages {

@@ -57,6 +57,7 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
             resume: req.resume,
             recursive: false,
             only: req.only.clone(),
+            frame: Default::default(),
         };
         let total = match &cfg.only {
             Some(v) => v.len(),

@@ -125,7 +125,7 @@ pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, cr
     work(move || {
         let t = std::time::Instant::now();
         let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let p = pipeline::prepare(&s, spec, &Options { crop, preview: true }).map_err(|e| AppError::from_core(e, lang))?;
+        let p = pipeline::prepare(&s, spec, &Options { crop, preview: true, ..Options::default() }).map_err(|e| AppError::from_core(e, lang))?;
         let report = check::check(&p.jpeg, spec);
         Ok(Preview::new(&p, report, lang, t))
     })
@@ -139,7 +139,7 @@ pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, crop:
     let reg = state.registry();
     work(move || {
         let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let p = pipeline::prepare(&s, spec, &Options { crop, preview: false }).map_err(|e| AppError::from_core(e, lang))?;
+        let p = pipeline::prepare(&s, spec, &Options { crop, preview: false, ..Options::default() }).map_err(|e| AppError::from_core(e, lang))?;
         let r = pipeline::write_and_verify(&p, spec, std::path::Path::new(&path)).map_err(|e| AppError::from_core(e, lang))?;
         log::info!("photo saved to {path} ({}, {})", spec.id, if r.passed { "passes" } else { "fails" });
         Ok(r)

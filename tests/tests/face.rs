@@ -1,0 +1,112 @@
+//! Face-aware ID photos on real portraits: framing by the spec's head rules (judged by hand
+//! measurements, not by the detector that framed them), the official-style face checks, and
+//! refusals that say what was found.
+use caiji_core::check;
+use caiji_core::pipeline::{self, FrameMode, Options, Source};
+use caiji_core::spec::Registry;
+use caiji_tests::*;
+use image::{DynamicImage, GenericImage};
+
+fn face_opts() -> Options {
+    Options { frame: FrameMode::Face, ..Options::default() }
+}
+
+fn framed(data: Vec<u8>, spec_id: &str, truth: Annotated) -> caiji_core::pipeline::Prepared {
+    let reg = Registry::builtin();
+    let spec = reg.get(spec_id).unwrap();
+    let src = Source::for_spec(data.into(), spec).unwrap();
+    let p = pipeline::prepare(&src, spec, &face_opts()).unwrap_or_else(|e| panic!("{spec_id}: {e}"));
+    // The written file passes every rule, the face checks included.
+    let report = check::check_photo(&p.jpeg, spec);
+    assert!(report.passed, "{spec_id}: {:?}", report.failures().collect::<Vec<_>>());
+    for id in ["face", "head", "centred", "upright"] {
+        assert!(report.rules.iter().any(|r| r.id == id && r.passed), "{spec_id}: rule {id}");
+    }
+    // Judged by hand measurements: the head inside the spec's band, centred.
+    let rules = spec.head.as_ref().unwrap();
+    let c = p.crop.unwrap();
+    let (head, top, off) = truth.in_crop(c.x as f64, c.y as f64, c.w as f64, c.h as f64);
+    let tol = 0.03; // hand measurement and the crown estimate under a cap
+    assert!(head >= rules.height[0] as f64 - tol && head <= rules.height[1] as f64 + tol, "{spec_id}: head {head:.3}");
+    assert!(top >= rules.top[0] as f64 - tol && top <= rules.top[1] as f64 + tol, "{spec_id}: top {top:.3}");
+    assert!(off.abs() <= rules.centre as f64 + 0.01, "{spec_id}: off centre {off:.3}");
+    p
+}
+
+#[test]
+fn portraits_are_framed_by_the_head_rules() {
+    let hopper = std::fs::read(fixture("grace_hopper.jpg")).unwrap();
+    for spec in ["nat-photo", "exam-photo", "ga461", "hb-photo", "sc-photo"] {
+        framed(hopper.clone(), spec, HOPPER);
+    }
+}
+
+#[test]
+fn a_sideways_12_megapixel_phone_portrait_is_framed_upright() {
+    let p = framed(phone_jpeg_12mp().to_vec(), "nat-photo", PHONE);
+    let head = p.head.unwrap();
+    assert!(head.roll.abs() < 3.0, "roll {}", head.roll);
+    assert_eq!((p.width, p.height), (295, 413));
+}
+
+fn refusal(data: Vec<u8>) -> caiji_core::Error {
+    let reg = Registry::builtin();
+    let spec = reg.get("nat-photo").unwrap();
+    let src = Source::for_spec(data.into(), spec).unwrap();
+    pipeline::prepare(&src, spec, &face_opts()).unwrap_err()
+}
+
+fn png(img: &DynamicImage) -> Vec<u8> {
+    let mut v = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut v), image::ImageFormat::Png).unwrap();
+    v
+}
+
+#[test]
+fn photos_that_cannot_be_made_compliant_are_refused_with_the_reason() {
+    // No face: a tower.
+    let e = refusal(std::fs::read(sample("exif/tower_gps.jpg")).unwrap());
+    assert_eq!(e.code(), "no_face");
+    assert!(e.msg().zh.contains("没有检测到人脸") && e.msg().en.contains("No face"));
+    // Two people: two real portraits side by side.
+    let a = image::open(fixture("grace_hopper.jpg")).unwrap();
+    let b = image::open(sample("photos/astronaut.png")).unwrap();
+    let mut two = DynamicImage::new_rgb8(1024, 600);
+    two.copy_from(&a, 0, 0).unwrap();
+    two.copy_from(&b, 512, 44).unwrap();
+    let e = refusal(png(&two));
+    assert_eq!(e.code(), "many_faces");
+    assert!(e.msg().zh.contains("2 张人脸"), "{}", e.msg().zh);
+    // The face cut by the edge: the portrait's left half only.
+    let half = a.crop_imm(0, 0, 250, 600);
+    let e = refusal(png(&half));
+    assert_eq!(e.code(), "face_cut", "{}", e.msg().en);
+    // Too few pixels for the head at the spec's size: never upscaled.
+    let e = refusal(std::fs::read(sample("photos/hopper.jpg")).unwrap());
+    assert_eq!(e.code(), "face_too_small");
+    assert!(e.msg().zh.contains("295×413"));
+    // No room above the head: the portrait cut off through the cap.
+    let tight = a.crop_imm(0, 110, 512, 490);
+    let e = refusal(png(&tight));
+    assert_eq!(e.code(), "no_margin", "{}", e.msg().en);
+}
+
+#[test]
+fn the_face_checks_judge_a_badly_framed_photo_with_the_measured_values() {
+    // The whole astronaut picture as a Sichuan photo: the head is far too small.
+    let reg = Registry::builtin();
+    let spec = reg.get("sc-photo").unwrap();
+    let src = Source::for_spec(std::fs::read(sample("photos/astronaut.png")).unwrap().into(), spec).unwrap();
+    let p = pipeline::prepare(&src, spec, &Options::default()).unwrap();
+    let report = check::check_photo(&p.jpeg, spec);
+    assert!(!report.passed);
+    let head = report.rules.iter().find(|r| r.id == "head").unwrap();
+    assert!(!head.passed);
+    let measured: f64 = head.measured.trim_end_matches('%').parse().unwrap();
+    let c = p.crop.unwrap();
+    let (truth, _, _) = ASTRONAUT.in_crop(c.x as f64, c.y as f64, c.w as f64, c.h as f64);
+    assert!((measured / 100.0 - truth).abs() < 0.05, "measured {measured}% vs {truth:.3}");
+    assert!(head.message.zh.contains("头太小") && head.message.en.contains("too small"));
+    // The file-only check (what the portal's upload form looks at) does not judge faces.
+    assert!(check::check(&p.jpeg, spec).rules.iter().all(|r| r.id != "head"));
+}
