@@ -270,9 +270,25 @@ pub fn prepare_photo(src: &Source, spec: &Spec, opts: &Options, framer: &dyn Fra
         ));
     }
     let src = if opts.preview { std::borrow::Cow::Borrowed(src) } else { src.at_scale(needed_scale(crop, tw, th))? };
+    // A head framed from its face and tilted past a natural pose is levelled, when the picture
+    // has the room around the box for it.
+    let level = head.filter(|h| h.roll.abs() > crate::framing::LEVEL_FROM_DEGREES);
     let mut floor = QUALITY_FLOOR;
+    let mut said_level = false;
     loop {
-        let px = src.crop_resize(crop, tw, th)?;
+        let turned = match level {
+            Some(h) => crate::framing::straighten(&src, crop, tw, th, h.roll, [h.centre_x, (h.crown + h.chin) / 2.0])?,
+            None => None,
+        };
+        if turned.is_some() && !said_level {
+            said_level = true;
+            let r = level.map(|h| h.roll).unwrap_or_default();
+            notes.push(Msg::new(format!("头部倾斜 {:.1}°，已扶正", r.abs()), format!("The head was tilted {:.1}°: levelled", r.abs())));
+        }
+        let px = match turned {
+            Some(px) => px,
+            None => src.crop_resize(crop, tw, th)?,
+        };
         let px = colour_for(spec, px, src.icc());
         match encode::encode_to_window(&px, &goal(spec, floor))? {
             Ok(mut encoded) => {
