@@ -133,7 +133,7 @@ fn main() {
     let t_frame = median(30, || caiji_core::framing::frame(&src, &nat).unwrap());
     let face = Options { frame: caiji_core::pipeline::FrameMode::Face, ..Options::default() };
     let t_e2e_face = median(20, || {
-        let s = Source::for_spec(jpeg.clone(), &nat).unwrap();
+        let s = Source::for_spec_framed(jpeg.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap();
         prepare(&s, &nat, &face).unwrap()
     });
     println!("### Face-aware framing (same photo, national spec)\n");
@@ -177,7 +177,7 @@ fn main() {
         let cap_spec = include_str!("../../assets/specs/hb-photo.toml").replace("id = \"hb-photo\"", "id = \"cap\"").replace("max = 20000", &format!("max = {cap}"));
         std::fs::write(specs.join("cap.toml"), cap_spec).unwrap();
         let args = |out: &Path| {
-            vec!["--specs-dir".to_string(), specs.display().to_string(), "prepare".into(), input.display().to_string(), "--spec".into(), "cap".into(), "-o".into(), out.display().to_string()]
+            vec!["--specs-dir".to_string(), specs.display().to_string(), "prepare".into(), input.display().to_string(), "--spec".into(), "cap".into(), "--frame".into(), "centre".into(), "-o".into(), out.display().to_string()]
         };
         let t_ours = median(10, || assert!(Command::new(&bin).args(args(&our_out)).output().unwrap().status.success()));
         let ours = std::fs::read(&our_out).unwrap();
@@ -228,7 +228,7 @@ fn main() {
         std::fs::write(inp.join(format!("staff{i:03}.jpg")), &*jpeg).unwrap();
     }
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let cfg = batch::Config { input: inp, output: bdir.path().join("out"), template: "{stem}".into(), jobs, resume: false, recursive: false, only: None };
+    let cfg = batch::Config { input: inp, output: bdir.path().join("out"), template: "{stem}".into(), jobs, resume: false, recursive: false, only: None, frame: Default::default() };
     let t = Instant::now();
     let sum = batch::run(&cfg, &nat, &batch::Control::default(), &|_| {}).unwrap();
     let el = t.elapsed();

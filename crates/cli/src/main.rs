@@ -157,7 +157,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
         Cmd::Prepare { input, spec, crop, rotate, frame, output } => {
             let spec = reg.get(spec)?;
             let data: Arc<[u8]> = std::fs::read(input).map_err(|e| Error::io(input, e))?.into();
-            let mut src = Source::for_spec(data, spec)?;
+            let mut src = Source::for_spec_framed(data, spec, (*frame).into())?;
             src.rotate(degrees_to_turns(*rotate)?);
             let crop = crop.as_deref().map(Rect::parse).transpose()?;
             let prepared = pipeline::prepare(&src, spec, &Options { crop, preview: false, frame: (*frame).into() })?;

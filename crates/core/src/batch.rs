@@ -340,7 +340,7 @@ fn one(
         Ok(d) => d.into(),
         Err(e) => return fail(it, Error::io(src, e)),
     };
-    let prepared = match Source::for_spec(data, spec).and_then(|s| pipeline::prepare(&s, spec, &Options { frame: cfg.frame, ..Options::default() })) {
+    let prepared = match Source::for_spec_framed(data, spec, cfg.frame).and_then(|s| pipeline::prepare(&s, spec, &Options { frame: cfg.frame, ..Options::default() })) {
         Ok(p) => p,
         Err(e) => return fail(it, e),
     };

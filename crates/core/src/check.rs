@@ -348,7 +348,13 @@ fn check_inner(data: &[u8], spec: &Spec, face: bool) -> Report {
 
 /// Mean colour of the two top corners, where an ID photo shows only background.
 pub fn corner_colour(img: &DynamicImage) -> ([f64; 3], f64) {
-    let rgb = img.to_rgb8();
+    match img {
+        DynamicImage::ImageRgb8(rgb) => corner_colour_rgb(rgb),
+        other => corner_colour_rgb(&other.to_rgb8()),
+    }
+}
+
+pub fn corner_colour_rgb(rgb: &image::RgbImage) -> ([f64; 3], f64) {
     let (w, h) = rgb.dimensions();
     let (pw, ph) = ((w / 8).max(1), (h / 10).max(1));
     let mut sum = [0f64; 3];

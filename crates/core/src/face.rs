@@ -6,7 +6,7 @@
 //! found on the small copy, a larger one is tried (a face far from the camera). Coordinates
 //! come back in the caller's image.
 use crate::error::{Error, Result};
-use image::{imageops::FilterType, RgbImage};
+use image::RgbImage;
 use serde::Serialize;
 use std::sync::{Arc, OnceLock};
 use tract_onnx::prelude::*;
@@ -88,6 +88,15 @@ fn plan(size: u32) -> Result<&'static Plan> {
         .map_err(|e| Error::Codec { detail: format!("face model: {e}") })
 }
 
+fn resize_rgb(img: &RgbImage, w: u32, h: u32) -> Result<RgbImage> {
+    use fast_image_resize::{images::ImageRef, images::Image, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+    let src = ImageRef::new(img.width(), img.height(), img.as_raw(), PixelType::U8x3).map_err(|e| Error::Codec { detail: e.to_string() })?;
+    let mut dst = Image::new(w, h, PixelType::U8x3);
+    let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+    Resizer::new().resize(&src, &mut dst, &opts).map_err(|e| Error::Codec { detail: e.to_string() })?;
+    RgbImage::from_raw(w, h, dst.into_vec()).ok_or_else(|| Error::Codec { detail: "resize".into() })
+}
+
 /// Loads the model now (the first detection otherwise pays for it).
 pub fn warm_up() -> Result<()> {
     plan(SIZES[0]).map(|_| ())
@@ -110,7 +119,8 @@ fn detect_at(img: &RgbImage, size: u32) -> Result<Vec<Face>> {
     // Letterbox: scale the long side to `size`, pad the rest with black.
     let k = size as f32 / w.max(h) as f32;
     let (sw, sh) = (((w as f32 * k).round() as u32).clamp(1, size), ((h as f32 * k).round() as u32).clamp(1, size));
-    let small = image::imageops::resize(img, sw, sh, FilterType::Triangle);
+    // SIMD resize straight from the caller's pixels (the image crate's would copy and be slow).
+    let small = resize_rgb(img, sw, sh)?;
     let s = size as usize;
     let mut input = tract_ndarray::Array4::<f32>::zeros((1, 3, s, s));
     for (x, y, p) in small.enumerate_pixels() {

@@ -6,7 +6,7 @@
 //! meets the wall. The crop box is placed from the spec's head rules (data in its profile:
 //! head height share, space above the crown, horizontal centring, tilt) and never padded or
 //! upscaled: when the photo cannot give that, the reason is said instead.
-use crate::check::{corner_colour, rule, Level, RuleResult};
+use crate::check::{corner_colour_rgb, rule, Level, RuleResult};
 use crate::error::{Error, Result};
 use crate::face::{self, Face};
 use crate::geometry::Rect;
@@ -15,6 +15,9 @@ use crate::pipeline::Source;
 use crate::spec::Spec;
 use image::{DynamicImage, GrayImage, RgbImage};
 use serde::{Deserialize, Serialize};
+
+/// The long side of the copy the head is measured on.
+const MEASURE_SIDE: u32 = 800;
 
 /// A photo spec's head rules, as shares of the photo's height and width.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -126,7 +129,7 @@ pub fn measure(img: &RgbImage) -> Result<Head> {
 /// forehead, the first row across the head's width that is (nearly) all background. `None`
 /// when the background is not plain or the edge is not where a head could end.
 fn crown_at_background(img: &RgbImage, f: &Face, eye_y: f32, d: f32) -> Option<f32> {
-    let (bg, sd) = corner_colour(&DynamicImage::ImageRgb8(img.clone()));
+    let (bg, sd) = corner_colour_rgb(img);
     if sd > 12.0 {
         return None;
     }
@@ -166,9 +169,13 @@ pub struct Framed {
 pub fn frame(src: &Source, spec: &Spec) -> Result<Framed> {
     let rules = spec.head.as_ref().ok_or_else(|| Error::invalid("此规格没有头部规则", "This spec has no head rules"))?;
     let (ew, eh) = spec.export_size().ok_or_else(|| Error::invalid("此规格没有导出尺寸", "This spec has no export size"))?;
-    let work = src.image().to_rgb8();
+    // A small upright copy made from the stored pixels: enough for the landmarks and the
+    // hair's edge, and far cheaper than turning the whole working picture.
     let (fw, fh) = src.size();
-    let k = fw as f32 / work.width() as f32;
+    let k = (fw.max(fh) as f32 / MEASURE_SIDE as f32).max(1.0);
+    let (sw, sh) = (((fw as f32 / k).round() as u32).max(1), ((fh as f32 / k).round() as u32).max(1));
+    let work = src.crop_resize(Rect::full(fw, fh), sw, sh)?.to_rgb8();
+    let k = fw as f32 / sw as f32;
     let head = measure(&work)?;
     let full = Head {
         face: head.face.scaled(k),
