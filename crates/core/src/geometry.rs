@@ -58,8 +58,8 @@ impl Rect {
     }
 }
 
-/// Where a photo is cropped when the caller gives no rectangle. The seam for face-aware
-/// placement: a later detector supplies another implementation.
+/// Where a photo is cropped when the caller gives no rectangle and no face framing is asked
+/// for (face framing, which needs the pixels, is `pipeline::FrameMode::Face` and `framing`).
 pub trait Framer: Send + Sync {
     fn frame(&self, image_w: u32, image_h: u32, aspect: (u32, u32)) -> Rect;
 }
