@@ -371,14 +371,20 @@ impl Registry {
         Ok(&self.entries[&id])
     }
 
+    /// Where a user profile with this id is kept: the file that already holds it, or
+    /// `<id>.toml` in `dir`.
+    fn user_path(&self, dir: &Path, id: &str) -> PathBuf {
+        match self.entries.get(id).map(|e| &e.origin) {
+            Some(Origin::User(p)) => p.clone(),
+            _ => dir.join(format!("{id}.toml")),
+        }
+    }
+
     /// Saves a profile the user made or edited into `dir` (as `<id>.toml`, or over the file
     /// that already holds that id), atomically, after the same checks a loaded file gets.
     pub fn save_user(&mut self, dir: &Path, spec: &Spec) -> Result<&SpecEntry> {
         let text = spec.to_toml();
-        let path = match self.entries.get(&spec.id).map(|e| &e.origin) {
-            Some(Origin::User(p)) => p.clone(),
-            _ => dir.join(format!("{}.toml", spec.id)),
-        };
+        let path = self.user_path(dir, &spec.id);
         parse_spec(&text, &path).map_err(|p| p.to_error())?;
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         crate::pipeline::write_atomic(&path, text.as_bytes())?;
@@ -390,10 +396,7 @@ impl Registry {
     pub fn import_file(&mut self, dir: &Path, from: &Path) -> Result<&SpecEntry> {
         let text = std::fs::read_to_string(from).map_err(|e| Error::io(from, e))?;
         let spec = parse_spec(&text, from).map_err(|p| p.to_error())?;
-        let path = match self.entries.get(&spec.id).map(|e| &e.origin) {
-            Some(Origin::User(p)) => p.clone(),
-            _ => dir.join(format!("{}.toml", spec.id)),
-        };
+        let path = self.user_path(dir, &spec.id);
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         crate::pipeline::write_atomic(&path, text.as_bytes())?;
         self.add_file(&path).map_err(|p| p.to_error())
