@@ -108,6 +108,7 @@ pub fn run() {
             commands::photo::photo_rotate,
             commands::photo::photo_close,
             commands::photo::photo_image,
+            commands::photo::photo_frame,
             commands::photo::photo_preview,
             commands::photo::photo_save,
             commands::scan::scan_merge,

@@ -228,7 +228,7 @@ fn main() {
         std::fs::write(inp.join(format!("staff{i:03}.jpg")), &*jpeg).unwrap();
     }
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let cfg = batch::Config { input: inp, output: bdir.path().join("out"), template: "{stem}".into(), jobs, resume: false, recursive: false, only: None, frame: Default::default() };
+    let cfg = batch::Config { input: inp, output: bdir.path().join("out"), template: "{stem}".into(), jobs, resume: false, recursive: false, only: None, frame: Default::default(), whiten: false };
     let t = Instant::now();
     let sum = batch::run(&cfg, &nat, &batch::Control::default(), &|_| {}).unwrap();
     let el = t.elapsed();

@@ -211,3 +211,29 @@ impl Annotated {
         ((self.chin - self.crown) / h, (self.crown - y) / h, (self.centre_x - (x + w / 2.0)) / w)
     }
 }
+
+/// Grace Hopper in front of a plain wall: the portrait's right half (the face's right side and
+/// the blue studio backdrop) mirrored about the face's centre line, so the flag on the left is
+/// gone. A real subject edge (cap, hair, shoulder) on a real backdrop, 498×600.
+pub fn plain_wall_portrait() -> &'static image::RgbImage {
+    static IMG: OnceLock<image::RgbImage> = OnceLock::new();
+    IMG.get_or_init(|| {
+        let src = image::open(fixture("grace_hopper.jpg")).unwrap().to_rgb8();
+        let c = HOPPER.centre_x as u32;
+        let half = src.width() - c;
+        image::RgbImage::from_fn(2 * half, src.height(), |x, y| {
+            let sx = if x >= half { c + x - half } else { c + half - 1 - x };
+            *src.get_pixel(sx, y)
+        })
+    })
+}
+
+/// The head of [`plain_wall_portrait`].
+pub const PLAIN_WALL: Annotated = Annotated { crown: 28.0, chin: 330.0, centre_x: 249.0 };
+
+/// [`plain_wall_portrait`] as a phone stores it: sideways with EXIF orientation 6 (and GPS).
+pub fn plain_wall_sideways_jpeg() -> Vec<u8> {
+    let stored = DynamicImage::ImageRgb8(plain_wall_portrait().clone()).rotate270();
+    let jpeg = encode::encode(&stored, Settings { quality: 92, chroma: Chroma::S420, dpi: Some(72), trellis: false }).unwrap();
+    with_exif(&jpeg, 6)
+}

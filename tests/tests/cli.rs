@@ -72,6 +72,40 @@ fn sideways_phone_photo_becomes_an_upright_national_photo() {
 }
 
 #[test]
+fn one_command_makes_a_white_background_national_photo_from_a_sideways_portrait() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("IMG_0042.jpg");
+    std::fs::copy(fixture("plain_wall_sideways.jpg"), &input).unwrap();
+    let out = dir.path().join("photo.jpg");
+    let o = caiji(&["--json", "prepare", s(&input), "--spec", "nat-photo", "--whiten", "-o", s(&out)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json(&o);
+    // Every rule passes, the background and the face checks included; the edit is reported.
+    assert_eq!(v["report"]["passed"], true);
+    let rules = v["report"]["rules"].as_array().unwrap();
+    for id in ["background", "face", "head", "top", "centred", "upright"] {
+        assert!(rules.iter().any(|r| r["id"] == id && r["passed"] == true), "{id}: {rules:?}");
+    }
+    assert!(v["prepared"]["background"]["found"][2].as_u64().unwrap() > 150, "{}", v["prepared"]["background"]);
+    assert!(v["prepared"]["notes"].to_string().contains("部分平台不接受修改过背景"), "{}", v["prepared"]["notes"]);
+    let img = image::open(&out).unwrap().to_rgb8();
+    assert_eq!(img.dimensions(), (295, 413));
+    assert!(img.get_pixel(4, 4).0.iter().all(|&c| c >= 245), "{:?}", img.get_pixel(4, 4));
+    // Without --whiten the wall stays blue and the check warns about it.
+    let o = caiji(&["--json", "prepare", s(&input), "--spec", "nat-photo", "-o", s(&out)]);
+    let v = json(&o);
+    assert!(v["prepared"]["background"].is_null());
+    let bg = v["report"]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "background").unwrap().clone();
+    assert_eq!(bg["passed"], false);
+    // A background that is not one colour is refused with the reason, nothing is written.
+    let busy = dir.path().join("busy.jpg");
+    let o = caiji(&["prepare", s(&fixture("grace_hopper.jpg")), "--spec", "nat-photo", "--whiten", "-o", s(&busy)]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("纯色墙"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!busy.exists());
+}
+
+#[test]
 fn check_fails_like_the_official_checker_in_both_languages() {
     let hopper = sample("photos/hopper.jpg");
     let o = caiji(&["check", s(&hopper), "--spec", "nat-photo"]);

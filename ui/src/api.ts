@@ -11,16 +11,25 @@ export interface Spec {
   pixels: { rule: "exact" | "min" | "any"; width?: number | null; height?: number | null; export?: [number, number] | null; downscale?: boolean; legible_long_side?: number | null };
   bytes: { min?: number | null; max?: number | null };
   dpi?: number | null; colour: "colour" | "grey" | "either"; background: string[]; upscale: boolean;
+  head?: HeadRules | null;
   pages?: { min: number; max: number; layout: "stacked" | "side_by_side"; page_orientation: string } | null;
   provenance: { source: string; region: string; confidence: "confirmed" | "third-party" | "unconfirmed"; date: string; notes?: Msg | null };
 }
+export interface HeadRules { height: [number, number]; top: [number, number]; centre: number; roll: number }
+export interface Face { score: number; x: number; y: number; w: number; h: number; eye_l: [number, number]; eye_r: [number, number]; nose: [number, number]; mouth_l: [number, number]; mouth_r: [number, number] }
+/** A head measured on the picture (full-resolution upright pixels). */
+export interface Head { face: Face; faces: number; crown: number; chin: number; centre_x: number; eye_y: number; roll: number; crown_from_background: boolean }
+export interface Framed { crop: Rect; head: Head }
+export interface Whitened { found: [number, number, number]; target: [number, number, number]; replaced: number }
+/** How the output is made: the crop, the head found on opening, background replacement. */
+export interface Making { crop: Rect | null; head: Head | null; whiten: boolean }
 export interface SpecEntry { spec: Spec; origin: { origin: "builtin" | "user"; path?: string }; overrides_builtin: boolean }
 export interface SpecProblem { file: string; line: number; key?: string | null; detail: Msg }
 export interface SpecsView { entries: SpecEntry[]; problems: SpecProblem[]; dir: string }
 export interface Settings { lang: "zh" | "en"; outputDir: string | null; threads: number }
 export interface SettingsView { settings: Settings; dataDir: string; specsDir: string; logDir: string; portable: boolean; cores: number; problem?: string | null }
 export interface Opened { id: number; name: string; path: string; width: number; height: number; format: string }
-export interface Preview { jpeg: string; width: number; height: number; bytes: number; quality: number; chroma: string; crop?: Rect; notes: string[]; report: Report; millis: number }
+export interface Preview { jpeg: string; width: number; height: number; bytes: number; quality: number; chroma: string; crop?: Rect; notes: string[]; report: Report; before?: string | null; background?: Whitened | null; millis: number }
 export interface AppError { code: string; message: string }
 
 const lang = () => getLang();
@@ -39,8 +48,9 @@ export const api = {
   rotate: (id: number, turns: number) => invoke<Opened>("photo_rotate", { id, turns, lang: lang() }),
   close: (id: number) => invoke<void>("photo_close", { id }),
   image: (id: number, max: number) => invoke<ArrayBuffer>("photo_image", { id, max, lang: lang() }),
-  preview: (id: number, spec: string, crop: Rect | null) => invoke<Preview>("photo_preview", { id, spec, crop, lang: lang() }),
-  save: (id: number, spec: string, crop: Rect | null, path: string) => invoke<Report>("photo_save", { id, spec, crop, path, lang: lang() }),
+  frame: (id: number, spec: string) => invoke<Framed>("photo_frame", { id, spec, lang: lang() }),
+  preview: (id: number, spec: string, making: Making) => invoke<Preview>("photo_preview", { id, spec, making, lang: lang() }),
+  save: (id: number, spec: string, making: Making, path: string) => invoke<Report>("photo_save", { id, spec, making, path, lang: lang() }),
   check: (path: string, spec: string) => invoke<Report>("check_file", { path, spec, lang: lang() }),
 };
 

@@ -98,6 +98,7 @@ export async function runBatch(inDir = input, outDir = output, only?: string[]) 
     const req = {
       input: inDir, output: outDir, spec: $<HTMLSelectElement>("batch-spec").value,
       template: $<HTMLInputElement>("batch-template").value || "{stem}", resume: $<HTMLInputElement>("batch-resume").checked, only,
+      frame: $<HTMLInputElement>("batch-face").checked ? "face" : "centre", whiten: $<HTMLInputElement>("batch-whiten").checked,
     };
     last = await invoke<Result>("batch_start", { req, lang: getLang(), onEvent: ch });
     items = last.summary.items;

@@ -10,6 +10,8 @@ export interface StageOptions {
   /** Keep the box's aspect while resizing (photos) or not (pages). */
   locked: boolean;
   onChange: () => void;
+  /** After every layout of the box (overlays follow it). */
+  onDraw?: () => void;
 }
 
 export class CropStage {
@@ -45,6 +47,12 @@ export class CropStage {
     if (notify) this.opts.onChange();
   }
 
+  /** A full-resolution point in display pixels relative to the stage. */
+  map(x: number, y: number): [number, number] {
+    const k = this.scale();
+    return [this.img.offsetLeft + x * k, this.img.offsetTop + y * k];
+  }
+
   /** Display pixels per full-resolution pixel. */
   private scale(): number {
     return this.w ? this.img.clientWidth / this.w : 1;
@@ -70,6 +78,7 @@ export class CropStage {
       Object.assign(d.style, { left: `${x}px`, top: `${y}px`, width: `${Math.max(0, pw)}px`, height: `${Math.max(0, ph)}px` });
       d.hidden = false;
     });
+    this.opts.onDraw?.();
   }
 
   private bind() {
@@ -111,5 +120,7 @@ export class CropStage {
       { passive: false },
     );
     window.addEventListener("resize", () => this.draw());
+    // The picture's layout settles after it loads (and when its pane is shown again).
+    new ResizeObserver(() => this.draw()).observe(this.img);
   }
 }

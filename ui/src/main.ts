@@ -5,7 +5,7 @@ import { api, type Spec, type SpecsView } from "./api";
 import { defaultOutput, initBatch, refreshBatch, runBatch } from "./batch";
 import { checkPath, initCheck, refreshCheck } from "./check";
 import { applyTexts, getLang, setLang, t } from "./i18n";
-import { initPhoto, openPath, refreshPhoto, saveTo, setCrop, setSpecs, showSpecInfo } from "./photo";
+import { autoFrame, initPhoto, openPath, refreshPhoto, saveTo, setCrop, setSpecs, setWhiten, showSpecInfo } from "./photo";
 import { fillSelect } from "./specinfo";
 import { addPages, cropPage, initScan, mergePages, refreshScan, setScanSpecs } from "./scan";
 import { current, initSettings, loadSettings, refreshSettings, saveSettings } from "./settings";
@@ -92,7 +92,7 @@ async function main() {
 
 // Hooks for end-to-end tests (the native dialogs cannot be driven).
 (window as unknown as { caiji: object }).caiji = {
-  openPath, saveTo, setCrop, checkPath, show, runBatch, addPages, mergePages, cropPage, editSpec, validateForm, importSpec, exportSpec,
+  openPath, saveTo, setCrop, setWhiten, autoFrame, checkPath, show, runBatch, addPages, mergePages, cropPage, editSpec, validateForm, importSpec, exportSpec,
 };
 
 void main();

@@ -1,9 +1,10 @@
 // The ID-photo screen: open, pick a spec, move the crop box, watch the output and checklist,
 // save. Previews reuse the decoded picture in the backend and are coalesced while dragging.
 import { open, save } from "@tauri-apps/plugin-dialog";
-import { api, errText, type Opened, type Rect, type Spec } from "./api";
+import { api, errText, type Head, type Making, type Opened, type Rect, type Spec } from "./api";
 import { centred } from "./crop";
 import { CropStage } from "./cropstage";
+import { Guides } from "./guides";
 import { kb, t } from "./i18n";
 import { checklist } from "./report";
 import { badge, rules } from "./specinfo";
@@ -16,10 +17,18 @@ interface State {
   imgUrl: string | null;
   busy: boolean;
   dirty: boolean;
+  /** The head found when the picture was framed from its face (null: not found or not asked). */
+  head: Head | null;
+  whiten: boolean;
 }
-const st: State = { pic: null, imgUrl: null, busy: false, dirty: false };
+const st: State = { pic: null, imgUrl: null, busy: false, dirty: false, head: null, whiten: false };
 let specs: Spec[] = [];
 let stage: CropStage;
+let guides: Guides;
+
+function making(): Making {
+  return { crop: stage.crop, head: st.head, whiten: st.whiten };
+}
 
 function spec(): Spec | undefined {
   return specs.find((s) => s.id === $<HTMLSelectElement>("photo-spec").value);
@@ -54,7 +63,7 @@ export async function openPath(path: string) {
     if (st.pic) api.close(st.pic.id);
     st.pic = pic;
     await loadImage();
-    recentre();
+    await autoFrame();
   } catch (e) {
     message(errText(e), "bad");
   }
@@ -76,6 +85,40 @@ function recentre() {
   stage.set(centred(st.pic.width, st.pic.height, aw, ah));
 }
 
+function frameInfo(text: string, kind: "ok" | "bad" | "" = "") {
+  const el = $("frame-info");
+  el.textContent = text;
+  el.className = `frame-info ${kind}`;
+  el.hidden = !text;
+}
+
+/** Frames the picture from its face by the spec's head rules; when that is refused, says why
+ * and falls back to the centred box for a manual crop. */
+export async function autoFrame() {
+  const s = spec();
+  if (!st.pic || !s) return;
+  st.head = null;
+  guides.set(null, null);
+  if (!s.head) {
+    frameInfo("");
+    recentre();
+    return;
+  }
+  try {
+    const f = await api.frame(st.pic.id, s.id);
+    st.head = f.head;
+    guides.set(f.head, s.head);
+    const share = Math.round(((f.head.chin - f.head.crown) / f.crop.h) * 100);
+    let text = t("photo.framed").replace("{h}", String(share));
+    if (Math.abs(f.head.roll) > 2) text += t("photo.levelled").replace("{r}", Math.abs(f.head.roll).toFixed(1));
+    frameInfo(text, "ok");
+    stage.set(f.crop);
+  } catch (e) {
+    frameInfo(`${t("photo.frameFail")}${errText(e)} ${t("photo.frameManual")}`, "bad");
+    recentre();
+  }
+}
+
 /** Asks for a preview; while one is running, the latest request waits its turn. */
 function schedule() {
   document.body.dataset.previewIdle = "";
@@ -93,8 +136,12 @@ async function runPreview() {
   st.dirty = false;
   const t0 = performance.now();
   try {
-    const p = await api.preview(st.pic.id, s.id, stage.crop);
+    const p = await api.preview(st.pic.id, s.id, making());
     $<HTMLImageElement>("out-img").src = `data:image/jpeg;base64,${p.jpeg}`;
+    // Whitening: the same output with its own background beside it.
+    $("out-before").hidden = !p.before;
+    $("after-cap").hidden = !p.before;
+    if (p.before) $<HTMLImageElement>("before-img").src = `data:image/jpeg;base64,${p.before}`;
     const ms = performance.now() - t0;
     $("out-facts").innerHTML =
       `<span>${t("facts.pixels")} <b>${p.width}×${p.height}</b></span>` +
@@ -132,7 +179,7 @@ async function rotate(turns: number) {
     const name = st.pic.name;
     st.pic = { ...(await api.rotate(st.pic.id, turns)), path, name };
     await loadImage();
-    recentre();
+    await autoFrame();
   } catch (e) {
     message(errText(e), "bad");
   }
@@ -151,7 +198,7 @@ export async function saveTo(path: string) {
   const s = spec();
   if (!st.pic || !s) return;
   try {
-    const r = await api.save(st.pic.id, s.id, stage.crop, path);
+    const r = await api.save(st.pic.id, s.id, making(), path);
     message(`${r.passed ? t("photo.saved") : t("photo.savedFail")}${path}`, r.passed ? "ok" : "bad");
   } catch (e) {
     message(errText(e), "bad");
@@ -159,7 +206,8 @@ export async function saveTo(path: string) {
 }
 
 export function initPhoto() {
-  stage = new CropStage($("stage"), { min: minSize, locked: true, onChange: schedule });
+  stage = new CropStage($("stage"), { min: minSize, locked: true, onChange: schedule, onDraw: () => guides?.draw() });
+  guides = new Guides($("stage"), $("crop"), (x, y) => stage.map(x, y));
   $("photo-open").addEventListener("click", async () => {
     const path = await open({ multiple: false, filters: [{ name: "Images", extensions: ["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp", "gif"] }] });
     if (typeof path === "string") await openPath(path);
@@ -171,6 +219,12 @@ export function initPhoto() {
   $("photo-rotl").addEventListener("click", () => rotate(-1));
   $("photo-rotr").addEventListener("click", () => rotate(1));
   $("photo-reset").addEventListener("click", recentre);
+  $("photo-auto").addEventListener("click", () => void autoFrame());
+  $<HTMLInputElement>("photo-whiten").addEventListener("change", (e) => setWhiten((e.target as HTMLInputElement).checked));
+  $<HTMLInputElement>("photo-guides").addEventListener("change", (e) => {
+    guides.visible = (e.target as HTMLInputElement).checked;
+    guides.draw();
+  });
   $("photo-save").addEventListener("click", saveAs);
 }
 
@@ -181,4 +235,11 @@ export function refreshPhoto() {
 /** For tests and scripts: move the crop box to `r` (full-resolution pixels). */
 export function setCrop(r: Rect) {
   if (st.pic) stage.set(r);
+}
+
+/** Background replacement on or off (the checkbox, or a test). */
+export function setWhiten(on: boolean) {
+  st.whiten = on;
+  $<HTMLInputElement>("photo-whiten").checked = on;
+  if (st.pic) schedule();
 }

@@ -29,7 +29,7 @@ const spec = (id: string, kind: string, confidence: string, extra: object = {}) 
 });
 const builtin = { origin: "builtin" };
 const specs = [
-  { spec: spec("nat-photo", "photo", "confirmed"), origin: builtin, overrides_builtin: false },
+  { spec: spec("nat-photo", "photo", "confirmed", { head: { height: [0.6, 0.75], top: [0.04, 0.12], centre: 0.05, roll: 5 } }), origin: builtin, overrides_builtin: false },
   { spec: spec("im-legacy-photo", "photo", "unconfirmed", { pixels: { rule: "exact", width: 358, height: 441 } }), origin: builtin, overrides_builtin: false },
   { spec: spec("nat-proof", "document", "third-party", { pixels: { rule: "any" }, bytes: { max: 500000 }, pages: { min: 1, max: 4, layout: "stacked", page_orientation: "any" } }), origin: builtin, overrides_builtin: false },
 ];
@@ -53,6 +53,23 @@ const report = (lang: string, passed: boolean) => ({
   ].map((r) => ({ ...r, message: r.message })),
   lang,
 });
+
+/** A head as the backend's framing reports it, in the 1000×1400 picture's pixels. */
+const framedHead = {
+  face: { score: 0.9, x: 350, y: 300, w: 200, h: 260, eye_l: [400, 400], eye_r: [500, 400], nose: [450, 450], mouth_l: [410, 500], mouth_r: [490, 500] },
+  faces: 1, crown: 200, chin: 640, centre_x: 450, eye_y: 400, roll: 3.2, crown_from_background: true,
+};
+
+/** A tiny JPEG of one colour, base64 (what the backend's previews carry). */
+async function pixelJpeg(colour: string): Promise<string> {
+  const c = document.createElement("canvas");
+  c.width = 59;
+  c.height = 83;
+  const g = c.getContext("2d")!;
+  g.fillStyle = colour;
+  g.fillRect(0, 0, 59, 83);
+  return c.toDataURL("image/jpeg").split(",")[1];
+}
 
 async function pictureBytes(): Promise<ArrayBuffer> {
   const c = document.createElement("canvas");
@@ -124,9 +141,16 @@ mockIPC(
         return { id: nextId++, name: "", path: "", width: 1400, height: 1000, format: "JPEG" };
       case "photo_image":
         return pictureBytes();
-      case "photo_preview":
+      case "photo_frame":
+        return { crop: { x: 200, y: 150, w: 500, h: 700 }, head: framedHead };
+      case "photo_preview": {
         await new Promise((r) => setTimeout(r, w.previewDelayMs));
-        return { jpeg: "", width: 295, height: 413, bytes: 20000, quality: 88, chroma: "4:2:0", crop: a.crop, notes: [], report: report(String(a.lang), true), millis: 5 };
+        const m = a.making as { crop: unknown; whiten: boolean };
+        const jpeg = await pixelJpeg(m.whiten ? "#fff" : "#9ab");
+        const before = m.whiten ? await pixelJpeg("#9ab") : null;
+        const notes = m.whiten ? ["已替换背景：RGB(154,170,187) → RGB(255,255,255)"] : [];
+        return { jpeg, width: 295, height: 413, bytes: 20000, quality: 88, chroma: "4:2:0", crop: m.crop, notes, report: report(String(a.lang), true), before, millis: 5 };
+      }
       case "photo_save":
         return report(String(a.lang), true);
       case "check_file":

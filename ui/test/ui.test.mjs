@@ -66,19 +66,100 @@ test("crop geometry keeps the aspect, the bounds and the minimum", async () => {
   await page.close();
 });
 
-test("opening a photo previews the centred crop and shows the checklist", async () => {
+test("opening a photo frames it from the face, draws the head and the bands, and previews", async () => {
   await fresh();
   assert.equal(await page.inputValue("#photo-spec"), "nat-photo");
   await page.evaluate(() => window.caiji.openPath("/photos/me.jpg"));
   await page.waitForSelector("#checklist li");
   const [open] = await calls("photo_open");
   assert.deepEqual(open.args, { path: "/photos/me.jpg", spec: "nat-photo", lang: "zh" });
+  const [frame] = await calls("photo_frame");
+  assert.equal(frame.args.spec, "nat-photo");
   const [prev] = await calls("photo_preview");
-  assert.deepEqual(prev.args.crop, { x: 0, y: 0, w: 1000, h: 1400 });
+  assert.deepEqual(prev.args.making.crop, { x: 200, y: 150, w: 500, h: 700 }, "the framed box, not the centred one");
+  assert.equal(prev.args.making.head.roll, 3.2, "the head goes back to the backend for levelling");
+  assert.equal(prev.args.making.whiten, false, "whitening is off by default");
+  assert.match(await page.textContent("#frame-info"), /已按人脸自动裁剪：头部占照片高度 63%/);
+  assert.match(await page.textContent("#frame-info"), /倾斜 3\.2°，输出时自动扶正/);
+  // The overlays: face box on the face, the crown line at the head's top, the bands in the box.
+  const geo = await page.evaluate(() => {
+    const r = (sel) => document.querySelector(sel).getBoundingClientRect();
+    const img = r("#stage-img");
+    const k = img.width / 1000;
+    return { k, img, face: r(".face-box"), crown: r(".crown-line"), box: r("#crop"), band: r(".crown-band"), chinBand: r(".chin-band") };
+  });
+  assert.ok(Math.abs(geo.face.left - (geo.img.left + 350 * geo.k)) < 2, JSON.stringify(geo));
+  assert.ok(Math.abs(geo.crown.top - (geo.img.top + 200 * geo.k)) < 2);
+  assert.ok(Math.abs(geo.band.top - (geo.box.top + 2 + 0.04 * (geo.box.height - 4))) < 2, "crown band 4–12% of the box");
+  assert.ok(geo.chinBand.top > geo.band.bottom && geo.chinBand.bottom < geo.box.bottom);
   const marks = await page.$$eval("#checklist li .mark", (l) => l.map((x) => x.textContent));
   assert.deepEqual(marks, ["✓", "✓", "!"]);
   assert.match(await page.textContent("#out-facts"), /295×413/);
   assert.equal(await page.isEnabled("#photo-save"), true);
+  // Guides off hides them; the bands follow the box when it moves.
+  await page.uncheck("#photo-guides");
+  assert.equal(await page.isVisible(".face-box"), false);
+  await page.check("#photo-guides");
+  assert.equal(await page.isVisible(".face-box"), true);
+  await page.close();
+});
+
+test("a photo the framing refuses says why and falls back to a centred box", async () => {
+  await fresh();
+  await page.evaluate(() => {
+    window.failNext = { cmd: "photo_frame", code: "many_faces", message: "照片中检测到 2 张人脸：证件照只能有本人" };
+    return window.caiji.openPath("/photos/group.jpg");
+  });
+  await page.waitForSelector("#checklist li");
+  const info = await page.textContent("#frame-info");
+  assert.match(info, /无法按人脸自动裁剪：照片中检测到 2 张人脸/);
+  assert.match(info, /请手动调整/);
+  assert.equal(await page.getAttribute("#frame-info", "class"), "frame-info bad");
+  const [prev] = await calls("photo_preview");
+  assert.deepEqual(prev.args.making.crop, { x: 0, y: 0, w: 1000, h: 1400 });
+  assert.equal(prev.args.making.head, null);
+  assert.equal(await page.isVisible(".face-box"), false);
+  // "Frame from face" tries again (and this time it works).
+  await page.click("#photo-auto");
+  await page.waitForFunction(() => document.querySelector("#frame-info").className === "frame-info ok");
+  await page.close();
+});
+
+test("whitening is one click, shows before and after, and is saved as asked", async () => {
+  await fresh();
+  await page.evaluate(() => window.caiji.openPath("/photos/me.jpg"));
+  await page.waitForSelector("#checklist li");
+  assert.equal(await page.isVisible("#out-before"), false);
+  await page.evaluate(() => (window.calls.length = 0));
+  await page.click("#photo-whiten");
+  await page.waitForFunction(() => !document.getElementById("out-before").hidden);
+  const [prev] = await calls("photo_preview");
+  assert.equal(prev.args.making.whiten, true);
+  assert.equal(await page.textContent("#out-before figcaption"), "换底前");
+  assert.equal(await page.isVisible("#after-cap"), true);
+  assert.match(await page.textContent("#out-facts"), /已替换背景/);
+  // The two pictures differ: the output is white, the before keeps its wall.
+  const px = await page.evaluate(async () => {
+    const at = async (id) => {
+      const img = document.getElementById(id);
+      await img.decode();
+      const c = document.createElement("canvas");
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const g = c.getContext("2d");
+      g.drawImage(img, 0, 0);
+      return [...g.getImageData(5, 5, 1, 1).data.slice(0, 3)];
+    };
+    return { before: await at("before-img"), after: await at("out-img") };
+  });
+  assert.ok(px.after.every((c) => c > 245), JSON.stringify(px));
+  assert.ok(px.before[0] < 200, JSON.stringify(px));
+  await page.evaluate(() => window.caiji.saveTo("/out/me_nat-photo.jpg"));
+  const [save] = await calls("photo_save");
+  assert.equal(save.args.making.whiten, true);
+  assert.equal(save.args.making.head.crown, 200);
+  await page.click("#photo-whiten");
+  await page.waitForFunction(() => document.getElementById("out-before").hidden);
   await page.close();
 });
 
@@ -94,7 +175,7 @@ test("dragging fast coalesces previews and the last crop wins", async () => {
   await page.waitForFunction(() => document.body.dataset.previewIdle === "1");
   const prev = await calls("photo_preview");
   assert.ok(prev.length <= 3, `${prev.length} previews for 20 moves`);
-  assert.deepEqual(prev.at(-1).args.crop, { x: 190, y: 0, w: 600, h: 840 });
+  assert.deepEqual(prev.at(-1).args.making.crop, { x: 190, y: 0, w: 600, h: 840 });
   await page.close();
 });
 
@@ -171,6 +252,8 @@ test("a batch shows live progress, a summary, retries only the failed and opens 
   const [start] = await calls("batch_start");
   assert.equal(start.args.req.spec, "nat-photo");
   assert.equal(start.args.req.template, "{stem}");
+  assert.equal(start.args.req.frame, "face", "staff photos are framed from the face by default");
+  assert.equal(start.args.req.whiten, false, "backgrounds are left alone unless asked");
   // Retry sends only the failed file.
   assert.equal(await page.isEnabled("#batch-retry"), true);
   await page.evaluate(() => (window.calls.length = 0));

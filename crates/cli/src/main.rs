@@ -46,6 +46,10 @@ enum Cmd {
         /// centred box (`centre`).
         #[arg(long, value_enum, default_value_t = Frame::Face)]
         frame: Frame,
+        /// Photos: replace a plain background by the spec's colour (white where allowed). The
+        /// report says so: some portals refuse an edited background.
+        #[arg(long)]
+        whiten: bool,
         /// Output file (default: beside the input, named after the spec).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -93,6 +97,10 @@ enum Cmd {
         /// person to look at), or take the largest centred box (`centre`).
         #[arg(long, value_enum, default_value_t = Frame::Face)]
         frame: Frame,
+        /// Photos: replace a plain background by the spec's colour (white where allowed). The
+        /// report says so: some portals refuse an edited background.
+        #[arg(long)]
+        whiten: bool,
     },
     /// List or show the spec profiles.
     Specs {
@@ -154,13 +162,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
     match &cli.cmd {
-        Cmd::Prepare { input, spec, crop, rotate, frame, output } => {
+        Cmd::Prepare { input, spec, crop, rotate, frame, whiten, output } => {
             let spec = reg.get(spec)?;
             let data: Arc<[u8]> = std::fs::read(input).map_err(|e| Error::io(input, e))?.into();
             let mut src = Source::for_spec_framed(data, spec, (*frame).into())?;
             src.rotate(degrees_to_turns(*rotate)?);
             let crop = crop.as_deref().map(Rect::parse).transpose()?;
-            let prepared = pipeline::prepare(&src, spec, &Options { crop, preview: false, frame: (*frame).into() })?;
+            let prepared = pipeline::prepare(&src, spec, &Options { crop, frame: (*frame).into(), whiten: *whiten, ..Options::default() })?;
             let target = output.clone().unwrap_or_else(|| {
                 let stem = input.file_stem().unwrap_or_default().to_string_lossy();
                 input.with_file_name(format!("{stem}_{}.jpg", spec.id))
@@ -211,7 +219,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             out.prepared(output, &prepared, &report);
             Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Cmd::Batch { input, output, spec, jobs, template, resume, recursive, frame } => {
+        Cmd::Batch { input, output, spec, jobs, template, resume, recursive, frame, whiten } => {
             let spec = reg.get(spec)?;
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
             let cfg = Config {
@@ -223,6 +231,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
                 recursive: *recursive,
                 only: None,
                 frame: (*frame).into(),
+                whiten: *whiten,
             };
             let control = Arc::new(batch::Control::default());
             {

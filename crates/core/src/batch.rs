@@ -31,6 +31,8 @@ pub struct Config {
     pub only: Option<Vec<String>>,
     /// Photos framed from the face (a photo without one is reported for a person to look at).
     pub frame: pipeline::FrameMode,
+    /// Replace plain backgrounds by the spec's colour (said in each file's notes).
+    pub whiten: bool,
 }
 
 /// Stop and pause switches for a running batch, flipped from another thread (Ctrl-C, the app's
@@ -340,7 +342,7 @@ fn one(
         Ok(d) => d.into(),
         Err(e) => return fail(it, Error::io(src, e)),
     };
-    let prepared = match Source::for_spec_framed(data, spec, cfg.frame).and_then(|s| pipeline::prepare(&s, spec, &Options { frame: cfg.frame, ..Options::default() })) {
+    let prepared = match Source::for_spec_framed(data, spec, cfg.frame).and_then(|s| pipeline::prepare(&s, spec, &Options { frame: cfg.frame, whiten: cfg.whiten, ..Options::default() })) {
         Ok(p) => p,
         Err(e) => return fail(it, e),
     };

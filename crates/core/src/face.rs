@@ -21,7 +21,7 @@ const THRESHOLD: f32 = 0.5;
 const NMS_IOU: f32 = 0.3;
 
 /// One face, in the coordinates of the image it was found in.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct Face {
     pub score: f32,
     /// Box: left, top, width, height.

@@ -43,7 +43,7 @@ impl HeadRules {
 }
 
 /// Where the head is, in the coordinates of the image it was measured on.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Head {
     pub face: Face,
     /// Faces found in all (the chosen one is the largest).
@@ -471,23 +471,41 @@ fn clipping(g: &GrayImage, (x, y, w, h): (u32, u32, u32, u32)) -> (f32, f32) {
 pub const LEVEL_FROM_DEGREES: f32 = 2.0;
 
 /// The crop turned by the head's tilt about `centre` so the eye line comes out level, at
-/// `tw`×`th`. `None` when the turned box would reach outside the picture (no padding, ever).
+/// `tw`×`th`, with the box it used. A box too near the picture's edge for the turn is moved
+/// in by up to 5% of its size; `None` when that is not enough (no padding, ever).
 /// The turn samples a Lanczos-made copy at twice the output's density, which is then halved.
-pub(crate) fn straighten(src: &Source, crop: Rect, tw: u32, th: u32, roll: f32, centre: [f32; 2]) -> Result<Option<DynamicImage>> {
-    let (fw, fh) = src.size();
+pub(crate) fn straighten(src: &Source, crop: Rect, tw: u32, th: u32, roll: f32, centre: [f32; 2]) -> Result<Option<(DynamicImage, Rect)>> {
+    let (fw, fh) = (src.size().0 as f64, src.size().1 as f64);
     let (sin, cos) = (roll as f64).to_radians().sin_cos();
     let c = (centre[0] as f64, centre[1] as f64);
     // Where an output point (full-resolution, level frame) comes from in the picture.
     let from = |x: f64, y: f64| (c.0 + cos * (x - c.0) - sin * (y - c.1), c.1 + sin * (x - c.0) + cos * (y - c.1));
-    let (x0, y0, x1, y1) = (crop.x as f64, crop.y as f64, (crop.x + crop.w) as f64, (crop.y + crop.h) as f64);
-    let corners = [from(x0, y0), from(x1, y0), from(x0, y1), from(x1, y1)];
-    let ex0 = corners.iter().map(|p| p.0).fold(f64::MAX, f64::min).floor() - 1.0;
-    let ey0 = corners.iter().map(|p| p.1).fold(f64::MAX, f64::min).floor() - 1.0;
-    let ex1 = corners.iter().map(|p| p.0).fold(f64::MIN, f64::max).ceil() + 1.0;
-    let ey1 = corners.iter().map(|p| p.1).fold(f64::MIN, f64::max).ceil() + 1.0;
-    if ex0 < 0.0 || ey0 < 0.0 || ex1 > fw as f64 || ey1 > fh as f64 {
+    let extent = |r: Rect| {
+        let (x0, y0, x1, y1) = (r.x as f64, r.y as f64, (r.x + r.w) as f64, (r.y + r.h) as f64);
+        let corners = [from(x0, y0), from(x1, y0), from(x0, y1), from(x1, y1)];
+        (
+            corners.iter().map(|p| p.0).fold(f64::MAX, f64::min).floor() - 1.0,
+            corners.iter().map(|p| p.1).fold(f64::MAX, f64::min).floor() - 1.0,
+            corners.iter().map(|p| p.0).fold(f64::MIN, f64::max).ceil() + 1.0,
+            corners.iter().map(|p| p.1).fold(f64::MIN, f64::max).ceil() + 1.0,
+        )
+    };
+    let (mut ex0, mut ey0, mut ex1, mut ey1) = extent(crop);
+    let mut crop = crop;
+    let overflow = |lo: f64, hi: f64, max: f64| if lo < 0.0 { -lo } else if hi > max { max - hi } else { 0.0 };
+    let (dx, dy) = (overflow(ex0, ex1, fw), overflow(ey0, ey1, fh));
+    if dx != 0.0 || dy != 0.0 {
+        let (nx, ny) = (crop.x as f64 + dx.signum() * dx.abs().ceil(), crop.y as f64 + dy.signum() * dy.abs().ceil());
+        if dx.abs() > 0.05 * crop.w as f64 || dy.abs() > 0.05 * crop.h as f64 || nx < 0.0 || ny < 0.0 {
+            return Ok(None);
+        }
+        crop = Rect { x: nx as u32, y: ny as u32, ..crop };
+        (ex0, ey0, ex1, ey1) = extent(crop);
+    }
+    if ex0 < 0.0 || ey0 < 0.0 || ex1 > fw || ey1 > fh {
         return Ok(None);
     }
+    let (x0, y0) = (crop.x as f64, crop.y as f64);
     let k = 2.0 * tw as f64 / crop.w as f64; // intermediate pixels per picture pixel
     let region = Rect { x: ex0 as u32, y: ey0 as u32, w: (ex1 - ex0) as u32, h: (ey1 - ey0) as u32 };
     let (iw, ih) = (((region.w as f64) * k).round().max(1.0) as u32, ((region.h as f64) * k).round().max(1.0) as u32);
@@ -499,7 +517,7 @@ pub(crate) fn straighten(src: &Source, crop: Rect, tw: u32, th: u32, roll: f32, 
         let (lx, ly) = ((qx - ex0) * iw as f64 / region.w as f64 - 0.5, (qy - ey0) * ih as f64 / region.h as f64 - 0.5);
         *px = bilinear(&mid, lx, ly);
     }
-    Ok(Some(crate::resize::resize_region(&DynamicImage::ImageRgb8(out), (0.0, 0.0, ow as f64, oh as f64), tw, th)?))
+    Ok(Some((crate::resize::resize_region(&DynamicImage::ImageRgb8(out), (0.0, 0.0, ow as f64, oh as f64), tw, th)?, crop)))
 }
 
 fn bilinear(img: &RgbImage, x: f64, y: f64) -> image::Rgb<u8> {

@@ -22,6 +22,7 @@ pub mod orient;
 pub mod pipeline;
 pub mod resize;
 pub mod spec;
+pub mod whiten;
 
 pub use error::{Error, Result};
 pub use i18n::{Lang, Msg};

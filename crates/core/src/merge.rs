@@ -104,6 +104,7 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
                     encoded,
                     crop: None,
                     head: None,
+                    background: None,
                     face_checks: false,
                     notes,
                 });

@@ -4,6 +4,7 @@ use super::work;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use caiji_core::batch::{self, Config, Control, Item, Summary};
+use caiji_core::pipeline::FrameMode;
 use caiji_core::Lang;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -22,6 +23,16 @@ pub struct BatchRequest {
     pub resume: bool,
     /// Retry: only these sources (as reported by an earlier run).
     pub only: Option<Vec<String>>,
+    /// Photos: framed from the face unless `centre` is asked for.
+    #[serde(default = "face")]
+    pub frame: FrameMode,
+    /// Photos: replace plain backgrounds by the spec's colour.
+    #[serde(default)]
+    pub whiten: bool,
+}
+
+fn face() -> FrameMode {
+    FrameMode::Face
 }
 
 #[derive(Clone, Serialize)]
@@ -57,7 +68,8 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
             resume: req.resume,
             recursive: false,
             only: req.only.clone(),
-            frame: Default::default(),
+            frame: req.frame,
+            whiten: req.whiten,
         };
         let total = match &cfg.only {
             Some(v) => v.len(),

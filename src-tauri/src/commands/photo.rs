@@ -6,10 +6,12 @@ use base64::Engine;
 use caiji_core::check::{self, Report};
 use caiji_core::encode::{self, Chroma, Settings};
 use caiji_core::geometry::Rect;
-use caiji_core::pipeline::{self, Options, Source};
+use caiji_core::framing::{self, Framed, Head};
+use caiji_core::pipeline::{self, FrameMode, Options, Source};
+use caiji_core::whiten::Whitened;
 use caiji_core::resize::resize_region;
 use caiji_core::Lang;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::State;
@@ -83,6 +85,21 @@ pub async fn photo_image(state: State<'_, AppState>, id: u64, max: u32, lang: La
     Ok(tauri::ipc::Response::new(bytes))
 }
 
+/// Frames the opened picture from its face for a spec: the crop and the head it was placed
+/// from (the UI draws the head and the spec's guide bands, and sends the head back with
+/// previews and saves to level and guard it). A photo that cannot be framed is refused with
+/// the reason.
+#[tauri::command]
+pub async fn photo_frame(state: State<'_, AppState>, id: u64, spec: String, lang: Lang) -> AppResult<Framed> {
+    let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+    let reg = state.registry();
+    work(move || {
+        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
+        framing::frame(&s, spec).map_err(|e| AppError::from_core(e, lang))
+    })
+    .await
+}
+
 #[derive(Serialize)]
 pub struct Preview {
     /// The output JPEG, base64 (a few tens of KB).
@@ -95,6 +112,9 @@ pub struct Preview {
     pub crop: Option<Rect>,
     pub notes: Vec<String>,
     pub report: Report,
+    /// With whitening: the same output with the background as it was (base64 JPEG).
+    pub before: Option<String>,
+    pub background: Option<Whitened>,
     /// Milliseconds the preview took in the backend.
     pub millis: f64,
 }
@@ -112,36 +132,63 @@ impl Preview {
             crop: p.crop,
             notes: p.notes.iter().map(|m| m.get(lang).to_string()).collect(),
             report,
+            before: None,
+            background: p.background,
             millis: since.elapsed().as_secs_f64() * 1e3,
         }
     }
 }
 
+/// How the person asked for the photo to be made: the crop, the head found on opening (for
+/// levelling and the face checks) and whether to replace the background.
+#[derive(Deserialize, Default)]
+pub struct Making {
+    pub crop: Option<Rect>,
+    pub head: Option<Head>,
+    #[serde(default)]
+    pub whiten: bool,
+}
+
+impl Making {
+    fn options(&self, preview: bool) -> Options {
+        // Face mode: photo specs with head rules get the face checks on the result.
+        Options { crop: self.crop, preview, frame: FrameMode::Face, head: self.head, whiten: self.whiten }
+    }
+}
+
 /// The output as it would be saved, from the already decoded picture (fast: < 50 ms).
 #[tauri::command]
-pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, crop: Option<Rect>, lang: Lang) -> AppResult<Preview> {
+pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, making: Making, lang: Lang) -> AppResult<Preview> {
     let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
     let reg = state.registry();
     work(move || {
         let t = std::time::Instant::now();
         let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let p = pipeline::prepare(&s, spec, &Options { crop, preview: true, ..Options::default() }).map_err(|e| AppError::from_core(e, lang))?;
-        let report = check::check(&p.jpeg, spec);
-        Ok(Preview::new(&p, report, lang, t))
+        let p = pipeline::prepare(&s, spec, &making.options(true)).map_err(|e| AppError::from_core(e, lang))?;
+        let report = if p.face_checks { check::check_photo(&p.jpeg, spec) } else { check::check(&p.jpeg, spec) };
+        let mut preview = Preview::new(&p, report, lang, t);
+        if making.whiten {
+            // The same output without the replacement, for the before/after.
+            let b = pipeline::prepare(&s, spec, &Options { whiten: false, ..making.options(true) }).map_err(|e| AppError::from_core(e, lang))?;
+            preview.before = Some(base64::engine::general_purpose::STANDARD.encode(&b.jpeg));
+            preview.millis = t.elapsed().as_secs_f64() * 1e3;
+        }
+        Ok(preview)
     })
     .await
 }
 
 /// Prepares at full quality, writes atomically and verifies the written file.
 #[tauri::command]
-pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, crop: Option<Rect>, path: String, lang: Lang) -> AppResult<Report> {
+pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, making: Making, path: String, lang: Lang) -> AppResult<Report> {
     let s: Arc<Source> = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
     let reg = state.registry();
     work(move || {
         let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let p = pipeline::prepare(&s, spec, &Options { crop, preview: false, ..Options::default() }).map_err(|e| AppError::from_core(e, lang))?;
+        let p = pipeline::prepare(&s, spec, &making.options(false)).map_err(|e| AppError::from_core(e, lang))?;
         let r = pipeline::write_and_verify(&p, spec, std::path::Path::new(&path)).map_err(|e| AppError::from_core(e, lang))?;
-        log::info!("photo saved to {path} ({}, {})", spec.id, if r.passed { "passes" } else { "fails" });
+        let edited = if p.background.is_some() { ", background replaced" } else { "" };
+        log::info!("photo saved to {path} ({}, {}{edited})", spec.id, if r.passed { "passes" } else { "fails" });
         Ok(r)
     })
     .await
