@@ -7,8 +7,9 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
 # The app embeds the built frontend.
 npm run --prefix ui build
-# The CLI tests run the real `caiji` binary: build it first (cargo test alone does not).
-cargo build --workspace --locked
+# The CLI tests run the real `caiji` binary: build it first (cargo test alone does not), with
+# the benchmark and the examples so that they cannot rot unnoticed.
+cargo build --workspace --all-targets --locked
 cargo test --workspace --locked
 # Frontend: every screen's logic in headless Chromium with the Tauri IPC mocked.
 npm test --prefix ui

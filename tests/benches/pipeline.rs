@@ -140,7 +140,32 @@ fn main() {
     println!("| stage | time |\n|---|---|");
     println!("| face detection (CenterFace via tract on a 160-pixel copy) | {} |", ms(t_detect));
     println!("| detection + head measurement + placing the crop | {} |", ms(t_frame));
-    println!("| **end to end, framed from the face** | **{}** (centred: {}; added {}) |\n", ms(t_e2e_face), ms(t_e2e_nat), ms(t_e2e_face.saturating_sub(t_e2e_nat)));
+    println!("| **end to end, framed from the face** | **{}** (centred: {}; added {}) |", ms(t_e2e_face), ms(t_e2e_nat), ms(t_e2e_face.saturating_sub(t_e2e_nat)));
+
+    // A live preview in the app: the box moved by hand, the head known from opening.
+    let f = caiji_core::framing::frame(&src, &nat).unwrap();
+    let live = Options { crop: Some(f.crop), preview: true, head: Some(f.head), ..face };
+    let t_live = median(30, || {
+        let p = prepare(&src, &nat, &live).unwrap();
+        caiji_core::check::check_prepared(&p, &nat)
+    });
+    let p_live = prepare(&src, &nat, &live).unwrap();
+    let t_fresh = median(30, || caiji_core::check::check_photo(&p_live.jpeg, &nat));
+    println!("| live preview with the face checks (re-crop, level, encode, check from the known head) | {} |", ms(t_live));
+    println!("| the face checks from scratch on a file (`caiji check`: decode, detect, measure) | {} |", ms(t_fresh));
+    // Background whitening on a portrait in front of a plain wall (tests/fixtures).
+    let wall: Arc<[u8]> = std::fs::read(fixture("plain_wall_sideways.jpg")).unwrap().into();
+    let ws = Source::for_spec_framed(wall.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap();
+    let wf = caiji_core::framing::frame(&ws, &nat).unwrap();
+    let out_px = ws.crop_resize(wf.crop, 295, 413).unwrap().to_rgb8();
+    let keep = wf.head.in_output(wf.crop, 295, 413, false).face;
+    let keep = caiji_core::whiten::Keep::from_face(&keep);
+    let t_whiten = median(30, || caiji_core::whiten::whiten(&mut out_px.clone(), Some(keep), [255, 255, 255]).unwrap());
+    let white = Options { whiten: true, ..face };
+    let t_wall = median(20, || prepare(&Source::for_spec_framed(wall.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap(), &nat, &face).unwrap());
+    let t_wall_white = median(20, || prepare(&Source::for_spec_framed(wall.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap(), &nat, &white).unwrap());
+    println!("| background whitening of a 295×413 output (wall model, fill, edge matting) | {} |", ms(t_whiten));
+    println!("| end to end on the plain-wall portrait, whitened / as it is | {} / {} |\n", ms(t_wall_white), ms(t_wall));
 
     // ImageMagick, same machine, as processes (ours too).
     let dir = tempfile::tempdir().unwrap();

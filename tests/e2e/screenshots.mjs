@@ -16,6 +16,18 @@ fs.mkdirSync(out, { recursive: true });
 // A portable copy: the shots start from default settings and leave the user's alone.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "caiji-shots-"));
 const { app } = portableCopy(built, path.join(tmp, "app"));
+// A sideways phone-style portrait on a plain wall (tests/fixtures, provenance there).
+const portrait = path.join(root, "tests/fixtures/plain_wall_sideways.jpg");
+// A small staff folder: two usable portraits, pictures a person must look at, a broken file.
+const staff = path.join(tmp, "staff");
+fs.mkdirSync(staff);
+for (const [from, to] of [
+  [portrait, "张三.jpg"],
+  [path.join(root, "tests/fixtures/grace_hopper.jpg"), "李四.jpg"],
+  [path.join(samples, "photos/astronaut.png"), "王五.png"],
+  [path.join(samples, "photos/camera.png"), "赵六.png"],
+  [path.join(samples, "broken/truncated_jpeg.jpg"), "钱七.jpg"],
+]) fs.copyFileSync(from, path.join(staff, to));
 
 const driver = spawn("tauri-driver", [], { stdio: "ignore" });
 try {
@@ -25,7 +37,7 @@ try {
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
-  const s = await Session.start(base, { "tauri:options": { application: app, args: [path.join(samples, "photos/astronaut.png")] } });
+  const s = await Session.start(base, { "tauri:options": { application: app, args: [portrait] } });
   // What the X server shows (WebKit's own snapshot leaves out modal dialogs): the window sits
   // at the top-left of the Xvfb screen, undecorated.
   const shot = async (name) => {
@@ -37,15 +49,20 @@ try {
   };
   await s.waitFor("return document.body.dataset.ready === '1' && document.body.dataset.previews", "ready");
   await s.exec("if (document.documentElement.lang !== 'zh-CN') document.getElementById('lang').click()");
-  await s.exec("window.caiji.setCrop({x: 80, y: 0, w: 340, h: 476})");
-  await s.waitFor("return document.body.dataset.previewIdle === '1'", "preview");
+  // Framed from the face on opening: the head, the crown and chin lines, the spec's bands.
+  await s.waitFor("return document.body.dataset.previewIdle === '1' && document.getElementById('frame-info').className.includes('ok')", "framing");
   await shot("photo-zh");
+  // One click: the wall replaced, before and after side by side.
+  await s.exec("window.caiji.setWhiten(true)");
+  await s.waitFor("return document.body.dataset.previewIdle === '1' && !document.getElementById('out-before').hidden", "whitening");
+  await shot("photo-white-zh");
+  await s.exec("window.caiji.setWhiten(false)");
   await s.exec("window.caiji.show('check')");
   await s.exec("return window.caiji.checkPath(arguments[0])", path.join(samples, "photos/hopper.jpg"));
   await s.waitFor("return document.querySelector('#check-result .verdict')", "check");
   await shot("check-zh");
   await s.exec("window.caiji.show('batch')");
-  await s.exec("window.caiji.runBatch(arguments[0], arguments[1])", path.join(samples, "photos"), path.join(tmp, "out"));
+  await s.exec("window.caiji.runBatch(arguments[0], arguments[1])", staff, path.join(tmp, "out"));
   await s.waitFor("return Number(document.body.dataset.batchDone || 0) > 0", "batch", 60000);
   await shot("batch-zh");
   await s.exec("window.caiji.show('scan')");

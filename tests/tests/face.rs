@@ -223,3 +223,29 @@ fn the_committed_plain_wall_fixture_is_what_its_generator_makes() {
     // tests/examples/make_fixtures.rs writes it; PROVENANCE.md says how it is made.
     assert!(std::fs::read(fixture("plain_wall_sideways.jpg")).unwrap() == plain_wall_sideways_jpeg());
 }
+
+#[test]
+fn a_live_preview_judges_the_face_like_a_fresh_check_of_the_file() {
+    // Previews reuse the head measured on the source (no second detection); the saved file is
+    // checked from scratch. Both must tell the same story.
+    let reg = Registry::builtin();
+    let spec = reg.get("nat-photo").unwrap();
+    let src = Source::for_spec(std::fs::read(fixture("grace_hopper.jpg")).unwrap().into(), spec).unwrap();
+    let f = caiji_core::framing::frame(&src, spec).unwrap();
+    let value = |r: &check::Report, id: &str| -> f64 {
+        let m = &r.rules.iter().find(|x| x.id == id).unwrap_or_else(|| panic!("{id}")).measured;
+        m.trim_end_matches(['%', '°']).parse().unwrap()
+    };
+    // The framed box, and one moved by hand so the head is too small and off centre.
+    let moved = caiji_core::geometry::Rect { x: f.crop.x.saturating_sub(60), w: f.crop.w + 60, h: f.crop.h + 84, ..f.crop };
+    for crop in [f.crop, moved] {
+        let p = pipeline::prepare(&src, spec, &Options { crop: Some(crop), preview: true, head: Some(f.head), ..face_opts() }).unwrap();
+        let (live, fresh) = (check::check_prepared(&p, spec), check::check_photo(&p.jpeg, spec));
+        assert_eq!(live.passed, fresh.passed, "{:?}\n{:?}", live.rules, fresh.rules);
+        assert_eq!(fresh.passed, crop == f.crop, "the framed box passes, the moved one fails");
+        for (id, tol) in [("head", 3.0), ("top", 3.0), ("centred", 2.0), ("upright", 2.5)] {
+            let (a, b) = (value(&live, id), value(&fresh, id));
+            assert!((a - b).abs() <= tol, "{id}: live {a} fresh {b}");
+        }
+    }
+}

@@ -111,6 +111,25 @@ pub fn check(data: &[u8], spec: &Spec) -> Report {
 
 /// As [`check`], plus the face checks of a photo spec with head rules (one face, head size and
 /// place, upright, sharp, exposed): what the official photo checkers look at.
+/// The report for a prepared output: when its head is known (framed from the face), the face
+/// checks use it instead of finding the face again (fast enough for live previews; a saved
+/// file is checked from scratch by [`check_photo`]).
+pub fn check_prepared(p: &crate::pipeline::Prepared, spec: &Spec) -> Report {
+    match (&p.head_out, p.face_checks) {
+        (Some(head), true) if spec.head.is_some() => {
+            let mut report = check(&p.jpeg, spec);
+            if let Ok(img) = image::load_from_memory(&p.jpeg) {
+                report.rules.extend(crate::framing::head_rules(&img.to_rgb8(), spec, head));
+                let passed = report.failures().next().is_none();
+                report.passed = passed;
+            }
+            report
+        }
+        (_, true) => check_photo(&p.jpeg, spec),
+        _ => check(&p.jpeg, spec),
+    }
+}
+
 pub fn check_photo(data: &[u8], spec: &Spec) -> Report {
     check_inner(data, spec, spec.head.is_some())
 }

@@ -40,13 +40,18 @@ pub struct Face {
 
 impl Face {
     pub fn scaled(&self, k: f32) -> Face {
-        let p = |a: [f32; 2]| [a[0] * k, a[1] * k];
+        self.mapped((0.0, 0.0), (k, k))
+    }
+
+    /// The face in other pixels: a point p goes to (p − origin) · scale.
+    pub fn mapped(&self, (ox, oy): (f32, f32), (sx, sy): (f32, f32)) -> Face {
+        let p = |a: [f32; 2]| [(a[0] - ox) * sx, (a[1] - oy) * sy];
         Face {
             score: self.score,
-            x: self.x * k,
-            y: self.y * k,
-            w: self.w * k,
-            h: self.h * k,
+            x: (self.x - ox) * sx,
+            y: (self.y - oy) * sy,
+            w: self.w * sx,
+            h: self.h * sy,
             eye_l: p(self.eye_l),
             eye_r: p(self.eye_r),
             nose: p(self.nose),

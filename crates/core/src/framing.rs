@@ -64,6 +64,25 @@ impl Head {
     pub fn height(&self) -> f32 {
         self.chin - self.crown
     }
+
+    /// The head in the pixels of an output made from `crop` at `w`×`h` (`levelled`: turned
+    /// upright about the face).
+    pub fn in_output(&self, crop: Rect, w: u32, h: u32, levelled: bool) -> Head {
+        let head = self.mapped((crop.x as f32, crop.y as f32), (w as f32 / crop.w as f32, h as f32 / crop.h as f32));
+        Head { roll: if levelled { 0.0 } else { self.roll }, ..head }
+    }
+
+    /// The head in other pixels: a point p goes to (p − origin) · scale.
+    fn mapped(&self, (ox, oy): (f32, f32), (sx, sy): (f32, f32)) -> Head {
+        Head {
+            face: self.face.mapped((ox, oy), (sx, sy)),
+            crown: (self.crown - oy) * sy,
+            chin: (self.chin - oy) * sy,
+            centre_x: (self.centre_x - ox) * sx,
+            eye_y: (self.eye_y - oy) * sy,
+            ..*self
+        }
+    }
 }
 
 fn mid(a: [f32; 2], b: [f32; 2]) -> [f32; 2] {
@@ -177,14 +196,7 @@ pub fn frame(src: &Source, spec: &Spec) -> Result<Framed> {
     let work = src.crop_resize(Rect::full(fw, fh), sw, sh)?.to_rgb8();
     let k = fw as f32 / sw as f32;
     let head = measure(&work)?;
-    let full = Head {
-        face: head.face.scaled(k),
-        crown: head.crown * k,
-        chin: head.chin * k,
-        centre_x: head.centre_x * k,
-        eye_y: head.eye_y * k,
-        ..head
-    };
+    let full = head.mapped((0.0, 0.0), (k, k));
     let need = if spec.upscale { 1.0 } else { eh as f32 };
     let aspect = ew as f32 / eh as f32;
     let mut crop = place(&full, rules, fw as f32, fh as f32, aspect, need)?;
@@ -307,17 +319,22 @@ enum Side {
 /// The official-style face checks on a finished photo: one face, head size and place, upright,
 /// sharp, well exposed. Measured values are shares of the photo (head, top) or degrees.
 pub fn face_rules(img: &DynamicImage, spec: &Spec) -> Vec<RuleResult> {
-    let Some(r) = spec.head.as_ref() else { return Vec::new() };
+    if spec.head.is_none() {
+        return Vec::new();
+    }
     let rgb = img.to_rgb8();
+    match measure(&rgb) {
+        Ok(head) => head_rules(&rgb, spec, &head),
+        Err(e) => vec![rule("face", Level::Error, false, e.code().into(), "1".into(), e.msg())],
+    }
+}
+
+/// The face checks for a head already known in `img`'s pixels (a preview made from a head
+/// measured on the source: no second detection).
+pub fn head_rules(rgb: &RgbImage, spec: &Spec, head: &Head) -> Vec<RuleResult> {
+    let Some(r) = spec.head.as_ref() else { return Vec::new() };
     let (w, h) = (rgb.width() as f32, rgb.height() as f32);
-    let head = match measure(&rgb) {
-        Ok(head) => head,
-        Err(e) => {
-            let code = e.code();
-            let m = e.msg();
-            return vec![rule("face", Level::Error, false, code.into(), "1".into(), m)];
-        }
-    };
+    let head = *head;
     let mut out = vec![rule("face", Level::Error, true, "1".into(), "1".into(), Msg::new("检测到一张正面人脸", "One frontal face found"))];
     let share = head.height() / h;
     let ok = in_band(share, r.height);
@@ -393,7 +410,7 @@ pub fn face_rules(img: &DynamicImage, spec: &Spec) -> Vec<RuleResult> {
     ));
     let f = &head.face;
     let face_rect = (f.x.max(0.0) as u32, f.y.max(0.0) as u32, f.w as u32, f.h as u32);
-    let gray = img.to_luma8();
+    let gray = DynamicImage::ImageRgb8(rgb.clone()).to_luma8();
     let sharp = sharpness(&gray, face_rect);
     // Variance of the Laplacian over the face, normalised to the face's size.
     let ok = sharp >= 12.0;
@@ -473,8 +490,9 @@ pub const LEVEL_FROM_DEGREES: f32 = 2.0;
 /// The crop turned by the head's tilt about `centre` so the eye line comes out level, at
 /// `tw`×`th`, with the box it used. A box too near the picture's edge for the turn is moved
 /// in by up to 5% of its size; `None` when that is not enough (no padding, ever).
-/// The turn samples a Lanczos-made copy at twice the output's density, which is then halved.
-pub(crate) fn straighten(src: &Source, crop: Rect, tw: u32, th: u32, roll: f32, centre: [f32; 2]) -> Result<Option<(DynamicImage, Rect)>> {
+/// The turn samples a Lanczos-made copy at twice the output's density, which is then halved
+/// (`fine`; else at the output's density, for previews).
+pub(crate) fn straighten(src: &Source, crop: Rect, (tw, th): (u32, u32), roll: f32, centre: [f32; 2], fine: bool) -> Result<Option<(DynamicImage, Rect)>> {
     let (fw, fh) = (src.size().0 as f64, src.size().1 as f64);
     let (sin, cos) = (roll as f64).to_radians().sin_cos();
     let c = (centre[0] as f64, centre[1] as f64);
@@ -506,18 +524,20 @@ pub(crate) fn straighten(src: &Source, crop: Rect, tw: u32, th: u32, roll: f32, 
         return Ok(None);
     }
     let (x0, y0) = (crop.x as f64, crop.y as f64);
-    let k = 2.0 * tw as f64 / crop.w as f64; // intermediate pixels per picture pixel
+    let n = if fine { 2 } else { 1 };
+    let k = n as f64 * tw as f64 / crop.w as f64; // intermediate pixels per picture pixel
     let region = Rect { x: ex0 as u32, y: ey0 as u32, w: (ex1 - ex0) as u32, h: (ey1 - ey0) as u32 };
     let (iw, ih) = (((region.w as f64) * k).round().max(1.0) as u32, ((region.h as f64) * k).round().max(1.0) as u32);
     let mid = src.crop_resize(region, iw, ih)?.to_rgb8();
-    let (ow, oh) = (2 * tw, 2 * th);
+    let (ow, oh) = (n * tw, n * th);
     let mut out = RgbImage::new(ow, oh);
     for (u, v, px) in out.enumerate_pixels_mut() {
         let (qx, qy) = from(x0 + (u as f64 + 0.5) / k, y0 + (v as f64 + 0.5) / k);
         let (lx, ly) = ((qx - ex0) * iw as f64 / region.w as f64 - 0.5, (qy - ey0) * ih as f64 / region.h as f64 - 0.5);
         *px = bilinear(&mid, lx, ly);
     }
-    Ok(Some((crate::resize::resize_region(&DynamicImage::ImageRgb8(out), (0.0, 0.0, ow as f64, oh as f64), tw, th)?, crop)))
+    let out = DynamicImage::ImageRgb8(out);
+    Ok(Some((if fine { crate::resize::resize_region(&out, (0.0, 0.0, ow as f64, oh as f64), tw, th)? } else { out }, crop)))
 }
 
 fn bilinear(img: &RgbImage, x: f64, y: f64) -> image::Rgb<u8> {

@@ -104,6 +104,7 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
                     encoded,
                     crop: None,
                     head: None,
+                    head_out: None,
                     background: None,
                     face_checks: false,
                     notes,

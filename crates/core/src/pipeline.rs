@@ -197,6 +197,9 @@ pub struct Prepared {
     pub crop: Option<Rect>,
     /// The head found when the photo was framed from its face.
     pub head: Option<crate::framing::Head>,
+    /// That head in the output's pixels.
+    #[serde(skip)]
+    pub head_out: Option<crate::framing::Head>,
     /// What the background replacement did, when it was asked for.
     pub background: Option<crate::whiten::Whitened>,
     /// Judge the result with the face checks too (photo specs with head rules, face mode).
@@ -295,7 +298,7 @@ pub fn prepare_photo(src: &Source, spec: &Spec, opts: &Options, framer: &dyn Fra
         let px = match pixels.take() {
             Some((pw, ph, px)) if (pw, ph) == (tw, th) => px,
             _ => {
-                let (px, e) = photo_pixels(&src, spec, crop, (tw, th), head.as_ref(), opts.whiten)?;
+                let (px, e) = photo_pixels(&src, spec, crop, (tw, th), head.as_ref(), opts.whiten, !opts.preview)?;
                 edits = e;
                 px
             }
@@ -317,6 +320,7 @@ pub fn prepare_photo(src: &Source, spec: &Spec, opts: &Options, framer: &dyn Fra
                     encoded,
                     crop: Some(edits.moved.unwrap_or(crop)),
                     head,
+                    head_out: head.map(|h| h.in_output(edits.moved.unwrap_or(crop), tw, th, edits.levelled.is_some())),
                     background: edits.whitened,
                     face_checks,
                     notes,
@@ -379,11 +383,12 @@ fn photo_pixels(
     (tw, th): (u32, u32),
     head: Option<&crate::framing::Head>,
     whiten: bool,
+    fine: bool,
 ) -> Result<(DynamicImage, Edits)> {
     let mut edits = Edits::default();
     let level = head.filter(|h| h.roll.abs() > crate::framing::LEVEL_FROM_DEGREES);
     let turned = match level {
-        Some(h) => crate::framing::straighten(src, crop, tw, th, h.roll, [h.centre_x, (h.crown + h.chin) / 2.0])?,
+        Some(h) => crate::framing::straighten(src, crop, (tw, th), h.roll, [h.centre_x, (h.crown + h.chin) / 2.0], fine)?,
         None => None,
     };
     match (&turned, level) {

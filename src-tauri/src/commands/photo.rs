@@ -165,7 +165,7 @@ pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, ma
         let t = std::time::Instant::now();
         let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
         let p = pipeline::prepare(&s, spec, &making.options(true)).map_err(|e| AppError::from_core(e, lang))?;
-        let report = if p.face_checks { check::check_photo(&p.jpeg, spec) } else { check::check(&p.jpeg, spec) };
+        let report = check::check_prepared(&p, spec);
         let mut preview = Preview::new(&p, report, lang, t);
         if making.whiten {
             // The same output without the replacement, for the before/after.
