@@ -204,6 +204,22 @@ fn a_sideways_portrait_on_a_plain_wall_gets_a_white_background_on_request() {
         .sum::<f64>()
         / (fw * fh) as f64;
     assert!(diff < 1.0, "face changed by {diff:.2}");
+    // The background is judged around the head, not only in the corners: a picture frame on
+    // the wall beside the head fails it, though the corners are white.
+    let mut marked = b.clone();
+    let h = white.head_out.unwrap();
+    for y in (h.eye_y as u32 - 40)..(h.eye_y as u32) {
+        for x in 4..40 {
+            marked.put_pixel(x, y, image::Rgb([90, 70, 50]));
+        }
+    }
+    let jpeg = caiji_core::encode::encode(&DynamicImage::ImageRgb8(marked), caiji_core::encode::Settings { quality: 92, chroma: caiji_core::encode::Chroma::S444, dpi: Some(300), trellis: false }).unwrap();
+    let corners = check::check(&jpeg, spec);
+    assert!(corners.rules.iter().find(|x| x.id == "background").unwrap().passed);
+    let around = check::check_photo(&jpeg, spec);
+    let bg = around.rules.iter().find(|x| x.id == "background").unwrap();
+    assert!(!bg.passed && bg.message.zh.contains("头部周围"), "{bg:?}");
+    assert_eq!(around.rules.iter().filter(|x| x.id == "background").count(), 1);
 }
 
 #[test]

@@ -54,6 +54,18 @@ pub struct Report {
 }
 
 impl Report {
+    /// Adds rules; one with the id of a rule already there replaces it (the background judged
+    /// around the head replaces the corners' verdict).
+    pub(crate) fn add(&mut self, rules: Vec<RuleResult>) {
+        for r in rules {
+            match self.rules.iter_mut().find(|x| x.id == r.id) {
+                Some(old) => *old = r,
+                None => self.rules.push(r),
+            }
+        }
+        self.passed = self.rules.iter().all(|r| r.passed || r.level == Level::Warning);
+    }
+
     pub fn failures(&self) -> impl Iterator<Item = &RuleResult> {
         self.rules.iter().filter(|r| !r.passed && r.level == Level::Error)
     }
@@ -109,8 +121,6 @@ pub fn check(data: &[u8], spec: &Spec) -> Report {
     check_inner(data, spec, false)
 }
 
-/// As [`check`], plus the face checks of a photo spec with head rules (one face, head size and
-/// place, upright, sharp, exposed): what the official photo checkers look at.
 /// The report for a prepared output: when its head is known (framed from the face), the face
 /// checks use it instead of finding the face again (fast enough for live previews; a saved
 /// file is checked from scratch by [`check_photo`]).
@@ -119,9 +129,7 @@ pub fn check_prepared(p: &crate::pipeline::Prepared, spec: &Spec) -> Report {
         (Some(head), true) if spec.head.is_some() => {
             let mut report = check(&p.jpeg, spec);
             if let Ok(img) = image::load_from_memory(&p.jpeg) {
-                report.rules.extend(crate::framing::head_rules(&img.to_rgb8(), spec, head));
-                let passed = report.failures().next().is_none();
-                report.passed = passed;
+                report.add(crate::framing::head_rules(&img.to_rgb8(), spec, head));
             }
             report
         }
@@ -130,6 +138,9 @@ pub fn check_prepared(p: &crate::pipeline::Prepared, spec: &Spec) -> Report {
     }
 }
 
+/// As [`check`], plus the face checks of a photo spec with head rules (one face, head size and
+/// place, upright, sharp, exposed, the background around the head): what the official photo
+/// checkers look at.
 pub fn check_photo(data: &[u8], spec: &Spec) -> Report {
     check_inner(data, spec, spec.head.is_some())
 }
@@ -358,7 +369,10 @@ fn check_inner(data: &[u8], spec: &Spec, face: bool) -> Report {
         let k = (800.0 / f.width.max(f.height).max(1) as f64).min(1.0);
         if let Ok(d) = decode::decode(data, k, Limits::default()) {
             let upright = crate::orient::Transform::from_exif(d.orientation).apply(&d.image);
-            rules.extend(crate::framing::face_rules(&upright, spec));
+            let passed = rules.iter().all(|r| r.passed || r.level == Level::Warning);
+            let mut report = Report { spec_id: spec.id.clone(), spec_version: spec.version, passed, facts, rules };
+            report.add(crate::framing::face_rules(&upright, spec));
+            return report;
         }
     }
     let passed = rules.iter().all(|r| r.passed || r.level == Level::Warning);
@@ -400,6 +414,40 @@ pub fn corner_colour_rgb(rgb: &image::RgbImage) -> ([f64; 3], f64) {
 
 fn background_rule(img: &DynamicImage, allowed: &[Background]) -> RuleResult {
     let (m, sd) = corner_colour(img);
+    background_verdict(m, sd, allowed, ("照片上角", "at the top corners"))
+}
+
+/// The background in a band around the head: above the crown across the photo, and beside the
+/// head (clear of the hair) down to the eyes. `None` when the band is too thin to judge.
+pub(crate) fn background_around(rgb: &image::RgbImage, head: &crate::framing::Head, allowed: &[Background]) -> Option<RuleResult> {
+    let (w, h) = rgb.dimensions();
+    let above = (head.crown - 2.0).clamp(0.0, h as f32) as u32;
+    let clear = 0.75 * head.face.w; // from the face's centre line: past the ears and most hair
+    let (left, right) = ((head.centre_x - clear).max(0.0) as u32, (head.centre_x + clear).clamp(0.0, w as f32) as u32);
+    let side_rows = above..(head.eye_y.clamp(0.0, h as f32) as u32);
+    let pixels = (0..above)
+        .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .chain(side_rows.flat_map(|y| (0..left).chain(right..w).map(move |x| (x, y))));
+    let (mut sum, mut sq, mut n) = ([0f64; 3], 0f64, 0f64);
+    for (x, y) in pixels {
+        let p = rgb.get_pixel(x, y);
+        let l = 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64;
+        for c in 0..3 {
+            sum[c] += p[c] as f64;
+        }
+        sq += l * l;
+        n += 1.0;
+    }
+    if n < (w as f64 * 2.0).max(100.0) {
+        return None;
+    }
+    let m = [sum[0] / n, sum[1] / n, sum[2] / n];
+    let ml = 0.299 * m[0] + 0.587 * m[1] + 0.114 * m[2];
+    let sd = (sq / n - ml * ml).max(0.0).sqrt();
+    Some(background_verdict(m, sd, allowed, ("头部周围", "around the head")))
+}
+
+fn background_verdict(m: [f64; 3], sd: f64, allowed: &[Background], (where_zh, where_en): (&str, &str)) -> RuleResult {
     let close = |b: Background| {
         let t = b.rgb();
         let d = ((m[0] - t[0] as f64).powi(2) + (m[1] - t[1] as f64).powi(2) + (m[2] - t[2] as f64).powi(2)).sqrt();
@@ -420,11 +468,11 @@ fn background_rule(img: &DynamicImage, allowed: &[Background]) -> RuleResult {
         measured.clone(),
         names_en.clone(),
         if ok {
-            Msg::new(format!("背景接近{names_zh}且均匀"), format!("Background is even and close to {names_en}"))
+            Msg::new(format!("{where_zh}的背景接近{names_zh}且均匀"), format!("The background {where_en} is even and close to {names_en}"))
         } else {
             Msg::new(
-                format!("照片上角的背景为 {measured}，不像均匀的{names_zh}背景：官方审核可能不通过，请在{names_zh}墙前重拍"),
-                format!("The background at the top corners is {measured}, not an even {names_en}: official checks may reject it; retake it in front of a {names_en} wall"),
+                format!("{where_zh}的背景为 {measured}，不像均匀的{names_zh}背景：官方审核可能不通过，请在{names_zh}墙前重拍"),
+                format!("The background {where_en} is {measured}, not an even {names_en}: official checks may reject it; retake it in front of a {names_en} wall"),
             )
         },
     )

@@ -438,6 +438,9 @@ pub fn head_rules(rgb: &RgbImage, spec: &Spec, head: &Head) -> Vec<RuleResult> {
             Msg::new(format!("脸部 {:.0}% 过暗：请在光线充足处重拍", dark * 100.0), format!("{:.0}% of the face is too dark: retake in good light", dark * 100.0))
         },
     ));
+    if spec.kind == crate::spec::Kind::Photo && !spec.background.is_empty() {
+        out.extend(crate::check::background_around(rgb, &head, &spec.background));
+    }
     out
 }
 
