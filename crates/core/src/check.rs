@@ -390,26 +390,27 @@ pub fn corner_colour(img: &DynamicImage) -> ([f64; 3], f64) {
 pub fn corner_colour_rgb(rgb: &image::RgbImage) -> ([f64; 3], f64) {
     let (w, h) = rgb.dimensions();
     let (pw, ph) = ((w / 8).max(1), (h / 10).max(1));
-    let mut sum = [0f64; 3];
-    let mut sq = 0f64;
-    let mut n = 0f64;
-    for (x0, y0) in [(0, 0), (w - pw, 0)] {
-        for y in y0..y0 + ph {
-            for x in x0..x0 + pw {
-                let p = rgb.get_pixel(x, y);
-                let l = 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64;
-                for c in 0..3 {
-                    sum[c] += p[c] as f64;
-                }
-                sq += l * l;
-                n += 1.0;
-            }
-        }
-    }
-    let mean = [sum[0] / n, sum[1] / n, sum[2] / n];
-    let ml = 0.299 * mean[0] + 0.587 * mean[1] + 0.114 * mean[2];
-    let sd = (sq / n - ml * ml).max(0.0).sqrt();
+    let corners = [(0, 0), (w - pw, 0)].into_iter().flat_map(|(x0, y0)| (y0..y0 + ph).flat_map(move |y| (x0..x0 + pw).map(move |x| (x, y))));
+    let (mean, sd, _) = colour_stats(rgb, corners);
     (mean, sd)
+}
+
+/// Mean colour, spread of the luma and count of some pixels of `rgb`.
+fn colour_stats(rgb: &image::RgbImage, pixels: impl Iterator<Item = (u32, u32)>) -> ([f64; 3], f64, usize) {
+    let (mut sum, mut sq, mut n) = ([0f64; 3], 0f64, 0usize);
+    for (x, y) in pixels {
+        let p = rgb.get_pixel(x, y);
+        let l = 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64;
+        for c in 0..3 {
+            sum[c] += p[c] as f64;
+        }
+        sq += l * l;
+        n += 1;
+    }
+    let k = n.max(1) as f64;
+    let mean = [sum[0] / k, sum[1] / k, sum[2] / k];
+    let ml = 0.299 * mean[0] + 0.587 * mean[1] + 0.114 * mean[2];
+    (mean, (sq / k - ml * ml).max(0.0).sqrt(), n)
 }
 
 fn background_rule(img: &DynamicImage, allowed: &[Background]) -> RuleResult {
@@ -428,22 +429,10 @@ pub(crate) fn background_around(rgb: &image::RgbImage, head: &crate::framing::He
     let pixels = (0..above)
         .flat_map(|y| (0..w).map(move |x| (x, y)))
         .chain(side_rows.flat_map(|y| (0..left).chain(right..w).map(move |x| (x, y))));
-    let (mut sum, mut sq, mut n) = ([0f64; 3], 0f64, 0f64);
-    for (x, y) in pixels {
-        let p = rgb.get_pixel(x, y);
-        let l = 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64;
-        for c in 0..3 {
-            sum[c] += p[c] as f64;
-        }
-        sq += l * l;
-        n += 1.0;
-    }
-    if n < (w as f64 * 2.0).max(100.0) {
+    let (m, sd, n) = colour_stats(rgb, pixels);
+    if (n as f64) < (w as f64 * 2.0).max(100.0) {
         return None;
     }
-    let m = [sum[0] / n, sum[1] / n, sum[2] / n];
-    let ml = 0.299 * m[0] + 0.587 * m[1] + 0.114 * m[2];
-    let sd = (sq / n - ml * ml).max(0.0).sqrt();
     Some(background_verdict(m, sd, allowed, ("头部周围", "around the head")))
 }
 
