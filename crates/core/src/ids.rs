@@ -1,4 +1,5 @@
-//! Resident ID numbers (GB 11643) in file names, and masking them for logs.
+//! Identifiers of the filing forms: resident ID numbers (GB 11643, also found in file names and
+//! masked for logs), unified social credit codes (GB 32100), mobile numbers and e-mail.
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: &[u8; 11] = b"10X98765432";
@@ -18,6 +19,53 @@ pub fn valid_resident_id(id: &str) -> bool {
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     (1900..=2100).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days[(m - 1) as usize]
+}
+
+/// Birth date (year, month, day) and sex (`true`: male) written in a valid resident ID.
+pub fn resident_id_facts(id: &str) -> Option<((u32, u32, u32), bool)> {
+    if !valid_resident_id(id) {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| id[r].parse::<u32>().unwrap_or(0);
+    Some(((num(6..10), num(10..12), num(12..14)), num(16..17) % 2 == 1))
+}
+
+const USCC_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// True when `code` is an 18-character unified social credit code (GB 32100) with a valid
+/// check character (upper case; I, O, S, V, Z are not used).
+pub fn valid_uscc(code: &str) -> bool {
+    let b = code.as_bytes();
+    if b.len() != 18 {
+        return false;
+    }
+    let mut sum = 0;
+    for (i, c) in b[..17].iter().enumerate() {
+        match USCC_ALPHABET.iter().position(|a| a == c) {
+            Some(v) => sum += v as u32 * USCC_WEIGHTS[i],
+            None => return false,
+        }
+    }
+    USCC_ALPHABET[((31 - sum % 31) % 31) as usize] == b[17]
+}
+
+/// A mainland mobile number: 11 digits starting 13–19.
+pub fn valid_mobile(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit)
+}
+
+/// A plausible e-mail address: one `@`, a local part, a dotted domain, no spaces.
+pub fn valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    let label_ok = |l: &str| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-') && !l.starts_with('-') && !l.ends_with('-');
+    !local.is_empty()
+        && local.len() <= 64
+        && !local.contains(char::is_whitespace)
+        && !domain.contains('@')
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(label_ok)
 }
 
 /// Finds an 18-character resident ID in a file name. `Ok(None)` when none is there;
@@ -106,6 +154,58 @@ mod tests {
         wrong.replace_range(16..17, if &id[16..17] == "1" { "2" } else { "1" });
         assert_eq!(find_resident_id(&format!("李四{wrong}")), Err(wrong.clone()));
         assert!(!valid_resident_id("150102199002301234")); // 30 February
+    }
+
+    #[test]
+    fn resident_id_vectors() {
+        // Valid: check characters 0–9 and X, leap day; sex from the 17th digit.
+        for (id, birth, male) in [
+            ("11010519491231002X", (1949, 12, 31), false),
+            ("440524188001010014", (1880, 1, 1), true),
+            ("150102200002290011", (2000, 2, 29), true),
+        ] {
+            if birth.0 < 1900 {
+                assert!(!valid_resident_id(id), "{id}: before 1900 is refused");
+                continue;
+            }
+            assert_eq!(resident_id_facts(id), Some((birth, male)), "{id}");
+        }
+        assert!(valid_resident_id("11010519491231002x"), "lower-case x is accepted");
+        for bad in [
+            "110105194912310021",  // wrong check character
+            "11010519491231002",   // 17 characters
+            "1101051949123100211", // 19
+            "15010219000229001X",  // 1900 is not a leap year
+            "150102199013010011",  // month 13
+            "1501021990010A0011",  // a letter inside
+            "",
+        ] {
+            assert!(!valid_resident_id(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn credit_code_vectors() {
+        // Check characters computed by an independent implementation of GB 32100; letters in the
+        // body (MA…), an Inner Mongolia region code (15…).
+        for ok in ["91110000802100433B", "11100000000013127D", "91150102MA0N12345P", "52150000500000000Q"] {
+            assert!(valid_uscc(ok), "{ok}");
+        }
+        for bad in ["91110000802100433C", "91110000802100433", "9111000080210043IB", "91110000802100433b"] {
+            assert!(!valid_uscc(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn mobile_and_email() {
+        assert!(valid_mobile("13912345678") && valid_mobile("19912345678"));
+        for bad in ["12912345678", "1391234567", "139123456789", "+8613912345678", "1391234567a"] {
+            assert!(!valid_mobile(bad), "{bad}");
+        }
+        assert!(valid_email("zhang.san@nmg.gov.cn") && valid_email("a@b.cn"));
+        for bad in ["zhangsan", "a@b", "a@@b.cn", "a b@c.cn", "@b.cn", "a@-b.cn", "a@b..cn"] {
+            assert!(!valid_email(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Pipeline: [`decode`] (read by content, bomb limits, DCT-scaled JPEG, EXIF orientation,
 //! normalise) → [`geometry`] (crop) → [`resize`] → [`encode`] (window search) → [`check`]
 //! (verify). [`pipeline::Source`] keeps a decoded image for repeated previews; [`merge`]
-//! puts scanned pages into one image; [`batch`] runs a folder.
+//! puts scanned pages into one image; [`batch`] runs a folder. [`forms`] holds the filing
+//! forms (data in `assets/forms`) and their validation.
 pub mod appdata;
 pub mod batch;
 pub mod check;
@@ -12,6 +13,7 @@ pub mod decode;
 pub mod encode;
 pub mod error;
 pub mod face;
+pub mod forms;
 pub mod framing;
 pub mod geometry;
 pub mod i18n;
@@ -21,6 +23,7 @@ pub mod merge;
 pub mod orient;
 pub mod pipeline;
 pub mod resize;
+pub mod rules;
 pub mod spec;
 pub mod whiten;
 

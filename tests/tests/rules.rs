@@ -1,0 +1,116 @@
+//! The guide's management rules as a table of cases (../shared/seed; domain brief §3).
+use caiji_core::rules::*;
+use std::collections::BTreeMap;
+
+fn credits(p: f32, g: f32) -> Credits {
+    Credits { professional: p, general: g }
+}
+
+/// Qualified in `q`, working since `w`; CE complete (Inner Mongolia) in every year from the
+/// first owed one up to 2025 except `missed`; assessed every year since work started except
+/// `unassessed`.
+fn person(q: Option<u32>, w: Option<u32>, missed: &[u32], unassessed: &[u32]) -> Person {
+    let from = q.or(w).map(|y| y + 1).unwrap_or(2100);
+    let ce: BTreeMap<u32, Credits> = (from..=2025).filter(|y| !missed.contains(y)).map(|y| (y, credits(60.0, 30.0))).collect();
+    let assessed = w.map(|w| (w + 1..=2025).filter(|y| !unassessed.contains(y)).collect()).unwrap_or_default();
+    Person { qualified: q, started_work: w, student: false, ce, assessed, history_declared: false }
+}
+
+#[test]
+fn who_may_enter() {
+    let student = Person { student: true, ..Person::default() };
+    assert!(can_enter(&student).unwrap_err().zh.contains("在校学生"));
+    assert!(can_enter(&Person { student: true, qualified: Some(2024), ..Person::default() }).is_ok());
+    assert!(can_enter(&Person { started_work: Some(2020), ..Person::default() }).is_ok());
+    assert!(can_enter(&Person::default()).is_err(), "neither qualified nor appointed");
+}
+
+#[test]
+fn when_continuing_education_is_owed() {
+    assert_eq!(ce_from(&person(Some(2015), Some(2012), &[], &[])), Some(2016), "the year after the qualification");
+    assert_eq!(ce_from(&person(None, Some(2018), &[], &[])), Some(2019), "else the year after work started");
+    assert_eq!(ce_from(&Person::default()), None);
+    // Credits count only in their own year: a year before the first owed one is never missed.
+    assert_eq!(ce_missed(&person(Some(2020), None, &[2022], &[]), 2025, Region::InnerMongolia), vec![2022]);
+}
+
+#[test]
+fn what_completes_a_year() {
+    let cases = [
+        (credits(60.0, 30.0), Region::National, true),
+        (credits(59.0, 31.0), Region::National, false), // professional under 2/3
+        (credits(90.0, 0.0), Region::National, true),
+        (credits(66.0, 34.0), Region::National, false), // 100 in all, 66 < 2/3
+        (credits(60.0, 29.0), Region::National, false),
+        (credits(60.0, 30.0), Region::InnerMongolia, true),
+        (credits(90.0, 0.0), Region::InnerMongolia, false), // general ≥ 30 needed
+        (credits(59.5, 40.0), Region::InnerMongolia, false),
+    ];
+    for (c, r, ok) in cases {
+        assert_eq!(year_complete(c, r), ok, "{c:?} {r:?}");
+    }
+    // National equivalents, as professional credits.
+    assert_eq!(Equivalent::ExamSubject.credits(), 90.0);
+    assert_eq!(Equivalent::DegreeCourse.credits(), 90.0);
+    assert_eq!(Equivalent::Conference { days: 3.0 }.credits(), 30.0);
+    assert_eq!(Equivalent::Paper { first_author: true }.credits(), 30.0);
+    assert_eq!(Equivalent::Paper { first_author: false }.credits(), 10.0);
+    assert_eq!(Equivalent::Book { lead: false }.credits(), 60.0);
+    assert_eq!(Equivalent::Research { lead: true }.credits(), 90.0);
+}
+
+#[test]
+fn status_follows_missed_education_and_assessments() {
+    let im = Region::InnerMongolia;
+    let cases: [(&[u32], &[u32], Status); 7] = [
+        (&[], &[], Status::Active),
+        (&[2021, 2022], &[], Status::Active),
+        (&[2021, 2022, 2023], &[], Status::Changed),             // 3 consecutive
+        (&[2017, 2019, 2021, 2023], &[], Status::Changed),       // 4 in all
+        (&[2017, 2019, 2021], &[], Status::Active),              // 3 in all, never 3 running
+        (&[], &[2023, 2024], Status::NonActive),                 // 2 running without assessment
+        (&[], &[2021, 2023], Status::Active),                    // 2, not running
+    ];
+    for (missed, unassessed, want) in cases {
+        let p = person(Some(2015), Some(2014), missed, unassessed);
+        assert_eq!(status(&p, 2026, im), want, "missed {missed:?}, unassessed {unassessed:?}");
+    }
+    // The current year is not over: missing its CE does not count yet.
+    assert_eq!(status(&person(Some(2015), Some(2014), &[2024, 2025], &[]), 2026, im), Status::Active);
+}
+
+#[test]
+fn this_years_obligations_and_refusals() {
+    let mut p = person(Some(2015), Some(2014), &[], &[]);
+    p.ce.insert(2026, credits(40.0, 30.0));
+    let o = obligations(&p, 2026, Region::InnerMongolia);
+    let codes: Vec<_> = o.iter().map(|x| x.code).collect();
+    assert_eq!(codes, ["ce", "assessment", "history"]);
+    assert!(o[0].message.zh.contains("专业科目 20 学分、公需科目 0 学分"), "{}", o[0].message.zh);
+    let o = obligations(&p, 2026, Region::National);
+    assert!(o[0].message.zh.contains("还差 20 学分"), "{}", o[0].message.zh);
+    // Declared, assessed and done: nothing owed.
+    p.ce.insert(2026, credits(60.0, 30.0));
+    p.assessed.push(2026);
+    p.history_declared = true;
+    assert!(obligations(&p, 2026, Region::InnerMongolia).is_empty());
+    // The history: once, and only in post.
+    assert!(history_refusal(&p, 2026, Region::InnerMongolia).unwrap().zh.contains("只能申报一次"));
+    let lapsed = person(Some(2015), Some(2014), &[], &[2024, 2025]);
+    assert!(history_refusal(&lapsed, 2026, Region::InnerMongolia).unwrap().zh.contains("在岗"));
+    assert!(history_refusal(&person(Some(2015), Some(2014), &[], &[]), 2026, Region::InnerMongolia).is_none());
+    // A non-active person owes no assessment.
+    assert!(!obligations(&lapsed, 2026, Region::InnerMongolia).iter().any(|o| o.code == "assessment"));
+}
+
+#[test]
+fn years_of_accounting_work_from_the_history() {
+    let now = (2026, 11);
+    // 2012-08…2018-12 (77 months) then 2019-01 to date (95 months): 172 months = 14 years.
+    assert_eq!(years_of_work(&[((2012, 8), Some((2018, 12))), ((2019, 1), None)], now), 14);
+    // Overlapping jobs count once: 2010-01…2016-12 = 7 years.
+    assert_eq!(years_of_work(&[((2010, 1), Some((2015, 12))), ((2014, 1), Some((2016, 12)))], now), 7);
+    // A gap is not counted; an end before the start is ignored.
+    assert_eq!(years_of_work(&[((2000, 1), Some((2000, 12))), ((2005, 1), Some((2005, 12))), ((2010, 5), Some((2009, 1)))], now), 2);
+    assert_eq!(years_of_work(&[], now), 0);
+}
