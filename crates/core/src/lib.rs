@@ -10,6 +10,7 @@ pub mod appdata;
 pub mod batch;
 pub mod check;
 pub mod decode;
+pub mod drafts;
 pub mod encode;
 pub mod error;
 pub mod face;

@@ -1,0 +1,397 @@
+//! The drafts store: filings drafted offline, kept safe in SQLite (WAL, foreign keys, schema
+//! migrations) in the app's data folder, with their attachments stored by content hash beside
+//! the database.
+//!
+//! Every change is committed as it is made (autosave), so a crash loses at most the change
+//! being typed. A draft moves draft → finalized (only without errors) → queued → sent →
+//! accepted | returned (with the reason) | failed; editing a finalized or returned draft makes
+//! it a draft again. Revisions are kept: one per state change, and one per autosave at least a
+//! minute after the last.
+use crate::error::{Error, Result};
+use crate::i18n::Msg;
+use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite_migration::{Migrations, M};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The schema, one step per release that changed it. Never edit a step: add one.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(
+        "CREATE TABLE drafts (
+            id TEXT PRIMARY KEY,
+            form TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL DEFAULT 'draft'
+                CHECK (state IN ('draft','finalized','queued','sent','accepted','returned','failed')),
+            reason TEXT,
+            data TEXT NOT NULL,
+            revision INTEGER NOT NULL DEFAULT 1,
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL
+        );
+        CREATE INDEX drafts_updated ON drafts(updated);
+        CREATE TABLE revisions (
+            draft TEXT NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+            revision INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            data TEXT NOT NULL,
+            saved INTEGER NOT NULL,
+            PRIMARY KEY (draft, revision)
+        );
+        CREATE TABLE attachments (
+            hash TEXT PRIMARY KEY,
+            bytes INTEGER NOT NULL,
+            spec TEXT,
+            added INTEGER NOT NULL
+        );
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started INTEGER NOT NULL,
+            ended INTEGER
+        );",
+    )])
+}
+
+/// Where a draft is on its way to the online system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    Draft,
+    Finalized,
+    Queued,
+    Sent,
+    Accepted,
+    Returned,
+    Failed,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Draft => "draft",
+            State::Finalized => "finalized",
+            State::Queued => "queued",
+            State::Sent => "sent",
+            State::Accepted => "accepted",
+            State::Returned => "returned",
+            State::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> State {
+        match s {
+            "finalized" => State::Finalized,
+            "queued" => State::Queued,
+            "sent" => State::Sent,
+            "accepted" => State::Accepted,
+            "returned" => State::Returned,
+            "failed" => State::Failed,
+            _ => State::Draft,
+        }
+    }
+
+    /// The moves the workflow allows (editing, which makes a draft, is [`Store::autosave`]).
+    pub fn can_go(self, to: State) -> bool {
+        use State::*;
+        matches!(
+            (self, to),
+            (Draft, Finalized) | (Finalized, Queued) | (Finalized, Draft) | (Queued, Sent) | (Queued, Failed) | (Sent, Accepted) | (Sent, Returned) | (Sent, Failed) | (Failed, Queued)
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Draft {
+    pub id: String,
+    pub form: String,
+    pub form_version: u32,
+    pub title: String,
+    pub state: State,
+    /// Why it was returned or failed.
+    pub reason: Option<String>,
+    pub data: Value,
+    pub revision: u32,
+    /// Milliseconds since 1970.
+    pub created: i64,
+    pub updated: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Revision {
+    pub revision: u32,
+    pub state: State,
+    pub data: Value,
+    pub saved: i64,
+}
+
+/// What the last run left: whether it ended without closing the store, and the drafts changed
+/// during it (to offer "recover your work?").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LastRun {
+    pub crashed: bool,
+    pub changed: Vec<String>,
+}
+
+/// A new revision is kept for an autosave at least this long after the last one.
+const REVISION_EVERY_MS: i64 = 60_000;
+
+pub struct Store {
+    conn: Connection,
+    dir: PathBuf,
+    session: Option<i64>,
+}
+
+fn db_error(e: impl std::fmt::Display) -> Error {
+    Error::invalid(format!("草稿数据库出错：{e}"), format!("Drafts database error: {e}"))
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`: `drafts.sqlite` and `attachments/`. Brings the
+    /// schema up to date in one transaction.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir.join("attachments")).map_err(|e| Error::io(dir, e))?;
+        let mut conn = Connection::open(dir.join("drafts.sqlite")).map_err(db_error)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(db_error)?;
+        // NORMAL in WAL mode: a committed change survives the app being killed (the WAL is in
+        // the OS); only a power cut may lose the last moments.
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(db_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(db_error)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_error)?;
+        migrations().to_latest(&mut conn).map_err(db_error)?;
+        Ok(Store { conn, dir: dir.to_path_buf(), session: None })
+    }
+
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Marks the start of a run and tells what the last one left.
+    pub fn begin_session(&mut self) -> Result<LastRun> {
+        let last: Option<(i64, Option<i64>)> = self
+            .conn
+            .query_row("SELECT started, ended FROM sessions ORDER BY id DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(db_error)?;
+        let out = match last {
+            Some((started, None)) => {
+                let mut st = self.conn.prepare("SELECT id FROM drafts WHERE updated >= ?1 ORDER BY updated DESC").map_err(db_error)?;
+                let changed = st.query_map([started], |r| r.get(0)).map_err(db_error)?.collect::<std::result::Result<Vec<String>, _>>().map_err(db_error)?;
+                LastRun { crashed: true, changed }
+            }
+            _ => LastRun { crashed: false, changed: Vec::new() },
+        };
+        self.conn.execute("INSERT INTO sessions (started) VALUES (?1)", [now_ms()]).map_err(db_error)?;
+        self.session = Some(self.conn.last_insert_rowid());
+        Ok(out)
+    }
+
+    /// Marks a clean end of the run (the app closing normally).
+    pub fn end_session(&mut self) -> Result<()> {
+        if let Some(id) = self.session.take() {
+            self.conn.execute("UPDATE sessions SET ended = ?1 WHERE id = ?2", params![now_ms(), id]).map_err(db_error)?;
+        }
+        Ok(())
+    }
+
+    /// A new draft of `form` with `data`; its id is a fresh UUID (later the submission's).
+    pub fn create(&self, form: &str, form_version: u32, title: &str, data: &Value) -> Result<Draft> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = now_ms();
+        let text = data.to_string();
+        let tx = self.conn.unchecked_transaction().map_err(db_error)?;
+        tx.execute(
+            "INSERT INTO drafts (id, form, form_version, title, data, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![id, form, form_version, title, text, now],
+        )
+        .map_err(db_error)?;
+        tx.execute("INSERT INTO revisions (draft, revision, state, data, saved) VALUES (?1, 1, 'draft', ?2, ?3)", params![id, text, now]).map_err(db_error)?;
+        tx.commit().map_err(db_error)?;
+        self.get(&id)
+    }
+
+    pub fn get(&self, id: &str) -> Result<Draft> {
+        self.conn
+            .query_row(
+                "SELECT id, form, form_version, title, state, reason, data, revision, created, updated FROM drafts WHERE id = ?1",
+                [id],
+                row_to_draft,
+            )
+            .optional()
+            .map_err(db_error)?
+            .ok_or_else(|| not_found(id))
+    }
+
+    /// Every draft, the most recently changed first.
+    pub fn list(&self) -> Result<Vec<Draft>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, form, form_version, title, state, reason, data, revision, created, updated FROM drafts ORDER BY updated DESC")
+            .map_err(db_error)?;
+        let rows = st.query_map([], row_to_draft).map_err(db_error)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(db_error)
+    }
+
+    /// Saves the draft's values now (every change in the editor). A finalized or returned
+    /// draft becomes a draft again; one already on its way (queued, sent) or accepted cannot
+    /// be edited.
+    pub fn autosave(&self, id: &str, title: &str, data: &Value) -> Result<Draft> {
+        let d = self.get(id)?;
+        if matches!(d.state, State::Queued | State::Sent | State::Accepted) {
+            return Err(Error::invalid(
+                format!("此填报已{}，不能再修改", state_name(d.state).zh),
+                format!("This filing is {}: it cannot be edited", state_name(d.state).en),
+            ));
+        }
+        let now = now_ms();
+        let text = data.to_string();
+        let tx = self.conn.unchecked_transaction().map_err(db_error)?;
+        let last_saved: i64 = tx
+            .query_row("SELECT MAX(saved) FROM revisions WHERE draft = ?1", [id], |r| r.get::<_, Option<i64>>(0))
+            .map_err(db_error)?
+            .unwrap_or(0);
+        let keep = d.state != State::Draft || now - last_saved >= REVISION_EVERY_MS;
+        let revision = if keep { d.revision + 1 } else { d.revision };
+        tx.execute(
+            "UPDATE drafts SET data = ?2, title = ?3, state = 'draft', reason = NULL, revision = ?4, updated = ?5 WHERE id = ?1",
+            params![id, text, title, revision, now],
+        )
+        .map_err(db_error)?;
+        if keep {
+            tx.execute("INSERT INTO revisions (draft, revision, state, data, saved) VALUES (?1, ?2, 'draft', ?3, ?4)", params![id, revision, text, now])
+                .map_err(db_error)?;
+        }
+        tx.commit().map_err(db_error)?;
+        self.get(id)
+    }
+
+    /// Moves a draft along the workflow; `reason` for returned and failed. Finalizing is
+    /// [`Store::finalize`] (it needs the form's verdict).
+    pub fn set_state(&self, id: &str, to: State, reason: Option<&str>) -> Result<Draft> {
+        let d = self.get(id)?;
+        if !d.state.can_go(to) || to == State::Finalized {
+            return Err(Error::invalid(
+                format!("不能从“{}”改为“{}”", state_name(d.state).zh, state_name(to).zh),
+                format!("Cannot go from {} to {}", state_name(d.state).en, state_name(to).en),
+            ));
+        }
+        self.record_state(&d, to, reason)
+    }
+
+    /// Finalizes a draft when its form has no problems left (`problems` from
+    /// [`crate::forms::Forms::validate`]); else says how many remain.
+    pub fn finalize(&self, id: &str, problems: &[crate::forms::Problem]) -> Result<Draft> {
+        let d = self.get(id)?;
+        if d.state != State::Draft {
+            return Err(Error::invalid(format!("只有草稿才能定稿（现在是“{}”）", state_name(d.state).zh), format!("Only a draft can be finalized (it is {})", state_name(d.state).en)));
+        }
+        if !problems.is_empty() {
+            return Err(Error::invalid(
+                format!("还有 {} 处需要修改，改完才能定稿", problems.len()),
+                format!("{} problems left: fix them to finalize", problems.len()),
+            ));
+        }
+        self.record_state(&d, State::Finalized, None)
+    }
+
+    fn record_state(&self, d: &Draft, to: State, reason: Option<&str>) -> Result<Draft> {
+        let now = now_ms();
+        let tx = self.conn.unchecked_transaction().map_err(db_error)?;
+        tx.execute(
+            "UPDATE drafts SET state = ?2, reason = ?3, revision = revision + 1, updated = ?4 WHERE id = ?1",
+            params![d.id, to.as_str(), reason, now],
+        )
+        .map_err(db_error)?;
+        tx.execute(
+            "INSERT INTO revisions (draft, revision, state, data, saved) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![d.id, d.revision + 1, to.as_str(), d.data.to_string(), now],
+        )
+        .map_err(db_error)?;
+        tx.commit().map_err(db_error)?;
+        self.get(&d.id)
+    }
+
+    pub fn revisions(&self, id: &str) -> Result<Vec<Revision>> {
+        let mut st = self.conn.prepare("SELECT revision, state, data, saved FROM revisions WHERE draft = ?1 ORDER BY revision").map_err(db_error)?;
+        let rows = st
+            .query_map([id], |r| {
+                let data: String = r.get(2)?;
+                Ok(Revision { revision: r.get(0)?, state: State::parse(&r.get::<_, String>(1)?), data: serde_json::from_str(&data).unwrap_or(Value::Null), saved: r.get(3)? })
+            })
+            .map_err(db_error)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(db_error)
+    }
+
+    /// Deletes a draft that has not been sent (its revisions go with it).
+    pub fn delete(&self, id: &str) -> Result<()> {
+        let d = self.get(id)?;
+        if matches!(d.state, State::Queued | State::Sent) {
+            return Err(Error::invalid("正在上报的填报不能删除", "A filing on its way cannot be deleted"));
+        }
+        self.conn.execute("DELETE FROM drafts WHERE id = ?1", [id]).map_err(db_error)?;
+        Ok(())
+    }
+
+    /// Stores an attachment's bytes by content hash (written atomically, once) and returns the
+    /// hash a draft keeps: a draft never points to a person's original file.
+    pub fn put_attachment(&self, bytes: &[u8], spec: Option<&str>) -> Result<String> {
+        use sha2::Digest;
+        let hash = format!("{:x}", sha2::Sha256::digest(bytes));
+        let path = self.attachment_path(&hash);
+        if !path.exists() {
+            crate::pipeline::write_atomic(&path, bytes)?;
+        }
+        self.conn
+            .execute("INSERT OR IGNORE INTO attachments (hash, bytes, spec, added) VALUES (?1, ?2, ?3, ?4)", params![hash, bytes.len() as i64, spec, now_ms()])
+            .map_err(db_error)?;
+        Ok(hash)
+    }
+
+    pub fn attachment_path(&self, hash: &str) -> PathBuf {
+        self.dir.join("attachments").join(format!("{hash}.jpg"))
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        let _ = self.end_session();
+    }
+}
+
+fn row_to_draft(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
+    let data: String = r.get(6)?;
+    Ok(Draft {
+        id: r.get(0)?,
+        form: r.get(1)?,
+        form_version: r.get(2)?,
+        title: r.get(3)?,
+        state: State::parse(&r.get::<_, String>(4)?),
+        reason: r.get(5)?,
+        data: serde_json::from_str(&data).unwrap_or(Value::Null),
+        revision: r.get(7)?,
+        created: r.get(8)?,
+        updated: r.get(9)?,
+    })
+}
+
+fn not_found(id: &str) -> Error {
+    Error::invalid(format!("没有编号为 {id} 的草稿"), format!("No draft {id}"))
+}
+
+/// The state's name in both languages.
+pub fn state_name(s: State) -> Msg {
+    match s {
+        State::Draft => Msg::new("草稿", "draft"),
+        State::Finalized => Msg::new("已定稿", "finalized"),
+        State::Queued => Msg::new("待上报", "queued"),
+        State::Sent => Msg::new("已上报", "sent"),
+        State::Accepted => Msg::new("已通过", "accepted"),
+        State::Returned => Msg::new("已退回", "returned"),
+        State::Failed => Msg::new("上报失败", "failed"),
+    }
+}

@@ -1,0 +1,125 @@
+//! The drafts store on real SQLite files: schema migrations, the workflow, revisions,
+//! attachments by content hash, and a process killed while it autosaves.
+use caiji_core::drafts::{migrations, State, Store};
+use caiji_core::forms::Forms;
+use rusqlite::Connection;
+use serde_json::json;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[test]
+fn a_new_store_is_wal_with_foreign_keys_at_the_latest_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let c = store.connection();
+    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    assert_eq!((mode.as_str(), fk), ("wal", 1));
+    migrations().validate().unwrap();
+    assert!(dir.path().join("drafts.sqlite").exists() && dir.path().join("attachments").is_dir());
+}
+
+#[test]
+fn every_earlier_schema_migrates_keeping_its_data() {
+    // Each earlier schema version, with a draft written in it, opened by this version.
+    let n = 1; // steps in migrations(); add a sample below for each new one
+    for k in 0..=n {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let mut c = Connection::open(dir.path().join("drafts.sqlite")).unwrap();
+            migrations().to_version(&mut c, k).unwrap();
+            if k >= 1 {
+                c.execute(
+                    "INSERT INTO drafts (id, form, form_version, title, data, created, updated) VALUES ('old', 'collection', 1, '旧草稿', '{\"n\":1}', 1, 1)",
+                    [],
+                )
+                .unwrap();
+            }
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let v: i64 = store.connection().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(v, n as i64, "from version {k}");
+        if k >= 1 {
+            assert_eq!(store.get("old").unwrap().data, json!({"n": 1}), "from version {k}");
+        }
+    }
+}
+
+#[test]
+fn the_workflow_finalizes_only_without_errors_and_keeps_revisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let forms = Forms::builtin().unwrap();
+    let form = forms.get("collection").unwrap();
+    let d = store.create("collection", form.version, "张三", &json!({})).unwrap();
+    assert_eq!((d.state, d.revision), (State::Draft, 1));
+    // Incomplete: finalizing is refused with the count.
+    let problems = forms.validate(form, &d.data, (2026, 11, 27));
+    let e = store.finalize(&d.id, &problems).unwrap_err();
+    assert!(e.msg().zh.contains("处需要修改"), "{}", e.msg().zh);
+    // Saved as typed; the first change after a revision is kept as one (state changes always).
+    let d = store.autosave(&d.id, "张三", &json!({"basic": {"name": "张三"}})).unwrap();
+    assert_eq!(d.data["basic"]["name"], "张三");
+    let d = store.finalize(&d.id, &[]).unwrap();
+    assert_eq!(d.state, State::Finalized);
+    // Not every move is allowed.
+    assert!(store.set_state(&d.id, State::Accepted, None).is_err());
+    let d = store.set_state(&d.id, State::Queued, None).unwrap();
+    assert!(store.autosave(&d.id, "张三", &json!({})).is_err(), "a queued filing is not edited");
+    assert!(store.delete(&d.id).is_err(), "nor deleted");
+    let d = store.set_state(&d.id, State::Sent, None).unwrap();
+    let d = store.set_state(&d.id, State::Returned, Some("照片背景不是白色")).unwrap();
+    assert_eq!(d.reason.as_deref(), Some("照片背景不是白色"));
+    // Fixing a returned filing makes it a draft again, the reason cleared.
+    let d = store.autosave(&d.id, "张三", &json!({"basic": {"name": "张三", "photo": "new"}})).unwrap();
+    assert_eq!((d.state, d.reason.clone()), (State::Draft, None));
+    let states: Vec<State> = store.revisions(&d.id).unwrap().iter().map(|r| r.state).collect();
+    assert_eq!(states, [State::Draft, State::Finalized, State::Queued, State::Sent, State::Returned, State::Draft]);
+    // Deleting a draft takes its revisions (foreign key cascade).
+    store.delete(&d.id).unwrap();
+    let left: i64 = store.connection().query_row("SELECT COUNT(*) FROM revisions", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn attachments_are_kept_by_content_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let bytes = std::fs::read(caiji_tests::fixture("grace_hopper.jpg")).unwrap();
+    let h = store.put_attachment(&bytes, Some("nat-photo")).unwrap();
+    assert_eq!(h.len(), 64);
+    assert_eq!(store.put_attachment(&bytes, Some("nat-photo")).unwrap(), h, "the same bytes, the same file");
+    assert_eq!(std::fs::read(store.attachment_path(&h)).unwrap(), bytes);
+    let rows: i64 = store.connection().query_row("SELECT COUNT(*) FROM attachments", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 1);
+}
+
+#[test]
+fn killing_the_app_while_it_autosaves_loses_nothing_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_autosave-child")).arg(dir.path()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let id = lines.next().unwrap().unwrap().strip_prefix("id ").unwrap().to_string();
+    let mut last = 0u64;
+    for line in lines.by_ref() {
+        last = line.unwrap().strip_prefix("saved ").unwrap().parse().unwrap();
+        if last >= 300 {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL: no destructor, no clean close, mid-transaction
+    child.wait().unwrap();
+    // The database is consistent and holds at least the last value reported as committed.
+    let mut store = Store::open(dir.path()).unwrap();
+    let ok: String = store.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    let n = store.get(&id).unwrap().data["n"].as_u64().unwrap();
+    assert!(n >= last, "committed {last}, found {n}");
+    // The next start knows the last run did not end well and which draft to offer back.
+    let run = store.begin_session().unwrap();
+    assert!(run.crashed);
+    assert_eq!(run.changed, vec![id]);
+    drop(store);
+    let run = Store::open(dir.path()).unwrap().begin_session().unwrap();
+    assert!(!run.crashed, "a clean close is remembered");
+}
