@@ -222,3 +222,61 @@ fn exact_pixels_from_a_big_photo_stay_sharp() {
     let img: DynamicImage = image::load_from_memory(&b).unwrap();
     assert_eq!((img.width(), img.height()), (358, 441));
 }
+
+/// `caiji` with its data folder at `data`.
+fn caiji_in(data: &Path, args: &[&str]) -> Output {
+    Command::new(caiji_bin()).args(args).env("CAIJI_DATA_DIR", data).env_remove("CAIJI_SPECS_DIR").output().unwrap()
+}
+
+#[test]
+fn drafts_are_listed_validated_exported_and_imported_elsewhere() {
+    use caiji_core::drafts::Store;
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let photo = std::fs::read(fixture("grace_hopper.jpg")).unwrap();
+    let id = {
+        let store = Store::open(&a.path().join("drafts")).unwrap();
+        let hash = store.put_attachment(&photo, Some("nat-photo")).unwrap();
+        let data = serde_json::json!({"basic": {"name": "张三", "id_number": "150102199003071237", "photo": hash, "mobile": "129"}});
+        store.create("collection", 1, "张三 150102199003071237", &data).unwrap().id
+    };
+    // Listed with its state and problem count; the title's ID number masked.
+    let o = caiji_in(a.path(), &["drafts", "list"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success() && text.contains(&id) && text.contains("草稿") && text.contains("处需修改"), "{text}");
+    assert!(!text.contains("150102199003071237"), "{text}");
+    // Validate names the fields (exit 1).
+    let o = caiji_in(a.path(), &["drafts", "validate", &id]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text.contains("basic.mobile") && text.contains("11 位手机号码") && text.contains("请填写性别"), "{text}");
+    // Export on one machine, import on another: the same draft and the same photo bytes.
+    let bundle = a.path().join("张三.caiji");
+    let o = caiji_in(a.path(), &["drafts", "export", &id, "-o", bundle.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = caiji_in(b.path(), &["--json", "drafts", "import", bundle.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(json(&o)[0]["outcome"], "added");
+    let (sa, sb) = (Store::open(&a.path().join("drafts")).unwrap(), Store::open(&b.path().join("drafts")).unwrap());
+    let (da, db) = (sa.get(&id).unwrap(), sb.get(&id).unwrap());
+    assert_eq!((&da.data, &da.title, da.state, da.updated), (&db.data, &db.title, db.state, db.updated));
+    let hash = da.data["basic"]["photo"].as_str().unwrap();
+    assert_eq!(std::fs::read(sb.attachment_path(hash)).unwrap(), photo);
+    // Again: unchanged. Changed on the second machine since: its copy is kept, and said.
+    assert_eq!(json(&caiji_in(b.path(), &["--json", "drafts", "import", bundle.to_str().unwrap()]))[0]["outcome"], "unchanged");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    sb.autosave(&id, "张三", &serde_json::json!({"basic": {"name": "张三", "sex": "1"}})).unwrap();
+    let o = caiji_in(b.path(), &["drafts", "import", bundle.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("保留本机版本"), "{}", String::from_utf8_lossy(&o.stdout));
+    assert_eq!(sb.get(&id).unwrap().data["basic"]["sex"], "1");
+    // A damaged bundle is refused whole, naming what is wrong.
+    let mut bytes = std::fs::read(&bundle).unwrap();
+    let at = bytes.windows(4).position(|w| w == b"JFIF").unwrap();
+    bytes[at + 40] ^= 0xFF;
+    let broken = a.path().join("broken.caiji");
+    std::fs::write(&broken, bytes).unwrap();
+    let c = tempfile::tempdir().unwrap();
+    let o = caiji_in(c.path(), &["drafts", "import", broken.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("校验不符"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(Store::open(&c.path().join("drafts")).unwrap().list().unwrap().is_empty(), "nothing imported");
+}

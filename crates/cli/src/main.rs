@@ -102,6 +102,11 @@ enum Cmd {
         #[arg(long)]
         whiten: bool,
     },
+    /// The filing drafts kept on this machine (offline filing).
+    Drafts {
+        #[command(subcommand)]
+        cmd: DraftsCmd,
+    },
     /// List or show the spec profiles.
     Specs {
         #[command(subcommand)]
@@ -122,6 +127,23 @@ impl From<Frame> for FrameMode {
             Frame::Centre => FrameMode::Centre,
         }
     }
+}
+
+#[derive(Subcommand)]
+enum DraftsCmd {
+    /// Every draft with its state and how many problems it has.
+    List,
+    /// The problems of one draft, on their fields (exit 1 when there are any).
+    Validate { id: String },
+    /// Drafts and their attachments into one file to carry to another machine.
+    Export {
+        /// Draft ids (default: all).
+        ids: Vec<String>,
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// A file made by `export`: adds new drafts, updates older ones, keeps newer local ones.
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -262,6 +284,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
                 ExitCode::SUCCESS
             })
         }
+        Cmd::Drafts { cmd } => drafts(cmd, out),
         Cmd::Specs { cmd: SpecsCmd::List } => {
             out.specs_list(reg);
             Ok(ExitCode::SUCCESS)
@@ -269,6 +292,43 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
         Cmd::Specs { cmd: SpecsCmd::Show { id } } => {
             reg.get(id)?;
             out.spec_show(reg.entry(id).expect("checked"));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn drafts(cmd: &DraftsCmd, out: &Out) -> Result<ExitCode, Error> {
+    use caiji_core::{bundle, drafts::Store, forms::Forms};
+    let dir = caiji_core::appdata::DataDir::resolve()
+        .ok_or_else(|| Error::invalid("找不到数据文件夹（可设置 CAIJI_DATA_DIR）", "No data folder (set CAIJI_DATA_DIR)"))?;
+    let store = Store::open(&dir.drafts())?;
+    let forms = Forms::builtin()?;
+    let problems = |d: &caiji_core::drafts::Draft| match forms.get(&d.form) {
+        Some(f) => forms.validate(f, &d.data, caiji_core::forms::today()),
+        None => Vec::new(),
+    };
+    match cmd {
+        DraftsCmd::List => {
+            let list = store.list()?;
+            let rows: Vec<_> = list.iter().map(|d| (d, problems(d).len())).collect();
+            out.drafts_list(&rows);
+            Ok(ExitCode::SUCCESS)
+        }
+        DraftsCmd::Validate { id } => {
+            let d = store.get(id)?;
+            let p = problems(&d);
+            out.problems(&d, &p);
+            Ok(if p.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        DraftsCmd::Export { ids, output } => {
+            let ids = if ids.is_empty() { store.list()?.into_iter().map(|d| d.id).collect() } else { ids.clone() };
+            let m = bundle::export(&store, &ids, output)?;
+            out.exported(output, &m);
+            Ok(ExitCode::SUCCESS)
+        }
+        DraftsCmd::Import { file } => {
+            let r = bundle::import(&store, file)?;
+            out.imported(&r);
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -181,4 +181,52 @@ impl Out {
             println!("  {} {}", self.t("用户文件：", "User file:"), p.display());
         }
     }
+
+    pub fn drafts_list(&self, rows: &[(&caiji_core::drafts::Draft, usize)]) {
+        if self.json {
+            let v: Vec<_> = rows.iter().map(|(d, n)| json!({"id": d.id, "form": d.form, "title": d.title, "state": d.state, "problems": n, "updated": d.updated})).collect();
+            println!("{}", serde_json::to_string_pretty(&v).unwrap());
+            return;
+        }
+        if rows.is_empty() {
+            println!("{}", self.t("没有草稿", "No drafts"));
+        }
+        for (d, n) in rows {
+            let state = caiji_core::drafts::state_name(d.state);
+            let issues = if *n == 0 { self.t("无问题", "no problems").to_string() } else { format!("{n} {}", self.t("处需修改", "to fix")) };
+            println!("{}  {:<12} {:<8} {}  {}", d.id, d.form, state.get(self.lang), mask_ids_in(&d.title), issues);
+        }
+    }
+
+    pub fn problems(&self, d: &caiji_core::drafts::Draft, p: &[caiji_core::forms::Problem]) {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&json!({"id": d.id, "problems": p})).unwrap());
+            return;
+        }
+        if p.is_empty() {
+            println!("✓ {} {}", d.id, self.t("可以定稿", "can be finalized"));
+        }
+        for x in p {
+            println!("✗ {:<28} {}", x.path, x.message.get(self.lang));
+        }
+    }
+
+    pub fn exported(&self, file: &Path, m: &caiji_core::bundle::Manifest) {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&json!({"output": file, "manifest": m})).unwrap());
+            return;
+        }
+        println!("✓ {}: {} {}, {} {}", file.display(), m.drafts.len(), self.t("份草稿", "drafts"), m.files.len() - m.drafts.len(), self.t("个附件", "attachments"));
+    }
+
+    pub fn imported(&self, r: &[caiji_core::bundle::Imported]) {
+        if self.json {
+            println!("{}", serde_json::to_string_pretty(&r).unwrap());
+            return;
+        }
+        for x in r {
+            println!("{}  {}  {}", x.id, mask_ids_in(&x.title), caiji_core::bundle::outcome_name(x.outcome).get(self.lang));
+        }
+    }
+
 }

@@ -51,6 +51,10 @@ impl DataDir {
     pub fn webview(&self) -> PathBuf {
         self.root.join("webview")
     }
+    /// The drafts store: `drafts.sqlite` and `attachments/`.
+    pub fn drafts(&self) -> PathBuf {
+        self.root.join("drafts")
+    }
 }
 
 /// The OS's per-user configuration folder for Caiji.

@@ -102,7 +102,7 @@ impl State {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub id: String,
     pub form: String,
@@ -147,7 +147,7 @@ fn db_error(e: impl std::fmt::Display) -> Error {
     Error::invalid(format!("草稿数据库出错：{e}"), format!("Drafts database error: {e}"))
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
@@ -169,6 +169,12 @@ impl Store {
 
     pub fn connection(&self) -> &Connection {
         &self.conn
+    }
+
+    /// The schema version of the database (the number of migration steps applied).
+    pub fn schema_version(&self) -> Result<usize> {
+        let v: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(db_error)?;
+        Ok(v as usize)
     }
 
     /// Marks the start of a run and tells what the last one left.

@@ -8,6 +8,7 @@
 //! forms (data in `assets/forms`) and their validation.
 pub mod appdata;
 pub mod batch;
+pub mod bundle;
 pub mod check;
 pub mod decode;
 pub mod drafts;

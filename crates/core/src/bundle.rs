@@ -1,0 +1,234 @@
+//! Export and import bundles: drafts with their attachments in one file, to carry on a USB
+//! stick between machines (a person's, or a unit's staff).
+//!
+//! A bundle is a tar file (`.caiji`): `manifest.json` (format, schema versions, every file's
+//! SHA-256), `drafts/<id>.json` (the draft as stored) and `attachments/<hash>.jpg`. Importing
+//! checks every checksum before touching anything, writes the attachments first (atomically,
+//! by hash) and the drafts in one transaction, and never overwrites newer local data: a draft
+//! changed here since the bundle was made is kept and reported.
+use crate::drafts::{Draft, Store};
+use crate::error::{Error, Result};
+use crate::i18n::Msg;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+const FORMAT: &str = "caiji-bundle";
+/// The bundle layout's version; a newer one is refused with a clear message.
+pub const BUNDLE_SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub schema: u32,
+    /// The drafts database schema the drafts were written with.
+    pub db_schema: usize,
+    pub app_version: String,
+    /// Milliseconds since 1970.
+    pub created: i64,
+    pub drafts: Vec<String>,
+    /// SHA-256 of every other file in the bundle, by its path.
+    pub files: BTreeMap<String, String>,
+}
+
+/// What an import did with each draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// New here.
+    Added,
+    /// Newer in the bundle: replaced (the old values stay in the revisions).
+    Updated,
+    /// The same as here.
+    Unchanged,
+    /// Changed here since the bundle was made: kept, the bundle's copy not applied.
+    KeptLocal,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Imported {
+    pub id: String,
+    pub title: String,
+    pub outcome: Outcome,
+}
+
+fn sha(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+fn bad_bundle(zh: impl Into<String>, en: impl Into<String>) -> Error {
+    let (zh, en) = (zh.into(), en.into());
+    Error::invalid(format!("导入文件有问题：{zh}"), format!("The bundle cannot be imported: {en}"))
+}
+
+/// Attachment hashes a draft refers to: string values that are 64 hex digits naming a file
+/// in the store.
+fn attachment_hashes(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| attachment_hashes(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| attachment_hashes(x, out)),
+        _ => {}
+    }
+}
+
+/// Writes the drafts `ids` and their attachments to `out` (atomically).
+pub fn export(store: &Store, ids: &[String], out: &Path) -> Result<Manifest> {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for id in ids {
+        let d = store.get(id)?;
+        let json = serde_json::to_vec_pretty(&d).map_err(|e| Error::invalid(e.to_string(), e.to_string()))?;
+        files.push((format!("drafts/{id}.json"), json));
+        let mut hashes = Vec::new();
+        attachment_hashes(&d.data, &mut hashes);
+        for h in hashes {
+            let p = store.attachment_path(&h);
+            if p.exists() && !files.iter().any(|(n, _)| n.ends_with(&format!("{h}.jpg"))) {
+                files.push((format!("attachments/{h}.jpg"), std::fs::read(&p).map_err(|e| Error::io(&p, e))?));
+            }
+        }
+    }
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        schema: BUNDLE_SCHEMA,
+        db_schema: store.schema_version()?,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        created: crate::drafts::now_ms(),
+        drafts: ids.to_vec(),
+        files: files.iter().map(|(n, b)| (n.clone(), sha(b))).collect(),
+    };
+    let mut tar = tar::Builder::new(Vec::new());
+    let mut add = |name: &str, bytes: &[u8]| -> Result<()> {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(bytes.len() as u64);
+        h.set_mode(0o644);
+        h.set_mtime((manifest.created / 1000) as u64);
+        h.set_cksum();
+        tar.append_data(&mut h, name, bytes).map_err(|e| Error::io(out, e))
+    };
+    add("manifest.json", &serde_json::to_vec_pretty(&manifest).map_err(|e| Error::invalid(e.to_string(), e.to_string()))?)?;
+    for (n, b) in &files {
+        add(n, b)?;
+    }
+    let bytes = tar.into_inner().map_err(|e| Error::io(out, e))?;
+    crate::pipeline::write_atomic(out, &bytes)?;
+    Ok(manifest)
+}
+
+/// Reads a bundle, checks it whole, then imports it. Nothing is written when anything in the
+/// file is wrong.
+pub fn import(store: &Store, path: &Path) -> Result<Vec<Imported>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut archive = tar::Archive::new(file);
+    for e in archive.entries().map_err(|_| bad_bundle("不是采集助手的导出文件", "not a Caiji bundle"))? {
+        let mut e = e.map_err(|_| bad_bundle("文件已损坏或不完整", "the file is damaged or incomplete"))?;
+        let name = e.path().map_err(|_| bad_bundle("文件名无效", "a bad file name"))?.to_string_lossy().into_owned();
+        let mut b = Vec::new();
+        e.read_to_end(&mut b).map_err(|_| bad_bundle("文件已损坏或不完整", "the file is damaged or incomplete"))?;
+        entries.insert(name, b);
+    }
+    let manifest: Manifest = entries
+        .get("manifest.json")
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .filter(|m: &Manifest| m.format == FORMAT)
+        .ok_or_else(|| bad_bundle("不是采集助手的导出文件（缺少清单）", "not a Caiji bundle (no manifest)"))?;
+    if manifest.schema > BUNDLE_SCHEMA || manifest.db_schema > store.schema_version()? {
+        return Err(bad_bundle(
+            format!("由较新版本（{}）导出，请先升级本软件", manifest.app_version),
+            format!("made by a newer version ({}): update this app first", manifest.app_version),
+        ));
+    }
+    for (name, want) in &manifest.files {
+        match entries.get(name) {
+            Some(b) if &sha(b) == want => {}
+            Some(_) => return Err(bad_bundle(format!("{name} 校验不符（文件被改动或损坏）"), format!("{name} fails its checksum (changed or damaged)"))),
+            None => return Err(bad_bundle(format!("缺少 {name}"), format!("{name} is missing"))),
+        }
+    }
+    let mut drafts = Vec::new();
+    for id in &manifest.drafts {
+        let name = format!("drafts/{id}.json");
+        if !manifest.files.contains_key(&name) {
+            return Err(bad_bundle(format!("缺少 {name}"), format!("{name} is missing")));
+        }
+        let c: Draft = serde_json::from_slice(&entries[&name]).map_err(|_| bad_bundle(format!("{name} 内容无效"), format!("{name} is not valid")))?;
+        drafts.push(c);
+    }
+    // Attachments first: by hash, so writing one twice is harmless.
+    for (name, bytes) in &entries {
+        if let Some(h) = name.strip_prefix("attachments/").and_then(|n| n.strip_suffix(".jpg")) {
+            if manifest.files.contains_key(name) && sha(bytes) == h {
+                store.put_attachment(bytes, None)?;
+            }
+        }
+    }
+    apply(store, &drafts)
+}
+
+/// Adds or updates the drafts in one transaction (a kill halfway leaves the store as it was).
+fn apply(store: &Store, drafts: &[Draft]) -> Result<Vec<Imported>> {
+    let db = |e: rusqlite::Error| Error::invalid(format!("草稿数据库出错：{e}"), format!("Drafts database error: {e}"));
+    let conn = store.connection();
+    let tx = conn.unchecked_transaction().map_err(db)?;
+    let mut out = Vec::new();
+    let now = crate::drafts::now_ms();
+    for d in drafts {
+        let local = store.get(&d.id).ok();
+        let outcome = match &local {
+            None => Outcome::Added,
+            Some(l) if l.data == d.data && l.state == d.state && l.title == d.title => Outcome::Unchanged,
+            Some(l) if l.updated > d.updated => Outcome::KeptLocal,
+            Some(_) => Outcome::Updated,
+        };
+        let text = d.data.to_string();
+        let revision = match (&local, outcome) {
+            (None, _) => {
+                tx.execute(
+                    "INSERT INTO drafts (id, form, form_version, title, state, reason, data, revision, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    rusqlite::params![d.id, d.form, d.form_version, d.title, d.state.as_str(), d.reason, text, d.revision, d.created, d.updated],
+                )
+                .map_err(db)?;
+                Some(d.revision)
+            }
+            (Some(l), Outcome::Updated) => {
+                // The copy being replaced stays in the revisions.
+                tx.execute(
+                    "INSERT OR REPLACE INTO revisions (draft, revision, state, data, saved) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    rusqlite::params![l.id, l.revision, l.state.as_str(), l.data.to_string(), l.updated],
+                )
+                .map_err(db)?;
+                let r = l.revision.max(d.revision) + 1;
+                tx.execute(
+                    "UPDATE drafts SET title = ?2, state = ?3, reason = ?4, data = ?5, revision = ?6, updated = ?7 WHERE id = ?1",
+                    rusqlite::params![d.id, d.title, d.state.as_str(), d.reason, text, r, now.max(d.updated)],
+                )
+                .map_err(db)?;
+                Some(r)
+            }
+            _ => None,
+        };
+        if let Some(r) = revision {
+            tx.execute(
+                "INSERT OR REPLACE INTO revisions (draft, revision, state, data, saved) VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![d.id, r, d.state.as_str(), text, now],
+            )
+            .map_err(db)?;
+        }
+        out.push(Imported { id: d.id.clone(), title: d.title.clone(), outcome });
+    }
+    tx.commit().map_err(db)?;
+    Ok(out)
+}
+
+/// The outcome's words for reports.
+pub fn outcome_name(o: Outcome) -> Msg {
+    match o {
+        Outcome::Added => Msg::new("已导入", "added"),
+        Outcome::Updated => Msg::new("已更新为导入的较新版本", "updated to the newer copy"),
+        Outcome::Unchanged => Msg::new("相同，未改动", "the same, unchanged"),
+        Outcome::KeptLocal => Msg::new("本机的较新，保留本机版本", "newer here: kept this machine's copy"),
+    }
+}
