@@ -123,3 +123,51 @@ fn killing_the_app_while_it_autosaves_loses_nothing_committed() {
     let run = Store::open(dir.path()).unwrap().begin_session().unwrap();
     assert!(!run.crashed, "a clean close is remembered");
 }
+
+#[test]
+fn killing_the_app_while_it_imports_leaves_all_or_nothing() {
+    // A unit's bundle: 300 staff drafts, each with its own photo.
+    let src = tempfile::tempdir().unwrap();
+    let store = Store::open(src.path()).unwrap();
+    let photo = std::fs::read(caiji_tests::fixture("grace_hopper.jpg")).unwrap();
+    let ids: Vec<String> = (0..300)
+        .map(|i| {
+            let mut p = photo.clone();
+            p.extend_from_slice(format!("{i}").as_bytes()); // a distinct file per person
+            let h = store.put_attachment(&p, Some("nat-photo")).unwrap();
+            store.create("collection", 1, &format!("职工{i}"), &json!({"basic": {"name": format!("职工{i}"), "photo": h}})).unwrap().id
+        })
+        .collect();
+    let bundle = src.path().join("unit.caiji");
+    caiji_core::bundle::export(&store, &ids, &bundle).unwrap();
+    // How long a whole import takes here, then killed at moments across it (the attachments
+    // are written first, the drafts in one transaction at the end): all 300 drafts or none.
+    let whole = {
+        let dir = tempfile::tempdir().unwrap();
+        let t = std::time::Instant::now();
+        let o = Command::new(env!("CARGO_BIN_EXE_autosave-child")).arg(dir.path()).arg(&bundle).output().unwrap();
+        assert!(String::from_utf8_lossy(&o.stdout).contains("imported 300"));
+        t.elapsed().as_millis() as u64
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for delay_ms in [0, whole / 4, whole / 2, whole * 3 / 4, whole * 9 / 10, whole * 97 / 100] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_autosave-child")).arg(dir.path()).arg(&bundle).stdout(Stdio::piped()).spawn().unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        assert_eq!(lines.next().unwrap().unwrap(), "importing");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let ok: String = store.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(ok, "ok");
+        let n = store.list().unwrap().len();
+        assert!(n == 0 || n == 300, "killed after {delay_ms} ms: {n} drafts");
+        seen.insert(n);
+        // Whatever was left, importing again completes it.
+        let r = caiji_core::bundle::import(&store, &bundle).unwrap();
+        assert_eq!(r.len(), 300);
+        assert_eq!(store.list().unwrap().len(), 300);
+    }
+    eprintln!("a whole import: {whole} ms; drafts found after the kills: {seen:?}");
+}
