@@ -15,3 +15,5 @@ cargo test --workspace --locked
 npm test --prefix ui
 # End to end: the real app in real WebKit through tauri-driver, under a virtual display.
 GSETTINGS_BACKEND=memory xvfb-run -a node --test tests/e2e/app.test.mjs
+# The filing story: drafts, attachments, a kill and recovery, bundles to a fresh folder, a unit.
+GSETTINGS_BACKEND=memory xvfb-run -a node --test tests/e2e/filing.test.mjs

@@ -25,6 +25,26 @@ impl AppError {
             },
         )
     }
+    /// The drafts store could not be opened at start (`why`: the reason, already worded).
+    pub fn drafts_unavailable(why: &str, lang: Lang) -> Self {
+        AppError::new(
+            "drafts_unavailable",
+            match lang {
+                Lang::Zh => format!("草稿库无法打开：{why}"),
+                Lang::En => format!("The drafts store cannot be opened: {why}"),
+            },
+        )
+    }
+    /// A draft names an attachment the store does not hold.
+    pub fn attachment_missing(lang: Lang) -> Self {
+        AppError::new(
+            "attachment_missing",
+            match lang {
+                Lang::Zh => "附件文件不在草稿库中",
+                Lang::En => "The attachment is not in the drafts store",
+            },
+        )
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -45,5 +65,11 @@ mod tests {
         assert_eq!(e.code, "truncated");
         assert!(e.message.contains("不完整"));
         assert_eq!(serde_json::to_value(AppError::not_open(Lang::En)).unwrap()["code"], "not_open");
+        let e = AppError::drafts_unavailable("disk full", Lang::Zh);
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("drafts_unavailable", "草稿库无法打开：disk full"));
+        assert_eq!(AppError::attachment_missing(Lang::En).code, "attachment_missing");
+        // A core error from the drafts store keeps the core's code.
+        let e = AppError::from_core(caiji_core::Error::invalid("只有草稿才能定稿", "Only a draft can be finalized"), Lang::En);
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("invalid", "Only a draft can be finalized"));
     }
 }

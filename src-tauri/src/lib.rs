@@ -111,8 +111,40 @@ pub fn run() {
             commands::photo::photo_frame,
             commands::photo::photo_preview,
             commands::photo::photo_save,
+            commands::photo::photo_attach,
             commands::scan::scan_merge,
+            commands::scan::scan_attach,
+            commands::filing::filing_forms,
+            commands::filing::filing_list,
+            commands::filing::filing_create,
+            commands::filing::filing_get,
+            commands::filing::filing_save,
+            commands::filing::filing_finalize,
+            commands::filing::filing_reopen,
+            commands::filing::filing_delete,
+            commands::filing::filing_change,
+            commands::filing::filing_standing,
+            commands::filing::filing_export,
+            commands::filing::filing_import,
+            commands::filing::filing_last_run,
+            commands::filing::filing_attachment,
+            commands::unit::unit_list,
+            commands::unit::unit_save,
+            commands::unit::unit_view,
+            commands::unit::unit_roster_import,
+            commands::unit::unit_roster_template,
+            commands::unit::unit_staff_draft,
+            commands::unit::unit_bulk_assessment,
+            commands::unit::unit_finalize_ready,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running the Caiji app");
+        .build(tauri::generate_context!())
+        .expect("error while building the Caiji app")
+        .run(|app, event| {
+            // A clean exit: the next start does not offer to recover.
+            if let tauri::RunEvent::Exit = event {
+                if let Some(s) = app.try_state::<state::AppState>() {
+                    s.end_session();
+                }
+            }
+        });
 }

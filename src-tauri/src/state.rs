@@ -3,6 +3,8 @@
 //! while pixels are processed.
 use caiji_core::appdata::{DataDir, Settings};
 use caiji_core::batch::Control;
+use caiji_core::drafts::{LastRun, Store};
+use caiji_core::forms::Forms;
 use caiji_core::pipeline::Source;
 use caiji_core::spec::Registry;
 use std::collections::HashMap;
@@ -27,12 +29,27 @@ pub struct AppState {
     batch: Mutex<Option<Arc<Control>>>,
     /// The last batch's report, for "open the report".
     pub last_report: Mutex<Option<PathBuf>>,
+    /// The filing forms (built in, immutable).
+    pub forms: Arc<Forms>,
+    /// The drafts store, opened at start. Held only for one database operation at a time.
+    drafts: Mutex<Option<Store>>,
+    /// What the last run left (a crash: drafts to offer for recovery), or why the store could
+    /// not be opened.
+    pub last_run: Mutex<Result<LastRun, String>>,
 }
 
 impl AppState {
     pub fn new(args: Vec<String>, data: DataDir) -> Self {
         let specs_dir = std::env::var_os("CAIJI_SPECS_DIR").map(PathBuf::from).unwrap_or_else(|| data.specs());
         let (settings, problem) = Settings::load(&data.settings_file());
+        let forms = Arc::new(Forms::builtin().expect("the built-in forms are checked by the tests"));
+        let (store, last_run) = match Store::open(&data.drafts()) {
+            Ok(mut s) => {
+                let last = s.begin_session().map_err(|e| e.message(caiji_core::Lang::Zh));
+                (Some(s), last)
+            }
+            Err(e) => (None, Err(e.message(caiji_core::Lang::Zh))),
+        };
         AppState {
             registry: RwLock::new(Arc::new(Registry::load(Some(&specs_dir)))),
             specs_dir,
@@ -44,6 +61,26 @@ impl AppState {
             pending: Mutex::new(args),
             batch: Mutex::new(None),
             last_report: Mutex::new(None),
+            forms,
+            drafts: Mutex::new(store),
+            last_run: Mutex::new(last_run),
+        }
+    }
+
+    /// Runs `f` on the drafts store (`None` when it could not be opened).
+    pub fn with_store<T>(&self, f: impl FnOnce(Option<&Store>) -> T) -> T {
+        match self.drafts.lock() {
+            Ok(g) => f(g.as_ref()),
+            Err(p) => f(p.into_inner().as_ref()),
+        }
+    }
+
+    /// Marks a clean end of the run (the window closed normally).
+    pub fn end_session(&self) {
+        if let Ok(mut g) = self.drafts.lock() {
+            if let Some(s) = g.as_mut() {
+                let _ = s.end_session();
+            }
         }
     }
 

@@ -85,6 +85,48 @@ try {
   await s.exec("document.getElementById('spec-cancel').click()");
   await s.exec("window.caiji.show('settings')");
   await shot("settings-zh");
+  // Filing: a collection draft half filled, two mistakes shown on their fields, the photo made
+  // with the photo tool in its slot.
+  await s.exec("window.caiji.show('filing')");
+  await s.exec("return window.caiji.createDraft('collection')");
+  for (const [p, v] of [
+    ["authority.province", "150000"], ["authority.city", "呼和浩特市"], ["authority.county", "新城区"], ["authority.basis", "1"],
+    ["category.category", "1"], ["basic.id_type", "1"], ["basic.id_number", "150102199003071237"], ["basic.name", "张三"],
+    ["basic.sex", "2"], ["basic.birth", "1990-03-07"], ["basic.mobile", "1391234567"], ["basic.ethnicity", "02"],
+  ]) await s.exec("return window.caiji.setField(arguments[0], arguments[1])", p, v);
+  await s.exec("return window.caiji.openDraft(window.caiji.currentDraft().draft.id)");
+  await s.click('[data-make="basic.photo"]');
+  await s.exec("return window.caiji.openPath(arguments[0])", portrait);
+  await s.waitFor("return document.body.dataset.previewIdle === '1' && !document.getElementById('photo-save').disabled", "the photo for the slot");
+  await shot("filing-attach-zh");
+  await s.exec("return window.caiji.finishAttach()");
+  await s.waitFor("const i = document.querySelector('[data-slot=\"basic.photo\"] img'); return i && !i.hidden && i.naturalWidth > 0", "the thumbnail");
+  await s.exec("document.querySelector('.editor').scrollTop = 0");
+  await shot("filing-zh");
+  // A unit: a roster with three bad rows among 40, then everyone assessed.
+  const roster = path.join(tmp, "名单.csv");
+  const id = (serial) => {
+    const body = `15010219850307${String(serial).padStart(3, "0")}`;
+    const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    return body + "10X98765432"[[...body].reduce((a, c, i) => a + Number(c) * w[i], 0) % 11];
+  };
+  const family = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄"];
+  const given = ["芳", "娜", "伟", "洋", "静"];
+  const lines = ["姓名,身份证号,手机号码,岗位,聘任时间"];
+  for (let i = 0; i < 40; i++) {
+    const r = [`${family[i % 8]}${given[Math.floor(i / 8)]}`, id(200 + i), `1390471${String(1000 + i)}`, ["出纳", "稽核", "会计机构负责人（会计主管人员）"][i % 3], "2019-07"];
+    if (i === 6) r[1] = r[1].slice(0, 17) + (r[1].endsWith("1") ? "2" : "1");
+    if (i === 13) r[2] = "0471-1234567";
+    if (i === 29) r[3] = "仓库管理";
+    lines.push(r.join(","));
+  }
+  fs.writeFileSync(roster, "\ufeff" + lines.join("\r\n"));
+  await s.exec("window.caiji.show('unit')");
+  await s.exec("return window.caiji.saveUnit({uscc: '91150102MA0N12345P', name: '呼和浩特某某有限公司', region: '呼和浩特市新城区'})");
+  await s.exec("return window.caiji.importRoster(arguments[0])", roster);
+  await s.exec("document.getElementById('bulk-assessor').value = '王会计'");
+  await s.exec("return window.caiji.bulkAssessment()");
+  await shot("unit-zh");
   await s.click("#lang");
   await s.exec("window.caiji.show('photo')");
   await s.waitFor("return document.body.dataset.previewIdle === '1'", "preview");

@@ -29,6 +29,13 @@ export class Session {
     await this.cmd("POST", `/element/${id}/click`, {});
   }
 
+  /** Types `text` into the element as key presses (appended to what it holds). */
+  async typeInto(css, text) {
+    const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
+    const id = Object.values(el)[0];
+    await this.cmd("POST", `/element/${id}/value`, { text });
+  }
+
   /** Polls `script` until it returns a truthy value. */
   async waitFor(script, what, timeoutMs = 20000) {
     const t0 = Date.now();

@@ -9,6 +9,9 @@ import { autoFrame, initPhoto, openPath, refreshPhoto, saveTo, setCrop, setSpecs
 import { fillSelect } from "./specinfo";
 import { addPages, cropPage, initScan, mergePages, refreshScan, setScanSpecs } from "./scan";
 import { current, initSettings, loadSettings, refreshSettings, saveSettings } from "./settings";
+import { cancelAttach, finishAttach, initAttach, refreshAttach, startAttach } from "./attach";
+import { create as createDraft, current as currentDraft, exportTo, finalize, importFrom, initFiling, openDraft, refreshFiling, setField } from "./filing";
+import { bulkAssessment, importRoster, initUnit, refreshUnits, renderUnit, saveUnit, showUnit } from "./unit";
 import { editSpec, exportSpec, importSpec, initSpecs, renderSpecs, validateForm } from "./specs";
 
 let specs: Spec[] = [];
@@ -50,6 +53,9 @@ function relabel() {
   refreshBatch();
   refreshScan();
   refreshSettings();
+  refreshFiling();
+  renderUnit();
+  refreshAttach();
 }
 
 async function openFiles(paths: string[]) {
@@ -77,9 +83,12 @@ async function main() {
   initScan();
   initSpecs(specsChanged);
   initSettings(relabel);
+  initAttach(show);
+  initUnit(() => show("filing"));
   await loadSettings();
   specsChanged(await api.specs());
   defaultOutput();
+  await initFiling(startAttach, () => void refreshUnits());
   relabel();
   // Files from drag and drop, from a second launch, and from the command line.
   await getCurrentWebview().onDragDropEvent((e) => {
@@ -93,6 +102,7 @@ async function main() {
 // Hooks for end-to-end tests (the native dialogs cannot be driven).
 (window as unknown as { caiji: object }).caiji = {
   openPath, saveTo, setCrop, setWhiten, autoFrame, checkPath, show, runBatch, addPages, mergePages, cropPage, editSpec, validateForm, importSpec, exportSpec,
+  createDraft, openDraft, setField, finalize, currentDraft, exportTo, importFrom, finishAttach, cancelAttach, saveUnit, showUnit, importRoster, bulkAssessment,
 };
 
 void main();

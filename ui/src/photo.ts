@@ -5,7 +5,8 @@ import { api, errText, type Head, type Making, type Opened, type Rect, type Spec
 import { centred } from "./crop";
 import { CropStage } from "./cropstage";
 import { Guides } from "./guides";
-import { kb, t } from "./i18n";
+import { invoke } from "@tauri-apps/api/core";
+import { getLang, kb, t } from "./i18n";
 import { checklist } from "./report";
 import { badge, rules } from "./specinfo";
 import { saveDir } from "./settings";
@@ -242,4 +243,21 @@ export function setWhiten(on: boolean) {
   st.whiten = on;
   $<HTMLInputElement>("photo-whiten").checked = on;
   if (st.pic) schedule();
+}
+
+/** Makes the attachment for a filing's slot from the open photo: stored in the drafts store
+ * by hash, never pointing to the original. Returns the hash, or null with the reason shown. */
+export async function attachPhoto(): Promise<{ hash: string; passed: boolean } | null> {
+  const s = spec();
+  if (!st.pic || !s) {
+    message(t("photo.drop"), "info");
+    return null;
+  }
+  try {
+    const r = await invoke<{ hash: string; report: { passed: boolean } }>("photo_attach", { id: st.pic.id, spec: s.id, making: making(), lang: getLang() });
+    return { hash: r.hash, passed: r.report.passed };
+  } catch (e) {
+    message(errText(e), "bad");
+    return null;
+  }
 }

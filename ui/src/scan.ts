@@ -192,3 +192,20 @@ export function refreshScan() {
   renderPages();
   if (pages.length) void mergePages();
 }
+
+/** Makes the attachment for a filing's slot from the pages (merged to the spec). */
+export async function attachScan(): Promise<{ hash: string; passed: boolean } | null> {
+  const s = spec();
+  if (!s || !pages.length) {
+    message(t("scan.hint"));
+    return null;
+  }
+  try {
+    const req = pages.map((x) => ({ id: x.id, crop: x.crop }));
+    const r = await invoke<{ hash: string; report: { passed: boolean } }>("scan_attach", { pages: req, spec: s.id, lang: getLang() });
+    return { hash: r.hash, passed: r.report.passed };
+  } catch (e) {
+    message(errText(e));
+    return null;
+  }
+}

@@ -13,12 +13,20 @@ const w = window as unknown as {
   /** What the next batch reports, item by item (through the Channel). */
   batchItems: BatchItem[];
   settings: { lang: string; outputDir: string | null; threads: number };
+  /** What the drafts store says the last run left (set before the app starts). */
+  lastRun?: { crashed: boolean; changed: string[] };
+  /** Milliseconds each draft save takes. */
+  saveDelayMs: number;
+  drafts: Map<string, FakeDraft>;
 };
+type FakeDraft = { id: string; form: string; title: string; state: string; data: Record<string, Record<string, unknown> | unknown[]>; revision: number; updated: number; person: string | null; unit: string | null; origin: null };
 w.calls = [];
 w.cropLib = crop;
 w.previewDelayMs = 30;
 w.batchItems = [];
 w.settings = { lang: "zh", outputDir: null, threads: 0 };
+w.saveDelayMs = 15;
+w.drafts = new Map(((window as unknown as { seed?: FakeDraft[] }).seed ?? []).map((d) => [d.id, d]));
 const internals = () => (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } }).__TAURI_INTERNALS__;
 
 const msg = (zh: string, en: string) => ({ zh, en });
@@ -81,6 +89,39 @@ async function pictureBytes(): Promise<ArrayBuffer> {
   const blob = await new Promise<Blob>((ok) => c.toBlob((b) => ok(b!), "image/png"));
   return blob.arrayBuffer();
 }
+
+// A small form and the backend's checks that matter to the editor (the real ones are tested
+// in Rust): required, the mobile's shape, a repeatable section with a minimum.
+const field = (id: string, zh: string, type: string, extra: object = {}) => ({ id, label: msg(zh, id), type, required: true, past: false, fixed: false, ...extra });
+const collection = {
+  id: "collection", version: 1, title: msg("会计人员信息采集", "Accountant information collection"), by: "person",
+  person: { name: "basic.name", id_number: "basic.id_number" },
+  sections: [
+    { id: "basic", title: msg("基本信息", "Basic"), fields: [
+      field("photo", "证件照", "attachment", { spec: "nat-photo" }), field("id_number", "证件号码", "id_number"), field("name", "姓名", "text", { max_len: 50 }),
+      field("sex", "性别", "choice", { choices: "sex" }), field("mobile", "手机号码", "mobile"),
+      field("proof", "学历证书", "attachment", { spec: "nat-proof", required: false }),
+    ] },
+    { id: "education", title: msg("学历信息", "Education"), repeat: { min: 1, max: 3 }, fields: [field("school", "毕业院校", "text"), field("start", "入学时间", "month")] },
+  ],
+};
+const choices = { sex: { source: "GB/T 2261.1", items: [{ code: "1", zh: "男", en: "Male" }, { code: "2", zh: "女", en: "Female" }] }, assessment_grade: { source: "", items: [{ code: "2", zh: "合格", en: "Competent" }] } };
+function problems(d: FakeDraft) {
+  const out: { path: string; code: string; message: { zh: string; en: string } }[] = [];
+  const basic = (d.data.basic ?? {}) as Record<string, unknown>;
+  for (const f of collection.sections[0].fields) if (f.required && !basic[f.id]) out.push({ path: `basic.${f.id}`, code: "required", message: msg(`请填写${f.label.zh}`, `${f.id} is required`) });
+  if (basic.mobile && !/^1[3-9]\d{9}$/.test(String(basic.mobile))) out.push({ path: "basic.mobile", code: "invalid", message: msg("手机号码应为 11 位手机号码", "an 11-digit mobile") });
+  if (!((d.data.education as unknown[]) ?? []).length) out.push({ path: "education", code: "too_few", message: msg("学历信息至少要填 1 条", "at least 1") });
+  return out;
+}
+const checked = (d: FakeDraft) => ({ draft: d, problems: d.state === "draft" ? problems(d) : [] });
+const title = (d: FakeDraft) => {
+  const b = (d.data.basic ?? {}) as Record<string, string>;
+  return ["会计人员信息采集", [b.name, b.id_number ? `${b.id_number.slice(0, 6)}********${b.id_number.slice(14)}` : ""].filter(Boolean).join(" ")].filter(Boolean).join(" · ");
+};
+const row = (d: FakeDraft) => ({ ...d, state_name: msg(d.state === "draft" ? "草稿" : "已定稿", d.state), problems: d.state === "draft" ? problems(d).length : 0 });
+let draftSeq = 1;
+const units: { uscc: string; name: string; region: string }[] = [];
 
 mockWindows("main");
 mockIPC(
@@ -155,6 +196,57 @@ mockIPC(
         return report(String(a.lang), true);
       case "check_file":
         return report(String(a.lang), false);
+      case "filing_forms":
+        return { forms: [collection], choices };
+      case "filing_last_run":
+        return w.lastRun ?? { crashed: false, changed: [] };
+      case "filing_list":
+        return [...w.drafts.values()].sort((x, y) => y.updated - x.updated).map(row);
+      case "filing_create": {
+        const d: FakeDraft = { id: `d${draftSeq++}`, form: String(a.form), title: "", state: "draft", data: (a.data ?? {}) as FakeDraft["data"], revision: 1, updated: Date.now(), person: null, unit: (a.unit as string) ?? null, origin: null };
+        d.title = title(d);
+        w.drafts.set(d.id, d);
+        return checked(d);
+      }
+      case "filing_get":
+        return checked(w.drafts.get(String(a.id))!);
+      case "filing_save": {
+        await new Promise((r) => setTimeout(r, w.saveDelayMs));
+        const d = w.drafts.get(String(a.id))!;
+        d.data = a.data as FakeDraft["data"];
+        d.state = "draft";
+        d.updated = Date.now();
+        d.title = title(d);
+        d.person = ((d.data.basic ?? {}) as Record<string, string>).id_number ?? null;
+        return checked(d);
+      }
+      case "filing_finalize": {
+        const d = w.drafts.get(String(a.id))!;
+        const n = problems(d).length;
+        if (n) throw { code: "invalid", message: `还有 ${n} 处需要修改，改完才能定稿` };
+        d.state = "finalized";
+        return checked(d);
+      }
+      case "filing_standing":
+        return { id_number: a.idNumber, name: "", year: 2026, status: "active", status_name: msg("在岗", "in post"), obligations: [], years_of_work: null, counted: 0 };
+      case "filing_attachment":
+        return pictureBytes();
+      case "photo_attach":
+        return { hash: "ab".repeat(32), report: report(String(a.lang), true) };
+      case "scan_attach":
+        return { hash: "cd".repeat(32), report: report(String(a.lang), true) };
+      case "unit_list":
+        return units;
+      case "unit_save":
+        units.push(a.unit as (typeof units)[0]);
+        return units;
+      case "unit_view":
+        return { unit: units.find((u) => u.uscc === a.uscc), staff: [{ unit: a.uscc, id_number: "150102199003071237", name: "张三", data: { sex: "1", post: "01", mobile: "13912345678" } }], drafts: [] };
+      case "unit_roster_import":
+        return { rows: 200, added: 197, updated: 0, rejected: [
+          { line: 22, name: "职工020", problems: [msg("身份证号码 150102********1231 无效（校验码或出生日期不对）", "resident ID not valid")] },
+          { line: 79, name: "职工077", problems: [msg("手机号码“1391234”应为 11 位", "mobile"), msg("岗位“仓库管理”不是规定的会计工作岗位", "post")] },
+        ] };
       default:
         return null;
     }

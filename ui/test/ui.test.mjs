@@ -34,8 +34,9 @@ after(async () => {
   server?.close();
 });
 
-async function fresh() {
+async function fresh(init) {
   page = await browser.newPage({ viewport: { width: 1180, height: 780 } });
+  if (init) await page.addInitScript(init);
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));
   await page.goto(url);
@@ -385,5 +386,106 @@ test("settings: where the data lives, threads and the default output folder are 
   await page.selectOption("#set-lang", "en");
   await page.waitForFunction(() => document.querySelector('[data-t="nav.settings"]')?.textContent === "Settings");
   assert.equal((await calls("settings_set")).at(-1).args.settings.lang, "en");
+  await page.close();
+});
+
+test("filing: every keystroke is saved, problems show on their fields and in the list", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="filing"]');
+  assert.match(await page.textContent("#filing-list"), /还没有填报/);
+  await page.selectOption("#filing-new", "collection");
+  await page.waitForSelector("#f-basic\\.name");
+  assert.match(await page.textContent("#ed-summary"), /还有 6 处需要修改/);
+  assert.equal(await page.textContent("#filing-list li.active .pill.bad"), "6 处待改");
+  // Typed key by key with saves slower than the keys: nothing typed is left unsaved.
+  await page.type("#f-basic\\.name", "欧阳娜娜", { delay: 5 });
+  await page.type("#f-basic\\.mobile", "1391234567", { delay: 5 });
+  await page.waitForFunction(() => !window.caiji.currentDraft().saving);
+  const saves = await calls("filing_save");
+  assert.ok(saves.length >= 2 && saves.length <= 14, `${saves.length} saves for 14 keys`);
+  assert.deepEqual(saves.at(-1).args.data.basic, { name: "欧阳娜娜", mobile: "1391234567" });
+  assert.equal(await page.textContent('[data-err="basic.mobile"]'), "手机号码应为 11 位手机号码");
+  assert.equal(await page.isVisible('[data-err="basic.name"]'), false);
+  assert.match(await page.textContent("#filing-list li.active"), /欧阳娜娜/);
+  // Fixed: the message goes, the count drops.
+  await page.type("#f-basic\\.mobile", "8");
+  await page.waitForFunction(() => !window.caiji.currentDraft().saving && document.querySelector('[data-err="basic.mobile"]').hidden);
+  assert.match(await page.textContent("#ed-summary"), /还有 4 处/);
+  // A repeatable section: an entry added, its fields by index.
+  await page.click('[data-add="education"]');
+  await page.fill("#f-education\\.0\\.school", "内蒙古财经大学");
+  await page.waitForFunction(() => !window.caiji.currentDraft().saving);
+  assert.deepEqual((await calls("filing_save")).at(-1).args.data.education, [{ school: "内蒙古财经大学" }]);
+  // Finalizing with problems left says how many and keeps the draft.
+  await page.click("#ed-finalize");
+  await page.waitForFunction(() => /还有 \d+ 处需要修改/.test(document.getElementById("filing-msg").textContent));
+  assert.equal(await page.isVisible("#ed-finalize"), true);
+  await page.close();
+});
+
+test("filing: an attachment slot opens the photo tool on the slot's spec and comes back with the file", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="filing"]');
+  await page.selectOption("#filing-new", "collection");
+  await page.waitForSelector('[data-make="basic.photo"]');
+  await page.evaluate(() => (document.getElementById("photo-spec").value = "im-legacy-photo"));
+  await page.click('[data-make="basic.photo"]');
+  assert.equal(await page.isVisible("#screen-photo"), true);
+  assert.equal(await page.inputValue("#photo-spec"), "nat-photo", "the slot's spec");
+  assert.match(await page.textContent("#photo-attach"), /正在为“会计人员信息采集 · 证件照”制作附件（规格 nat-photo）/);
+  await page.evaluate(() => window.caiji.openPath("/photos/me.jpg"));
+  await page.waitForSelector("#checklist li");
+  await page.click("#photo-attach-go");
+  await page.waitForFunction(() => document.getElementById("screen-filing").classList.contains("active"));
+  const [att] = await calls("photo_attach");
+  assert.equal(att.args.spec, "nat-photo");
+  assert.deepEqual(att.args.making.crop, { x: 200, y: 150, w: 500, h: 700 }, "made as framed on screen");
+  await page.waitForFunction(() => !window.caiji.currentDraft().saving);
+  assert.equal((await calls("filing_save")).at(-1).args.data.basic.photo, "ab".repeat(32));
+  await page.waitForSelector('[data-slot="basic.photo"] img:not([hidden])');
+  assert.equal(await page.isVisible("#photo-attach"), false);
+  // A document slot opens the scan tool.
+  await page.click('[data-make="basic.proof"]');
+  assert.equal(await page.isVisible("#screen-scan"), true);
+  assert.equal(await page.inputValue("#scan-spec"), "nat-proof");
+  await page.click("#scan-attach-cancel");
+  assert.equal(await page.isVisible("#screen-filing"), true);
+  await page.close();
+});
+
+test("filing: after a crash the drafts being edited are offered", async () => {
+  await fresh(() => {
+    const data = { basic: { name: "张三" } };
+    window.seed = [{ id: "d9", form: "collection", title: "会计人员信息采集 · 张三", state: "draft", data, revision: 3, updated: 1, person: null, unit: null, origin: null }];
+    window.lastRun = { crashed: true, changed: ["d9", "gone"] };
+  });
+  await page.click('.tab[data-screen="filing"]');
+  assert.equal(await page.isVisible("#filing-recover"), true);
+  assert.match(await page.textContent("#filing-recover"), /上次没有正常退出。\s*以下 1 份填报的每次输入都已自动保存/);
+  await page.click('#filing-recover a[data-open="d9"]');
+  await page.waitForSelector("#f-basic\\.name");
+  assert.equal(await page.inputValue("#f-basic\\.name"), "张三");
+  await page.click("#recover-ok");
+  assert.equal(await page.isVisible("#filing-recover"), false);
+  await page.close();
+});
+
+test("unit: a roster's bad rows are listed by line with every reason", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="unit"]');
+  assert.match(await page.textContent("#unit-body"), /导入/);
+  await page.click("#unit-add");
+  await page.fill("#unit-uscc", "91150102MA0N12345P");
+  await page.fill("#unit-name", "呼和浩特某某有限公司");
+  await page.click("#unit-ok");
+  await page.waitForSelector("#unit-roster");
+  assert.match(await page.textContent(".unit-head"), /91150102MA0N12345P/);
+  await page.evaluate(() => window.caiji.importRoster("/staff/名单.xlsx"));
+  await page.waitForSelector(".roster-report");
+  assert.match(await page.textContent(".roster-report b"), /名单共 200 行：新增 197 人，更新 0 人，2 行有问题未导入/);
+  const rows = await page.$$eval(".rejected tbody tr", (l) => l.map((tr) => [...tr.children].map((td) => td.textContent)));
+  assert.deepEqual(rows.map((r) => r[0]), ["22", "79"]);
+  assert.match(rows[1][2], /手机号码.*；岗位/);
+  assert.equal(await page.textContent("table.staff tbody td.mono"), "150102********1237");
   await page.close();
 });

@@ -2,11 +2,12 @@
 //! stick between machines (a person's, or a unit's staff).
 //!
 //! A bundle is a tar file (`.caiji`): `manifest.json` (format, schema versions, every file's
-//! SHA-256), `drafts/<id>.json` (the draft as stored) and `attachments/<hash>.jpg`. Importing
+//! SHA-256), `drafts/<id>.json` (the draft as stored), `attachments/<hash>.jpg` and, for drafts
+//! of a unit's workspace, `units/<credit code>.json` (the unit and its roster). Importing
 //! checks every checksum before touching anything, writes the attachments first (atomically,
 //! by hash) and the drafts in one transaction, and never overwrites newer local data: a draft
 //! changed here since the bundle was made is kept and reported.
-use crate::drafts::{Draft, Store};
+use crate::drafts::{Draft, Staff, Store, Unit};
 use crate::error::{Error, Result};
 use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,8 @@ use std::path::Path;
 
 const FORMAT: &str = "caiji-bundle";
 /// The bundle layout's version; a newer one is refused with a clear message.
-pub const BUNDLE_SCHEMA: u32 = 1;
+/// 2: units and rosters.
+pub const BUNDLE_SCHEMA: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Manifest {
@@ -29,6 +31,9 @@ pub struct Manifest {
     /// Milliseconds since 1970.
     pub created: i64,
     pub drafts: Vec<String>,
+    /// Units (credit codes) whose workspace the drafts belong to.
+    #[serde(default)]
+    pub units: Vec<String>,
     /// SHA-256 of every other file in the bundle, by its path.
     pub files: BTreeMap<String, String>,
 }
@@ -47,11 +52,22 @@ pub enum Outcome {
     KeptLocal,
 }
 
+/// A unit and its roster, as a bundle carries them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct UnitFile {
+    unit: Unit,
+    staff: Vec<Staff>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Imported {
     pub id: String,
     pub title: String,
     pub outcome: Outcome,
+}
+
+fn json<T: Serialize>(v: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec_pretty(v).map_err(|e| Error::invalid(e.to_string(), e.to_string()))
 }
 
 fn sha(bytes: &[u8]) -> String {
@@ -77,10 +93,15 @@ fn attachment_hashes(v: &serde_json::Value, out: &mut Vec<String>) {
 /// Writes the drafts `ids` and their attachments to `out` (atomically).
 pub fn export(store: &Store, ids: &[String], out: &Path) -> Result<Manifest> {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut units: Vec<String> = Vec::new();
     for id in ids {
         let d = store.get(id)?;
-        let json = serde_json::to_vec_pretty(&d).map_err(|e| Error::invalid(e.to_string(), e.to_string()))?;
-        files.push((format!("drafts/{id}.json"), json));
+        files.push((format!("drafts/{id}.json"), json(&d)?));
+        if let Some(u) = d.unit.as_ref().filter(|u| !units.contains(u)) {
+            let file = UnitFile { unit: store.unit(u)?, staff: store.staff(u)? };
+            files.push((format!("units/{u}.json"), json(&file)?));
+            units.push(u.clone());
+        }
         let mut hashes = Vec::new();
         attachment_hashes(&d.data, &mut hashes);
         for h in hashes {
@@ -97,6 +118,7 @@ pub fn export(store: &Store, ids: &[String], out: &Path) -> Result<Manifest> {
         app_version: env!("CARGO_PKG_VERSION").into(),
         created: crate::drafts::now_ms(),
         drafts: ids.to_vec(),
+        units,
         files: files.iter().map(|(n, b)| (n.clone(), sha(b))).collect(),
     };
     let mut tar = tar::Builder::new(Vec::new());
@@ -108,7 +130,7 @@ pub fn export(store: &Store, ids: &[String], out: &Path) -> Result<Manifest> {
         h.set_cksum();
         tar.append_data(&mut h, name, bytes).map_err(|e| Error::io(out, e))
     };
-    add("manifest.json", &serde_json::to_vec_pretty(&manifest).map_err(|e| Error::invalid(e.to_string(), e.to_string()))?)?;
+    add("manifest.json", &json(&manifest)?)?;
     for (n, b) in &files {
         add(n, b)?;
     }
@@ -157,6 +179,15 @@ pub fn import(store: &Store, path: &Path) -> Result<Vec<Imported>> {
         let c: Draft = serde_json::from_slice(&entries[&name]).map_err(|_| bad_bundle(format!("{name} 内容无效"), format!("{name} is not valid")))?;
         drafts.push(c);
     }
+    let mut units = Vec::new();
+    for u in &manifest.units {
+        let name = format!("units/{u}.json");
+        if !manifest.files.contains_key(&name) {
+            return Err(bad_bundle(format!("缺少 {name}"), format!("{name} is missing")));
+        }
+        let f: UnitFile = serde_json::from_slice(&entries[&name]).map_err(|_| bad_bundle(format!("{name} 内容无效"), format!("{name} is not valid")))?;
+        units.push(f);
+    }
     // Attachments first: by hash, so writing one twice is harmless.
     for (name, bytes) in &entries {
         if let Some(h) = name.strip_prefix("attachments/").and_then(|n| n.strip_suffix(".jpg")) {
@@ -165,14 +196,19 @@ pub fn import(store: &Store, path: &Path) -> Result<Vec<Imported>> {
             }
         }
     }
-    apply(store, &drafts)
+    apply(store, &units, &drafts)
 }
 
-/// Adds or updates the drafts in one transaction (a kill halfway leaves the store as it was).
-fn apply(store: &Store, drafts: &[Draft]) -> Result<Vec<Imported>> {
+/// Adds or updates the units, their rosters and the drafts in one transaction (a kill halfway
+/// leaves the store as it was). A unit's name and roster entries are merged, never removed.
+fn apply(store: &Store, units: &[UnitFile], drafts: &[Draft]) -> Result<Vec<Imported>> {
     let db = |e: rusqlite::Error| Error::invalid(format!("草稿数据库出错：{e}"), format!("Drafts database error: {e}"));
     let conn = store.connection();
     let tx = conn.unchecked_transaction().map_err(db)?;
+    for f in units {
+        crate::drafts::upsert_unit(&tx, &f.unit)?;
+        crate::drafts::upsert_staff(&tx, &f.staff)?;
+    }
     let mut out = Vec::new();
     let now = crate::drafts::now_ms();
     for d in drafts {
@@ -187,8 +223,23 @@ fn apply(store: &Store, drafts: &[Draft]) -> Result<Vec<Imported>> {
         let revision = match (&local, outcome) {
             (None, _) => {
                 tx.execute(
-                    "INSERT INTO drafts (id, form, form_version, title, state, reason, data, revision, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                    rusqlite::params![d.id, d.form, d.form_version, d.title, d.state.as_str(), d.reason, text, d.revision, d.created, d.updated],
+                    "INSERT INTO drafts (id, form, form_version, title, state, reason, data, revision, created, updated, person, unit, origin)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    rusqlite::params![
+                        d.id,
+                        d.form,
+                        d.form_version,
+                        d.title,
+                        d.state.as_str(),
+                        d.reason,
+                        text,
+                        d.revision,
+                        d.created,
+                        d.updated,
+                        d.person,
+                        d.unit,
+                        d.origin.as_ref().map(|o| o.to_string())
+                    ],
                 )
                 .map_err(db)?;
                 Some(d.revision)
@@ -202,8 +253,8 @@ fn apply(store: &Store, drafts: &[Draft]) -> Result<Vec<Imported>> {
                 .map_err(db)?;
                 let r = l.revision.max(d.revision) + 1;
                 tx.execute(
-                    "UPDATE drafts SET title = ?2, state = ?3, reason = ?4, data = ?5, revision = ?6, updated = ?7 WHERE id = ?1",
-                    rusqlite::params![d.id, d.title, d.state.as_str(), d.reason, text, r, now.max(d.updated)],
+                    "UPDATE drafts SET title = ?2, state = ?3, reason = ?4, data = ?5, revision = ?6, updated = ?7, person = COALESCE(?8, person) WHERE id = ?1",
+                    rusqlite::params![d.id, d.title, d.state.as_str(), d.reason, text, r, now.max(d.updated), d.person],
                 )
                 .map_err(db)?;
                 Some(r)

@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 
 /// The schema, one step per release that changed it. Never edit a step: add one.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
+    Migrations::new(vec![
+    M::up(
         "CREATE TABLE drafts (
             id TEXT PRIMARY KEY,
             form TEXT NOT NULL,
@@ -51,7 +52,32 @@ pub fn migrations() -> Migrations<'static> {
             started INTEGER NOT NULL,
             ended INTEGER
         );",
-    )])
+    ),
+    // 2: the unit workspace (a unit, its staff roster) and drafts linked to a person (ID
+    // number), a unit, and the registered record a change was made from.
+    M::up(
+        "CREATE TABLE units (
+            uscc TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            region TEXT NOT NULL DEFAULT '',
+            created INTEGER NOT NULL,
+            updated INTEGER NOT NULL
+        );
+        CREATE TABLE staff (
+            unit TEXT NOT NULL REFERENCES units(uscc) ON DELETE CASCADE,
+            id_number TEXT NOT NULL,
+            name TEXT NOT NULL,
+            data TEXT NOT NULL,
+            added INTEGER NOT NULL,
+            PRIMARY KEY (unit, id_number)
+        );
+        ALTER TABLE drafts ADD COLUMN unit TEXT REFERENCES units(uscc) ON DELETE SET NULL;
+        ALTER TABLE drafts ADD COLUMN person TEXT;
+        ALTER TABLE drafts ADD COLUMN origin TEXT;
+        CREATE INDEX drafts_person ON drafts(person);
+        CREATE INDEX drafts_unit ON drafts(unit);",
+    ),
+    ])
 }
 
 /// Where a draft is on its way to the online system.
@@ -116,6 +142,44 @@ pub struct Draft {
     /// Milliseconds since 1970.
     pub created: i64,
     pub updated: i64,
+    /// The person's ID number (from the form's person fields).
+    #[serde(default)]
+    pub person: Option<String>,
+    /// The unit (credit code) whose workspace it belongs to.
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// For a change: the registered values it was made from (fixed fields are checked against it).
+    #[serde(default)]
+    pub origin: Option<Value>,
+}
+
+/// What a new draft is linked to.
+#[derive(Debug, Clone, Default)]
+pub struct Links {
+    pub person: Option<String>,
+    pub unit: Option<String>,
+    pub origin: Option<Value>,
+}
+
+/// An employer whose finance office prepares its staff's filings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    /// Unified social credit code (GB 32100).
+    pub uscc: String,
+    pub name: String,
+    /// The authority's region (free text: 盟市、旗县区).
+    #[serde(default)]
+    pub region: String,
+}
+
+/// One person on a unit's roster.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Staff {
+    pub unit: String,
+    pub id_number: String,
+    pub name: String,
+    /// The roster's other columns, by field id (sex, birth, mobile, post, appointed…).
+    pub data: Value,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -207,13 +271,19 @@ impl Store {
 
     /// A new draft of `form` with `data`; its id is a fresh UUID (later the submission's).
     pub fn create(&self, form: &str, form_version: u32, title: &str, data: &Value) -> Result<Draft> {
+        self.create_linked(form, form_version, title, data, &Links::default())
+    }
+
+    /// A new draft linked to a person, a unit, or the record a change starts from.
+    pub fn create_linked(&self, form: &str, form_version: u32, title: &str, data: &Value, links: &Links) -> Result<Draft> {
         let id = uuid::Uuid::new_v4().to_string();
         let now = now_ms();
         let text = data.to_string();
+        let origin = links.origin.as_ref().map(Value::to_string);
         let tx = self.conn.unchecked_transaction().map_err(db_error)?;
         tx.execute(
-            "INSERT INTO drafts (id, form, form_version, title, data, created, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            params![id, form, form_version, title, text, now],
+            "INSERT INTO drafts (id, form, form_version, title, data, created, updated, person, unit, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9)",
+            params![id, form, form_version, title, text, now, links.person, links.unit, origin],
         )
         .map_err(db_error)?;
         tx.execute("INSERT INTO revisions (draft, revision, state, data, saved) VALUES (?1, 1, 'draft', ?2, ?3)", params![id, text, now]).map_err(db_error)?;
@@ -224,7 +294,7 @@ impl Store {
     pub fn get(&self, id: &str) -> Result<Draft> {
         self.conn
             .query_row(
-                "SELECT id, form, form_version, title, state, reason, data, revision, created, updated FROM drafts WHERE id = ?1",
+                &format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = ?1"),
                 [id],
                 row_to_draft,
             )
@@ -235,11 +305,56 @@ impl Store {
 
     /// Every draft, the most recently changed first.
     pub fn list(&self) -> Result<Vec<Draft>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT id, form, form_version, title, state, reason, data, revision, created, updated FROM drafts ORDER BY updated DESC")
+        self.drafts_where("1", [])
+    }
+
+    /// A person's drafts (by ID number), the most recently changed first.
+    pub fn of_person(&self, id_number: &str) -> Result<Vec<Draft>> {
+        self.drafts_where("person = ?1", [id_number])
+    }
+
+    /// A unit's drafts, the most recently changed first.
+    pub fn of_unit(&self, uscc: &str) -> Result<Vec<Draft>> {
+        self.drafts_where("unit = ?1", [uscc])
+    }
+
+    fn drafts_where<P: rusqlite::Params>(&self, cond: &str, p: P) -> Result<Vec<Draft>> {
+        let mut st = self.conn.prepare(&format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE {cond} ORDER BY updated DESC")).map_err(db_error)?;
+        let rows = st.query_map(p, row_to_draft).map_err(db_error)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(db_error)
+    }
+
+    /// Adds or renames a unit.
+    pub fn put_unit(&self, u: &Unit) -> Result<()> {
+        upsert_unit(&self.conn, u)
+    }
+
+    pub fn units(&self) -> Result<Vec<Unit>> {
+        let mut st = self.conn.prepare("SELECT uscc, name, region FROM units ORDER BY name").map_err(db_error)?;
+        let rows = st.query_map([], |r| Ok(Unit { uscc: r.get(0)?, name: r.get(1)?, region: r.get(2)? })).map_err(db_error)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(db_error)
+    }
+
+    pub fn unit(&self, uscc: &str) -> Result<Unit> {
+        self.units()?.into_iter().find(|u| u.uscc == uscc).ok_or_else(|| Error::invalid(format!("没有统一社会信用代码为 {uscc} 的单位"), format!("No unit {uscc}")))
+    }
+
+    /// Adds or updates staff on a unit's roster, all or none.
+    pub fn put_staff(&self, staff: &[Staff]) -> Result<()> {
+        let tx = self.conn.unchecked_transaction().map_err(db_error)?;
+        upsert_staff(&tx, staff)?;
+        tx.commit().map_err(db_error)
+    }
+
+    /// A unit's roster, by name.
+    pub fn staff(&self, uscc: &str) -> Result<Vec<Staff>> {
+        let mut st = self.conn.prepare("SELECT unit, id_number, name, data FROM staff WHERE unit = ?1 ORDER BY name, id_number").map_err(db_error)?;
+        let rows = st
+            .query_map([uscc], |r| {
+                let data: String = r.get(3)?;
+                Ok(Staff { unit: r.get(0)?, id_number: r.get(1)?, name: r.get(2)?, data: serde_json::from_str(&data).unwrap_or(Value::Null) })
+            })
             .map_err(db_error)?;
-        let rows = st.query_map([], row_to_draft).map_err(db_error)?;
         rows.collect::<std::result::Result<Vec<_>, _>>().map_err(db_error)
     }
 
@@ -247,6 +362,11 @@ impl Store {
     /// draft becomes a draft again; one already on its way (queued, sent) or accepted cannot
     /// be edited.
     pub fn autosave(&self, id: &str, title: &str, data: &Value) -> Result<Draft> {
+        self.autosave_as(id, title, None, data)
+    }
+
+    /// [`Store::autosave`], also re-linking the draft to the person whose ID number it now holds.
+    pub fn autosave_as(&self, id: &str, title: &str, person: Option<&str>, data: &Value) -> Result<Draft> {
         let d = self.get(id)?;
         if matches!(d.state, State::Queued | State::Sent | State::Accepted) {
             return Err(Error::invalid(
@@ -264,8 +384,8 @@ impl Store {
         let keep = d.state != State::Draft || now - last_saved >= REVISION_EVERY_MS;
         let revision = if keep { d.revision + 1 } else { d.revision };
         tx.execute(
-            "UPDATE drafts SET data = ?2, title = ?3, state = 'draft', reason = NULL, revision = ?4, updated = ?5 WHERE id = ?1",
-            params![id, text, title, revision, now],
+            "UPDATE drafts SET data = ?2, title = ?3, state = 'draft', reason = NULL, revision = ?4, updated = ?5, person = COALESCE(?6, person) WHERE id = ?1",
+            params![id, text, title, revision, now, person],
         )
         .map_err(db_error)?;
         if keep {
@@ -369,8 +489,35 @@ impl Drop for Store {
     }
 }
 
+/// Adds or renames a unit on `conn` (inside the caller's transaction, if any).
+pub(crate) fn upsert_unit(conn: &Connection, u: &Unit) -> Result<()> {
+    conn.execute(
+        "INSERT INTO units (uscc, name, region, created, updated) VALUES (?1, ?2, ?3, ?4, ?4)
+         ON CONFLICT(uscc) DO UPDATE SET name = ?2, region = ?3, updated = ?4",
+        params![u.uscc, u.name, u.region, now_ms()],
+    )
+    .map_err(db_error)?;
+    Ok(())
+}
+
+pub(crate) fn upsert_staff(conn: &Connection, staff: &[Staff]) -> Result<()> {
+    let now = now_ms();
+    for s in staff {
+        conn.execute(
+            "INSERT INTO staff (unit, id_number, name, data, added) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(unit, id_number) DO UPDATE SET name = ?3, data = ?4",
+            params![s.unit, s.id_number, s.name, s.data.to_string(), now],
+        )
+        .map_err(db_error)?;
+    }
+    Ok(())
+}
+
+const DRAFT_COLUMNS: &str = "id, form, form_version, title, state, reason, data, revision, created, updated, person, unit, origin";
+
 fn row_to_draft(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
     let data: String = r.get(6)?;
+    let origin: Option<String> = r.get(12)?;
     Ok(Draft {
         id: r.get(0)?,
         form: r.get(1)?,
@@ -382,6 +529,9 @@ fn row_to_draft(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
         revision: r.get(7)?,
         created: r.get(8)?,
         updated: r.get(9)?,
+        person: r.get(10)?,
+        unit: r.get(11)?,
+        origin: origin.and_then(|o| serde_json::from_str(&o).ok()),
     })
 }
 

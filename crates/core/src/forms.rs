@@ -21,9 +21,64 @@ pub struct Form {
     pub title: Msg,
     #[serde(default)]
     pub help: Option<Msg>,
+    /// Who files it: the person, or their unit for them.
+    #[serde(default)]
+    pub by: Filer,
+    /// Where the person's name and ID number are (`section.field`): a draft's title and the
+    /// person it belongs to.
+    #[serde(default)]
+    pub person: Option<PersonKeys>,
     pub sections: Vec<Section>,
     #[serde(default)]
     pub rules: Vec<CrossRule>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Filer {
+    #[default]
+    Person,
+    Unit,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonKeys {
+    pub name: String,
+    pub id_number: String,
+}
+
+impl Form {
+    /// The person a draft of this form is about: (name, ID number), trimmed, maybe empty.
+    pub fn person_of(&self, values: &Value) -> (String, String) {
+        match &self.person {
+            Some(k) => (text_at(values, &k.name), text_at(values, &k.id_number).to_uppercase()),
+            None => Default::default(),
+        }
+    }
+
+    /// A draft's title: the form and the person, the ID number masked.
+    pub fn title_of(&self, values: &Value) -> String {
+        let (name, id) = self.person_of(values);
+        let who = [name, ids::mask_id(&id)].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+        if who.is_empty() {
+            self.title.zh.clone()
+        } else {
+            format!("{} · {who}", self.title.zh)
+        }
+    }
+
+    /// A field by its `section.field` path.
+    pub fn field(&self, path: &str) -> Option<&Field> {
+        let (s, f) = path.split_once('.')?;
+        self.sections.iter().find(|x| x.id == s)?.fields.iter().find(|x| x.id == f)
+    }
+}
+
+/// The text at `section.field` of a non-repeatable section.
+pub fn text_at(values: &Value, path: &str) -> String {
+    let (s, f) = path.split_once('.').unwrap_or((path, ""));
+    values.get(s).and_then(|o| o.get(f)).map(value_text).unwrap_or_default()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -151,7 +206,18 @@ pub struct Problem {
 }
 
 const CHOICES: &str = include_str!("../../../assets/forms/choices.toml");
-const FORMS: &[(&str, &str)] = &[("collection", include_str!("../../../assets/forms/collection.toml"))];
+const FORMS: &[(&str, &str)] = &[
+    ("collection", include_str!("../../../assets/forms/collection.toml")),
+    ("entry_qualified", include_str!("../../../assets/forms/entry_qualified.toml")),
+    ("entry_unit", include_str!("../../../assets/forms/entry_unit.toml")),
+    ("change", include_str!("../../../assets/forms/change.toml")),
+    ("transfer_within", include_str!("../../../assets/forms/transfer_within.toml")),
+    ("transfer_out", include_str!("../../../assets/forms/transfer_out.toml")),
+    ("transfer_in", include_str!("../../../assets/forms/transfer_in.toml")),
+    ("assessment", include_str!("../../../assets/forms/assessment.toml")),
+    ("history", include_str!("../../../assets/forms/history.toml")),
+    ("ce", include_str!("../../../assets/forms/ce.toml")),
+];
 
 /// The built-in forms and the choice lists they use.
 #[derive(Debug, Clone)]
@@ -212,6 +278,26 @@ impl Forms {
                     let obj = v.and_then(Value::as_object).unwrap_or(&empty);
                     self.fields(s, obj, &s.id, today, &mut out);
                     rules(form, s, obj, &s.id, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    /// Fixed fields (name, ID number, first work date…) changed against the registered record
+    /// the draft was made from. Fields the record left empty may be filled.
+    pub fn check_fixed(&self, form: &Form, values: &Value, original: &Value) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for s in form.sections.iter().filter(|s| s.repeat.is_none()) {
+            for f in s.fields.iter().filter(|f| f.fixed) {
+                let path = format!("{}.{}", s.id, f.id);
+                let was = text_at(original, &path);
+                if !was.is_empty() && !text_at(values, &path).eq_ignore_ascii_case(&was) {
+                    out.push(Problem {
+                        path,
+                        code: "fixed",
+                        message: Msg::new(format!("{}登记后不能变更（登记为“{}”）", f.label.zh, shown(f, &was)), format!("{} cannot change once registered (registered: \"{}\")", f.label.en, shown(f, &was))),
+                    });
                 }
             }
         }
@@ -305,6 +391,15 @@ impl Forms {
     }
 }
 
+/// A value as a message may show it: ID numbers masked.
+fn shown(f: &Field, v: &str) -> String {
+    if f.kind == FieldKind::IdNumber {
+        ids::mask_id(v)
+    } else {
+        v.to_string()
+    }
+}
+
 fn fmt_num(n: Option<f64>) -> String {
     n.map(|x| x.to_string()).unwrap_or_else(|| "…".into())
 }
@@ -384,7 +479,7 @@ pub fn today() -> (u32, u32, u32) {
 }
 
 /// The calendar date of a day count since 1970-01-01 (proleptic Gregorian).
-fn civil_from_days(z: i64) -> (u32, u32, u32) {
+pub(crate) fn civil_from_days(z: i64) -> (u32, u32, u32) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -420,6 +515,11 @@ fn check_form(form: &Form, choices: &BTreeMap<String, ChoiceList>) -> Result<()>
             if f.kind == FieldKind::Attachment && f.spec.is_none() {
                 return fail(format!("附件 {path} 没有指定规格"), format!("attachment {path} names no spec"));
             }
+        }
+    }
+    if let Some(k) = &form.person {
+        if !seen.contains(&k.name) || !seen.contains(&k.id_number) {
+            return fail(format!("表单的人员字段 {} / {} 不存在", k.name, k.id_number), format!("person fields {} / {} do not exist", k.name, k.id_number));
         }
     }
     for r in &form.rules {

@@ -214,9 +214,12 @@ pub fn history_refusal(p: &Person, year: u32, region: Region) -> Option<Msg> {
     }
 }
 
+/// A period of work: its first month and its last (`None`: to date), as `(year, month)`.
+pub type Period = ((u32, u32), Option<(u32, u32)>);
+
 /// Whole years of accounting work from the history's periods (months, `(year, month)`; `None`
 /// end: to `now`), overlaps counted once.
-pub fn years_of_work(periods: &[((u32, u32), Option<(u32, u32)>)], now: (u32, u32)) -> u32 {
+pub fn years_of_work(periods: &[Period], now: (u32, u32)) -> u32 {
     let idx = |(y, m): (u32, u32)| y * 12 + m - 1;
     let mut spans: Vec<(u32, u32)> = periods.iter().map(|(s, e)| (idx(*s), idx(e.unwrap_or(now)) + 1)).filter(|(a, b)| b > a).collect();
     spans.sort();

@@ -3,10 +3,12 @@
 pub mod app;
 pub mod batch;
 pub mod check;
+pub mod filing;
 pub mod photo;
 pub mod scan;
 pub mod settings;
 pub mod specs;
+pub mod unit;
 
 use crate::error::{AppError, AppResult};
 

@@ -193,3 +193,36 @@ pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, makin
     })
     .await
 }
+
+/// What a file made for a draft's attachment slot became: its hash in the drafts store and
+/// its checklist.
+#[derive(Serialize)]
+pub struct Attached {
+    pub hash: String,
+    pub report: Report,
+}
+
+/// Prepares at full quality and stores the result in the drafts store (by content hash) for an
+/// attachment slot; the person's original is never referred to.
+#[tauri::command]
+pub async fn photo_attach(app: tauri::AppHandle, id: u64, spec: String, making: Making, lang: Lang) -> AppResult<Attached> {
+    let state = tauri::Manager::state::<AppState>(&app);
+    let s: Arc<Source> = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+    let reg = state.registry();
+    let (bytes, report) = work(move || {
+        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
+        let p = pipeline::prepare(&s, spec, &making.options(false)).map_err(|e| AppError::from_core(e, lang))?;
+        let report = check::check_prepared(&p, spec);
+        Ok((p.jpeg, report))
+    })
+    .await?;
+    attach(&app, bytes, report, lang).await
+}
+
+/// Puts prepared bytes into the drafts store.
+pub(crate) async fn attach(app: &tauri::AppHandle, bytes: Vec<u8>, report: Report, lang: Lang) -> AppResult<Attached> {
+    let spec = report.spec_id.clone();
+    let hash = super::filing::desk(app, lang, move |d| d.store.put_attachment(&bytes, Some(&spec))).await?;
+    log::info!("attachment stored ({}, {})", report.spec_id, if report.passed { "passes" } else { "fails" });
+    Ok(Attached { hash, report })
+}

@@ -43,3 +43,20 @@ pub async fn scan_merge(state: State<'_, AppState>, pages: Vec<PageReq>, spec: S
     })
     .await
 }
+
+/// Merges the pages and stores the result in the drafts store for an attachment slot.
+#[tauri::command]
+pub async fn scan_attach(app: tauri::AppHandle, pages: Vec<PageReq>, spec: String, lang: Lang) -> AppResult<crate::commands::photo::Attached> {
+    let state = tauri::Manager::state::<AppState>(&app);
+    let pages = sources(&state, &pages, lang)?;
+    let reg = state.registry();
+    let (bytes, report) = work(move || {
+        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
+        let list: Vec<Page> = pages.iter().map(|(s, crop)| Page { source: s, crop: *crop }).collect();
+        let p = merge(&list, spec).map_err(|e| AppError::from_core(e, lang))?;
+        let report = check::check(&p.jpeg, spec);
+        Ok((p.jpeg, report))
+    })
+    .await?;
+    crate::commands::photo::attach(&app, bytes, report, lang).await
+}

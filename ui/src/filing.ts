@@ -1,0 +1,529 @@
+// The filing screen (填报): the draft list (search, state filter, error pills), the form
+// editor by section with inline messages and a save on every keystroke, attachment slots made
+// with the photo and scan tools, finalize, change, export and import of bundles, a person's
+// standing, and the recover-after-crash notice.
+import { invoke } from "@tauri-apps/api/core";
+import { open, save } from "@tauri-apps/plugin-dialog";
+import { errText, type Msg } from "./api";
+import { $, showMessage } from "./dom";
+import { both, getLang, pick, t } from "./i18n";
+import { esc } from "./report";
+
+export interface Choice { code: string; zh: string; en: string }
+export interface Field {
+  id: string; label: Msg; type: string; required: boolean; choices?: string | null; max_len?: number | null;
+  min?: number | null; max?: number | null; spec?: string | null; past: boolean; fixed: boolean; help?: Msg | null;
+}
+export interface Section { id: string; title: Msg; help?: Msg | null; repeat?: { min: number; max: number } | null; fields: Field[] }
+export interface Form { id: string; version: number; title: Msg; help?: Msg | null; by: "person" | "unit"; person?: { name: string; id_number: string } | null; sections: Section[] }
+export interface Problem { path: string; code: string; message: Msg }
+export type Values = Record<string, unknown>;
+export interface Draft { id: string; form: string; title: string; state: string; reason?: string | null; data: Values; revision: number; updated: number; person?: string | null; unit?: string | null; origin?: Values | null }
+export interface Checked { draft: Draft; problems: Problem[] }
+export interface Row { id: string; form: string; title: string; state: string; state_name: Msg; reason?: string | null; updated: number; problems: number; unit?: string | null; person?: string | null }
+interface Standing { id_number: string; name: string; year: number; status: string; status_name: Msg; obligations: { code: string; message: Msg }[]; years_of_work?: number | null; counted: number }
+interface Imported { id: string; title: string; outcome: string; outcome_name: Msg }
+interface LastRun { crashed: boolean; changed: string[] }
+/** Where an attachment made with the photo or scan tool goes. */
+export interface AttachTarget { draft: string; path: string; spec: string; label: string }
+
+const lang = () => getLang();
+export const filingApi = {
+  forms: () => invoke<{ forms: Form[]; choices: Record<string, { source: string; items: Choice[] }> }>("filing_forms"),
+  list: () => invoke<Row[]>("filing_list", { lang: lang() }),
+  create: (form: string, data: Values, unit: string | null) => invoke<Checked>("filing_create", { form, data, unit, lang: lang() }),
+  get: (id: string) => invoke<Checked>("filing_get", { id, lang: lang() }),
+  save: (id: string, data: Values) => invoke<Checked>("filing_save", { id, data, lang: lang() }),
+  finalize: (id: string) => invoke<Checked>("filing_finalize", { id, lang: lang() }),
+  reopen: (id: string) => invoke<Checked>("filing_reopen", { id, lang: lang() }),
+  remove: (id: string) => invoke<void>("filing_delete", { id, lang: lang() }),
+  change: (id: string) => invoke<Checked>("filing_change", { id, lang: lang() }),
+  standing: (idNumber: string) => invoke<Standing>("filing_standing", { idNumber, lang: lang() }),
+  exportTo: (ids: string[], path: string) => invoke<{ drafts: number; files: number; path: string }>("filing_export", { ids, path, lang: lang() }),
+  importFrom: (path: string) => invoke<Imported[]>("filing_import", { path, lang: lang() }),
+  lastRun: () => invoke<LastRun | null>("filing_last_run"),
+  attachment: (hash: string) => invoke<ArrayBuffer>("filing_attachment", { hash, lang: lang() }),
+};
+
+let forms: Form[] = [];
+let choices: Record<string, { source: string; items: Choice[] }> = {};
+let rows: Row[] = [];
+let cur: Checked | null = null;
+let values: Values = {};
+/** Saves are sent one at a time; a change made meanwhile is sent right after. */
+let saving = false;
+let dirty = false;
+let onAttach: (target: AttachTarget, document: boolean) => void = () => {};
+let onListChanged: () => void = () => {};
+
+export const formById = (id: string) => forms.find((f) => f.id === id);
+export const choiceName = (list: string | null | undefined, code: unknown) => {
+  const c = choices[list ?? ""]?.items.find((x) => x.code === String(code));
+  return c ? pick(c) : String(code ?? "");
+};
+export const allChoices = (list: string) => choices[list]?.items ?? [];
+
+const isDoc = (spec: string) => !spec.includes("photo");
+const editable = (state: string) => state === "draft" || state === "returned" || state === "finalized";
+const fmtTime = (ms: number) => new Date(ms).toLocaleString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false });
+
+function get(path: string): unknown {
+  return path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), values);
+}
+
+function set(path: string, v: unknown) {
+  const keys = path.split(".");
+  let o = values as Record<string, unknown>;
+  keys.slice(0, -1).forEach((k, i) => {
+    const nextIsIndex = /^\d+$/.test(keys[i + 1]);
+    if (o[k] === undefined || o[k] === null || typeof o[k] !== "object") o[k] = nextIsIndex ? [] : {};
+    o = o[k] as Record<string, unknown>;
+  });
+  o[keys[keys.length - 1]] = v;
+}
+
+// ---------------------------------------------------------------- the list
+
+function pill(r: { state: string; state_name: Msg; problems: number }) {
+  const errs = r.problems ? `<span class="pill bad" title="${esc(t("filing.problemsTip"))}">${r.problems} ${esc(t("filing.toFix"))}</span>` : "";
+  return `<span class="pill st-${r.state}">${esc(pick(r.state_name))}</span>${errs}`;
+}
+
+export function renderList() {
+  const q = $<HTMLInputElement>("filing-search").value.trim().toLowerCase();
+  const st = $<HTMLSelectElement>("filing-state").value;
+  const shown = rows.filter((r) => (!st || r.state === st) && (!q || r.title.toLowerCase().includes(q) || pick(formById(r.form)?.title ?? { zh: "", en: "" }).toLowerCase().includes(q) || (r.person ?? "").toLowerCase().includes(q)));
+  $("filing-count").textContent = t("filing.count").replace("{n}", String(shown.length)).replace("{all}", String(rows.length));
+  $("filing-list").innerHTML = shown.length
+    ? shown
+        .map(
+          (r) =>
+            `<li data-id="${r.id}" class="${cur?.draft.id === r.id ? "active" : ""}"><label class="sel"><input type="checkbox" data-sel="${r.id}" /></label>` +
+            `<div class="what"><b>${esc(pick(formById(r.form)?.title ?? { zh: r.form, en: r.form }))}</b><span>${esc(r.title.split(" · ").slice(1).join(" · ") || "—")}</span></div>` +
+            `<div class="pills">${pill(r)}<time>${esc(fmtTime(r.updated))}</time></div></li>`,
+        )
+        .join("")
+    : `<li class="empty">${esc(rows.length ? t("filing.noMatch") : t("filing.none"))}</li>`;
+}
+
+export async function refreshList() {
+  rows = await filingApi.list();
+  renderList();
+  onListChanged();
+}
+
+function selected(): string[] {
+  return [...document.querySelectorAll<HTMLInputElement>("#filing-list input[data-sel]:checked")].map((i) => i.dataset.sel!);
+}
+
+// ---------------------------------------------------------------- the editor
+
+function input(f: Field, path: string, locked: boolean): string {
+  const v = get(path);
+  const val = v === undefined || v === null ? "" : String(v);
+  const dis = locked ? " disabled" : "";
+  const attrs = `data-path="${path}" id="f-${path}"${dis}`;
+  switch (f.type) {
+    case "choice":
+      return `<select ${attrs}><option value="">${esc(t("filing.pick"))}</option>${allChoices(f.choices ?? "")
+        .map((c) => `<option value="${esc(c.code)}"${c.code === val ? " selected" : ""}>${esc(pick(c))}</option>`)
+        .join("")}</select>`;
+    case "date":
+      return `<input type="date" ${attrs} value="${esc(val)}" />`;
+    case "month":
+      return `<input type="month" placeholder="2020-01" ${attrs} value="${esc(val)}" />`;
+    case "number":
+      return `<input type="number" ${attrs} value="${esc(val)}"${f.min != null ? ` min="${f.min}"` : ""}${f.max != null ? ` max="${f.max}"` : ""} />`;
+    case "bool":
+      return `<label class="check"><input type="checkbox" ${attrs}${val === "true" ? " checked" : ""} /><span>${esc(t("filing.yes"))}</span></label>`;
+    case "attachment": {
+      const has = /^[0-9a-f]{64}$/.test(val);
+      return (
+        `<div class="slot" data-slot="${path}"><img alt="" ${has ? `data-hash="${val}"` : "hidden"} />` +
+        `<div><span class="spec">${esc(t("filing.madeTo"))} ${esc(f.spec ?? "")}</span>` +
+        `<button type="button" data-make="${path}" data-spec="${esc(f.spec ?? "")}"${dis}>${esc(has ? t("filing.remake") : isDoc(f.spec ?? "") ? t("filing.makeScan") : t("filing.makePhoto"))}</button>` +
+        (has && !locked ? ` <button type="button" data-clear="${path}">${esc(t("filing.clear"))}</button>` : "") +
+        `</div></div>`
+      );
+    }
+    default: {
+      const type = f.type === "email" ? "email" : f.type === "mobile" ? "tel" : "text";
+      return `<input type="${type}" ${attrs} value="${esc(val)}"${f.max_len ? ` maxlength="${f.max_len * 2}"` : ""} />`;
+    }
+  }
+}
+
+function fieldHtml(f: Field, path: string, locked: boolean): string {
+  const fixedNote = f.fixed && cur?.draft.origin ? `<span class="fixed" title="${esc(t("filing.fixedTip"))}">🔒</span>` : "";
+  const lock = locked || (f.fixed && !!cur?.draft.origin);
+  return (
+    `<div class="ff${f.type === "attachment" ? " wide" : ""}" data-field="${path}"><label for="f-${path}">${esc(pick(f.label))}${f.required ? '<i class="req">*</i>' : ""}${fixedNote}</label>` +
+    `${input(f, path, lock)}${f.help ? `<small>${esc(pick(f.help))}</small>` : ""}<div class="err" data-err="${path}" hidden></div></div>`
+  );
+}
+
+function renderEditor() {
+  const ed = $("filing-editor");
+  if (!cur) {
+    ed.innerHTML = `<p class="hint">${esc(t("filing.pickOne"))}</p>`;
+    return;
+  }
+  const d = cur.draft;
+  const form = formById(d.form);
+  if (!form) {
+    ed.innerHTML = `<p class="msg bad">${esc(d.form)}</p>`;
+    return;
+  }
+  const locked = !editable(d.state);
+  let html =
+    `<header class="ed-head"><div><h2>${esc(pick(form.title))}</h2><span id="ed-state">${pill({ state: d.state, state_name: stateName(d.state), problems: 0 })}</span>` +
+    `<span id="ed-saved" class="saved"></span></div><div class="acts">` +
+    (d.state === "draft" || d.state === "returned" ? `<button id="ed-finalize" class="primary">${esc(t("filing.finalize"))}</button>` : "") +
+    (d.state === "finalized" ? `<button id="ed-reopen">${esc(t("filing.reopen"))}</button>` : "") +
+    (d.form !== "change" && form.person ? `<button id="ed-change" title="${esc(t("filing.changeTip"))}">${esc(t("filing.change"))}</button>` : "") +
+    `<button id="ed-export">${esc(t("filing.exportOne"))}</button>` +
+    (locked ? "" : `<button id="ed-delete" class="danger">${esc(t("filing.delete"))}</button>`) +
+    `</div></header>` +
+    (d.reason ? `<p class="msg bad">${esc(t("filing.returned"))}${esc(d.reason)}</p>` : "") +
+    (form.help ? `<p class="form-help">${esc(pick(form.help))}</p>` : "") +
+    `<div id="ed-summary" class="summary"></div><div id="ed-standing" class="standing" hidden></div>`;
+  for (const s of form.sections) {
+    html += `<fieldset data-section="${s.id}"><legend>${esc(pick(s.title))}</legend>${s.help ? `<p class="sec-help">${esc(pick(s.help))}</p>` : ""}`;
+    if (s.repeat) {
+      const list = (values[s.id] as Values[] | undefined) ?? [];
+      list.forEach((_, i) => {
+        html += `<div class="entry"><div class="entry-head"><b>${esc(t("filing.entry").replace("{n}", String(i + 1)))}</b>${locked ? "" : `<button type="button" data-remove="${s.id}.${i}">${esc(t("filing.removeEntry"))}</button>`}</div><div class="grid">`;
+        html += s.fields.map((f) => fieldHtml(f, `${s.id}.${i}.${f.id}`, locked)).join("");
+        html += `</div></div>`;
+      });
+      html += `<div class="err" data-err="${s.id}" hidden></div>`;
+      if (!locked && list.length < s.repeat.max) html += `<button type="button" class="add" data-add="${s.id}">＋ ${esc(t("filing.addEntry"))}${esc(pick(s.title))}</button>`;
+    } else {
+      html += `<div class="grid">${s.fields.map((f) => fieldHtml(f, `${s.id}.${f.id}`, locked)).join("")}</div>`;
+    }
+    html += `</fieldset>`;
+  }
+  ed.innerHTML = html;
+  ed.querySelectorAll<HTMLImageElement>("img[data-hash]").forEach((img) => void thumb(img));
+  showProblems();
+  void showStanding();
+}
+
+const stateName = (s: string): Msg => both(`state.${s}`);
+
+async function thumb(img: HTMLImageElement) {
+  try {
+    const bytes = await filingApi.attachment(img.dataset.hash!);
+    img.src = URL.createObjectURL(new Blob([bytes], { type: "image/jpeg" }));
+    img.hidden = false;
+  } catch (e) {
+    img.replaceWith(Object.assign(document.createElement("span"), { className: "msg bad", textContent: errText(e) }));
+  }
+}
+
+/** Inline messages on their fields, the summary at the top, the list's pill. */
+function showProblems() {
+  if (!cur) return;
+  const ed = $("filing-editor");
+  ed.querySelectorAll<HTMLElement>("[data-err]").forEach((e) => {
+    e.hidden = true;
+    e.textContent = "";
+  });
+  ed.querySelectorAll(".ff.bad").forEach((e) => e.classList.remove("bad"));
+  const orphan: Problem[] = [];
+  for (const p of cur.problems) {
+    const e = ed.querySelector<HTMLElement>(`[data-err="${CSS.escape(p.path)}"]`);
+    if (!e) {
+      orphan.push(p);
+      continue;
+    }
+    e.textContent = e.textContent ? `${e.textContent}；${pick(p.message)}` : pick(p.message);
+    e.hidden = false;
+    e.closest(".ff")?.classList.add("bad");
+  }
+  const n = cur.problems.length;
+  const d = cur.draft;
+  const sum = $("ed-summary");
+  sum.className = `summary ${n ? "bad" : "ok"}`;
+  sum.innerHTML =
+    d.state === "draft" || d.state === "returned"
+      ? n
+        ? `${esc(t("filing.left").replace("{n}", String(n)))} <a href="#" id="ed-first">${esc(t("filing.goFirst"))}</a>${orphan.map((p) => `<div>${esc(pick(p.message))}</div>`).join("")}`
+        : esc(t("filing.ready"))
+      : esc(t(`filing.is.${d.state}`));
+  const row = rows.find((r) => r.id === d.id);
+  if (row) {
+    row.problems = d.state === "draft" || d.state === "returned" ? n : 0;
+    row.title = d.title;
+    row.state = d.state;
+    row.state_name = stateName(d.state);
+    row.updated = d.updated;
+    renderList();
+  }
+}
+
+async function showStanding() {
+  const box = $("ed-standing");
+  const id = cur?.draft.person;
+  if (!id || id.length !== 18) {
+    box.hidden = true;
+    return;
+  }
+  try {
+    const s = await filingApi.standing(id);
+    // Judged from finalized filings only: nothing to say before the first one.
+    box.hidden = s.counted === 0;
+    box.innerHTML =
+      `<b>${esc(t("filing.standing"))}</b> <span class="pill st-${s.status}">${esc(pick(s.status_name))}</span>` +
+      (s.years_of_work != null ? ` <span>${esc(t("filing.years").replace("{n}", String(s.years_of_work)))}</span>` : "") +
+      `<ul>${s.obligations.map((o) => `<li>${esc(pick(o.message))}</li>`).join("") || `<li>${esc(t("filing.nothingOwed"))}</li>`}</ul>` +
+      `<small>${esc(t("filing.standingFrom").replace("{n}", String(s.counted)))}</small>`;
+  } catch {
+    box.hidden = true;
+  }
+}
+
+export async function openDraft(id: string) {
+  try {
+    cur = await filingApi.get(id);
+    values = structuredClone(cur.draft.data ?? {}) as Values;
+    renderEditor();
+    renderList();
+  } catch (e) {
+    showMessage("filing-msg", errText(e), "bad");
+  }
+}
+
+function shown(c: Checked) {
+  cur = c;
+  values = structuredClone(c.draft.data ?? {}) as Values;
+  renderEditor();
+}
+
+/** Saves now; a change made while a save is in flight is saved right after it. */
+async function autosave() {
+  if (!cur) return;
+  if (saving) {
+    dirty = true;
+    return;
+  }
+  saving = true;
+  const id = cur.draft.id;
+  try {
+    do {
+      dirty = false;
+      const wasState = cur.draft.state;
+      const c = await filingApi.save(id, structuredClone(values));
+      if (cur?.draft.id !== id) break;
+      cur = c;
+      if (wasState !== c.draft.state) renderEditor();
+      else showProblems();
+      $("ed-saved").textContent = `${t("filing.saved")} ${new Date().toLocaleTimeString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false })}`;
+    } while (dirty);
+  } catch (e) {
+    showMessage("filing-msg", errText(e), "bad");
+  } finally {
+    saving = false;
+  }
+}
+
+/** Sets a field's value as if typed (also for tests and for the attachment tools). */
+export async function setField(path: string, v: unknown) {
+  set(path, v);
+  const el = document.getElementById(`f-${path}`) as HTMLInputElement | null;
+  if (el && el.type !== "checkbox") el.value = String(v ?? "");
+  await autosave();
+}
+
+export async function finalize() {
+  if (!cur) return;
+  try {
+    await waitSaved();
+    shown(await filingApi.finalize(cur.draft.id));
+    showMessage("filing-msg", t("filing.finalized"), "ok");
+    await refreshList();
+  } catch (e) {
+    showMessage("filing-msg", errText(e), "bad");
+    if (cur) shown(await filingApi.get(cur.draft.id));
+  }
+}
+
+async function waitSaved() {
+  while (saving) await new Promise((r) => setTimeout(r, 20));
+}
+
+export async function create(form: string, data: Values = {}, unit: string | null = null) {
+  try {
+    shown(await filingApi.create(form, data, unit));
+    await refreshList();
+    showMessage("filing-msg", "");
+  } catch (e) {
+    showMessage("filing-msg", errText(e), "bad");
+  }
+}
+
+export async function exportTo(ids: string[], path: string) {
+  try {
+    const r = await filingApi.exportTo(ids, path);
+    showMessage("filing-msg", t("filing.exported").replace("{n}", String(r.drafts)) + r.path, "ok");
+  } catch (e) {
+    showMessage("filing-msg", errText(e), "bad");
+  }
+}
+
+export async function importFrom(path: string) {
+  try {
+    const r = await filingApi.importFrom(path);
+    await refreshList();
+    const counts = new Map<string, number>();
+    r.forEach((i) => counts.set(pick(i.outcome_name), (counts.get(pick(i.outcome_name)) ?? 0) + 1));
+    const sum = [...counts].map(([k, n]) => `${k} ${n}`).join("，");
+    showMessage("filing-msg", `${t("filing.imported").replace("{n}", String(r.length))}${sum}`, r.some((i) => i.outcome === "kept_local") ? "info" : "ok");
+    return r;
+  } catch (e) {
+    showMessage("filing-msg", errText(e), "bad");
+    return [];
+  }
+}
+
+/** The attachment made for a slot comes back here. */
+export async function attached(target: AttachTarget, hash: string) {
+  if (cur?.draft.id !== target.draft) await openDraft(target.draft);
+  set(target.path, hash);
+  renderEditor();
+  await autosave();
+}
+
+async function pickExport(ids: string[]) {
+  if (!ids.length) return showMessage("filing-msg", t("filing.pickSome"), "info");
+  const path = await save({ defaultPath: `caiji-${new Date().toISOString().slice(0, 10)}.caiji`, filters: [{ name: t("filing.bundle"), extensions: ["caiji"] }] });
+  if (path) await exportTo(ids, path);
+}
+
+/** After a crash: the drafts that were being edited are all saved; offer them. */
+async function recoverNotice() {
+  const last = await filingApi.lastRun().catch(() => null);
+  if (!last?.crashed || !last.changed.length) return;
+  const box = $("filing-recover");
+  const names = last.changed.map((id) => rows.find((r) => r.id === id)).filter((r): r is Row => !!r);
+  box.innerHTML =
+    `<b>${esc(t("filing.recoverTitle"))}</b> ${esc(t("filing.recoverText").replace("{n}", String(names.length)))}` +
+    `<ul>${names.map((r) => `<li><a href="#" data-open="${r.id}">${esc(r.title)}</a></li>`).join("")}</ul><button id="recover-ok">${esc(t("filing.recoverOk"))}</button>`;
+  box.hidden = false;
+  return true;
+}
+
+export function refreshFiling() {
+  const sel = $<HTMLSelectElement>("filing-new");
+  sel.innerHTML = `<option value="">${esc(t("filing.new"))}</option>` + forms.map((f) => `<option value="${f.id}">${esc(pick(f.title))}</option>`).join("");
+  const st = $<HTMLSelectElement>("filing-state");
+  const v = st.value;
+  st.innerHTML = `<option value="">${esc(t("filing.allStates"))}</option>` + ["draft", "finalized", "queued", "sent", "accepted", "returned", "failed"].map((s) => `<option value="${s}">${esc(t(`state.${s}`))}</option>`).join("");
+  st.value = v;
+  renderList();
+  renderEditor();
+}
+
+export async function initFiling(attach: (target: AttachTarget, document: boolean) => void, listChanged: () => void) {
+  onAttach = attach;
+  onListChanged = listChanged;
+  const f = await filingApi.forms();
+  forms = f.forms;
+  choices = f.choices;
+  refreshFiling();
+  $("filing-new").addEventListener("change", async (e) => {
+    const s = e.target as HTMLSelectElement;
+    if (s.value) await create(s.value);
+    s.value = "";
+  });
+  $("filing-search").addEventListener("input", renderList);
+  $("filing-state").addEventListener("change", renderList);
+  $("filing-list").addEventListener("click", (e) => {
+    const el = e.target as HTMLElement;
+    if (el.closest("label.sel")) return;
+    const li = el.closest<HTMLElement>("li[data-id]");
+    if (li) void openDraft(li.dataset.id!);
+  });
+  $("filing-import").addEventListener("click", async () => {
+    const p = await open({ multiple: false, filters: [{ name: t("filing.bundle"), extensions: ["caiji"] }] });
+    if (typeof p === "string") await importFrom(p);
+  });
+  $("filing-export").addEventListener("click", () => void pickExport(selected().length ? selected() : rows.map((r) => r.id)));
+  $("filing-recover").addEventListener("click", (e) => {
+    const el = e.target as HTMLElement;
+    if (el.dataset.open) {
+      e.preventDefault();
+      void openDraft(el.dataset.open);
+    }
+    if (el.id === "recover-ok") $("filing-recover").hidden = true;
+  });
+  const ed = $("filing-editor");
+  const onEdit = (e: Event) => {
+    const el = e.target as HTMLInputElement;
+    const path = el.dataset.path;
+    if (!path) return;
+    const v = el.type === "checkbox" ? (el.checked ? "true" : "") : el.value;
+    // Pickers fire both "input" and "change": save a value once.
+    if ((get(path) ?? "") === v) return;
+    set(path, v);
+    void autosave();
+  };
+  ed.addEventListener("input", onEdit);
+  ed.addEventListener("change", onEdit);
+  ed.addEventListener("click", async (e) => {
+    const el = e.target as HTMLElement;
+    if (!cur) return;
+    if (el.id === "ed-first") {
+      e.preventDefault();
+      const p = cur.problems[0];
+      const target = p && (document.getElementById(`f-${p.path}`) ?? ed.querySelector(`[data-err="${CSS.escape(p.path)}"]`));
+      (target as HTMLElement | null)?.scrollIntoView({ block: "center" });
+      (target as HTMLElement | null)?.focus?.();
+    } else if (el.dataset.add) {
+      const list = ((values[el.dataset.add] as Values[] | undefined) ?? []).slice();
+      list.push({});
+      values[el.dataset.add] = list;
+      renderEditor();
+      await autosave();
+    } else if (el.dataset.remove) {
+      const [sec, i] = el.dataset.remove.split(".");
+      const list = ((values[sec] as Values[] | undefined) ?? []).slice();
+      list.splice(Number(i), 1);
+      values[sec] = list;
+      renderEditor();
+      await autosave();
+    } else if (el.dataset.make) {
+      const path = el.dataset.make;
+      const label = ed.querySelector(`[data-field="${CSS.escape(path)}"] label`)?.textContent?.replace("*", "") ?? "";
+      await waitSaved();
+      onAttach({ draft: cur.draft.id, path, spec: el.dataset.spec!, label: `${cur.draft.title} · ${label}` }, isDoc(el.dataset.spec!));
+    } else if (el.dataset.clear) {
+      set(el.dataset.clear, "");
+      renderEditor();
+      await autosave();
+    } else if (el.id === "ed-finalize") await finalize();
+    else if (el.id === "ed-reopen") {
+      shown(await filingApi.reopen(cur.draft.id));
+      await refreshList();
+    } else if (el.id === "ed-change") {
+      try {
+        shown(await filingApi.change(cur.draft.id));
+        await refreshList();
+      } catch (err) {
+        showMessage("filing-msg", errText(err), "bad");
+      }
+    } else if (el.id === "ed-export") await pickExport([cur.draft.id]);
+    else if (el.id === "ed-delete") {
+      if (!confirm(t("filing.deleteConfirm"))) return;
+      await filingApi.remove(cur.draft.id);
+      cur = null;
+      renderEditor();
+      await refreshList();
+    }
+  });
+  await refreshList();
+  await recoverNotice();
+}
+
+/** The draft open in the editor (tests). */
+export const current = () => (cur ? { ...cur, values, saving: saving || dirty } : null);
