@@ -131,8 +131,11 @@ test("a collection draft: typed, an error seen and fixed, a photo attached, kill
   // The rest, typed; then the app is killed right after the last keystroke.
   await choose("basic.birth", "1990-03-07");
   await choose("authority.province", "150000");
-  await type(field("authority.city"), "呼和浩特市");
-  await type(field("authority.county"), "新城区");
+  // Cascaded: the cities of the province chosen, then the counties of the city.
+  assert.ok(await s.exec("return [...document.getElementById('f-authority.city').options].some((o) => o.textContent === '锡林郭勒盟')"));
+  await choose("authority.city", "1501");
+  assert.ok(await s.exec("return [...document.getElementById('f-authority.county').options].some((o) => o.textContent === '新城区')"));
+  await choose("authority.county", "150102");
   await choose("authority.basis", "1");
   await s.click(field("authority.pledge"));
   await choose("category.category", "1");

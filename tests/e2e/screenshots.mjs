@@ -90,7 +90,7 @@ try {
   await s.exec("window.caiji.show('filing')");
   await s.exec("return window.caiji.createDraft('collection')");
   for (const [p, v] of [
-    ["authority.province", "150000"], ["authority.city", "呼和浩特市"], ["authority.county", "新城区"], ["authority.basis", "1"],
+    ["authority.province", "150000"], ["authority.city", "1501"], ["authority.county", "150102"], ["authority.basis", "1"],
     ["category.category", "1"], ["basic.id_type", "1"], ["basic.id_number", "150102199003071237"], ["basic.name", "张三"],
     ["basic.sex", "2"], ["basic.birth", "1990-03-07"], ["basic.mobile", "1391234567"], ["basic.ethnicity", "02"],
   ]) await s.exec("return window.caiji.setField(arguments[0], arguments[1])", p, v);
@@ -101,7 +101,7 @@ try {
   await shot("filing-attach-zh");
   await s.exec("return window.caiji.finishAttach()");
   await s.waitFor("const i = document.querySelector('[data-slot=\"basic.photo\"] img'); return i && !i.hidden && i.naturalWidth > 0", "the thumbnail");
-  await s.exec("document.querySelector('.editor').scrollTop = 0");
+  await s.exec("document.querySelector('fieldset[data-section=\"basic\"]').scrollIntoView()");
   await shot("filing-zh");
   // A unit: a roster with three bad rows among 40, then everyone assessed.
   const roster = path.join(tmp, "名单.csv");

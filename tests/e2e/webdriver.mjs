@@ -23,10 +23,18 @@ export class Session {
     return this.cmd("POST", "/execute/async", { script, args });
   }
 
+  /** Clicks the element; found again if the page redrew it between finding and clicking. */
   async click(css) {
-    const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
-    const id = Object.values(el)[0];
-    await this.cmd("POST", `/element/${id}/click`, {});
+    for (let i = 0; ; i++) {
+      try {
+        const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
+        const id = Object.values(el)[0];
+        await this.cmd("POST", `/element/${id}/click`, {});
+        return;
+      } catch (e) {
+        if (i >= 4 || !String(e.message).includes("stale element")) throw e;
+      }
+    }
   }
 
   /** Types `text` into the element as key presses (appended to what it holds). */

@@ -9,7 +9,7 @@ const TODAY: (u32, u32, u32) = (2026, 11, 27);
 /// A complete, valid collection record (an invented person with a valid ID number).
 fn record() -> Value {
     json!({
-        "authority": {"province": "150000", "city": "呼和浩特市", "county": "新城区", "basis": "1", "pledge": true},
+        "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": true},
         "category": {"category": "1"},
         "basic": {
             "photo": "sha256:0b5e…", "id_type": "1", "id_number": "150102199003071237", "name": "张三",
@@ -69,6 +69,10 @@ fn each_mistake_is_reported_on_its_field() {
         ("basic.email", json!("zhangsan@"), "basic.email", "invalid", "电子邮箱"),
         ("basic.ethnicity", json!("57"), "basic.ethnicity", "invalid", "不在列表中"),
         ("authority.pledge", Value::Null, "authority.pledge", "required", "承诺"),
+        // Cascaded divisions: a city of another province, a county of another city, no such code.
+        ("authority.city", json!("1301"), "authority.city", "invalid", "“石家庄市”不在所选的上一级地区内"),
+        ("authority.county", json!("150202"), "authority.county", "invalid", "“东河区”不在所选的上一级地区内"),
+        ("authority.county", json!("159999"), "authority.county", "invalid", "不在行政区划表中"),
         ("education.0.graduation", json!("2008-06"), "education.0.graduation", "rule", "毕业时间不能早于入学时间"),
         ("work.1.appointed", json!("2027-01"), "work.1.appointed", "invalid", "不能晚于本月"),
         ("work.0.end", json!("2011-01"), "work.0.end", "rule", "结束时间不能早于开始时间"),
@@ -126,6 +130,18 @@ fn forms_name_real_choice_lists_and_spec_profiles() {
     // The national standards' lists are complete.
     assert_eq!(forms.choices["ethnicity"].items.len(), 58, "56 groups + other + foreign origin");
     assert_eq!(forms.choices["ethnicity"].items[1].zh, "蒙古族");
+    // The division table as shipped (assets/forms/divisions.md): every province of the choice
+    // list has its cities; Inner Mongolia's 12 cities and leagues.
+    let file = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/forms/divisions.json")).unwrap();
+    assert_eq!(format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&file)), "83b7536f853ad16beb4d37b92890a3fd7bb9d33d4f37e7c8885fb948749a9bc4");
+    for p in &forms.choices["province"].items {
+        let d = caiji_core::forms::find_division(&forms.divisions, p.code.trim_end_matches("0000")).unwrap();
+        assert_eq!(d.name, p.zh);
+        assert!(!d.children.is_empty());
+    }
+    let im = caiji_core::forms::find_division(&forms.divisions, "15").unwrap();
+    assert_eq!(im.children.len(), 12);
+    assert!(im.children.iter().any(|c| c.name == "锡林郭勒盟"));
     assert_eq!(forms.choices["political"].items.len(), 13);
     assert_eq!(forms.choices["post"].items.len(), 11);
     assert_eq!(forms.choices["province"].items.len(), 31);

@@ -10,8 +10,9 @@ import { both, getLang, pick, t } from "./i18n";
 import { esc } from "./report";
 
 export interface Choice { code: string; zh: string; en: string }
+export interface Division { code: string; name: string; children?: Division[] }
 export interface Field {
-  id: string; label: Msg; type: string; required: boolean; choices?: string | null; max_len?: number | null;
+  id: string; label: Msg; type: string; required: boolean; choices?: string | null; max_len?: number | null; parent?: string | null;
   min?: number | null; max?: number | null; spec?: string | null; past: boolean; fixed: boolean; help?: Msg | null;
 }
 export interface Section { id: string; title: Msg; help?: Msg | null; repeat?: { min: number; max: number } | null; fields: Field[] }
@@ -29,7 +30,7 @@ export interface AttachTarget { draft: string; path: string; spec: string; label
 
 const lang = () => getLang();
 export const filingApi = {
-  forms: () => invoke<{ forms: Form[]; choices: Record<string, { source: string; items: Choice[] }> }>("filing_forms"),
+  forms: () => invoke<{ forms: Form[]; choices: Record<string, { source: string; items: Choice[] }>; divisions: Division[] }>("filing_forms"),
   list: () => invoke<Row[]>("filing_list", { lang: lang() }),
   create: (form: string, data: Values, unit: string | null) => invoke<Checked>("filing_create", { form, data, unit, lang: lang() }),
   get: (id: string) => invoke<Checked>("filing_get", { id, lang: lang() }),
@@ -47,6 +48,7 @@ export const filingApi = {
 
 let forms: Form[] = [];
 let choices: Record<string, { source: string; items: Choice[] }> = {};
+let divisions: Division[] = [];
 let rows: Row[] = [];
 let cur: Checked | null = null;
 let values: Values = {};
@@ -54,7 +56,7 @@ let values: Values = {};
 let saving = false;
 let dirty = false;
 let onAttach: (target: AttachTarget, document: boolean) => void = () => {};
-let onListChanged: () => void = () => {};
+let onListChanged: () => Promise<void> = async () => {};
 
 export const formById = (id: string) => forms.find((f) => f.id === id);
 export const choiceName = (list: string | null | undefined, code: unknown) => {
@@ -62,6 +64,26 @@ export const choiceName = (list: string | null | undefined, code: unknown) => {
   return c ? pick(c) : String(code ?? "");
 };
 export const allChoices = (list: string) => choices[list]?.items ?? [];
+
+/** The divisions inside a parent value (a province choice `150000`, or a city code `1501`). */
+function divisionsIn(parent: string): Division[] {
+  const code = parent.endsWith("0000") ? parent.slice(0, -4) : parent;
+  let level = divisions;
+  for (;;) {
+    const d = level.find((x) => code.startsWith(x.code));
+    if (!d) return [];
+    if (d.code === code) return d.children ?? [];
+    level = d.children ?? [];
+  }
+}
+
+/** The fields of `path`'s section whose options depend on it (a province's city, a city's county). */
+function dependants(path: string): string[] {
+  const i = path.lastIndexOf(".");
+  const [prefix, id] = [path.slice(0, i), path.slice(i + 1)];
+  const sec = formById(cur?.draft.form ?? "")?.sections.find((s) => s.id === prefix.split(".")[0]);
+  return (sec?.fields ?? []).filter((f) => f.parent === id).map((f) => `${prefix}.${f.id}`);
+}
 
 const isDoc = (spec: string) => !spec.includes("photo");
 const editable = (state: string) => state === "draft" || state === "returned" || state === "finalized";
@@ -109,7 +131,7 @@ export function renderList() {
 export async function refreshList() {
   rows = await filingApi.list();
   renderList();
-  onListChanged();
+  await onListChanged();
 }
 
 function selected(): string[] {
@@ -128,6 +150,15 @@ function input(f: Field, path: string, locked: boolean): string {
       return `<select ${attrs}><option value="">${esc(t("filing.pick"))}</option>${allChoices(f.choices ?? "")
         .map((c) => `<option value="${esc(c.code)}"${c.code === val ? " selected" : ""}>${esc(pick(c))}</option>`)
         .join("")}</select>`;
+    case "division": {
+      const parentPath = `${path.slice(0, path.lastIndexOf("."))}.${f.parent}`;
+      const parent = String(get(parentPath) ?? "");
+      const list = parent ? divisionsIn(parent) : [];
+      const hint = parent ? t("filing.pick") : t("filing.pickAbove");
+      return `<select ${attrs}${list.length ? "" : " disabled"}><option value="">${esc(hint)}</option>${list
+        .map((c) => `<option value="${esc(c.code)}"${c.code === val ? " selected" : ""}>${esc(c.name)}</option>`)
+        .join("")}</select>`;
+    }
     case "date":
       return `<input type="date" ${attrs} value="${esc(val)}" />`;
     case "month":
@@ -424,12 +455,13 @@ export function refreshFiling() {
   renderEditor();
 }
 
-export async function initFiling(attach: (target: AttachTarget, document: boolean) => void, listChanged: () => void) {
+export async function initFiling(attach: (target: AttachTarget, document: boolean) => void, listChanged: () => Promise<void>) {
   onAttach = attach;
   onListChanged = listChanged;
   const f = await filingApi.forms();
   forms = f.forms;
   choices = f.choices;
+  divisions = f.divisions ?? [];
   refreshFiling();
   $("filing-new").addEventListener("change", async (e) => {
     const s = e.target as HTMLSelectElement;
@@ -466,6 +498,19 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
     // Pickers fire both "input" and "change": save a value once.
     if ((get(path) ?? "") === v) return;
     set(path, v);
+    // A new province empties the city (and its county) unless it still lies inside.
+    const deps = dependants(path);
+    if (deps.length) {
+      const clear = (p: string, parent: string) => {
+        const cv = String(get(p) ?? "");
+        if (cv && !divisionsIn(parent).some((d) => d.code === cv)) {
+          set(p, "");
+          dependants(p).forEach((q) => clear(q, ""));
+        }
+      };
+      deps.forEach((d) => clear(d, v));
+      renderEditor();
+    }
     void autosave();
   };
   ed.addEventListener("input", onEdit);

@@ -186,6 +186,7 @@ const dict: Record<string, [string, string]> = {
   "filing.pickOne": ["在左侧选择一份填报，或新建一份。每次输入都会自动保存。", "Pick a filing on the left or start a new one. Every keystroke is saved."],
   "filing.pick": ["请选择", "Choose"],
   "filing.yes": ["是", "Yes"],
+  "filing.pickAbove": ["先选上一级", "Choose the level above first"],
   "filing.madeTo": ["规格", "Spec"],
   "filing.makePhoto": ["用证件照工具制作…", "Make with the photo tool…"],
   "filing.makeScan": ["用扫描件工具制作…", "Make with the scan tool…"],

@@ -88,7 +88,7 @@ async function main() {
   await loadSettings();
   specsChanged(await api.specs());
   defaultOutput();
-  await initFiling(startAttach, () => void refreshUnits());
+  await initFiling(startAttach, refreshUnits);
   relabel();
   // Files from drag and drop, from a second launch, and from the command line.
   await getCurrentWebview().onDragDropEvent((e) => {

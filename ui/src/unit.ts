@@ -140,12 +140,12 @@ export async function bulkAssessment() {
   bulk.date = $<HTMLInputElement>("bulk-date").value;
   try {
     const r = await unitApi.bulk(view.unit.uscc, bulk.year, bulk.grade, bulk.assessor, bulk.date);
+    // The list and this screen redrawn first, then the message: what it says is on screen.
+    await refreshList();
     showMessage("unit-msg", t("unit.bulkDone").replace("{n}", String(r.created.length)).replace("{m}", String(r.existing)), "ok");
   } catch (e) {
     showMessage("unit-msg", errText(e), "bad");
   }
-  await showUnit(view.unit.uscc);
-  await refreshList();
 }
 
 export async function refreshUnits() {
@@ -183,9 +183,8 @@ export function initUnit(openEditor: () => void) {
     } else if (el.id === "bulk-go") await bulkAssessment();
     else if (el.id === "bulk-final") {
       const n = await unitApi.finalizeReady(view.unit.uscc, "assessment").catch((err) => (showMessage("unit-msg", errText(err), "bad"), -1));
-      if (n >= 0) showMessage("unit-msg", t("unit.finalizedN").replace("{n}", String(n)), "ok");
-      await showUnit(view.unit.uscc);
       await refreshList();
+      if (n >= 0) showMessage("unit-msg", t("unit.finalizedN").replace("{n}", String(n)), "ok");
     } else if (el.dataset.open) {
       e.preventDefault();
       onOpen();

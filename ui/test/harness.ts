@@ -103,9 +103,20 @@ const collection = {
       field("proof", "学历证书", "attachment", { spec: "nat-proof", required: false }),
     ] },
     { id: "education", title: msg("学历信息", "Education"), repeat: { min: 1, max: 3 }, fields: [field("school", "毕业院校", "text"), field("start", "入学时间", "month")] },
+    { id: "authority", title: msg("管理地区", "Authority"), fields: [
+      field("province", "省", "choice", { choices: "province", required: false }), field("city", "市", "division", { parent: "province", required: false }),
+      field("county", "县", "division", { parent: "city", required: false }),
+    ] },
   ],
 };
-const choices = { sex: { source: "GB/T 2261.1", items: [{ code: "1", zh: "男", en: "Male" }, { code: "2", zh: "女", en: "Female" }] }, assessment_grade: { source: "", items: [{ code: "2", zh: "合格", en: "Competent" }] } };
+const divisions = [
+  { code: "11", name: "北京市", children: [{ code: "1101", name: "市辖区", children: [{ code: "110101", name: "东城区" }] }] },
+  { code: "15", name: "内蒙古自治区", children: [
+    { code: "1501", name: "呼和浩特市", children: [{ code: "150102", name: "新城区" }, { code: "150103", name: "回民区" }] },
+    { code: "1502", name: "包头市", children: [{ code: "150202", name: "东河区" }] },
+  ] },
+];
+const choices = { province: { source: "GB/T 2260", items: [{ code: "110000", zh: "北京市", en: "Beijing" }, { code: "150000", zh: "内蒙古自治区", en: "Inner Mongolia" }] }, sex: { source: "GB/T 2261.1", items: [{ code: "1", zh: "男", en: "Male" }, { code: "2", zh: "女", en: "Female" }] }, assessment_grade: { source: "", items: [{ code: "2", zh: "合格", en: "Competent" }] } };
 function problems(d: FakeDraft) {
   const out: { path: string; code: string; message: { zh: string; en: string } }[] = [];
   const basic = (d.data.basic ?? {}) as Record<string, unknown>;
@@ -197,7 +208,7 @@ mockIPC(
       case "check_file":
         return report(String(a.lang), false);
       case "filing_forms":
-        return { forms: [collection], choices };
+        return { forms: [collection], choices, divisions };
       case "filing_last_run":
         return w.lastRun ?? { crashed: false, changed: [] };
       case "filing_list":

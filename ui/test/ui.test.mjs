@@ -489,3 +489,23 @@ test("unit: a roster's bad rows are listed by line with every reason", async () 
   assert.equal(await page.textContent("table.staff tbody td.mono"), "150102********1237");
   await page.close();
 });
+
+test("filing: province, city and county cascade, and a new province empties what no longer fits", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="filing"]');
+  await page.selectOption("#filing-new", "collection");
+  await page.waitForSelector("#f-authority\\.city");
+  assert.equal(await page.isDisabled("#f-authority\\.city"), true, "no province yet");
+  await page.selectOption("#f-authority\\.province", "150000");
+  const cities = await page.$$eval("#f-authority\\.city option", (l) => l.map((o) => o.textContent));
+  assert.deepEqual(cities, ["请选择", "呼和浩特市", "包头市"]);
+  await page.selectOption("#f-authority\\.city", "1501");
+  await page.selectOption("#f-authority\\.county", "150103");
+  await page.waitForFunction(() => !window.caiji.currentDraft().saving);
+  assert.deepEqual((await calls("filing_save")).at(-1).args.data.authority, { province: "150000", city: "1501", county: "150103" });
+  await page.selectOption("#f-authority\\.province", "110000");
+  await page.waitForFunction(() => !window.caiji.currentDraft().saving);
+  assert.deepEqual((await calls("filing_save")).at(-1).args.data.authority, { province: "110000", city: "", county: "" });
+  assert.deepEqual(await page.$$eval("#f-authority\\.city option", (l) => l.map((o) => o.textContent)), ["请选择", "市辖区"]);
+  await page.close();
+});

@@ -298,15 +298,14 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
 }
 
 fn drafts(cmd: &DraftsCmd, out: &Out) -> Result<ExitCode, Error> {
-    use caiji_core::{bundle, drafts::Store, forms::Forms};
+    use caiji_core::{bundle, drafts::Store, filing::Desk, forms::Forms};
     let dir = caiji_core::appdata::DataDir::resolve()
         .ok_or_else(|| Error::invalid("找不到数据文件夹（可设置 CAIJI_DATA_DIR）", "No data folder (set CAIJI_DATA_DIR)"))?;
     let store = Store::open(&dir.drafts())?;
     let forms = Forms::builtin()?;
-    let problems = |d: &caiji_core::drafts::Draft| match forms.get(&d.form) {
-        Some(f) => forms.validate(f, &d.data, caiji_core::forms::today()),
-        None => Vec::new(),
-    };
+    let desk = Desk::new(&store, &forms);
+    // The same verdict as the app: the form's checks, fixed fields, the rules.
+    let problems = |d: &caiji_core::drafts::Draft| desk.problems(d).unwrap_or_default();
     match cmd {
         DraftsCmd::List => {
             let list = store.list()?;

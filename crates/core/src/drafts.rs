@@ -118,12 +118,13 @@ impl State {
         }
     }
 
-    /// The moves the workflow allows (editing, which makes a draft, is [`Store::autosave`]).
+    /// The moves [`Store::set_state`] allows. Finalizing needs the form's verdict and is
+    /// [`Store::finalize`]; editing, which makes a draft again, is [`Store::autosave`].
     pub fn can_go(self, to: State) -> bool {
         use State::*;
         matches!(
             (self, to),
-            (Draft, Finalized) | (Finalized, Queued) | (Finalized, Draft) | (Queued, Sent) | (Queued, Failed) | (Sent, Accepted) | (Sent, Returned) | (Sent, Failed) | (Failed, Queued)
+            (Finalized, Queued) | (Finalized, Draft) | (Queued, Sent) | (Queued, Failed) | (Sent, Accepted) | (Sent, Returned) | (Sent, Failed) | (Failed, Queued)
         )
     }
 }
@@ -400,7 +401,7 @@ impl Store {
     /// [`Store::finalize`] (it needs the form's verdict).
     pub fn set_state(&self, id: &str, to: State, reason: Option<&str>) -> Result<Draft> {
         let d = self.get(id)?;
-        if !d.state.can_go(to) || to == State::Finalized {
+        if !d.state.can_go(to) {
             return Err(Error::invalid(
                 format!("不能从“{}”改为“{}”", state_name(d.state).zh, state_name(to).zh),
                 format!("Cannot go from {} to {}", state_name(d.state).en, state_name(to).en),

@@ -134,6 +134,10 @@ pub struct Field {
     /// Cannot be changed once the person is registered (name, ID number, first work date).
     #[serde(default)]
     pub fixed: bool,
+    /// Division fields: the field (same section) holding the level above (a city's province,
+    /// a county's city).
+    #[serde(default)]
+    pub parent: Option<String>,
     #[serde(default)]
     pub help: Option<Msg>,
 }
@@ -156,6 +160,27 @@ pub enum FieldKind {
     Bool,
     /// A file made with the photo or scan tool, kept by content hash.
     Attachment,
+    /// A city or county code (`assets/forms/divisions.json`) inside its `parent` field's division.
+    Division,
+}
+
+/// One administrative division and the ones below it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Division {
+    pub code: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Division>,
+}
+
+/// The division `code` names, if any (2 digits: province, 4: city, 6: county).
+pub fn find_division<'d>(tree: &'d [Division], code: &str) -> Option<&'d Division> {
+    let d = tree.iter().find(|d| code.starts_with(&d.code))?;
+    if d.code == code {
+        Some(d)
+    } else {
+        find_division(&d.children, code)
+    }
 }
 
 /// A rule across fields. Paths are `section.field`; inside a repeatable section the rule is
@@ -206,6 +231,7 @@ pub struct Problem {
 }
 
 const CHOICES: &str = include_str!("../../../assets/forms/choices.toml");
+const DIVISIONS: &str = include_str!("../../../assets/forms/divisions.json");
 const FORMS: &[(&str, &str)] = &[
     ("collection", include_str!("../../../assets/forms/collection.toml")),
     ("entry_qualified", include_str!("../../../assets/forms/entry_qualified.toml")),
@@ -224,6 +250,8 @@ const FORMS: &[(&str, &str)] = &[
 pub struct Forms {
     pub forms: Vec<Form>,
     pub choices: BTreeMap<String, ChoiceList>,
+    /// Provinces → cities → counties (see `assets/forms/divisions.md`).
+    pub divisions: Vec<Division>,
 }
 
 impl Forms {
@@ -237,7 +265,9 @@ impl Forms {
             check_form(&form, &choices)?;
             forms.push(form);
         }
-        Ok(Forms { forms, choices })
+        let divisions = serde_json::from_str(DIVISIONS)
+            .map_err(|e| Error::SpecInvalid { file: "forms/divisions.json".into(), line: e.line(), detail: Msg::new(e.to_string(), e.to_string()) })?;
+        Ok(Forms { forms, choices, divisions })
     }
 
     pub fn get(&self, id: &str) -> Option<&Form> {
@@ -314,15 +344,17 @@ impl Forms {
                 }
                 continue;
             }
-            let id_type = f.id_type_field.as_ref().and_then(|t| obj.get(t)).map(value_text);
-            if let Some((code, message)) = self.check_value(f, &text, id_type.as_deref(), today) {
+            // The field a value depends on: an ID's type, a division's parent.
+            let other = f.id_type_field.as_ref().or(f.parent.as_ref()).and_then(|t| obj.get(t)).map(value_text);
+            if let Some((code, message)) = self.check_value(f, &text, other.as_deref(), today) {
                 out.push(Problem { path, code, message });
             }
         }
     }
 
-    /// What is wrong with one non-empty value, if anything.
-    fn check_value(&self, f: &Field, v: &str, id_type: Option<&str>, today: (u32, u32, u32)) -> Option<(&'static str, Msg)> {
+    /// What is wrong with one non-empty value, if anything. `dep` is the value of the field it
+    /// depends on (an ID number's type, a division's parent).
+    fn check_value(&self, f: &Field, v: &str, dep: Option<&str>, today: (u32, u32, u32)) -> Option<(&'static str, Msg)> {
         let l = &f.label;
         let bad = |zh: String, en: String| Some(("invalid", Msg::new(zh, en)));
         match f.kind {
@@ -347,7 +379,7 @@ impl Forms {
                     _ => bad(format!("{}的选项“{v}”不在列表中", l.zh), format!("{}: \"{v}\" is not one of the choices", l.en)),
                 }
             }
-            FieldKind::IdNumber if id_type.unwrap_or("1") == "1" => {
+            FieldKind::IdNumber if dep.unwrap_or("1") == "1" => {
                 if ids::valid_resident_id(v) {
                     None
                 } else {
@@ -387,6 +419,15 @@ impl Forms {
             },
             FieldKind::Bool => (!matches!(v, "true" | "false")).then(|| ("invalid", Msg::new(format!("{}应为是或否", l.zh), format!("{}: yes or no", l.en)))),
             FieldKind::Attachment => None,
+            FieldKind::Division => {
+                // A province choice is stored as `150000`; its division code is `15`.
+                let parent = dep.map(|p| p.strip_suffix("0000").unwrap_or(p).to_string()).unwrap_or_default();
+                match find_division(&self.divisions, v) {
+                    Some(_) if !parent.is_empty() && v.starts_with(&parent) && v.len() == parent.len() + 2 => None,
+                    Some(d) => bad(format!("{}“{}”不在所选的上一级地区内", l.zh, d.name), format!("{}: {v} is not inside the region chosen above", l.en)),
+                    None => bad(format!("{}的代码“{v}”不在行政区划表中", l.zh), format!("{}: \"{v}\" is not a known division code", l.en)),
+                }
+            }
         }
     }
 }
@@ -514,6 +555,9 @@ fn check_form(form: &Form, choices: &BTreeMap<String, ChoiceList>) -> Result<()>
             }
             if f.kind == FieldKind::Attachment && f.spec.is_none() {
                 return fail(format!("附件 {path} 没有指定规格"), format!("attachment {path} names no spec"));
+            }
+            if f.kind == FieldKind::Division && !f.parent.as_ref().is_some_and(|p| s.fields.iter().any(|x| &x.id == p)) {
+                return fail(format!("地区字段 {path} 没有指定上一级字段"), format!("division field {path} names no parent field"));
             }
         }
     }

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use caiji_core::bundle::{self, Imported};
 use caiji_core::drafts::{state_name, LastRun, State as DraftState};
 use caiji_core::filing::{Checked, Desk, Standing};
-use caiji_core::forms::{ChoiceList, Form};
+use caiji_core::forms::{ChoiceList, Division, Form};
 use caiji_core::{Lang, Msg};
 use serde::Serialize;
 use serde_json::Value;
@@ -37,13 +37,14 @@ fn unavailable(state: &AppState, lang: Lang) -> AppError {
 pub struct FormsView {
     pub forms: Vec<Form>,
     pub choices: BTreeMap<String, ChoiceList>,
+    pub divisions: Vec<Division>,
 }
 
 /// The forms and their choice lists, once at start.
 #[tauri::command]
 pub fn filing_forms(state: State<'_, AppState>) -> FormsView {
     let f = state.forms.clone();
-    FormsView { forms: f.forms.clone(), choices: f.choices.clone() }
+    FormsView { forms: f.forms.clone(), choices: f.choices.clone(), divisions: f.divisions.clone() }
 }
 
 /// One line of the draft list.
