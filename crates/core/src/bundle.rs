@@ -81,7 +81,7 @@ fn bad_bundle(zh: impl Into<String>, en: impl Into<String>) -> Error {
 
 /// Attachment hashes a draft refers to: string values that are 64 hex digits naming a file
 /// in the store.
-fn attachment_hashes(v: &serde_json::Value, out: &mut Vec<String>) {
+pub fn attachment_hashes(v: &serde_json::Value, out: &mut Vec<String>) {
     match v {
         serde_json::Value::String(s) if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) => out.push(s.clone()),
         serde_json::Value::Array(a) => a.iter().for_each(|x| attachment_hashes(x, out)),

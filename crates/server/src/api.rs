@@ -1,0 +1,546 @@
+//! The HTTP API (`docs/openapi.yaml`): handlers over the database, the forms and the rules.
+use crate::db::{Db, Tx, Val};
+use crate::error::ApiError;
+use crate::limit::{self, Limiter};
+use crate::{now_ms, vals};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use caiji_core::forms::Forms;
+use caiji_core::ids;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Sessions last this long.
+pub const SESSION_MS: i64 = 12 * 3600 * 1000;
+/// An attachment's largest size, and a chunk's.
+pub const MAX_BLOB: i64 = 20 << 20;
+pub const MAX_CHUNK: usize = 1 << 20;
+/// A submission's largest body (form data; attachments go separately).
+pub const MAX_JSON: usize = 256 << 10;
+
+#[derive(Clone)]
+pub struct Server {
+    pub db: Db,
+    pub forms: Arc<Forms>,
+    /// Where attachment files are kept (`<hash>`, and `<hash>.part` while uploading).
+    pub blobs: PathBuf,
+}
+
+impl Server {
+    /// A server on an SQLite database in `dir` (`caiji-server.sqlite`, `blobs/`).
+    pub fn sqlite(dir: &std::path::Path) -> Result<Server, ApiError> {
+        std::fs::create_dir_all(dir.join("blobs")).map_err(|e| ApiError::internal(e.to_string()))?;
+        let forms = Forms::builtin().map_err(|e| ApiError::internal(e.to_string()))?;
+        Ok(Server { db: Db::sqlite(&dir.join("caiji-server.sqlite"))?, forms: Arc::new(forms), blobs: dir.join("blobs") })
+    }
+
+    /// Adds an account directly (the admin command; authorities are made this way).
+    pub fn add_account(&self, kind: &str, login: &str, password: &str, name: &str, region: &str) -> Result<Account, ApiError> {
+        let hash = hash_password(password)?;
+        // Logins are kept upper-case (ID numbers end in X, credit codes are upper-case).
+        let (kind, login, name, region) = (kind.to_string(), login.trim().to_uppercase(), name.to_string(), region.to_string());
+        self.db.tx(move |t| insert_account(t, &kind, &login, &hash, &name, &region))
+    }
+}
+
+/// The routes, with body limits and the rate limiter (`per_second` per address, `burst`).
+pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
+    let blobs = Router::new().route("/api/v1/blobs/{hash}", get(blob_status).put(blob_put)).layer(DefaultBodyLimit::max(MAX_CHUNK + 1024));
+    Router::new()
+        .route("/api/v1/health", get(|| async { Json(json!({"ok": true, "version": env!("CARGO_PKG_VERSION")})) }))
+        .route("/api/v1/register", post(register))
+        .route("/api/v1/login", post(login))
+        .route("/api/v1/submissions", get(list))
+        .route("/api/v1/submissions/{uuid}", put(submit).get(fetch))
+        .route("/api/v1/review", get(review_queue))
+        .route("/api/v1/review/{uuid}", post(review))
+        .route("/api/v1/public/uncollected", get(uncollected))
+        .layer(DefaultBodyLimit::max(MAX_JSON))
+        .merge(blobs)
+        .with_state(s)
+        .layer(axum::middleware::from_fn_with_state(Limiter::new(per_second, burst), limit::middleware))
+}
+
+// ---------------------------------------------------------------- accounts and sessions
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Account {
+    pub id: String,
+    pub kind: String,
+    pub login: String,
+    pub name: String,
+    pub region: String,
+}
+
+fn hash_password(pw: &str) -> Result<String, ApiError> {
+    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+fn password_ok(pw: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash).is_ok_and(|h| argon2::Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+}
+
+fn insert_account(t: &mut dyn Tx, kind: &str, login: &str, hash: &str, name: &str, region: &str) -> Result<Account, ApiError> {
+    if t.row("SELECT id FROM accounts WHERE login = ?", vals![login])?.is_some() {
+        return Err(ApiError::new(StatusCode::CONFLICT, "account_exists", "该账号已注册，请直接登录", "This account exists already: sign in"));
+    }
+    let id = format!("{:x}", Sha256::digest(format!("{login}{}", now_ms()).as_bytes()))[..24].to_string();
+    t.exec(
+        "INSERT INTO accounts (id, kind, login, password, name, region, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        vals![&id, kind, login, hash, name, region, now_ms()],
+    )?;
+    Ok(Account { id, kind: kind.into(), login: login.into(), name: name.into(), region: region.into() })
+}
+
+#[derive(Deserialize)]
+struct RegisterReq {
+    kind: String,
+    login: String,
+    password: String,
+    name: String,
+}
+
+async fn register(State(s): State<Server>, Json(r): Json<RegisterReq>) -> Result<(StatusCode, Json<Account>), ApiError> {
+    let login = r.login.trim().to_uppercase();
+    let ok = match r.kind.as_str() {
+        "person" => ids::valid_resident_id(&login),
+        "unit" => ids::valid_uscc(&login),
+        _ => return Err(ApiError::bad_request("账号类型应为个人或单位", "kind must be person or unit")),
+    };
+    if !ok {
+        return Err(ApiError::bad_request(
+            "账号应为有效的居民身份证号码（个人）或统一社会信用代码（单位）",
+            "The login must be a valid resident ID (person) or unified social credit code (unit)",
+        ));
+    }
+    if r.password.chars().count() < 8 {
+        return Err(ApiError::bad_request("密码至少 8 位", "The password needs at least 8 characters"));
+    }
+    if r.name.trim().is_empty() || r.name.chars().count() > 100 {
+        return Err(ApiError::bad_request("请填写姓名或单位名称", "A name is required"));
+    }
+    let hash = tokio::task::spawn_blocking(move || hash_password(&r.password)).await.map_err(|e| ApiError::internal(e.to_string()))??;
+    let (kind, name) = (r.kind, r.name.trim().to_string());
+    let a = s.db.run(move |t| insert_account(t, &kind, &login, &hash, &name, "")).await?;
+    Ok((StatusCode::CREATED, Json(a)))
+}
+
+#[derive(Deserialize)]
+struct LoginReq {
+    login: String,
+    password: String,
+}
+
+#[derive(Serialize)]
+struct Session {
+    token: String,
+    expires: i64,
+    account: Account,
+}
+
+fn account_row(r: &[Val]) -> Account {
+    Account { id: r[0].text(), kind: r[1].text(), login: r[2].text(), name: r[3].text(), region: r[4].text() }
+}
+
+async fn login(State(s): State<Server>, Json(r): Json<LoginReq>) -> Result<Json<Session>, ApiError> {
+    let login = r.login.trim().to_uppercase();
+    let row = s.db.run(move |t| t.row("SELECT id, kind, login, name, region, password FROM accounts WHERE login = ?", vals![login])).await?;
+    let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "账号或密码不对", "Wrong login or password");
+    let row = row.ok_or_else(wrong)?;
+    let hash = row[5].text();
+    let ok = tokio::task::spawn_blocking(move || password_ok(&r.password, &hash)).await.map_err(|e| ApiError::internal(e.to_string()))?;
+    if !ok {
+        return Err(wrong());
+    }
+    let account = account_row(&row);
+    let token = random_token();
+    let expires = now_ms() + SESSION_MS;
+    let (stored, id) = (sha_hex(token.as_bytes()), account.id.clone());
+    s.db.run(move |t| {
+        t.exec("DELETE FROM sessions WHERE expires < ?", vals![now_ms()])?;
+        t.exec("INSERT INTO sessions (token, account, expires) VALUES (?, ?, ?)", vals![stored, id, expires])
+    })
+    .await?;
+    Ok(Json(Session { token, expires, account }))
+}
+
+fn random_token() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn sha_hex(b: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(b))
+}
+
+/// The signed-in account (`Authorization: Bearer <token>`).
+async fn account(s: &Server, h: &HeaderMap) -> Result<Account, ApiError> {
+    let token = h.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
+    let stored = sha_hex(token.trim().as_bytes());
+    let row = s
+        .db
+        .run(move |t| t.row("SELECT a.id, a.kind, a.login, a.name, a.region FROM sessions s JOIN accounts a ON a.id = s.account WHERE s.token = ? AND s.expires > ?", vals![stored, now_ms()]))
+        .await?;
+    row.map(|r| account_row(&r)).ok_or_else(ApiError::unauthorized)
+}
+
+// ---------------------------------------------------------------- submissions
+
+#[derive(Deserialize)]
+struct SubmitReq {
+    form: String,
+    form_version: i64,
+    data: Value,
+    /// For an edit: the revision this one replaces.
+    #[serde(default)]
+    replaces: Option<i64>,
+}
+
+/// What the server holds of a submission.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Receipt {
+    pub uuid: String,
+    pub form: String,
+    pub revision: i64,
+    pub state: String,
+    pub reason: Option<String>,
+    pub digest: String,
+    pub updated: i64,
+    /// The person's ID number, masked.
+    pub person: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Value>,
+}
+
+const RECEIPT_COLUMNS: &str = "uuid, form, revision, state, reason, digest, updated, person, data, account, unit, region";
+
+fn receipt(r: &[Val], with_data: bool) -> Receipt {
+    Receipt {
+        uuid: r[0].text(),
+        form: r[1].text(),
+        revision: r[2].int(),
+        state: r[3].text(),
+        reason: r[4].opt_text(),
+        digest: r[5].text(),
+        updated: r[6].int(),
+        person: ids::mask_id(&r[7].text()),
+        data: with_data.then(|| serde_json::from_str(&r[8].text()).unwrap_or(Value::Null)),
+    }
+}
+
+/// May `a` see the submission in row `r`? Its owner; the unit it belongs to; the person it is
+/// about; an authority of its region.
+fn may_see(a: &Account, r: &[Val]) -> bool {
+    r[9].text() == a.id
+        || (a.kind == "unit" && r[10].text() == a.login)
+        || (a.kind == "person" && r[7].text() == a.login)
+        || (a.kind == "authority" && (a.region.is_empty() || r[11].text() == a.region))
+}
+
+fn valid_uuid(u: &str) -> bool {
+    u.len() == 36 && u.chars().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
+}
+
+async fn submit(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>, Json(r): Json<SubmitReq>) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+    let a = account(&s, &h).await?;
+    if !valid_uuid(&uuid) {
+        return Err(ApiError::bad_request("提交编号应为 UUID", "The submission id must be a UUID"));
+    }
+    if a.kind == "authority" {
+        return Err(ApiError::forbidden());
+    }
+    let form = s.forms.get(&r.form).ok_or_else(|| ApiError::bad_request(format!("没有表单 {}", r.form), format!("No form {}", r.form)))?;
+    if r.form_version > form.version as i64 || r.form_version < 1 {
+        return Err(ApiError::bad_request("表单版本不对，请更新软件", "Unknown form version: update the app"));
+    }
+    // The same checks as the app: a filing the app finalizes is accepted here, and only that.
+    let problems = s.forms.validate(form, &r.data, caiji_core::forms::today());
+    if !problems.is_empty() {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_filing", format!("填报有 {} 处问题", problems.len()), format!("{} problems in the filing", problems.len()))
+            .with(json!(problems)));
+    }
+    let (_, person) = form.person_of(&r.data);
+    if a.kind == "person" && person != a.login {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "not_yours", "个人账号只能提交本人的填报", "A person's account submits only their own filings"));
+    }
+    let unit = (a.kind == "unit").then(|| a.login.clone());
+    let mut hashes = Vec::new();
+    caiji_core::bundle::attachment_hashes(&r.data, &mut hashes);
+    hashes.iter_mut().for_each(|h| *h = h.to_lowercase());
+    let body = json!({"form": r.form, "form_version": r.form_version, "data": r.data});
+    let digest = sha_hex(body.to_string().as_bytes());
+    let data = r.data.to_string();
+    let region = caiji_core::forms::text_at(&r.data, "authority.province");
+    let (form_id, version, replaces) = (r.form.clone(), r.form_version, r.replaces);
+    s.db
+        .run(move |t| {
+            let mut missing = Vec::new();
+            for h in &hashes {
+                if t.row("SELECT hash FROM blobs WHERE hash = ? AND complete = 1", vals![h])?.is_none() {
+                    missing.push(h.clone());
+                }
+            }
+            if !missing.is_empty() {
+                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "attachments_missing", "附件尚未上传完整", "Attachments are not uploaded yet").with(json!(missing)));
+            }
+            let now = now_ms();
+            let sel = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?");
+            match t.row(&sel, vals![&uuid])? {
+                None => {
+                    t.exec(
+                        "INSERT INTO submissions (uuid, account, person, unit, form, form_version, revision, digest, data, state, region, created, updated)
+                         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 'submitted', ?, ?, ?)",
+                        vals![&uuid, &a.id, &person, unit, &form_id, version, &digest, &data, &region, now, now],
+                    )?;
+                    t.exec("INSERT INTO submission_revisions (uuid, revision, digest, data, saved) VALUES (?, 1, ?, ?, ?)", vals![&uuid, &digest, &data, now])?;
+                    let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
+                    Ok((StatusCode::CREATED, Json(receipt(&row, false))))
+                }
+                Some(row) if row[9].text() != a.id => Err(ApiError::forbidden()),
+                // The same submission again (a retry): one effect, the same receipt.
+                Some(row) if row[5].text() == digest => Ok((StatusCode::OK, Json(receipt(&row, false)))),
+                Some(row) if row[3].text() == "accepted" => Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "already_accepted",
+                    "这份填报已审核通过，不能再修改；如需更正请提交信息变更",
+                    "This filing has been accepted and cannot change: file a change instead",
+                )
+                .with(json!(receipt(&row, true)))),
+                Some(row) if replaces == Some(row[2].int()) => {
+                    let rev = row[2].int() + 1;
+                    t.exec(
+                        "UPDATE submissions SET revision = ?, digest = ?, data = ?, state = 'submitted', reason = NULL, region = ?, updated = ? WHERE uuid = ?",
+                        vals![rev, &digest, &data, &region, now, &uuid],
+                    )?;
+                    t.exec("INSERT INTO submission_revisions (uuid, revision, digest, data, saved) VALUES (?, ?, ?, ?, ?)", vals![&uuid, rev, &digest, &data, now])?;
+                    let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
+                    Ok((StatusCode::OK, Json(receipt(&row, false))))
+                }
+                Some(row) => Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "stale",
+                    "服务器上的这份填报已有更新的版本，请先查看差异",
+                    "The server holds a newer revision of this filing: look at what changed first",
+                )
+                .with(json!(receipt(&row, true)))),
+            }
+        })
+        .await
+}
+
+#[derive(Deserialize)]
+struct Since {
+    #[serde(default)]
+    since: i64,
+}
+
+/// The account's submissions changed since `since` (ms), oldest first: the client pulls review
+/// results with it.
+async fn list(State(s): State<Server>, h: HeaderMap, Query(q): Query<Since>) -> Result<Json<Vec<Receipt>>, ApiError> {
+    let a = account(&s, &h).await?;
+    let rows = s.db.run(move |t| t.rows(&format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE updated > ? ORDER BY updated, uuid"), vals![q.since])).await?;
+    Ok(Json(rows.iter().filter(|r| may_see(&a, r)).map(|r| receipt(r, false)).collect()))
+}
+
+/// One submission with its data: the authoritative record.
+async fn fetch(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>) -> Result<Json<Receipt>, ApiError> {
+    let a = account(&s, &h).await?;
+    let row = s.db.run(move |t| t.row(&format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?"), vals![uuid])).await?;
+    match row {
+        Some(r) if may_see(&a, &r) => Ok(Json(receipt(&r, true))),
+        // Someone else's filing is not found, rather than forbidden: nothing is revealed.
+        _ => Err(ApiError::not_found("这份填报")),
+    }
+}
+
+// ---------------------------------------------------------------- review
+
+async fn review_queue(State(s): State<Server>, h: HeaderMap) -> Result<Json<Vec<Receipt>>, ApiError> {
+    let a = account(&s, &h).await?;
+    if a.kind != "authority" {
+        return Err(ApiError::forbidden());
+    }
+    let rows = s.db.run(|t| t.rows(&format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE state = 'submitted' ORDER BY updated, uuid"), &[])).await?;
+    Ok(Json(rows.iter().filter(|r| may_see(&a, r)).map(|r| receipt(r, true)).collect()))
+}
+
+#[derive(Deserialize)]
+struct ReviewReq {
+    revision: i64,
+    decision: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn review(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>, Json(r): Json<ReviewReq>) -> Result<Json<Receipt>, ApiError> {
+    let a = account(&s, &h).await?;
+    if a.kind != "authority" {
+        return Err(ApiError::forbidden());
+    }
+    let reason = r.reason.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+    let state = match (r.decision.as_str(), &reason) {
+        ("accept", _) => "accepted",
+        ("return", Some(_)) => "returned",
+        ("return", None) => return Err(ApiError::bad_request("退回时请写明原因", "Say why when returning a filing")),
+        _ => return Err(ApiError::bad_request("审核结果应为通过或退回", "decision must be accept or return")),
+    };
+    s.db
+        .run(move |t| {
+            let sel = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?");
+            let row = t.row(&sel, vals![&uuid])?.filter(|row| may_see(&a, row)).ok_or_else(|| ApiError::not_found("这份填报"))?;
+            if row[2].int() != r.revision || row[3].text() != "submitted" {
+                return Err(ApiError::new(StatusCode::CONFLICT, "stale", "这份填报已被修改或已审核，请刷新", "The filing changed or was reviewed meanwhile: reload it").with(json!(receipt(&row, true))));
+            }
+            t.exec("UPDATE submissions SET state = ?, reason = ?, updated = ? WHERE uuid = ?", vals![state, reason, now_ms(), &uuid])?;
+            Ok(Json(receipt(&t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?, false)))
+        })
+        .await
+}
+
+// ---------------------------------------------------------------- public query
+
+#[derive(Deserialize)]
+struct NameQuery {
+    name: String,
+}
+
+#[derive(Serialize)]
+struct Uncollected {
+    name: String,
+    id_number: String,
+}
+
+/// People on file through an entry filing who have not completed collection, by name; ID
+/// numbers masked.
+async fn uncollected(State(s): State<Server>, Query(q): Query<NameQuery>) -> Result<Json<Vec<Uncollected>>, ApiError> {
+    let name = q.name.trim().to_string();
+    if name.chars().count() < 2 {
+        return Err(ApiError::bad_request("请输入完整姓名（至少 2 个字）", "Give the full name (at least 2 characters)"));
+    }
+    let rows = s
+        .db
+        .run(|t| {
+            t.rows(
+                "SELECT person, data, form FROM submissions s WHERE form IN ('entry_qualified', 'entry_unit') AND state = 'accepted'
+                 AND NOT EXISTS (SELECT 1 FROM submissions c WHERE c.person = s.person AND c.form = 'collection' AND c.state = 'accepted')",
+                &[],
+            )
+        })
+        .await?;
+    let mut out: Vec<Uncollected> = Vec::new();
+    for r in rows {
+        let data: Value = serde_json::from_str(&r[1].text()).unwrap_or(Value::Null);
+        let n = caiji_core::forms::text_at(&data, "person.name");
+        let id = ids::mask_id(&r[0].text());
+        if n == name && !out.iter().any(|u| u.id_number == id) {
+            out.push(Uncollected { name: n, id_number: id });
+        }
+    }
+    Ok(Json(out))
+}
+
+// ---------------------------------------------------------------- attachments
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+pub struct BlobStatus {
+    pub hash: String,
+    pub size: i64,
+    pub received: i64,
+    pub complete: bool,
+}
+
+fn check_hash(h: &str) -> Result<String, ApiError> {
+    let h = h.to_lowercase();
+    if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(h)
+    } else {
+        Err(ApiError::bad_request("附件应以 SHA-256 标识", "Attachments are named by their SHA-256"))
+    }
+}
+
+async fn blob_status(State(s): State<Server>, h: HeaderMap, Path(hash): Path<String>) -> Result<Json<BlobStatus>, ApiError> {
+    account(&s, &h).await?;
+    let hash = check_hash(&hash)?;
+    let k = hash.clone();
+    let row = s.db.run(move |t| t.row("SELECT size, received, complete FROM blobs WHERE hash = ?", vals![k])).await?;
+    let r = row.ok_or_else(|| ApiError::not_found("这个附件"))?;
+    Ok(Json(BlobStatus { hash, size: r[0].int(), received: r[1].int(), complete: r[2].int() == 1 }))
+}
+
+#[derive(Deserialize)]
+struct ChunkQuery {
+    offset: i64,
+    size: i64,
+}
+
+/// Appends a chunk at `offset` of an attachment of `size` bytes. The chunk's SHA-256 comes in
+/// `x-chunk-sha256`; the whole file is checked against its hash when the last chunk arrives. A
+/// chunk at the wrong offset gets 409 with how much the server has (the client resumes there).
+async fn blob_put(State(s): State<Server>, h: HeaderMap, Path(hash): Path<String>, Query(q): Query<ChunkQuery>, body: Bytes) -> Result<Json<BlobStatus>, ApiError> {
+    account(&s, &h).await?;
+    let hash = check_hash(&hash)?;
+    if q.size <= 0 || q.size > MAX_BLOB {
+        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "附件过大（最大 20 MB）", "Attachment too large (20 MB at most)"));
+    }
+    let want = h.get("x-chunk-sha256").and_then(|v| v.to_str().ok()).unwrap_or("").to_lowercase();
+    if want != sha_hex(&body) {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "chunk_checksum", "分块校验不符，请重传", "The chunk fails its checksum: send it again"));
+    }
+    let dir = s.blobs.clone();
+    s.db
+        .run(move |t| {
+            let now = now_ms();
+            let row = t.row("SELECT size, received, complete FROM blobs WHERE hash = ?", vals![&hash])?;
+            let (size, received, complete) = match row {
+                Some(r) => (r[0].int(), r[1].int(), r[2].int() == 1),
+                None => {
+                    t.exec("INSERT INTO blobs (hash, size, received, complete, updated) VALUES (?, ?, 0, 0, ?)", vals![&hash, q.size, now])?;
+                    let _ = std::fs::remove_file(dir.join(format!("{hash}.part")));
+                    (q.size, 0, false)
+                }
+            };
+            let status = |received: i64, complete: bool| Json(BlobStatus { hash: hash.clone(), size, received, complete });
+            if complete {
+                return Ok(status(size, true));
+            }
+            if q.offset != received || q.size != size || received + body.len() as i64 > size {
+                return Err(ApiError::new(StatusCode::CONFLICT, "offset", format!("服务器已收到 {received} 字节，请从那里继续"), format!("The server has {received} bytes: continue from there"))
+                    .with(json!({"received": received, "size": size})));
+            }
+            let part = dir.join(format!("{hash}.part"));
+            {
+                use std::io::Write;
+                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&part).map_err(|e| ApiError::internal(e.to_string()))?;
+                // A crash after an earlier append left more on disk than recorded: cut it back.
+                f.set_len(received as u64).map_err(|e| ApiError::internal(e.to_string()))?;
+                f.write_all(&body).map_err(|e| ApiError::internal(e.to_string()))?;
+                f.sync_data().map_err(|e| ApiError::internal(e.to_string()))?;
+            }
+            let received = received + body.len() as i64;
+            let mut complete = false;
+            if received == size {
+                let bytes = std::fs::read(&part).map_err(|e| ApiError::internal(e.to_string()))?;
+                if sha_hex(&bytes) != hash {
+                    let _ = std::fs::remove_file(&part);
+                    t.exec("DELETE FROM blobs WHERE hash = ?", vals![&hash])?;
+                    return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "blob_checksum", "附件整体校验不符，请重新上传", "The attachment fails its checksum: upload it again"));
+                }
+                std::fs::rename(&part, dir.join(&hash)).map_err(|e| ApiError::internal(e.to_string()))?;
+                complete = true;
+            }
+            t.exec("UPDATE blobs SET received = ?, complete = ?, updated = ? WHERE hash = ?", vals![received, complete as i64, now, &hash])?;
+            Ok(status(received, complete))
+        })
+        .await
+}

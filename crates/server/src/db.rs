@@ -1,0 +1,232 @@
+//! The server's database, one SQL dialect for two engines: an embedded SQLite file by default,
+//! PostgreSQL by configuration. Statements are written once with `?` placeholders; every unit
+//! of work runs in one transaction on a worker thread.
+use crate::error::ApiError;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+/// A value bound to or read from a statement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl Val {
+    pub fn text(&self) -> String {
+        match self {
+            Val::Text(s) => s.clone(),
+            Val::Int(i) => i.to_string(),
+            Val::Null => String::new(),
+        }
+    }
+    pub fn int(&self) -> i64 {
+        match self {
+            Val::Int(i) => *i,
+            Val::Text(s) => s.parse().unwrap_or(0),
+            Val::Null => 0,
+        }
+    }
+    pub fn opt_text(&self) -> Option<String> {
+        match self {
+            Val::Null => None,
+            v => Some(v.text()),
+        }
+    }
+}
+
+impl From<&str> for Val {
+    fn from(s: &str) -> Self {
+        Val::Text(s.to_string())
+    }
+}
+impl From<String> for Val {
+    fn from(s: String) -> Self {
+        Val::Text(s)
+    }
+}
+impl From<&String> for Val {
+    fn from(s: &String) -> Self {
+        Val::Text(s.clone())
+    }
+}
+impl From<i64> for Val {
+    fn from(i: i64) -> Self {
+        Val::Int(i)
+    }
+}
+impl<T: Into<Val>> From<Option<T>> for Val {
+    fn from(o: Option<T>) -> Self {
+        o.map(Into::into).unwrap_or(Val::Null)
+    }
+}
+
+/// Binds values: `vals![a, b, c]`.
+#[macro_export]
+macro_rules! vals {
+    ($($v:expr),* $(,)?) => { &[$($crate::db::Val::from($v)),*] };
+}
+
+/// One transaction's statements.
+pub trait Tx {
+    fn exec(&mut self, sql: &str, p: &[Val]) -> Result<u64, ApiError>;
+    fn rows(&mut self, sql: &str, p: &[Val]) -> Result<Vec<Vec<Val>>, ApiError>;
+    fn row(&mut self, sql: &str, p: &[Val]) -> Result<Option<Vec<Val>>, ApiError> {
+        Ok(self.rows(sql, p)?.into_iter().next())
+    }
+}
+
+/// The schema, one step per release; each runs once, in order, recorded in `schema_steps`.
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE accounts (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('person', 'unit', 'authority')),
+        login TEXT NOT NULL UNIQUE,
+        password TEXT NOT NULL,
+        name TEXT NOT NULL,
+        region TEXT NOT NULL DEFAULT '',
+        created BIGINT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token TEXT PRIMARY KEY,
+        account TEXT NOT NULL REFERENCES accounts(id),
+        expires BIGINT NOT NULL
+    );
+    CREATE TABLE submissions (
+        uuid TEXT PRIMARY KEY,
+        account TEXT NOT NULL REFERENCES accounts(id),
+        person TEXT NOT NULL,
+        unit TEXT,
+        form TEXT NOT NULL,
+        form_version BIGINT NOT NULL,
+        revision BIGINT NOT NULL,
+        digest TEXT NOT NULL,
+        data TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('submitted', 'accepted', 'returned')),
+        reason TEXT,
+        region TEXT NOT NULL DEFAULT '',
+        created BIGINT NOT NULL,
+        updated BIGINT NOT NULL
+    );
+    CREATE INDEX submissions_person ON submissions(person);
+    CREATE INDEX submissions_unit ON submissions(unit);
+    CREATE INDEX submissions_updated ON submissions(updated);
+    CREATE TABLE submission_revisions (
+        uuid TEXT NOT NULL REFERENCES submissions(uuid),
+        revision BIGINT NOT NULL,
+        digest TEXT NOT NULL,
+        data TEXT NOT NULL,
+        saved BIGINT NOT NULL,
+        PRIMARY KEY (uuid, revision)
+    );
+    CREATE TABLE blobs (
+        hash TEXT PRIMARY KEY,
+        size BIGINT NOT NULL,
+        received BIGINT NOT NULL,
+        complete BIGINT NOT NULL DEFAULT 0,
+        updated BIGINT NOT NULL
+    )",
+];
+
+pub enum Engine {
+    Sqlite(Mutex<rusqlite::Connection>),
+}
+
+/// The database, shared by the handlers.
+#[derive(Clone)]
+pub struct Db(Arc<Engine>);
+
+fn sql_error(e: impl std::fmt::Display) -> ApiError {
+    ApiError::internal(format!("database: {e}"))
+}
+
+impl Db {
+    /// An SQLite file (WAL, foreign keys), created and brought up to date.
+    pub fn sqlite(path: &Path) -> Result<Db, ApiError> {
+        let c = rusqlite::Connection::open(path).map_err(sql_error)?;
+        c.pragma_update(None, "journal_mode", "WAL").map_err(sql_error)?;
+        c.pragma_update(None, "synchronous", "NORMAL").map_err(sql_error)?;
+        c.pragma_update(None, "foreign_keys", "ON").map_err(sql_error)?;
+        c.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql_error)?;
+        let db = Db(Arc::new(Engine::Sqlite(Mutex::new(c))));
+        db.migrate()?;
+        Ok(db)
+    }
+
+    fn migrate(&self) -> Result<(), ApiError> {
+        self.tx(|t| {
+            t.exec("CREATE TABLE IF NOT EXISTS schema_steps (step BIGINT PRIMARY KEY, applied BIGINT NOT NULL)", &[])?;
+            let done = t.row("SELECT COUNT(*) FROM schema_steps", &[])?.map(|r| r[0].int()).unwrap_or(0) as usize;
+            for (i, step) in SCHEMA.iter().enumerate().skip(done) {
+                for stmt in step.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+                    t.exec(stmt, &[])?;
+                }
+                t.exec("INSERT INTO schema_steps (step, applied) VALUES (?, ?)", vals![i as i64 + 1, crate::now_ms()])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Runs `f` in one transaction (committed when it returns `Ok`).
+    pub fn tx<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        match &*self.0 {
+            Engine::Sqlite(m) => {
+                let mut c = m.lock().unwrap_or_else(|p| p.into_inner());
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql_error)?;
+                let mut w = SqliteTx(&tx);
+                let out = f(&mut w)?;
+                tx.commit().map_err(sql_error)?;
+                Ok(out)
+            }
+        }
+    }
+
+    /// [`Db::tx`] on a worker thread.
+    pub async fn run<T: Send + 'static>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.tx(f)).await.map_err(|e| ApiError::internal(e.to_string()))?
+    }
+}
+
+struct SqliteTx<'a>(&'a rusqlite::Transaction<'a>);
+
+struct Bind<'a>(&'a Val);
+impl rusqlite::ToSql for Bind<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self.0 {
+            Val::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Val::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Val::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+        })
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn exec(&mut self, sql: &str, p: &[Val]) -> Result<u64, ApiError> {
+        let b: Vec<Bind> = p.iter().map(Bind).collect();
+        self.0.execute(sql, rusqlite::params_from_iter(b.iter())).map(|n| n as u64).map_err(sql_error)
+    }
+
+    fn rows(&mut self, sql: &str, p: &[Val]) -> Result<Vec<Vec<Val>>, ApiError> {
+        let b: Vec<Bind> = p.iter().map(Bind).collect();
+        let mut st = self.0.prepare_cached(sql).map_err(sql_error)?;
+        let n = st.column_count();
+        let rows = st
+            .query_map(rusqlite::params_from_iter(b.iter()), |r| {
+                (0..n)
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            ValueRef::Null => Val::Null,
+                            ValueRef::Integer(x) => Val::Int(x),
+                            ValueRef::Real(x) => Val::Int(x as i64),
+                            ValueRef::Text(t) | ValueRef::Blob(t) => Val::Text(String::from_utf8_lossy(t).into_owned()),
+                        })
+                    })
+                    .collect::<rusqlite::Result<Vec<Val>>>()
+            })
+            .map_err(sql_error)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql_error)
+    }
+}

@@ -1,0 +1,86 @@
+//! `caiji-server`: start the intake with one command (an SQLite file by default).
+use caiji_server::{router, Server};
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "caiji-server", version, about = "会计信息采集助手 · 在线系统接收端 (the online system's intake for Caiji filings)")]
+struct Cli {
+    /// Where the database and attachments live.
+    #[arg(long, env = "CAIJI_SERVER_DATA", default_value = "caiji-server-data", global = true)]
+    data: PathBuf,
+    #[command(subcommand)]
+    cmd: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Serve the API (the default).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "CAIJI_SERVER_LISTEN", default_value = "127.0.0.1:8440")]
+        listen: SocketAddr,
+        /// Requests per second allowed per client address (and the burst above it).
+        #[arg(long, default_value_t = 50.0)]
+        rate: f64,
+        #[arg(long, default_value_t = 200.0)]
+        burst: f64,
+    },
+    /// Adds a reviewing authority's account (region: a province code such as 150000, or empty
+    /// for all).
+    AddAuthority {
+        #[arg(long)]
+        login: String,
+        #[arg(long, env = "CAIJI_AUTHORITY_PASSWORD")]
+        password: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        region: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let server = match Server::sqlite(&cli.data) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("无法打开数据库 / cannot open the database in {}: {}", cli.data.display(), e.message.en);
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match cli.cmd.unwrap_or(Cmd::Serve { listen: "127.0.0.1:8440".parse().expect("address"), rate: 50.0, burst: 200.0 }) {
+        Cmd::AddAuthority { login, password, name, region } => match server.add_account("authority", &login, &password, &name, &region) {
+            Ok(a) => {
+                println!("已添加审核账号 / authority added: {} ({})", a.login, a.name);
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{} / {}", e.message.zh, e.message.en);
+                std::process::ExitCode::from(1)
+            }
+        },
+        Cmd::Serve { listen, rate, burst } => {
+            let listener = match tokio::net::TcpListener::bind(listen).await {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("无法监听 / cannot listen on {listen}: {e}");
+                    return std::process::ExitCode::from(2);
+                }
+            };
+            // Tests and scripts read the real address (a port of 0 picks a free one).
+            println!("caiji-server listening on http://{}", listener.local_addr().map(|a| a.to_string()).unwrap_or_default());
+            let app = router(server, rate, burst).into_make_service_with_connect_info::<SocketAddr>();
+            let stop = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
+                eprintln!("{e}");
+                return std::process::ExitCode::from(1);
+            }
+            std::process::ExitCode::SUCCESS
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! The protocol against a real server on 127.0.0.1 with a real SQLite file: accounts and
+//! sessions, resumable checksummed uploads, idempotent submissions, stale edits, the review
+//! round trip, who sees what, the public query, body and rate limits. Every call made here is
+//! checked against docs/openapi.json (method, path and status documented).
+use caiji_server::{router, Server};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+struct Api {
+    base: String,
+    agent: ureq::Agent,
+    /// (method, path template, status) of every call, for the OpenAPI check.
+    seen: Mutex<BTreeSet<(String, String, u16)>>,
+}
+
+/// A running server (its own runtime on a thread) on a fresh data folder.
+fn start(rate: f64, burst: f64) -> (Api, Server, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::sqlite(dir.path()).unwrap();
+    let s = server.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(l.local_addr().unwrap()).unwrap();
+            axum::serve(l, router(s, rate, burst).into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        });
+    });
+    let addr = rx.recv().unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    (Api { base: format!("http://{addr}"), agent, seen: Mutex::new(BTreeSet::new()) }, server, dir)
+}
+
+/// The documented template of a concrete path.
+fn template(path: &str) -> String {
+    let p = path.split('?').next().unwrap();
+    let parts: Vec<&str> = p.split('/').collect();
+    match parts.as_slice() {
+        ["", "api", "v1", "submissions", _] => "/api/v1/submissions/{uuid}".into(),
+        ["", "api", "v1", "review", _] => "/api/v1/review/{uuid}".into(),
+        ["", "api", "v1", "blobs", _] => "/api/v1/blobs/{hash}".into(),
+        _ => p.into(),
+    }
+}
+
+impl Api {
+    fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.base);
+        let auth = token.map(|t| format!("Bearer {t}"));
+        let mut res = match (method, body) {
+            ("GET", _) => {
+                let mut r = self.agent.get(&url);
+                if let Some(a) = &auth {
+                    r = r.header("authorization", a);
+                }
+                r.call().unwrap()
+            }
+            (m, b) => {
+                let mut r = if m == "PUT" { self.agent.put(&url) } else { self.agent.post(&url) };
+                if let Some(a) = &auth {
+                    r = r.header("authorization", a);
+                }
+                r.send_json(b.unwrap_or(json!({}))).unwrap()
+            }
+        };
+        let status = res.status().as_u16();
+        let v: Value = res.body_mut().read_json().unwrap_or(Value::Null);
+        self.seen.lock().unwrap().insert((method.to_lowercase(), template(path), status));
+        (status, v)
+    }
+
+    fn chunk(&self, token: &str, hash: &str, offset: usize, size: usize, bytes: &[u8], sum: Option<String>) -> (u16, Value) {
+        let url = format!("{}/api/v1/blobs/{hash}?offset={offset}&size={size}", self.base);
+        let sum = sum.unwrap_or_else(|| format!("{:x}", Sha256::digest(bytes)));
+        let mut res = self.agent.put(&url).header("authorization", &format!("Bearer {token}")).header("x-chunk-sha256", &sum).send(bytes).unwrap();
+        let status = res.status().as_u16();
+        self.seen.lock().unwrap().insert(("put".into(), "/api/v1/blobs/{hash}".into(), status));
+        (status, res.body_mut().read_json().unwrap_or(Value::Null))
+    }
+
+    fn login(&self, login: &str, password: &str) -> String {
+        let (st, v) = self.call("POST", "/api/v1/login", None, Some(json!({"login": login, "password": password})));
+        assert_eq!(st, 200, "{v}");
+        v["token"].as_str().unwrap().to_string()
+    }
+
+    /// Every call made is in the OpenAPI document with its status.
+    fn check_documented(&self) {
+        let doc: Value = serde_json::from_str(include_str!("../../../docs/openapi.json")).unwrap();
+        for (m, p, st) in self.seen.lock().unwrap().iter() {
+            let op = &doc["paths"][p][m];
+            assert!(op.is_object(), "{m} {p} is not documented");
+            assert!(op["responses"][st.to_string()].is_object(), "{m} {p} → {st} is not documented");
+        }
+    }
+}
+
+const ZHANG: &str = "150102199003071237";
+const LI: &str = "150102198501010010";
+const UNIT: &str = "91150102MA0N12345P";
+
+fn collection(id: &str, name: &str, photo: &str) -> Value {
+    json!({
+        "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": true},
+        "category": {"category": "1"},
+        "basic": {"photo": photo, "id_type": "1", "id_number": id, "name": name, "sex": "1", "birth": format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14]), "mobile": "13912345678"},
+        "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}],
+    })
+}
+
+#[test]
+fn the_whole_protocol_on_sqlite() {
+    let (api, server, _dir) = start(1000.0, 1000.0);
+    assert_eq!(api.call("GET", "/api/v1/health", None, None).0, 200);
+
+    // Accounts: valid logins only, once each; wrong passwords refused; no token, no access.
+    let reg = |kind: &str, login: &str, pw: &str| api.call("POST", "/api/v1/register", None, Some(json!({"kind": kind, "login": login, "password": pw, "name": "张三"})));
+    assert_eq!(reg("person", ZHANG, "secret-123").0, 201);
+    assert_eq!(reg("person", LI, "secret-456").0, 201);
+    assert_eq!(reg("unit", UNIT, "unit-pass-1").0, 201);
+    let (st, e) = reg("person", ZHANG, "another-1");
+    assert_eq!((st, e["code"].as_str()), (409, Some("account_exists")));
+    assert_eq!(reg("person", "150102199003071238", "secret-123").0, 400, "a bad check digit");
+    assert_eq!(reg("person", "150102198001010014", "short").0, 400);
+    let (st, e) = api.call("POST", "/api/v1/login", None, Some(json!({"login": ZHANG, "password": "wrong-pass"})));
+    assert_eq!((st, e["code"].as_str()), (401, Some("bad_login")));
+    assert!(e["message"]["zh"].as_str().unwrap().contains("密码"));
+    assert_eq!(api.call("GET", "/api/v1/submissions", None, None).0, 401);
+    assert_eq!(api.call("GET", "/api/v1/submissions", Some("not-a-token"), None).0, 401);
+    let zhang = api.login(ZHANG, "secret-123");
+    let li = api.login(LI, "secret-456");
+    let unit = api.login(UNIT, "unit-pass-1");
+
+    // An attachment in resumable chunks: a bad chunk, a wrong offset, a break, a resume.
+    let photo: Vec<u8> = (0..2_500_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let hash = format!("{:x}", Sha256::digest(&photo));
+    let c = 1 << 20;
+    assert_eq!(api.chunk(&zhang, &hash, 0, photo.len(), &photo[..c], Some("00".repeat(32))).0, 422);
+    assert_eq!(api.chunk(&zhang, &hash, 0, photo.len(), &photo[..c], None).0, 200);
+    let (st, v) = api.chunk(&zhang, &hash, 2 * c, photo.len(), &photo[2 * c..], None);
+    assert_eq!((st, v["details"]["received"].as_i64()), (409, Some(c as i64)), "a gap is refused and says where to go on");
+    // The connection "breaks"; the client asks how far it got and carries on from there.
+    let (_, s) = api.call("GET", &format!("/api/v1/blobs/{hash}"), Some(&zhang), None);
+    assert_eq!((s["received"].as_i64(), s["complete"].as_bool()), (Some(c as i64), Some(false)));
+    assert_eq!(api.chunk(&zhang, &hash, c, photo.len(), &photo[c..2 * c], None).1["received"], (2 * c) as i64);
+    let (st, s) = api.chunk(&zhang, &hash, 2 * c, photo.len(), &photo[2 * c..], None);
+    assert_eq!((st, s["complete"].as_bool()), (200, Some(true)));
+    assert_eq!(std::fs::read(server.blobs.join(&hash)).unwrap(), photo);
+    // A file whose bytes do not make its hash is refused at the end.
+    let fake = "ab".repeat(32);
+    assert_eq!(api.chunk(&zhang, &fake, 0, 3, b"abc", None).1["code"], "blob_checksum");
+    assert_eq!(api.call("GET", "/api/v1/blobs/nothex", Some(&zhang), None).0, 400);
+
+    // Submissions: received once however often sent; checked like the app; owners only.
+    let uuid = "5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11";
+    let body = json!({"form": "collection", "form_version": 2, "data": collection(ZHANG, "张三", &hash)});
+    let (st, r1) = api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), Some(body.clone()));
+    assert_eq!((st, r1["revision"].as_i64(), r1["state"].as_str()), (201, Some(1), Some("submitted")), "{r1}");
+    assert_eq!(r1["person"], "150102********1237");
+    for _ in 0..3 {
+        let (st, again) = api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), Some(body.clone()));
+        assert_eq!((st, &again), (200, &r1), "a retry has one effect");
+    }
+    let (_, mine) = api.call("GET", "/api/v1/submissions", Some(&zhang), None);
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    let mut bad = body.clone();
+    bad["data"]["basic"]["mobile"] = json!("1391234");
+    let (st, e) = api.call("PUT", "/api/v1/submissions/6c1d5b9f-4a2e-4d4f-8b62-1e3c8e0f2d22", Some(&zhang), Some(bad));
+    assert_eq!((st, e["code"].as_str()), (422, Some("invalid_filing")));
+    assert_eq!(e["details"][0]["path"], "basic.mobile", "the same problems as the app, by field");
+    let mut no_photo = body.clone();
+    no_photo["data"]["basic"]["photo"] = json!("cd".repeat(32));
+    let (st, e) = api.call("PUT", "/api/v1/submissions/7d2e6ca0-5b3f-4e50-9c73-2f4d9f103e33", Some(&zhang), Some(no_photo));
+    assert_eq!((st, e["code"].as_str(), e["details"][0].as_str()), (422, Some("attachments_missing"), Some("cd".repeat(32).as_str())));
+    let (st, e) = api.call("PUT", "/api/v1/submissions/8e3f7db1-6c40-4f61-8d84-3a5ea0214f44", Some(&li), Some(body.clone()));
+    assert_eq!((st, e["code"].as_str()), (403, Some("not_yours")), "a person files only for themselves");
+    assert_eq!(api.call("PUT", "/api/v1/submissions/not-a-uuid", Some(&zhang), Some(body.clone())).0, 400);
+    assert_eq!(api.call("GET", &format!("/api/v1/submissions/{uuid}"), Some(&li), None).0, 404, "someone else's is not found");
+
+    // A unit files for its staff and sees only those.
+    let entry = json!({"form": "entry_unit", "form_version": 1, "data": {
+        "unit": {"uscc": UNIT, "name": "某某公司", "unit_type": "1"},
+        "person": {"id_type": "1", "id_number": LI, "name": "李四", "sex": "1", "mobile": "13800001111"},
+        "appointment": {"post": "01", "first_work": "2010-07", "appointed": "2019-01", "proof": hash}}});
+    let e_uuid = "9f4a8ec2-7d51-4a72-8e95-4b6fb1325a55";
+    assert_eq!(api.call("PUT", &format!("/api/v1/submissions/{e_uuid}"), Some(&unit), Some(entry)).0, 201);
+    let (_, seen) = api.call("GET", "/api/v1/submissions", Some(&unit), None);
+    assert_eq!(seen.as_array().unwrap().iter().map(|r| r["uuid"].as_str().unwrap()).collect::<Vec<_>>(), [e_uuid]);
+    let (_, seen) = api.call("GET", "/api/v1/submissions", Some(&li), None);
+    assert_eq!(seen.as_array().unwrap().len(), 1, "the person sees the unit's filing about them");
+
+    // Review: returned with a reason, pulled by the client, fixed against its revision,
+    // accepted; a stale edit gets the server's copy; an accepted one cannot change.
+    server.add_account("authority", "im-review", "review-pass", "内蒙古财政厅", "150000").unwrap();
+    server.add_account("authority", "bj-review", "review-pass", "北京市财政局", "110000").unwrap();
+    let im = api.login("IM-REVIEW", "review-pass");
+    let bj = api.login("BJ-REVIEW", "review-pass");
+    assert_eq!(api.call("GET", "/api/v1/review", Some(&zhang), None).0, 403);
+    let (_, q) = api.call("GET", "/api/v1/review", Some(&bj), None);
+    assert!(q.as_array().unwrap().iter().all(|r| r["uuid"] != uuid), "another region's authority does not see it");
+    let (_, q) = api.call("GET", "/api/v1/review", Some(&im), None);
+    assert!(q.as_array().unwrap().iter().any(|r| r["uuid"] == uuid && r["data"]["basic"]["name"] == "张三"));
+    assert_eq!(api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "return"}))).0, 400, "a return needs a reason");
+    let before = r1["updated"].as_i64().unwrap();
+    let (st, r) = api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "return", "reason": "照片背景不是白色"})));
+    assert_eq!((st, r["state"].as_str()), (200, Some("returned")));
+    let (_, changed) = api.call("GET", &format!("/api/v1/submissions?since={before}"), Some(&zhang), None);
+    assert_eq!((changed[0]["state"].as_str(), changed[0]["reason"].as_str()), (Some("returned"), Some("照片背景不是白色")));
+    let mut fixed = body.clone();
+    fixed["data"]["basic"]["mobile"] = json!("13900001111");
+    fixed["replaces"] = json!(1);
+    let (st, r2) = api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), Some(fixed.clone()));
+    assert_eq!((st, r2["revision"].as_i64(), r2["state"].as_str()), (200, Some(2), Some("submitted")));
+    let mut stale = body.clone();
+    stale["data"]["basic"]["mobile"] = json!("13700002222");
+    stale["replaces"] = json!(1);
+    let (st, e) = api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), Some(stale));
+    assert_eq!((st, e["code"].as_str(), e["details"]["revision"].as_i64()), (409, Some("stale"), Some(2)));
+    assert_eq!(e["details"]["data"]["basic"]["mobile"], "13900001111", "the client can show what changed");
+    assert_eq!(api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "accept"}))).0, 409, "reviewing a stale revision");
+    assert_eq!(api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 2, "decision": "accept"}))).1["state"], "accepted");
+    let mut late = fixed.clone();
+    late["data"]["basic"]["mobile"] = json!("13600003333");
+    late["replaces"] = json!(2);
+    assert_eq!(api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), Some(late)).1["code"], "already_accepted");
+    let (_, rec) = api.call("GET", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), None);
+    assert_eq!((rec["revision"].as_i64(), rec["data"]["basic"]["mobile"].as_str()), (Some(2), Some("13900001111")), "the authoritative record");
+
+    // The public query: Li is on file through the unit's entry filing, not collected yet.
+    assert_eq!(api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "accept"}))).0, 404, "the entry filing has no province: not this authority's");
+    server.add_account("authority", "all-review", "review-pass", "财政部", "").unwrap();
+    let all = api.login("ALL-REVIEW", "review-pass");
+    assert_eq!(api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&all), Some(json!({"revision": 1, "decision": "accept"}))).0, 200);
+    let (st, found) = api.call("GET", "/api/v1/public/uncollected?name=%E6%9D%8E%E5%9B%9B", None, None);
+    assert_eq!(st, 200);
+    assert_eq!(found, json!([{"name": "李四", "id_number": "150102********0010"}]));
+    assert_eq!(api.call("GET", "/api/v1/public/uncollected?name=%E5%BC%A0%E4%B8%89", None, None).1, json!([]), "Zhang has no entry filing");
+    assert_eq!(api.call("GET", "/api/v1/public/uncollected?name=%E6%9D%8E", None, None).0, 400);
+
+    // A body past the limit is refused before it is read whole.
+    let mut huge = body.clone();
+    huge["data"]["basic"]["name"] = json!("名".repeat(200_000));
+    assert_eq!(api.call("PUT", "/api/v1/submissions/0a5b9fd3-8e62-4b83-9fa6-5c70c2436b66", Some(&zhang), Some(huge)).0, 413);
+    api.check_documented();
+}
+
+#[test]
+fn request_rates_are_limited_per_address() {
+    let (api, _server, _dir) = start(5.0, 10.0);
+    let codes: Vec<u16> = (0..30).map(|_| api.call("GET", "/api/v1/health", None, None).0).collect();
+    assert!(codes[..10].iter().all(|c| *c == 200), "{codes:?}");
+    assert!(codes.contains(&429), "{codes:?}");
+    let url = format!("{}/api/v1/health", api.base);
+    let res = api.agent.get(&url).call().unwrap();
+    if res.status().as_u16() == 429 {
+        let wait: u64 = res.headers().get("retry-after").unwrap().to_str().unwrap().parse().unwrap();
+        assert!((1..=2).contains(&wait));
+    }
+}
