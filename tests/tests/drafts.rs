@@ -22,7 +22,7 @@ fn a_new_store_is_wal_with_foreign_keys_at_the_latest_schema() {
 #[test]
 fn every_earlier_schema_migrates_keeping_its_data() {
     // Each earlier schema version, with a draft written in it, opened by this version.
-    let n = 2; // steps in migrations(); add a sample below for each new one
+    let n = 3; // steps in migrations(); add a sample below for each new one
     for k in 0..=n {
         let dir = tempfile::tempdir().unwrap();
         {
@@ -39,12 +39,19 @@ fn every_earlier_schema_migrates_keeping_its_data() {
                 c.execute("INSERT INTO units (uscc, name, created, updated) VALUES ('91150100MA0N00000X', '旧单位', 1, 1)", []).unwrap();
                 c.execute("UPDATE drafts SET unit = '91150100MA0N00000X', person = '150102199003071237' WHERE id = 'old'", []).unwrap();
             }
+            if k >= 3 {
+                c.execute("UPDATE drafts SET remote_revision = 4 WHERE id = 'old'", []).unwrap();
+                c.execute("INSERT INTO outbox (draft, queued, next_at) VALUES ('old', 1, 1)", []).unwrap();
+            }
         }
         let store = Store::open(dir.path()).unwrap();
         let v: i64 = store.connection().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, n as i64, "from version {k}");
         if k >= 1 {
             assert_eq!(store.get("old").unwrap().data, json!({"n": 1}), "from version {k}");
+        }
+        if k >= 3 {
+            assert_eq!(store.get("old").unwrap().remote_revision, Some(4));
         }
         if k >= 2 {
             assert_eq!(store.get("old").unwrap().unit.as_deref(), Some("91150100MA0N00000X"));

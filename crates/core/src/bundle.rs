@@ -223,8 +223,8 @@ fn apply(store: &Store, units: &[UnitFile], drafts: &[Draft]) -> Result<Vec<Impo
         let revision = match (&local, outcome) {
             (None, _) => {
                 tx.execute(
-                    "INSERT INTO drafts (id, form, form_version, title, state, reason, data, revision, created, updated, person, unit, origin)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                    "INSERT INTO drafts (id, form, form_version, title, state, reason, data, revision, created, updated, person, unit, origin, remote_revision)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                     rusqlite::params![
                         d.id,
                         d.form,
@@ -238,7 +238,8 @@ fn apply(store: &Store, units: &[UnitFile], drafts: &[Draft]) -> Result<Vec<Impo
                         d.updated,
                         d.person,
                         d.unit,
-                        d.origin.as_ref().map(|o| o.to_string())
+                        d.origin.as_ref().map(|o| o.to_string()),
+                        d.remote_revision
                     ],
                 )
                 .map_err(db)?;

@@ -77,6 +77,22 @@ pub fn migrations() -> Migrations<'static> {
         CREATE INDEX drafts_person ON drafts(person);
         CREATE INDEX drafts_unit ON drafts(unit);",
     ),
+    // 3: the outbox (finalized filings waiting to be sent, with their retries), the server's
+    // revision of each draft (an edit names it), and the sync client's settings.
+    M::up(
+        "ALTER TABLE drafts ADD COLUMN remote_revision INTEGER;
+        CREATE TABLE outbox (
+            draft TEXT PRIMARY KEY REFERENCES drafts(id) ON DELETE CASCADE,
+            queued INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at INTEGER NOT NULL,
+            last_error TEXT
+        );
+        CREATE TABLE sync_meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );",
+    ),
     ])
 }
 
@@ -152,6 +168,9 @@ pub struct Draft {
     /// For a change: the registered values it was made from (fixed fields are checked against it).
     #[serde(default)]
     pub origin: Option<Value>,
+    /// The server's revision of this filing once sent (an edit sent later replaces it).
+    #[serde(default)]
+    pub remote_revision: Option<i64>,
 }
 
 /// What a new draft is linked to.
@@ -212,7 +231,8 @@ fn db_error(e: impl std::fmt::Display) -> Error {
     Error::invalid(format!("草稿数据库出错：{e}"), format!("Drafts database error: {e}"))
 }
 
-pub(crate) fn now_ms() -> i64 {
+/// Milliseconds since 1970.
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
@@ -427,8 +447,15 @@ impl Store {
     }
 
     fn record_state(&self, d: &Draft, to: State, reason: Option<&str>) -> Result<Draft> {
-        let now = now_ms();
         let tx = self.conn.unchecked_transaction().map_err(db_error)?;
+        self.record_state_in(&tx, d, to, reason)?;
+        tx.commit().map_err(db_error)?;
+        self.get(&d.id)
+    }
+
+    /// The state change and its revision, inside the caller's transaction.
+    fn record_state_in(&self, tx: &Connection, d: &Draft, to: State, reason: Option<&str>) -> Result<Draft> {
+        let now = now_ms();
         tx.execute(
             "UPDATE drafts SET state = ?2, reason = ?3, revision = revision + 1, updated = ?4 WHERE id = ?1",
             params![d.id, to.as_str(), reason, now],
@@ -439,8 +466,7 @@ impl Store {
             params![d.id, d.revision + 1, to.as_str(), d.data.to_string(), now],
         )
         .map_err(db_error)?;
-        tx.commit().map_err(db_error)?;
-        self.get(&d.id)
+        Ok(Draft { state: to, reason: reason.map(str::to_string), revision: d.revision + 1, updated: now, ..d.clone() })
     }
 
     pub fn revisions(&self, id: &str) -> Result<Vec<Revision>> {
@@ -482,6 +508,103 @@ impl Store {
     pub fn attachment_path(&self, hash: &str) -> PathBuf {
         self.dir.join("attachments").join(format!("{hash}.jpg"))
     }
+
+    /// Puts a finalized draft in the outbox: queued, to be sent when the server is reachable.
+    pub fn queue(&self, id: &str) -> Result<Draft> {
+        let d = self.get(id)?;
+        if !matches!(d.state, State::Finalized | State::Failed) {
+            return Err(Error::invalid(
+                format!("只有已定稿的填报才能上报（现在是“{}”）", state_name(d.state).zh),
+                format!("Only a finalized filing can be sent (it is {})", state_name(d.state).en),
+            ));
+        }
+        let now = now_ms();
+        let tx = self.conn.unchecked_transaction().map_err(db_error)?;
+        tx.execute("INSERT OR REPLACE INTO outbox (draft, queued, attempts, next_at) VALUES (?1, ?2, 0, ?2)", params![id, now]).map_err(db_error)?;
+        let d = self.record_state_in(&tx, &d, State::Queued, None)?;
+        tx.commit().map_err(db_error)?;
+        Ok(d)
+    }
+
+    /// Outbox entries due at `now`, the oldest first.
+    pub fn due(&self, now: i64) -> Result<Vec<Outbox>> {
+        self.outbox_where("next_at <= ?1", now)
+    }
+
+    /// Everything in the outbox.
+    pub fn outbox(&self) -> Result<Vec<Outbox>> {
+        self.outbox_where("?1 = ?1", 0)
+    }
+
+    fn outbox_where(&self, cond: &str, p: i64) -> Result<Vec<Outbox>> {
+        let mut st = self.conn.prepare(&format!("SELECT draft, queued, attempts, next_at, last_error FROM outbox WHERE {cond} ORDER BY queued")).map_err(db_error)?;
+        let rows = st
+            .query_map([p], |r| Ok(Outbox { draft: r.get(0)?, queued: r.get(1)?, attempts: r.get(2)?, next_at: r.get(3)?, last_error: r.get(4)? }))
+            .map_err(db_error)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(db_error)
+    }
+
+    /// A try that did not reach the server: stays queued, tried again at `next_at`.
+    pub fn retry_later(&self, id: &str, error: &str, next_at: i64) -> Result<()> {
+        self.conn
+            .execute("UPDATE outbox SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE draft = ?1", params![id, next_at, error])
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    /// The server's receipt for a queued draft: stored with the state change, and only then is
+    /// the outbox entry removed (one transaction).
+    pub fn record_sent(&self, id: &str, remote_revision: i64) -> Result<Draft> {
+        let d = self.get(id)?;
+        let tx = self.conn.unchecked_transaction().map_err(db_error)?;
+        tx.execute("UPDATE drafts SET remote_revision = ?2 WHERE id = ?1", params![id, remote_revision]).map_err(db_error)?;
+        let d = if d.state == State::Queued { self.record_state_in(&tx, &d, State::Sent, None)? } else { d };
+        tx.execute("DELETE FROM outbox WHERE draft = ?1", [id]).map_err(db_error)?;
+        tx.commit().map_err(db_error)?;
+        self.get(&d.id)
+    }
+
+    /// The server refused a queued draft for good (it needs the person): failed, with why.
+    pub fn record_failed(&self, id: &str, reason: &str) -> Result<Draft> {
+        let d = self.get(id)?;
+        let tx = self.conn.unchecked_transaction().map_err(db_error)?;
+        let d = self.record_state_in(&tx, &d, State::Failed, Some(reason))?;
+        tx.execute("DELETE FROM outbox WHERE draft = ?1", [id]).map_err(db_error)?;
+        tx.commit().map_err(db_error)?;
+        Ok(d)
+    }
+
+    /// A review result pulled from the server for a sent draft (accepted, or returned with the
+    /// reason); nothing for a draft edited here since.
+    pub fn record_review(&self, id: &str, to: State, reason: Option<&str>, remote_revision: i64) -> Result<Option<Draft>> {
+        let d = self.get(id)?;
+        if d.state != State::Sent || d.remote_revision != Some(remote_revision) {
+            return Ok(None);
+        }
+        let tx = self.conn.unchecked_transaction().map_err(db_error)?;
+        let d = self.record_state_in(&tx, &d, to, reason)?;
+        tx.commit().map_err(db_error)?;
+        Ok(Some(d))
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn.query_row("SELECT value FROM sync_meta WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(db_error)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute("INSERT OR REPLACE INTO sync_meta (key, value) VALUES (?1, ?2)", params![key, value]).map_err(db_error)?;
+        Ok(())
+    }
+}
+
+/// A finalized draft waiting to be sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outbox {
+    pub draft: String,
+    pub queued: i64,
+    pub attempts: u32,
+    pub next_at: i64,
+    pub last_error: Option<String>,
 }
 
 impl Drop for Store {
@@ -514,7 +637,7 @@ pub(crate) fn upsert_staff(conn: &Connection, staff: &[Staff]) -> Result<()> {
     Ok(())
 }
 
-const DRAFT_COLUMNS: &str = "id, form, form_version, title, state, reason, data, revision, created, updated, person, unit, origin";
+const DRAFT_COLUMNS: &str = "id, form, form_version, title, state, reason, data, revision, created, updated, person, unit, origin, remote_revision";
 
 fn row_to_draft(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
     let data: String = r.get(6)?;
@@ -533,6 +656,7 @@ fn row_to_draft(r: &rusqlite::Row) -> rusqlite::Result<Draft> {
         person: r.get(10)?,
         unit: r.get(11)?,
         origin: origin.and_then(|o| serde_json::from_str(&o).ok()),
+        remote_revision: r.get(13)?,
     })
 }
 

@@ -29,6 +29,7 @@ pub mod resize;
 pub mod roster;
 pub mod rules;
 pub mod spec;
+pub mod sync;
 pub mod whiten;
 
 pub use error::{Error, Result};

@@ -19,3 +19,19 @@ pub use api::{router, Server};
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
+
+/// Starts a server on 127.0.0.1 (a free port) on its own runtime thread; for tests and tools.
+/// Returns its address.
+pub fn spawn_local(server: Server, per_second: f64, burst: f64) -> std::net::SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Runtime::new().expect("a runtime");
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+            let _ = tx.send(l.local_addr().expect("an address"));
+            let app = router(server, per_second, burst).into_make_service_with_connect_info::<std::net::SocketAddr>();
+            let _ = axum::serve(l, app).await;
+        });
+    });
+    rx.recv().expect("the server to start")
+}

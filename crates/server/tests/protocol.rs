@@ -2,11 +2,10 @@
 //! sessions, resumable checksummed uploads, idempotent submissions, stale edits, the review
 //! round trip, who sees what, the public query, body and rate limits. Every call made here is
 //! checked against docs/openapi.json (method, path and status documented).
-use caiji_server::{router, Server};
+use caiji_server::Server;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use std::sync::Mutex;
 
 struct Api {
@@ -16,21 +15,11 @@ struct Api {
     seen: Mutex<BTreeSet<(String, String, u16)>>,
 }
 
-/// A running server (its own runtime on a thread) on a fresh data folder.
+/// A running server on a fresh data folder.
 fn start(rate: f64, burst: f64) -> (Api, Server, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::sqlite(dir.path()).unwrap();
-    let s = server.clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Runtime::new().unwrap();
-        rt.block_on(async move {
-            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(l.local_addr().unwrap()).unwrap();
-            axum::serve(l, router(s, rate, burst).into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
-        });
-    });
-    let addr = rx.recv().unwrap();
+    let addr = caiji_server::spawn_local(server.clone(), rate, burst);
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     (Api { base: format!("http://{addr}"), agent, seen: Mutex::new(BTreeSet::new()) }, server, dir)
 }
