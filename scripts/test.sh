@@ -10,6 +10,9 @@ npm run --prefix ui build
 # The CLI tests run the real `caiji` binary: build it first (cargo test alone does not), with
 # the benchmark and the examples so that they cannot rot unnoticed.
 cargo build --workspace --all-targets --locked
+# The server's protocol tests run on SQLite and on a throwaway PostgreSQL cluster.
+CAIJI_TEST_PG="$(bash scripts/pg.sh)"
+export CAIJI_TEST_PG
 cargo test --workspace --locked
 # Frontend: every screen's logic in headless Chromium with the Tauri IPC mocked.
 npm test --prefix ui

@@ -21,6 +21,11 @@ pub fn sample(rel: &str) -> PathBuf {
 }
 
 /// The `caiji` binary cargo built for this test run.
+/// The built `caiji-server` binary (the fault tests kill and restart it).
+pub fn server_bin() -> PathBuf {
+    caiji_bin().with_file_name(if cfg!(windows) { "caiji-server.exe" } else { "caiji-server" })
+}
+
 pub fn caiji_bin() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap();

@@ -21,6 +21,8 @@ pub struct Client {
     base: String,
     agent: ureq::Agent,
     token: String,
+    /// Multiplies the backoff (tests shrink it).
+    backoff_scale: f64,
 }
 
 /// What one call to the server came to.
@@ -51,7 +53,13 @@ impl Client {
     /// A client for the server at `base` (`http://host:port`), each call bounded by `timeout`.
     pub fn new(base: &str, timeout: std::time::Duration) -> Client {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(timeout)).build().into();
-        Client { base: base.trim_end_matches('/').to_string(), agent, token: String::new() }
+        Client { base: base.trim_end_matches('/').to_string(), agent, token: String::new(), backoff_scale: 1.0 }
+    }
+
+    /// The same client waiting `scale` times as long between tries (tests use a small one).
+    pub fn with_backoff_scale(mut self, scale: f64) -> Client {
+        self.backoff_scale = scale;
+        self
     }
 
     /// Signs in; the token is kept for the calls that follow.
@@ -150,7 +158,7 @@ impl Client {
                     report.sent.push(d.id);
                 }
                 Reply::Transient(e) => {
-                    let at = now + backoff(o.attempts);
+                    let at = now + (backoff(o.attempts) as f64 * self.backoff_scale) as i64;
                     store.retry_later(&d.id, &e, at)?;
                     report.retrying.push((d.id, at));
                 }

@@ -40,6 +40,13 @@ impl Server {
         Ok(Server { db: Db::sqlite(&dir.join("caiji-server.sqlite"))?, forms: Arc::new(forms), blobs: dir.join("blobs") })
     }
 
+    /// A server on a PostgreSQL database (`config`), attachments in `dir/blobs`.
+    pub fn postgres(config: &str, dir: &std::path::Path) -> Result<Server, ApiError> {
+        std::fs::create_dir_all(dir.join("blobs")).map_err(|e| ApiError::internal(e.to_string()))?;
+        let forms = Forms::builtin().map_err(|e| ApiError::internal(e.to_string()))?;
+        Ok(Server { db: Db::postgres(config)?, forms: Arc::new(forms), blobs: dir.join("blobs") })
+    }
+
     /// Adds an account directly (the admin command; authorities are made this way).
     pub fn add_account(&self, kind: &str, login: &str, password: &str, name: &str, region: &str) -> Result<Account, ApiError> {
         let hash = hash_password(password)?;
@@ -512,6 +519,12 @@ async fn blob_put(State(s): State<Server>, h: HeaderMap, Path(hash): Path<String
             };
             let status = |received: i64, complete: bool| Json(BlobStatus { hash: hash.clone(), size, received, complete });
             if complete {
+                return Ok(status(size, true));
+            }
+            // Killed after the last chunk was checked and renamed, before it was recorded.
+            let done = dir.join(&hash);
+            if std::fs::read(&done).is_ok_and(|b| sha_hex(&b) == hash) {
+                t.exec("UPDATE blobs SET received = size, complete = 1, updated = ? WHERE hash = ?", vals![now, &hash])?;
                 return Ok(status(size, true));
             }
             if q.offset != received || q.size != size || received + body.len() as i64 > size {

@@ -1,6 +1,6 @@
 //! The server's database, one SQL dialect for two engines: an embedded SQLite file by default,
-//! PostgreSQL by configuration. Statements are written once with `?` placeholders; every unit
-//! of work runs in one transaction on a worker thread.
+//! PostgreSQL by configuration (`--database`). Statements are written once with `?`
+//! placeholders; every unit of work runs in one transaction on a worker thread.
 use crate::error::ApiError;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use std::path::Path;
@@ -132,6 +132,8 @@ const SCHEMA: &[&str] = &[
 
 pub enum Engine {
     Sqlite(Mutex<rusqlite::Connection>),
+    /// Idle connections, reused; a new one is opened when none is idle.
+    Postgres { config: String, idle: Mutex<Vec<postgres::Client>> },
 }
 
 /// The database, shared by the handlers.
@@ -151,6 +153,15 @@ impl Db {
         c.pragma_update(None, "foreign_keys", "ON").map_err(sql_error)?;
         c.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql_error)?;
         let db = Db(Arc::new(Engine::Sqlite(Mutex::new(c))));
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// A PostgreSQL database (`host=… port=… user=… dbname=…` or a `postgres://` URL), brought
+    /// up to date.
+    pub fn postgres(config: &str) -> Result<Db, ApiError> {
+        let first = postgres::Client::connect(config, postgres::NoTls).map_err(sql_error)?;
+        let db = Db(Arc::new(Engine::Postgres { config: config.to_string(), idle: Mutex::new(vec![first]) }));
         db.migrate()?;
         Ok(db)
     }
@@ -178,6 +189,21 @@ impl Db {
                 let mut w = SqliteTx(&tx);
                 let out = f(&mut w)?;
                 tx.commit().map_err(sql_error)?;
+                Ok(out)
+            }
+            Engine::Postgres { config, idle } => {
+                let taken = idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                let mut c = match taken {
+                    Some(c) if !c.is_closed() => c,
+                    _ => postgres::Client::connect(config, postgres::NoTls).map_err(sql_error)?,
+                };
+                let out = {
+                    let mut tx = c.transaction().map_err(sql_error)?;
+                    let out = f(&mut PgTx(&mut tx))?;
+                    tx.commit().map_err(sql_error)?;
+                    out
+                };
+                idle.lock().unwrap_or_else(|p| p.into_inner()).push(c);
                 Ok(out)
             }
         }
@@ -228,5 +254,83 @@ impl Tx for SqliteTx<'_> {
             })
             .map_err(sql_error)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql_error)
+    }
+}
+
+struct PgTx<'a, 'b>(&'a mut postgres::Transaction<'b>);
+
+/// A value for any parameter type (NULL included), as PostgreSQL asks for it.
+#[derive(Debug)]
+struct PgBind<'a>(&'a Val);
+
+impl postgres::types::ToSql for PgBind<'_> {
+    fn to_sql(&self, ty: &postgres::types::Type, out: &mut bytes::BytesMut) -> Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::{IsNull, Type};
+        match self.0 {
+            Val::Null => Ok(IsNull::Yes),
+            Val::Int(i) if *ty == Type::INT4 => (*i as i32).to_sql(ty, out),
+            Val::Int(i) if *ty == Type::TEXT || *ty == Type::VARCHAR => i.to_string().to_sql(ty, out),
+            Val::Int(i) => i.to_sql(ty, out),
+            Val::Text(t) if *ty == Type::INT8 => t.parse::<i64>()?.to_sql(ty, out),
+            Val::Text(t) => t.to_sql(ty, out),
+        }
+    }
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+    postgres::types::to_sql_checked!();
+}
+
+/// `?` placeholders as PostgreSQL's `$1, $2…` (the statements here have no `?` in literals).
+fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut n = 0;
+    for c in sql.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Two requests racing to create the same row: the loser is told to try again (the client does).
+fn pg_error(e: postgres::Error) -> ApiError {
+    if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+        return ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "busy", "服务器繁忙，请重试", "Busy: try again");
+    }
+    sql_error(e)
+}
+
+impl Tx for PgTx<'_, '_> {
+    fn exec(&mut self, sql: &str, p: &[Val]) -> Result<u64, ApiError> {
+        let b: Vec<PgBind> = p.iter().map(PgBind).collect();
+        let r: Vec<&(dyn postgres::types::ToSql + Sync)> = b.iter().map(|x| x as &(dyn postgres::types::ToSql + Sync)).collect();
+        self.0.execute(numbered(sql).as_str(), &r).map_err(pg_error)
+    }
+
+    fn rows(&mut self, sql: &str, p: &[Val]) -> Result<Vec<Vec<Val>>, ApiError> {
+        use postgres::types::Type;
+        let b: Vec<PgBind> = p.iter().map(PgBind).collect();
+        let r: Vec<&(dyn postgres::types::ToSql + Sync)> = b.iter().map(|x| x as &(dyn postgres::types::ToSql + Sync)).collect();
+        let rows = self.0.query(numbered(sql).as_str(), &r).map_err(pg_error)?;
+        rows.iter()
+            .map(|row| {
+                (0..row.len())
+                    .map(|i| {
+                        let ty = row.columns()[i].type_().clone();
+                        Ok(if ty == Type::INT8 {
+                            row.try_get::<_, Option<i64>>(i).map_err(sql_error)?.map(Val::Int).unwrap_or(Val::Null)
+                        } else if ty == Type::INT4 {
+                            row.try_get::<_, Option<i32>>(i).map_err(sql_error)?.map(|x| Val::Int(x.into())).unwrap_or(Val::Null)
+                        } else {
+                            row.try_get::<_, Option<String>>(i).map_err(sql_error)?.map(Val::Text).unwrap_or(Val::Null)
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
     }
 }

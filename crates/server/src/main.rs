@@ -10,6 +10,10 @@ struct Cli {
     /// Where the database and attachments live.
     #[arg(long, env = "CAIJI_SERVER_DATA", default_value = "caiji-server-data", global = true)]
     data: PathBuf,
+    /// A PostgreSQL database instead of the embedded SQLite file, e.g.
+    /// `postgres://caiji:…@db.example/caiji` (attachments stay in the data folder).
+    #[arg(long, env = "CAIJI_SERVER_DATABASE", global = true)]
+    database: Option<String>,
     #[command(subcommand)]
     cmd: Option<Cmd>,
 }
@@ -44,7 +48,11 @@ enum Cmd {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let server = match Server::sqlite(&cli.data) {
+    let opened = match &cli.database {
+        Some(url) => Server::postgres(url, &cli.data),
+        None => Server::sqlite(&cli.data),
+    };
+    let server = match opened {
         Ok(s) => s,
         Err(e) => {
             eprintln!("无法打开数据库 / cannot open the database in {}: {}", cli.data.display(), e.message.en);

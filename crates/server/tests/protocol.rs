@@ -15,10 +15,31 @@ struct Api {
     seen: Mutex<BTreeSet<(String, String, u16)>>,
 }
 
-/// A running server on a fresh data folder.
-fn start(rate: f64, burst: f64) -> (Api, Server, tempfile::TempDir) {
+/// A fresh PostgreSQL database on the test cluster (`CAIJI_TEST_PG`, started by
+/// scripts/pg.sh); `None` when there is none here. CI always has one.
+fn fresh_postgres() -> Option<String> {
+    let Ok(admin) = std::env::var("CAIJI_TEST_PG") else {
+        assert!(std::env::var_os("CI").is_none(), "CI runs the protocol on PostgreSQL too: set CAIJI_TEST_PG (scripts/pg.sh)");
+        eprintln!("CAIJI_TEST_PG not set: the PostgreSQL run is left out here");
+        return None;
+    };
+    let name = format!("caiji_t{}", uuid_like());
+    let mut c = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    c.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+    Some(admin.replace("dbname=postgres", &format!("dbname={name}")))
+}
+
+fn uuid_like() -> String {
+    format!("{:x}", Sha256::digest(format!("{:?}{:?}", std::time::SystemTime::now(), std::thread::current().id()).as_bytes()))[..12].to_string()
+}
+
+/// A running server on a fresh data folder: SQLite, or PostgreSQL with `pg`.
+fn start_on(pg: Option<&str>, rate: f64, burst: f64) -> (Api, Server, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::sqlite(dir.path()).unwrap();
+    let server = match pg {
+        Some(url) => Server::postgres(url, dir.path()).unwrap(),
+        None => Server::sqlite(dir.path()).unwrap(),
+    };
     let addr = caiji_server::spawn_local(server.clone(), rate, burst);
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     (Api { base: format!("http://{addr}"), agent, seen: Mutex::new(BTreeSet::new()) }, server, dir)
@@ -103,7 +124,18 @@ fn collection(id: &str, name: &str, photo: &str) -> Value {
 
 #[test]
 fn the_whole_protocol_on_sqlite() {
-    let (api, server, _dir) = start(1000.0, 1000.0);
+    let (api, server, _dir) = start_on(None, 1000.0, 1000.0);
+    protocol(&api, &server);
+}
+
+#[test]
+fn the_whole_protocol_on_postgres() {
+    let Some(url) = fresh_postgres() else { return };
+    let (api, server, _dir) = start_on(Some(&url), 1000.0, 1000.0);
+    protocol(&api, &server);
+}
+
+fn protocol(api: &Api, server: &Server) {
     assert_eq!(api.call("GET", "/api/v1/health", None, None).0, 200);
 
     // Accounts: valid logins only, once each; wrong passwords refused; no token, no access.
@@ -240,7 +272,7 @@ fn the_whole_protocol_on_sqlite() {
 
 #[test]
 fn request_rates_are_limited_per_address() {
-    let (api, _server, _dir) = start(5.0, 10.0);
+    let (api, _server, _dir) = start_on(None, 5.0, 10.0);
     let codes: Vec<u16> = (0..30).map(|_| api.call("GET", "/api/v1/health", None, None).0).collect();
     assert!(codes[..10].iter().all(|c| *c == 200), "{codes:?}");
     assert!(codes.contains(&429), "{codes:?}");

@@ -1,0 +1,86 @@
+//! Load on loopback: `CLIENTS` concurrent clients (threads, each its own account and
+//! connection pool) each upload an attachment and submit `EACH` filings to a server on
+//! 127.0.0.1, on SQLite (and PostgreSQL when `CAIJI_TEST_PG` is set). Prints throughput and
+//! latency percentiles for the README. Run: `cargo bench -p caiji-server --bench load`.
+use caiji_server::Server;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
+
+const CLIENTS: usize = 32;
+const EACH: usize = 25;
+
+fn resident_id(serial: usize) -> String {
+    let body = format!("15010219900307{:03}", serial % 1000);
+    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
+    format!("{body}{}", "10X98765432".as_bytes()[(sum % 11) as usize] as char)
+}
+
+fn run(label: &str, server: Server) {
+    let addr = caiji_server::spawn_local(server.clone(), 1e9, 1e9);
+    let base = format!("http://{addr}");
+    for k in 0..CLIENTS {
+        server.add_account("person", &resident_id(k), "secret-123", "职工", "").unwrap();
+    }
+    let t0 = Instant::now();
+    let handles: Vec<_> = (0..CLIENTS)
+        .map(|k| {
+            let base = base.clone();
+            std::thread::spawn(move || {
+                let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(Duration::from_secs(30))).build().into();
+                let id = resident_id(k);
+                let token = agent.post(&format!("{base}/api/v1/login")).send_json(json!({"login": id, "password": "secret-123"})).unwrap().body_mut().read_json::<Value>().unwrap()["token"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                let auth = format!("Bearer {token}");
+                let photo: Vec<u8> = (0..60_000u32).map(|i| (i.wrapping_mul(2_654_435_761).wrapping_add(k as u32) >> 9) as u8).collect();
+                let hash = format!("{:x}", Sha256::digest(&photo));
+                let sum = hash.clone();
+                let r = agent.put(&format!("{base}/api/v1/blobs/{hash}?offset=0&size={}", photo.len())).header("authorization", &auth).header("x-chunk-sha256", &sum).send(&photo[..]).unwrap();
+                assert_eq!(r.status().as_u16(), 200);
+                let mut lat = Vec::new();
+                for n in 0..EACH {
+                    let data = json!({
+                        "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": "true"},
+                        "category": {"category": "1"},
+                        "basic": {"photo": hash, "id_type": "1", "id_number": id, "name": "职工", "sex": if id.as_bytes()[16] % 2 == 1 { "1" } else { "2" }, "birth": "1990-03-07", "mobile": "13912345678"},
+                        "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}],
+                    });
+                    let uuid = format!("{:08x}-0000-4000-8000-{:012x}", k, n);
+                    let t = Instant::now();
+                    let r = agent.put(&format!("{base}/api/v1/submissions/{uuid}")).header("authorization", &auth).send_json(json!({"form": "collection", "form_version": 2, "data": data})).unwrap();
+                    lat.push(t.elapsed());
+                    assert_eq!(r.status().as_u16(), 201);
+                }
+                lat
+            })
+        })
+        .collect();
+    let mut lat: Vec<Duration> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    let wall = t0.elapsed();
+    lat.sort();
+    let p = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)].as_secs_f64() * 1e3;
+    println!(
+        "{label}: {CLIENTS} clients × {EACH} filings = {} submissions in {:.2} s: {:.0} submissions/s; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        lat.len(),
+        wall.as_secs_f64(),
+        lat.len() as f64 / wall.as_secs_f64(),
+        p(0.50),
+        p(0.95),
+        p(0.99),
+        p(1.0)
+    );
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    run("SQLite", Server::sqlite(&dir.path().join("sqlite")).unwrap());
+    if let Ok(admin) = std::env::var("CAIJI_TEST_PG") {
+        let name = format!("caiji_load{}", std::process::id());
+        postgres::Client::connect(&admin, postgres::NoTls).unwrap().batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        let url = admin.replace("dbname=postgres", &format!("dbname={name}"));
+        run("PostgreSQL", Server::postgres(&url, &dir.path().join("pg")).unwrap());
+    }
+}
