@@ -130,6 +130,9 @@ const SCHEMA: &[&str] = &[
     )",
 ];
 
+/// PostgreSQL connections kept open between requests.
+const MAX_IDLE: usize = 16;
+
 pub enum Engine {
     Sqlite(Mutex<rusqlite::Connection>),
     /// Idle connections, reused; a new one is opened when none is idle.
@@ -203,7 +206,11 @@ impl Db {
                     tx.commit().map_err(sql_error)?;
                     out
                 };
-                idle.lock().unwrap_or_else(|p| p.into_inner()).push(c);
+                // Keep a bounded number idle; a burst's extra connections are closed.
+                let mut idle = idle.lock().unwrap_or_else(|p| p.into_inner());
+                if idle.len() < MAX_IDLE {
+                    idle.push(c);
+                }
                 Ok(out)
             }
         }
