@@ -76,6 +76,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(state)
         .setup(move |app| {
+            app.state::<state::AppState>().open_drafts();
             // The window is made here rather than in tauri.conf.json so that a portable app
             // keeps its web storage beside it too.
             let mut w = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())

@@ -43,13 +43,6 @@ impl AppState {
         let specs_dir = std::env::var_os("CAIJI_SPECS_DIR").map(PathBuf::from).unwrap_or_else(|| data.specs());
         let (settings, problem) = Settings::load(&data.settings_file());
         let forms = Arc::new(Forms::builtin().expect("the built-in forms are checked by the tests"));
-        let (store, last_run) = match Store::open(&data.drafts()) {
-            Ok(mut s) => {
-                let last = s.begin_session().map_err(|e| e.message(caiji_core::Lang::Zh));
-                (Some(s), last)
-            }
-            Err(e) => (None, Err(e.message(caiji_core::Lang::Zh))),
-        };
         AppState {
             registry: RwLock::new(Arc::new(Registry::load(Some(&specs_dir)))),
             specs_dir,
@@ -62,8 +55,27 @@ impl AppState {
             batch: Mutex::new(None),
             last_report: Mutex::new(None),
             forms,
-            drafts: Mutex::new(store),
-            last_run: Mutex::new(last_run),
+            drafts: Mutex::new(None),
+            last_run: Mutex::new(Err(String::new())),
+        }
+    }
+
+    /// Opens the drafts store and starts a session. Called from the app's setup, after the
+    /// single-instance check: a second launch that hands its files over never touches it (it
+    /// would leave a session open and the next start would think the app had crashed).
+    pub fn open_drafts(&self) {
+        let (store, last) = match Store::open(&self.data.drafts()) {
+            Ok(mut s) => {
+                let last = s.begin_session().map_err(|e| e.message(caiji_core::Lang::Zh));
+                (Some(s), last)
+            }
+            Err(e) => (None, Err(e.message(caiji_core::Lang::Zh))),
+        };
+        if let Ok(mut g) = self.drafts.lock() {
+            *g = store;
+        }
+        if let Ok(mut g) = self.last_run.lock() {
+            *g = last;
         }
     }
 
