@@ -68,7 +68,7 @@ fn entries<'v>(data: &'v Value, section: &str) -> Vec<&'v Map<String, Value>> {
 }
 
 fn text(o: &Map<String, Value>, k: &str) -> String {
-    o.get(k).map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).unwrap_or_default().trim().to_string()
+    o.get(k).map(forms::value_text).unwrap_or_default()
 }
 
 fn number(v: &Value, path: &str) -> f32 {

@@ -481,7 +481,8 @@ fn cmp_key(v: &str) -> (u32, u32, u32) {
     parse_date(v).or_else(|| parse_month(v).map(|(y, m)| (y, m, 1))).unwrap_or((0, 0, 0))
 }
 
-fn value_text(v: &Value) -> String {
+/// A value as the text the checks read (trimmed; null is empty).
+pub(crate) fn value_text(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.trim().to_string(),

@@ -122,10 +122,15 @@ fn excel_date(serial: f64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The runs of digits in what was typed: `2020年3月` → [2020, 3].
+fn numbers(v: &str) -> Vec<u32> {
+    v.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect()
+}
+
 /// A month as the forms store it (`YYYY-MM`) from what people type: 2020-03, 2020/3,
 /// 2020.03, 2020年3月, 202003, or a full date.
 fn month_of(v: &str) -> Option<String> {
-    let digits: Vec<u32> = v.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
+    let digits = numbers(v);
     let (y, m) = match digits.as_slice() {
         [ym] if (190_001..=210_012).contains(ym) => (ym / 100, ym % 100),
         [y, m, ..] => (*y, *m),
@@ -136,7 +141,7 @@ fn month_of(v: &str) -> Option<String> {
 
 /// A date (`YYYY-MM-DD`) from 1990-03-07, 1990/3/7, 1990年3月7日, 19900307.
 fn date_of(v: &str) -> Option<String> {
-    let digits: Vec<u32> = v.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).filter_map(|s| s.parse().ok()).collect();
+    let digits = numbers(v);
     let (y, m, d) = match digits.as_slice() {
         [ymd] if *ymd > 19_000_000 => (ymd / 10_000, ymd / 100 % 100, ymd % 100),
         [y, m, d, ..] => (*y, *m, *d),
