@@ -5,7 +5,7 @@
 use caiji_core::drafts::{State, Store};
 use caiji_core::filing::Desk;
 use caiji_core::forms::Forms;
-use caiji_core::sync::Client;
+use caiji_core::sync::{self, Client, Link};
 use caiji_server::Server;
 use serde_json::json;
 use std::time::Duration;
@@ -104,8 +104,9 @@ fn a_server_that_is_down_keeps_the_filing_queued_with_backoff() {
     // Nothing listens on this port.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let client = Client::new(&format!("http://127.0.0.1:{port}"), Duration::from_secs(2));
-    let err = client.sync(&store, &forms).unwrap_err();
-    assert!(err.message(caiji_core::Lang::Zh).contains("无法连接服务器"), "the pull says it is offline");
+    let r = client.sync(&store, &forms).unwrap();
+    assert!(r.sent.is_empty() && r.retrying.len() == 1, "{r:?}");
+    assert!(r.error.unwrap().zh.contains("无法连接服务器"), "the pull says it is offline");
     let o = &store.outbox().unwrap()[0];
     assert_eq!((o.draft.as_str(), o.attempts), (d.id.as_str(), 1));
     assert!(o.next_at > caiji_core::drafts::now_ms() + 500 && o.last_error.is_some(), "{o:?}");
@@ -113,4 +114,118 @@ fn a_server_that_is_down_keeps_the_filing_queued_with_backoff() {
     // Not due yet: a sync right away does not try again.
     let _ = client.sync(&store, &forms);
     assert_eq!(store.outbox().unwrap()[0].attempts, 1);
+}
+
+/// A filing made on one computer comes back on another (the authoritative record, with the
+/// review result); both edit it; the one sent second is refused as stale and shows what changed;
+/// keeping one's own version replaces the server's, taking the server's replaces one's own.
+#[test]
+fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::sqlite(&dir.path().join("server")).unwrap();
+    server.add_account("person", ZHANG, "secret-123", "张三", "").unwrap();
+    server.add_account("authority", "im-review", "review-pass", "内蒙古财政厅", "150000").unwrap();
+    let base = format!("http://{}", caiji_server::spawn_local(server.clone(), 1000.0, 1000.0));
+    let t = Duration::from_secs(10);
+    let forms = Forms::builtin().unwrap();
+    let (a, b) = (Store::open(&dir.path().join("a")).unwrap(), Store::open(&dir.path().join("b")).unwrap());
+    for s in [&a, &b] {
+        assert_eq!(sync::run(s, &forms, t).unwrap_err().code(), "signed_out", "not linked yet");
+        assert_eq!(sync::connect(&base, ZHANG, "wrong-pass", t).unwrap_err().code(), "bad_login");
+        sync::connect(&format!("{base}/"), &ZHANG.to_lowercase(), "secret-123", t).unwrap().save(s).unwrap();
+    }
+    let st = sync::status(&a).unwrap();
+    assert!(st.signed_in && st.kind.as_deref() == Some("person") && st.name.as_deref() == Some("张三"), "{st:?}");
+    assert_eq!(st.login.as_deref(), Some(caiji_core::ids::mask_id(ZHANG).as_str()), "the ID is shown masked");
+
+    let desk = Desk::new(&a, &forms);
+    let photo = attachment(&a);
+    let d = desk.create("collection", &record(&photo), None, None).unwrap();
+    desk.finalize(&d.id).unwrap();
+    a.queue(&d.id).unwrap();
+    assert_eq!(sync::status(&a).unwrap().queued, 1);
+    assert_eq!(sync::run(&a, &forms, t).unwrap().sent, [d.id.clone()]);
+    let st = sync::status(&a).unwrap();
+    assert_eq!((st.queued, st.sent), (0, 1));
+    assert!(st.last_sync.is_some() && st.last_error.is_none());
+
+    let authority = |decision: &str, revision: i64, reason: &str| {
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let v: serde_json::Value = agent.post(&format!("{base}/api/v1/login")).send_json(json!({"login": "im-review", "password": "review-pass"})).unwrap().body_mut().read_json().unwrap();
+        let token = v["token"].as_str().unwrap().to_string();
+        let r = agent.post(&format!("{base}/api/v1/review/{}", d.id)).header("authorization", &format!("Bearer {token}")).send_json(json!({"revision": revision, "decision": decision, "reason": reason})).unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    };
+    authority("return", 1, "学历信息与学信网不符");
+
+    // Computer B has never seen it: the pull brings the record back, returned with the reason.
+    let r = sync::run(&b, &forms, t).unwrap();
+    assert_eq!((r.pulled.clone(), r.reviewed.len()), (vec![d.id.clone()], 0), "{r:?}");
+    let on_b = b.get(&d.id).unwrap();
+    assert_eq!((on_b.state, on_b.reason.as_deref(), on_b.remote_revision), (State::Returned, Some("学历信息与学信网不符"), Some(1)));
+    assert_eq!((on_b.data.clone(), on_b.title.clone(), on_b.person.as_deref()), (a.get(&d.id).unwrap().data, a.get(&d.id).unwrap().title, Some(ZHANG)));
+    assert_eq!(sync::status(&b).unwrap().returned, 1);
+    // A learns of the return too.
+    assert_eq!(sync::run(&a, &forms, t).unwrap().reviewed, [d.id.clone()]);
+
+    // Both fix it, differently; B sends first (revision 2).
+    let edit = |s: &Store, f: &dyn Fn(&mut serde_json::Value)| {
+        let desk = Desk::new(s, &forms);
+        let mut data = s.get(&d.id).unwrap().data;
+        f(&mut data);
+        desk.save(&d.id, &data).unwrap();
+        desk.finalize(&d.id).unwrap();
+        s.queue(&d.id).unwrap();
+    };
+    edit(&b, &|v| v["education"][0]["school"] = json!("内蒙古大学"));
+    edit(&a, &|v| v["basic"]["mobile"] = json!("13900001111"));
+    assert_eq!(sync::run(&b, &forms, t).unwrap().sent, [d.id.clone()]);
+    let r = sync::run(&a, &forms, t).unwrap();
+    assert_eq!((r.failed.clone(), r.conflicts.clone()), (vec![d.id.clone()], vec![d.id.clone()]), "{r:?}");
+    let failed = a.get(&d.id).unwrap();
+    assert_eq!(failed.state, State::Failed);
+    assert!(failed.reason.as_deref().unwrap().contains("第 2 版"), "{:?}", failed.reason);
+    let c = sync::conflict(&a, &forms, &d.id).unwrap().expect("the server's copy is kept");
+    assert_eq!((c.revision, c.state.as_str(), c.can_keep_mine), (2, "submitted", true));
+    let shown: Vec<(String, String, String, String)> = c.changes.iter().map(|x| (x.path.clone(), x.label.zh.clone(), x.mine.zh.clone(), x.theirs.zh.clone())).collect();
+    assert_eq!(
+        shown,
+        [
+            ("basic.mobile".into(), "基本信息 · 手机号码".into(), "13900001111".into(), "13912345678".into()),
+            ("education.0.school".into(), "学历信息 第 1 条 · 毕业院校".into(), "内蒙古财经大学".into(), "内蒙古大学".into()),
+        ]
+    );
+    // A keeps its own: it goes out again replacing revision 2.
+    let kept = sync::resolve(&a, &forms, &d.id, true).unwrap();
+    assert_eq!((kept.state, kept.remote_revision), (State::Queued, Some(2)));
+    assert!(sync::conflict(&a, &forms, &d.id).unwrap().is_none());
+    assert_eq!(sync::run(&a, &forms, t).unwrap().sent, [d.id.clone()]);
+    assert_eq!(a.get(&d.id).unwrap().remote_revision, Some(3));
+    // B, holding revision 2 as sent, pulls A's revision 3.
+    let r = sync::run(&b, &forms, t).unwrap();
+    assert_eq!(r.pulled, [d.id.clone()]);
+    assert_eq!(b.get(&d.id).unwrap().data, a.get(&d.id).unwrap().data);
+
+    // Returned again; both edit; A is second this time and takes the server's version.
+    authority("return", 3, "照片不清晰");
+    sync::run(&a, &forms, t).unwrap();
+    sync::run(&b, &forms, t).unwrap();
+    edit(&b, &|v| v["basic"]["email"] = json!("zhang@example.cn"));
+    edit(&a, &|v| v["basic"]["mobile"] = json!("13900002222"));
+    sync::run(&b, &forms, t).unwrap();
+    assert_eq!(sync::run(&a, &forms, t).unwrap().conflicts, [d.id.clone()]);
+    let took = sync::resolve(&a, &forms, &d.id, false).unwrap();
+    assert_eq!((took.state, took.remote_revision, took.data.clone()), (State::Sent, Some(4), b.get(&d.id).unwrap().data));
+    assert!(a.outbox().unwrap().is_empty());
+    authority("accept", 4, "");
+    assert_eq!(sync::run(&a, &forms, t).unwrap().reviewed, [d.id.clone()]);
+    assert_eq!(sync::status(&a).unwrap().accepted, 1);
+
+    // A session the server no longer knows signs the link out.
+    let mut l = Link::load(&a).unwrap().unwrap();
+    l.token = "0".repeat(64);
+    l.save(&a).unwrap();
+    assert_eq!(sync::run(&a, &forms, t).unwrap_err().code(), "signed_out");
+    let st = sync::status(&a).unwrap();
+    assert!(!st.signed_in && st.server.as_deref() == Some(base.as_str()) && st.last_error.unwrap().zh.contains("重新登录"));
 }

@@ -587,6 +587,60 @@ impl Store {
         Ok(Some(d))
     }
 
+    /// Takes the server's copy of a filing (the authoritative record): it replaces this
+    /// machine's (leaving the outbox), or is added when this machine has never seen it (a new
+    /// computer, a cleared folder). `d` carries the id, form, title, person, data, state, reason
+    /// and remote revision; the local revision history keeps what was here before.
+    pub fn adopt(&self, d: &Draft) -> Result<Draft> {
+        let now = now_ms();
+        let text = d.data.to_string();
+        let tx = self.conn.unchecked_transaction().map_err(db_error)?;
+        let revision = match tx.query_row("SELECT revision FROM drafts WHERE id = ?1", [&d.id], |r| r.get::<_, u32>(0)).optional().map_err(db_error)? {
+            Some(r) => {
+                tx.execute(
+                    "UPDATE drafts SET form = ?2, form_version = ?3, title = ?4, state = ?5, reason = ?6, data = ?7, revision = ?8, updated = ?9,
+                     person = COALESCE(?10, person), remote_revision = ?11 WHERE id = ?1",
+                    params![d.id, d.form, d.form_version, d.title, d.state.as_str(), d.reason, text, r + 1, now, d.person, d.remote_revision],
+                )
+                .map_err(db_error)?;
+                tx.execute("DELETE FROM outbox WHERE draft = ?1", [&d.id]).map_err(db_error)?;
+                r + 1
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO drafts (id, form, form_version, title, state, reason, data, revision, created, updated, person, unit, remote_revision)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, NULL, ?10)",
+                    params![d.id, d.form, d.form_version, d.title, d.state.as_str(), d.reason, text, now, d.person, d.remote_revision],
+                )
+                .map_err(db_error)?;
+                1
+            }
+        };
+        tx.execute("INSERT INTO revisions (draft, revision, state, data, saved) VALUES (?1, ?2, ?3, ?4, ?5)", params![d.id, revision, d.state.as_str(), text, now])
+            .map_err(db_error)?;
+        tx.commit().map_err(db_error)?;
+        self.get(&d.id)
+    }
+
+    /// Sets the server revision an edit of this draft will replace (keeping this machine's
+    /// version after a conflict).
+    pub fn set_remote_revision(&self, id: &str, remote_revision: i64) -> Result<()> {
+        self.conn.execute("UPDATE drafts SET remote_revision = ?2 WHERE id = ?1", params![id, remote_revision]).map_err(db_error)?;
+        Ok(())
+    }
+
+    /// How many drafts are in each state.
+    pub fn count_by_state(&self) -> Result<Vec<(State, usize)>> {
+        let mut st = self.conn.prepare("SELECT state, COUNT(*) FROM drafts GROUP BY state").map_err(db_error)?;
+        let rows = st.query_map([], |r| Ok((State::parse(&r.get::<_, String>(0)?), r.get::<_, i64>(1)? as usize))).map_err(db_error)?;
+        rows.collect::<std::result::Result<Vec<_>, _>>().map_err(db_error)
+    }
+
+    pub fn delete_meta(&self, key: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM sync_meta WHERE key = ?1", [key]).map_err(db_error)?;
+        Ok(())
+    }
+
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         self.conn.query_row("SELECT value FROM sync_meta WHERE key = ?1", [key], |r| r.get(0)).optional().map_err(db_error)
     }

@@ -35,6 +35,10 @@ pub enum Error {
     Cancelled,
     #[error("JPEG codec error: {detail}")]
     Codec { detail: String },
+    /// Talking to the server: `offline` (no answer), `signed_out` (no session or it expired),
+    /// `bad_login`, `refused` (the server said no, with its reason).
+    #[error("{}", msg.en)]
+    Sync { code: &'static str, msg: Msg },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -65,6 +69,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::Cancelled => "cancelled",
             Error::Codec { .. } => "codec",
+            Error::Sync { code, .. } => code,
         }
     }
 
@@ -120,6 +125,7 @@ impl Error {
             Error::Invalid { msg } => msg.clone(),
             Error::Cancelled => Msg::new("已取消", "Cancelled"),
             Error::Codec { detail } => Msg::new(format!("JPEG 编解码出错：{detail}"), format!("JPEG codec error: {detail}")),
+            Error::Sync { msg, .. } => msg.clone(),
         }
     }
 

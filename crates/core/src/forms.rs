@@ -222,6 +222,15 @@ pub struct ChoiceList {
     pub items: Vec<Choice>,
 }
 
+/// One field that differs between two versions of a filing, as shown to the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub path: String,
+    pub label: Msg,
+    pub mine: Msg,
+    pub theirs: Msg,
+}
+
 /// Something wrong with a form's values, on the field it is about.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
@@ -312,6 +321,60 @@ impl Forms {
             }
         }
         out
+    }
+
+    /// What differs between two versions of a filing, field by field in the form's order
+    /// (entries of repeatable sections by number): to show a user what changed on the server.
+    pub fn diff(&self, form: &Form, mine: &Value, theirs: &Value) -> Vec<Change> {
+        let mut out = Vec::new();
+        for s in &form.sections {
+            let entries: Vec<(String, String, Msg)> = match s.repeat {
+                Some(_) => {
+                    let n = |v: &Value| v.get(&s.id).and_then(Value::as_array).map_or(0, Vec::len);
+                    (0..n(mine).max(n(theirs)))
+                        .map(|i| (format!("{}.{i}", s.id), format!("/{}/{i}", s.id), Msg::new(format!("{} 第 {} 条", s.title.zh, i + 1), format!("{} #{}", s.title.en, i + 1))))
+                        .collect()
+                }
+                None => vec![(s.id.clone(), format!("/{}", s.id), s.title.clone())],
+            };
+            for (path, pointer, title) in entries {
+                for f in &s.fields {
+                    let at = |v: &Value| v.pointer(&format!("{pointer}/{}", f.id)).map(value_text).unwrap_or_default();
+                    let (a, b) = (at(mine), at(theirs));
+                    if a != b {
+                        out.push(Change {
+                            path: format!("{path}.{}", f.id),
+                            label: Msg::new(format!("{} · {}", title.zh, f.label.zh), format!("{} · {}", title.en, f.label.en)),
+                            mine: self.display(f, &a),
+                            theirs: self.display(f, &b),
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A value as a person reads it: a choice by its name, an attachment as such, an ID masked.
+    fn display(&self, f: &Field, v: &str) -> Msg {
+        if v.is_empty() {
+            return Msg::new("（空）", "(empty)");
+        }
+        match f.kind {
+            FieldKind::Choice => match f.choices.as_ref().and_then(|c| self.choices.get(c)).and_then(|l| l.items.iter().find(|c| c.code == v)) {
+                Some(c) => Msg::new(c.zh.clone(), c.en.clone()),
+                None => Msg::new(v, v),
+            },
+            FieldKind::Division => match find_division(&self.divisions, v) {
+                Some(d) => Msg::new(d.name.clone(), d.name.clone()),
+                None => Msg::new(v, v),
+            },
+            FieldKind::Attachment => Msg::new(format!("附件 {}…", &v[..v.len().min(8)]), format!("file {}…", &v[..v.len().min(8)])),
+            _ => {
+                let t = shown(f, v);
+                Msg::new(t.clone(), t)
+            }
+        }
     }
 
     /// Fixed fields (name, ID number, first work date…) changed against the registered record

@@ -9,8 +9,9 @@
 //! needs the person (invalid, stale, accepted already) marks it failed with the reason.
 use crate::drafts::{Draft, State, Store};
 use crate::error::{Error, Result};
-use crate::forms::Forms;
-use serde::Deserialize;
+use crate::forms::{Change, Forms};
+use crate::i18n::Msg;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -30,12 +31,12 @@ enum Reply {
     /// 2xx with the body.
     Ok(Value),
     /// The server answered with a refusal: status, code, message, details.
-    Refused(u16, String, String, Value),
+    Refused(u16, String, Msg, Value),
     /// No usable answer (connection refused or reset, timeout, 5xx, 429): try again later.
     Transient(String),
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
     pub sent: Vec<String>,
     pub failed: Vec<String>,
@@ -43,10 +44,243 @@ pub struct Report {
     pub retrying: Vec<(String, i64)>,
     /// Drafts whose review result came in.
     pub reviewed: Vec<String>,
+    /// Filings whose server copy came back (new on this machine, or changed elsewhere).
+    pub pulled: Vec<String>,
+    /// Refused as stale or already accepted: the server's copy is kept to show what changed.
+    pub conflicts: Vec<String>,
+    /// Why the review results could not be pulled (the server could not be reached).
+    pub error: Option<Msg>,
+}
+
+impl Report {
+    /// Did anything change on this machine?
+    pub fn changed(&self) -> bool {
+        !(self.sent.is_empty() && self.failed.is_empty() && self.reviewed.is_empty() && self.pulled.is_empty())
+    }
 }
 
 fn offline(e: impl std::fmt::Display) -> Error {
-    Error::invalid(format!("无法连接服务器：{e}"), format!("Cannot reach the server: {e}"))
+    Error::Sync { code: "offline", msg: Msg::new(format!("无法连接服务器：{e}"), format!("Cannot reach the server: {e}")) }
+}
+
+fn signed_out() -> Error {
+    Error::Sync { code: "signed_out", msg: Msg::new("尚未登录或登录已过期，请重新登录", "Not signed in, or the session has expired: sign in again") }
+}
+
+fn refused(code: &'static str, m: Msg) -> Error {
+    Error::Sync { code, msg: m }
+}
+
+/// The account this machine syncs with, kept in the drafts store. The password is never kept:
+/// only the session token, which expires.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub server: String,
+    pub login: String,
+    pub kind: String,
+    pub name: String,
+    pub token: String,
+    pub expires: i64,
+}
+
+impl Link {
+    pub fn load(store: &Store) -> Result<Option<Link>> {
+        Ok(store.meta("link")?.and_then(|s| serde_json::from_str(&s).ok()))
+    }
+
+    pub fn save(&self, store: &Store) -> Result<()> {
+        store.set_meta("link", &serde_json::to_string(self).unwrap_or_default())
+    }
+
+    pub fn signed_in(&self) -> bool {
+        !self.token.is_empty() && self.expires > crate::drafts::now_ms()
+    }
+}
+
+/// `http://host:port` or `https://…`, without the trailing slash.
+fn server_url(s: &str) -> Result<String> {
+    let s = s.trim().trim_end_matches('/');
+    let rest = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://")).unwrap_or("");
+    if rest.is_empty() || rest.contains(char::is_whitespace) {
+        return Err(refused("bad_server", Msg::new("服务器地址应以 http:// 或 https:// 开头，如 http://127.0.0.1:8440", "The server address starts with http:// or https://, e.g. http://127.0.0.1:8440")));
+    }
+    Ok(s.to_string())
+}
+
+/// Creates an account on the server: a person (resident ID) or a unit (credit code).
+pub fn register(server: &str, kind: &str, login: &str, name: &str, password: &str, timeout: std::time::Duration) -> Result<()> {
+    let c = Client::new(&server_url(server)?, timeout);
+    match c.call("POST", "/api/v1/register", Some(json!({"kind": kind, "login": login, "name": name, "password": password})), None) {
+        Reply::Ok(_) => Ok(()),
+        Reply::Refused(_, _, m, _) => Err(refused("refused", m)),
+        Reply::Transient(e) => Err(offline(e)),
+    }
+}
+
+/// Signs in and returns the link to keep (the caller stores it with [`Link::save`]).
+pub fn connect(server: &str, login: &str, password: &str, timeout: std::time::Duration) -> Result<Link> {
+    let server = server_url(server)?;
+    let c = Client::new(&server, timeout);
+    match c.call("POST", "/api/v1/login", Some(json!({"login": login, "password": password})), None) {
+        Reply::Ok(v) => Ok(Link {
+            server,
+            login: v["account"]["login"].as_str().unwrap_or(login).to_string(),
+            kind: v["account"]["kind"].as_str().unwrap_or_default().to_string(),
+            name: v["account"]["name"].as_str().unwrap_or_default().to_string(),
+            token: v["token"].as_str().unwrap_or_default().to_string(),
+            expires: v["expires"].as_i64().unwrap_or(0),
+        }),
+        Reply::Refused(_, code, m, _) if code == "bad_login" => Err(refused("bad_login", m)),
+        Reply::Refused(_, _, m, _) => Err(refused("refused", m)),
+        Reply::Transient(e) => Err(offline(e)),
+    }
+}
+
+/// One sync of this machine's outbox and review results with the linked server; remembers when
+/// it ran and what went wrong. A session the server no longer knows signs the link out.
+pub fn run(store: &Store, forms: &Forms, timeout: std::time::Duration) -> Result<Report> {
+    let mut link = Link::load(store)?.filter(Link::signed_in).ok_or_else(signed_out)?;
+    let mut c = Client::new(&link.server, timeout);
+    c.token = link.token.clone();
+    let out = c.sync(store, forms);
+    let error = match &out {
+        Ok(r) => r.error.clone(),
+        Err(e) => Some(e.msg()),
+    };
+    if matches!(&out, Err(Error::Sync { code: "signed_out", .. })) {
+        link.token.clear();
+        link.save(store)?;
+    }
+    store.set_meta("last_sync", &crate::drafts::now_ms().to_string())?;
+    match error {
+        Some(m) => store.set_meta("last_error", &serde_json::to_string(&m).unwrap_or_default())?,
+        None => store.delete_meta("last_error")?,
+    }
+    out
+}
+
+/// What the app shows about syncing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Status {
+    pub server: Option<String>,
+    /// The account, its ID number masked.
+    pub login: Option<String>,
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub signed_in: bool,
+    /// Waiting in the outbox, and the next try of those retried.
+    pub queued: usize,
+    pub next_try: Option<i64>,
+    pub sent: usize,
+    pub returned: usize,
+    pub failed: usize,
+    pub accepted: usize,
+    pub last_sync: Option<i64>,
+    pub last_error: Option<Msg>,
+}
+
+pub fn status(store: &Store) -> Result<Status> {
+    let link = Link::load(store)?;
+    let counts = store.count_by_state()?;
+    let n = |s: State| counts.iter().find(|(x, _)| *x == s).map_or(0, |(_, n)| *n);
+    let outbox = store.outbox()?;
+    Ok(Status {
+        signed_in: link.as_ref().is_some_and(Link::signed_in),
+        server: link.as_ref().map(|l| l.server.clone()),
+        login: link.as_ref().filter(|l| !l.login.is_empty()).map(|l| crate::ids::mask_id(&l.login)),
+        name: link.as_ref().map(|l| l.name.clone()),
+        kind: link.as_ref().map(|l| l.kind.clone()),
+        queued: n(State::Queued),
+        next_try: outbox.iter().filter(|o| o.attempts > 0).map(|o| o.next_at).min(),
+        sent: n(State::Sent),
+        returned: n(State::Returned),
+        failed: n(State::Failed),
+        accepted: n(State::Accepted),
+        last_sync: store.meta("last_sync")?.and_then(|s| s.parse().ok()),
+        last_error: store.meta("last_error")?.and_then(|s| serde_json::from_str(&s).ok()),
+    })
+}
+
+/// The server's copy of a filing it refused as stale (or accepted already), and what differs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    pub revision: i64,
+    pub state: String,
+    pub reason: Option<String>,
+    /// Whether this machine's version may still replace it (not once accepted).
+    pub can_keep_mine: bool,
+    pub changes: Vec<Change>,
+}
+
+fn conflict_key(id: &str) -> String {
+    format!("conflict:{id}")
+}
+
+/// What the server holds against this machine's version of draft `id`, if they conflict.
+pub fn conflict(store: &Store, forms: &Forms, id: &str) -> Result<Option<Conflict>> {
+    let Some(theirs) = store.meta(&conflict_key(id))?.and_then(|s| serde_json::from_str::<Value>(&s).ok()) else { return Ok(None) };
+    let d = store.get(id)?;
+    let changes = match forms.get(&d.form) {
+        Some(f) => forms.diff(f, &d.data, &theirs["data"]),
+        None => Vec::new(),
+    };
+    let state = theirs["state"].as_str().unwrap_or_default().to_string();
+    Ok(Some(Conflict {
+        revision: theirs["revision"].as_i64().unwrap_or(0),
+        can_keep_mine: state != "accepted",
+        reason: theirs["reason"].as_str().map(str::to_string),
+        state,
+        changes,
+    }))
+}
+
+/// Settles a conflict: keep this machine's version (it goes out again, replacing the server's
+/// revision) or take the server's.
+pub fn resolve(store: &Store, forms: &Forms, id: &str, keep_mine: bool) -> Result<Draft> {
+    let key = conflict_key(id);
+    let theirs: Value = store.meta(&key)?.and_then(|s| serde_json::from_str(&s).ok()).ok_or_else(|| Error::invalid("这份填报没有需要处理的冲突", "This filing has no conflict to settle"))?;
+    let revision = theirs["revision"].as_i64().unwrap_or(0);
+    let d = if keep_mine {
+        if theirs["state"] == "accepted" {
+            return Err(Error::invalid("服务器上的版本已审核通过，不能覆盖；如需更正请提交信息变更", "The server's version is accepted and cannot be replaced: file a change instead"));
+        }
+        store.set_remote_revision(id, revision)?;
+        store.queue(id)?
+    } else {
+        adopt(store, forms, id, &theirs)?
+    };
+    store.delete_meta(&key)?;
+    Ok(d)
+}
+
+/// Stores a receipt with data (the server's copy) as this machine's version.
+fn adopt(store: &Store, forms: &Forms, id: &str, r: &Value) -> Result<Draft> {
+    let form = r["form"].as_str().unwrap_or_default();
+    let data = r["data"].clone();
+    let f = forms.get(form).ok_or_else(|| Error::invalid(format!("没有表单 {form}，请更新软件"), format!("No form {form}: update the app")))?;
+    let (_, person) = f.person_of(&data);
+    let local = store.get(id).ok();
+    let state = match r["state"].as_str() {
+        Some("accepted") => State::Accepted,
+        Some("returned") => State::Returned,
+        _ => State::Sent,
+    };
+    store.adopt(&Draft {
+        id: id.to_string(),
+        form: form.to_string(),
+        form_version: local.as_ref().map_or(f.version, |d| d.form_version),
+        title: f.title_of(&data),
+        state,
+        reason: r["reason"].as_str().map(str::to_string),
+        data,
+        revision: 0,
+        created: 0,
+        updated: 0,
+        person: (!person.is_empty()).then_some(person),
+        unit: None,
+        origin: None,
+        remote_revision: r["revision"].as_i64(),
+    })
 }
 
 impl Client {
@@ -69,7 +303,7 @@ impl Client {
                 self.token = v["token"].as_str().unwrap_or_default().to_string();
                 Ok(())
             }
-            Reply::Refused(_, _, m, _) => Err(Error::invalid(m.clone(), m)),
+            Reply::Refused(_, _, m, _) => Err(refused("bad_login", m)),
             Reply::Transient(e) => Err(offline(e)),
         }
     }
@@ -93,10 +327,13 @@ impl Client {
             Err(e) if status < 300 => return Reply::Transient(format!("incomplete answer: {e}")),
             Err(_) => Value::Null,
         };
+        let text = |k: &str| v["message"][k].as_str().unwrap_or("").to_string();
         match status {
             200..=299 => Reply::Ok(v),
             429 | 500..=599 => Reply::Transient(format!("HTTP {status}")),
-            _ => Reply::Refused(status, v["code"].as_str().unwrap_or("").into(), v["message"]["zh"].as_str().unwrap_or("").into(), v["details"].clone()),
+            // A chunk or file damaged on the way: send it again later.
+            422 if matches!(v["code"].as_str(), Some("chunk_checksum" | "blob_checksum")) => Reply::Transient(text("en")),
+            _ => Reply::Refused(status, v["code"].as_str().unwrap_or("").into(), Msg::new(text("zh"), text("en")), v["details"].clone()),
         }
     }
 
@@ -109,8 +346,11 @@ impl Client {
             Reply::Refused(404, ..) => 0,
             other => return Err(other),
         };
-        let file = store.attachment_path(hash);
-        let bytes = std::fs::read(&file).map_err(|e| Reply::Refused(0, "attachment_missing".into(), format!("附件文件缺失：{e}"), Value::Null))?;
+        let missing = |why: String| Reply::Refused(0, "attachment_missing".into(), Msg::new(format!("附件文件缺失或已损坏：{why}"), format!("An attachment is missing or damaged: {why}")), Value::Null);
+        let bytes = std::fs::read(store.attachment_path(hash)).map_err(|e| missing(e.to_string()))?;
+        if format!("{:x}", Sha256::digest(&bytes)) != hash {
+            return Err(missing(format!("{hash}.jpg")));
+        }
         while from < bytes.len() {
             let end = (from + CHUNK).min(bytes.len());
             let part = &bytes[from..end];
@@ -146,7 +386,8 @@ impl Client {
         self.call("PUT", &format!("/api/v1/submissions/{}", d.id), Some(body), None)
     }
 
-    /// Sends what is due in the outbox, then pulls review results.
+    /// Sends what is due in the outbox, then pulls review results. Fails only when the server
+    /// no longer knows the session (sign in again); not reaching it is in the report.
     pub fn sync(&self, store: &Store, forms: &Forms) -> Result<Report> {
         let mut report = Report::default();
         let now = crate::drafts::now_ms();
@@ -162,23 +403,39 @@ impl Client {
                     store.retry_later(&d.id, &e, at)?;
                     report.retrying.push((d.id, at));
                 }
-                Reply::Refused(401, ..) => return Err(Error::invalid("登录已过期，请重新登录", "The session has expired: sign in again")),
+                Reply::Refused(401, ..) => return Err(signed_out()),
                 Reply::Refused(_, code, message, details) => {
                     let why = match code.as_str() {
-                        "invalid_filing" => format!("{message}：{}", problems_text(&details)),
-                        _ => message,
+                        "invalid_filing" => format!("{}：{}", message.zh, problems_text(&details)),
+                        // The server's copy comes with the refusal: keep it to show what changed.
+                        "stale" | "already_accepted" => {
+                            store.set_meta(&conflict_key(&d.id), &details.to_string())?;
+                            report.conflicts.push(d.id.clone());
+                            format!("{}（服务器上为第 {} 版）", message.zh, details["revision"].as_i64().unwrap_or(0))
+                        }
+                        _ => message.zh,
                     };
                     store.record_failed(&d.id, &why)?;
                     report.failed.push(d.id);
                 }
             }
         }
-        report.reviewed = self.pull(store)?;
+        match self.pull(store, forms) {
+            Ok((reviewed, pulled)) => {
+                report.reviewed = reviewed;
+                report.pulled = pulled;
+            }
+            Err(Error::Sync { code: "offline", msg }) => report.error = Some(msg),
+            Err(e) => return Err(e),
+        }
         Ok(report)
     }
 
-    /// Pulls review results since the last pull: accepted, or returned with the reason.
-    pub fn pull(&self, store: &Store) -> Result<Vec<String>> {
+    /// Pulls what changed on the server since the last pull: review results (accepted, or
+    /// returned with the reason) for what this machine sent, and the authoritative record of
+    /// filings this machine does not have or has only as sent (made on another computer, or
+    /// lost with a cleared folder). Returns (reviewed, pulled).
+    pub fn pull(&self, store: &Store, forms: &Forms) -> Result<(Vec<String>, Vec<String>)> {
         #[derive(Deserialize)]
         struct R {
             uuid: String,
@@ -190,24 +447,46 @@ impl Client {
         let since = store.meta("pulled")?.unwrap_or_else(|| "0".into());
         let list: Vec<R> = match self.call("GET", &format!("/api/v1/submissions?since={since}"), None, None) {
             Reply::Ok(v) => serde_json::from_value(v).unwrap_or_default(),
-            Reply::Refused(_, _, m, _) => return Err(Error::invalid(m.clone(), m)),
+            Reply::Refused(401, ..) => return Err(signed_out()),
+            Reply::Refused(_, _, m, _) => return Err(refused("refused", m)),
             Reply::Transient(e) => return Err(offline(e)),
         };
-        let mut out = Vec::new();
+        let (mut reviewed, mut pulled) = (Vec::new(), Vec::new());
         let mut last = since.parse::<i64>().unwrap_or(0);
         for r in list {
-            last = last.max(r.updated);
-            let to = match r.state.as_str() {
-                "accepted" => State::Accepted,
-                "returned" => State::Returned,
-                _ => continue,
+            let local = store.get(&r.uuid).ok();
+            // Ours, as sent: the review result. Unknown here, or newer there than anything
+            // this machine sent or holds unsent: the server's copy.
+            let newer = match &local {
+                None => true,
+                Some(d) => matches!(d.state, State::Sent | State::Accepted | State::Returned) && d.remote_revision.is_some_and(|x| x < r.revision),
             };
-            if store.get(&r.uuid).is_ok() && store.record_review(&r.uuid, to, r.reason.as_deref(), r.revision)?.is_some() {
-                out.push(r.uuid);
+            if newer {
+                match self.call("GET", &format!("/api/v1/submissions/{}", r.uuid), None, None) {
+                    Reply::Ok(v) => {
+                        adopt(store, forms, &r.uuid, &v)?;
+                        pulled.push(r.uuid);
+                    }
+                    Reply::Transient(e) => {
+                        // Come back for it next time.
+                        store.set_meta("pulled", &last.to_string())?;
+                        return Err(offline(e));
+                    }
+                    Reply::Refused(..) => {}
+                }
+            } else if let Some(to) = match r.state.as_str() {
+                "accepted" => Some(State::Accepted),
+                "returned" => Some(State::Returned),
+                _ => None,
+            } {
+                if store.record_review(&r.uuid, to, r.reason.as_deref(), r.revision)?.is_some() {
+                    reviewed.push(r.uuid);
+                }
             }
+            last = last.max(r.updated);
         }
         store.set_meta("pulled", &last.to_string())?;
-        Ok(out)
+        Ok((reviewed, pulled))
     }
 }
 
