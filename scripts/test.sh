@@ -20,3 +20,5 @@ npm test --prefix ui
 GSETTINGS_BACKEND=memory xvfb-run -a node --test tests/e2e/app.test.mjs
 # The filing story: drafts, attachments, a kill and recovery, bundles to a fresh folder, a unit.
 GSETTINGS_BACKEND=memory xvfb-run -a node --test tests/e2e/filing.test.mjs
+# The sync story: the app registers with a real caiji-server, sends, is returned, resends, is accepted.
+GSETTINGS_BACKEND=memory xvfb-run -a node --test tests/e2e/sync.test.mjs

@@ -71,5 +71,18 @@ mod tests {
         // A core error from the drafts store keeps the core's code.
         let e = AppError::from_core(caiji_core::Error::invalid("只有草稿才能定稿", "Only a draft can be finalized"), Lang::En);
         assert_eq!((e.code.as_str(), e.message.as_str()), ("invalid", "Only a draft can be finalized"));
+        // Sync errors keep theirs: the UI opens the sign-in on `signed_out`.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let e = caiji_core::sync::connect(&format!("http://127.0.0.1:{port}"), "x", "y", std::time::Duration::from_secs(2)).unwrap_err();
+        assert_eq!(AppError::from_core(e, Lang::Zh).code, "offline");
+        let e = caiji_core::sync::connect("ftp://example", "x", "y", std::time::Duration::from_secs(2)).unwrap_err();
+        assert_eq!(AppError::from_core(e, Lang::En).code, "bad_server");
+        let dir = std::env::temp_dir().join(format!("caiji-error-test-{}", std::process::id()));
+        let store = caiji_core::drafts::Store::open(&dir).unwrap();
+        let e = caiji_core::sync::run(&store, &caiji_core::forms::Forms::builtin().unwrap(), std::time::Duration::from_secs(1)).unwrap_err();
+        let e = AppError::from_core(e, Lang::Zh);
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("signed_out", "尚未登录或登录已过期，请重新登录"));
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
     }
 }

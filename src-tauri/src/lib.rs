@@ -77,6 +77,7 @@ pub fn run() {
         .manage(state)
         .setup(move |app| {
             app.state::<state::AppState>().open_drafts();
+            commands::sync::start(app.handle());
             // The window is made here rather than in tauri.conf.json so that a portable app
             // keeps its web storage beside it too.
             let mut w = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
@@ -137,6 +138,14 @@ pub fn run() {
             commands::unit::unit_staff_draft,
             commands::unit::unit_bulk_assessment,
             commands::unit::unit_finalize_ready,
+            commands::sync::sync_status,
+            commands::sync::sync_sign_in,
+            commands::sync::sync_register,
+            commands::sync::sync_sign_out,
+            commands::sync::sync_send,
+            commands::sync::sync_now,
+            commands::sync::sync_conflict,
+            commands::sync::sync_resolve,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Caiji app")

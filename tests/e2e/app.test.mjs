@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Session } from "./webdriver.mjs";
+import { Session, startDriver } from "./webdriver.mjs";
 import { portableCopy } from "./portable.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -27,21 +27,10 @@ let driver;
 let s;
 let startMs;
 
-async function driverUp() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const r = await fetch(`${base}/status`);
-      if (r.ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("tauri-driver did not start");
-}
 
 before(async () => {
   ({ app, data } = portableCopy(built, path.join(tmp, "stick")));
-  driver = spawn("tauri-driver", [], { stdio: "ignore", env: { ...process.env, GSETTINGS_BACKEND: "memory" } });
-  await driverUp();
+  driver = await startDriver(spawn, base);
   const t0 = Date.now();
   // The photo arrives as a command-line argument, like "Open with".
   s = await Session.start(base, { "tauri:options": { application: app, args: [photo] } });

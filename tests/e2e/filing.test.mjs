@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Session } from "./webdriver.mjs";
+import { Session, residentId, startDriver } from "./webdriver.mjs";
 import { portableCopy } from "./portable.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -24,24 +24,8 @@ const bundle = path.join(tmp, "张三.caiji");
 let driver;
 let s;
 
-/** A valid resident ID (GB 11643), computed here independently. */
-function residentId(region, birth, serial) {
-  const body = `${region}${birth}${String(serial).padStart(3, "0")}`;
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce((a, c, i) => a + Number(c) * w[i], 0);
-  return body + "10X98765432"[sum % 11];
-}
 const ID = residentId("150102", "19900307", 123); // serial 123: odd → male
 
-async function driverUp() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/status`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error("tauri-driver did not start");
-}
 
 async function launch(stick) {
   s = await Session.start(base, { "tauri:options": { application: stick.app } });
@@ -73,8 +57,7 @@ const settled = () =>
   s.waitFor("const c = window.caiji.currentDraft(); return c && !c.saving", "the autosave to settle");
 
 before(async () => {
-  driver = spawn("tauri-driver", [], { stdio: "ignore", env: { ...process.env, GSETTINGS_BACKEND: "memory" } });
-  await driverUp();
+  driver = await startDriver(spawn, base);
 });
 
 after(async () => {

@@ -72,3 +72,23 @@ async function call(base, method, path, body) {
   }
   return json.value;
 }
+
+/** Starts tauri-driver and waits until it answers on `base`; returns the child process. */
+export async function startDriver(spawn, base) {
+  const driver = spawn("tauri-driver", [], { stdio: "ignore", env: { ...process.env, GSETTINGS_BACKEND: "memory" } });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/status`)).ok) return driver;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("tauri-driver did not start");
+}
+
+/** A valid resident ID (GB 11643), computed here independently of the app. */
+export function residentId(region, birth, serial) {
+  const body = `${region}${birth}${String(serial).padStart(3, "0")}`;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...body].reduce((a, c, i) => a + Number(c) * w[i], 0);
+  return body + "10X98765432"[sum % 11];
+}

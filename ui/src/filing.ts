@@ -8,6 +8,7 @@ import { errText, type Msg } from "./api";
 import { $, showMessage } from "./dom";
 import { both, getLang, pick, t } from "./i18n";
 import { esc } from "./report";
+import { send, showConflict } from "./sync";
 
 export interface Choice { code: string; zh: string; en: string }
 export interface Division { code: string; name: string; children?: Division[] }
@@ -210,12 +211,14 @@ function renderEditor() {
     `<header class="ed-head"><div><h2>${esc(pick(form.title))}</h2><span id="ed-state">${pill({ state: d.state, state_name: stateName(d.state), problems: 0 })}</span>` +
     `<span id="ed-saved" class="saved"></span></div><div class="acts">` +
     (d.state === "draft" || d.state === "returned" ? `<button id="ed-finalize" class="primary">${esc(t("filing.finalize"))}</button>` : "") +
+    (d.state === "finalized" || d.state === "failed" ? `<button id="ed-send" class="primary" title="${esc(t("sync.sendTip"))}">${esc(t(d.state === "failed" ? "sync.resend" : "sync.send"))}</button>` : "") +
     (d.state === "finalized" ? `<button id="ed-reopen">${esc(t("filing.reopen"))}</button>` : "") +
     (d.form !== "change" && form.person ? `<button id="ed-change" title="${esc(t("filing.changeTip"))}">${esc(t("filing.change"))}</button>` : "") +
     `<button id="ed-export">${esc(t("filing.exportOne"))}</button>` +
     (locked ? "" : `<button id="ed-delete" class="danger">${esc(t("filing.delete"))}</button>`) +
     `</div></header>` +
-    (d.reason ? `<p class="msg bad">${esc(t("filing.returned"))}${esc(d.reason)}</p>` : "") +
+    (d.reason ? `<p class="msg bad" id="ed-reason">${esc(t(d.state === "failed" ? "sync.failedWhy" : "filing.returned"))}${esc(d.reason)}</p>` : "") +
+    `<div id="ed-conflict" class="conflict" hidden></div>` +
     (form.help ? `<p class="form-help">${esc(pick(form.help))}</p>` : "") +
     `<div id="ed-summary" class="summary"></div><div id="ed-standing" class="standing" hidden></div>`;
   for (const s of form.sections) {
@@ -238,6 +241,7 @@ function renderEditor() {
   ed.querySelectorAll<HTMLImageElement>("img[data-hash]").forEach((img) => void thumb(img));
   showProblems();
   void showStanding();
+  void showConflict(d);
 }
 
 const stateName = (s: string): Msg => both(`state.${s}`);
@@ -347,8 +351,16 @@ async function autosave() {
       const c = await filingApi.save(id, structuredClone(values));
       if (cur?.draft.id !== id) break;
       cur = c;
-      if (wasState !== c.draft.state) renderEditor();
-      else showProblems();
+      if (wasState !== c.draft.state) {
+        // The first change to a returned or finalized filing makes it a draft again: redraw,
+        // with the field being typed in still focused and the caret where it was.
+        const el = document.activeElement as HTMLInputElement | null;
+        const [focused, caret] = [el?.id, el?.selectionStart ?? null];
+        renderEditor();
+        const again = focused ? (document.getElementById(focused) as HTMLInputElement | null) : null;
+        again?.focus();
+        if (again && caret !== null) again.setSelectionRange?.(caret, caret);
+      } else showProblems();
       $("ed-saved").textContent = `${t("filing.saved")} ${new Date().toLocaleTimeString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false })}`;
     } while (dirty);
   } catch (e) {
@@ -481,6 +493,7 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
     if (typeof p === "string") await importFrom(p);
   });
   $("filing-export").addEventListener("click", () => void pickExport(selected().length ? selected() : rows.map((r) => r.id)));
+  $("filing-send").addEventListener("click", () => void send(selected().length ? selected() : rows.filter((r) => r.state === "finalized").map((r) => r.id)));
   $("filing-recover").addEventListener("click", (e) => {
     const el = e.target as HTMLElement;
     if (el.dataset.open) {
@@ -557,6 +570,9 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
       } catch (err) {
         showMessage("filing-msg", errText(err), "bad");
       }
+    } else if (el.id === "ed-send") {
+      await waitSaved();
+      await send([cur.draft.id]);
     } else if (el.id === "ed-export") await pickExport([cur.draft.id]);
     else if (el.id === "ed-delete") {
       if (!confirm(t("filing.deleteConfirm"))) return;

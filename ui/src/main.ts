@@ -11,6 +11,7 @@ import { addPages, cropPage, initScan, mergePages, refreshScan, setScanSpecs } f
 import { current, initSettings, loadSettings, refreshSettings, saveSettings } from "./settings";
 import { cancelAttach, finishAttach, initAttach, refreshAttach, startAttach } from "./attach";
 import { create as createDraft, current as currentDraft, exportTo, finalize, importFrom, initFiling, openDraft, refreshFiling, setField } from "./filing";
+import { initSync, refreshSyncTexts, resolve as resolveConflict, send as sendDrafts, signIn, syncNow } from "./sync";
 import { bulkAssessment, importRoster, initUnit, refreshUnits, renderUnit, saveUnit, showUnit } from "./unit";
 import { editSpec, exportSpec, importSpec, initSpecs, renderSpecs, validateForm } from "./specs";
 
@@ -56,6 +57,7 @@ function relabel() {
   refreshFiling();
   renderUnit();
   refreshAttach();
+  refreshSyncTexts();
 }
 
 async function openFiles(paths: string[]) {
@@ -89,6 +91,7 @@ async function main() {
   specsChanged(await api.specs());
   defaultOutput();
   await initFiling(startAttach, refreshUnits);
+  await initSync();
   relabel();
   // Files from drag and drop, from a second launch, and from the command line.
   await getCurrentWebview().onDragDropEvent((e) => {
@@ -103,6 +106,7 @@ async function main() {
 (window as unknown as { caiji: object }).caiji = {
   openPath, saveTo, setCrop, setWhiten, autoFrame, checkPath, show, runBatch, addPages, mergePages, cropPage, editSpec, validateForm, importSpec, exportSpec,
   createDraft, openDraft, setField, finalize, currentDraft, exportTo, importFrom, finishAttach, cancelAttach, saveUnit, showUnit, importRoster, bulkAssessment,
+  signIn, sendDrafts, syncNow, resolveConflict,
 };
 
 void main();

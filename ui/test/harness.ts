@@ -1,5 +1,6 @@
 // Loads the real UI with the Tauri IPC mocked: a fake backend that records every call.
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
 import appHtml from "../index.html?raw";
 import * as crop from "../src/crop";
 
@@ -18,14 +19,20 @@ const w = window as unknown as {
   /** Milliseconds each draft save takes. */
   saveDelayMs: number;
   drafts: Map<string, FakeDraft>;
+  /** The sync worker's status, the conflicts by draft, and a way to send its event. */
+  syncStatus: Record<string, unknown>;
+  conflicts?: Record<string, unknown>;
+  emitSync: (payload: unknown) => Promise<void>;
 };
-type FakeDraft = { id: string; form: string; title: string; state: string; data: Record<string, Record<string, unknown> | unknown[]>; revision: number; updated: number; person: string | null; unit: string | null; origin: null };
+type FakeDraft = { id: string; form: string; title: string; state: string; reason?: string | null; data: Record<string, Record<string, unknown> | unknown[]>; revision: number; updated: number; person: string | null; unit: string | null; origin: null };
 w.calls = [];
 w.cropLib = crop;
 w.previewDelayMs = 30;
 w.batchItems = [];
 w.settings = { lang: "zh", outputDir: null, threads: 0 };
 w.saveDelayMs = 15;
+w.syncStatus = { signed_in: false, queued: 0, sent: 0, returned: 0, failed: 0, accepted: 0, taken: 0 };
+w.emitSync = (payload) => emit("sync", payload);
 w.drafts = new Map(((window as unknown as { seed?: FakeDraft[] }).seed ?? []).map((d) => [d.id, d]));
 const internals = () => (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } }).__TAURI_INTERNALS__;
 
@@ -246,6 +253,31 @@ mockIPC(
         return { hash: "ab".repeat(32), report: report(String(a.lang), true) };
       case "scan_attach":
         return { hash: "cd".repeat(32), report: report(String(a.lang), true) };
+      case "sync_status":
+        return w.syncStatus;
+      case "sync_sign_in":
+        if (a.password !== "right-pass-1") throw { code: "bad_login", message: "账号或密码不对" };
+        w.syncStatus = { ...w.syncStatus, server: a.server, login: "150102********1237", name: "张三", kind: "person", signed_in: true, taken: Date.now() };
+        return w.syncStatus;
+      case "sync_send": {
+        const queued: string[] = [];
+        const skipped: { id: string; title: string; message: string }[] = [];
+        for (const id of a.ids as string[]) {
+          const d = w.drafts.get(id)!;
+          if (d.state === "finalized" || d.state === "failed") {
+            d.state = "queued";
+            queued.push(id);
+          } else skipped.push({ id, title: d.title, message: "只有已定稿的填报才能上报" });
+        }
+        return { queued, skipped };
+      }
+      case "sync_conflict":
+        return w.conflicts?.[String(a.id)] ?? null;
+      case "sync_resolve": {
+        const d = w.drafts.get(String(a.id))!;
+        d.state = a.keepMine ? "queued" : "sent";
+        return checked(d);
+      }
       case "unit_list":
         return units;
       case "unit_save":

@@ -509,3 +509,63 @@ test("filing: province, city and county cascade, and a new province empties what
   assert.deepEqual(await page.$$eval("#f-authority\\.city option", (l) => l.map((o) => o.textContent)), ["请选择", "市辖区"]);
   await page.close();
 });
+
+test("sync: sign in from the dialog, send a filing, see it returned with the reason, and a stale one's changes", async () => {
+  await fresh(() => {
+    const d = (id, state, reason) => ({ id, form: "collection", title: "会计人员信息采集 · 张三", state, reason, data: { basic: { name: "张三", id_number: "150102199003071237", mobile: "13912345678" } }, revision: 3, updated: Date.now(), person: "150102199003071237", unit: null, origin: null });
+    window.seed = [d("d-fin", "finalized", null), d("d-stale", "failed", "服务器上的这份填报已有更新的版本，请先查看差异（服务器上为第 2 版）")];
+    window.conflicts = {
+      "d-stale": { revision: 2, state: "submitted", reason: null, can_keep_mine: true, changes: [{ path: "basic.mobile", label: { zh: "基本信息 · 手机号码", en: "Basic · Mobile" }, mine: { zh: "13900001111", en: "13900001111" }, theirs: { zh: "13912345678", en: "13912345678" } }] },
+    };
+  });
+  await page.click('.tab[data-screen="filing"]');
+  assert.match(await page.textContent("#sync-bar"), /尚未连接线上系统/);
+
+  // Sign in: a wrong password is said in the dialog, which stays open; the right one closes it.
+  await page.click("#sync-account");
+  await page.fill("#sync-server", "http://127.0.0.1:8440");
+  await page.fill("#sync-login", "150102199003071237");
+  await page.fill("#sync-password", "wrong-pass-1");
+  await page.click("#sync-ok");
+  await page.waitForFunction(() => /账号或密码不对/.test(document.getElementById("sync-dlg-msg").textContent));
+  assert.equal(await page.evaluate(() => document.getElementById("sync-dialog").open), true);
+  await page.fill("#sync-password", "right-pass-1");
+  await page.click("#sync-ok");
+  await page.waitForFunction(() => !document.getElementById("sync-dialog").open);
+  const bar = await page.textContent("#sync-bar");
+  assert.match(bar, /张三/);
+  assert.match(bar, /150102\*{8}1237/);
+  assert.deepEqual((await calls("sync_sign_in")).at(-1).args.server, "http://127.0.0.1:8440");
+
+  // 上报 on a finalized filing: queued, said so.
+  await page.click('#filing-list li[data-id="d-fin"]');
+  await page.click("#ed-send");
+  await page.waitForSelector("#ed-state .pill.st-queued");
+  assert.deepEqual((await calls("sync_send")).at(-1).args.ids, ["d-fin"]);
+  assert.match(await page.textContent("#filing-msg"), /已放入待上报 1 份/);
+
+  // The worker's event: it came back returned, with the reason, and the open filing shows it.
+  await page.evaluate(async () => {
+    const d = window.drafts.get("d-fin");
+    d.state = "returned";
+    d.reason = "手机号码已停用，请更新";
+    await window.emitSync({ status: { ...window.syncStatus, returned: 1, last_sync: Date.now(), taken: Date.now() + 1 }, changed: ["d-fin"], conflicts: [] });
+  });
+  await page.waitForSelector("#ed-state .pill.st-returned");
+  assert.match(await page.textContent("#ed-reason"), /退回原因：手机号码已停用，请更新/);
+  assert.match(await page.textContent("#sync-bar"), /已退回 1/);
+  // An older status arriving late does not undo it.
+  await page.evaluate(() => window.emitSync({ status: { ...window.syncStatus, returned: 0, taken: 1 }, changed: [], conflicts: [] }));
+  assert.match(await page.textContent("#sync-bar"), /已退回 1/);
+
+  // A stale filing: what differs, field by field; resending as is is not offered; keep mine.
+  await page.click('#filing-list li[data-id="d-stale"]');
+  await page.waitForSelector("#ed-conflict:not([hidden]) table");
+  assert.match(await page.textContent("#ed-conflict"), /服务器上已有第 2 版（审核中）/);
+  assert.deepEqual(await page.$$eval("#ed-conflict tbody td", (t) => t.map((x) => x.textContent)), ["基本信息 · 手机号码", "13900001111", "13912345678"]);
+  assert.equal(await page.$("#ed-send"), null);
+  await page.click("#conflict-mine");
+  await page.waitForSelector("#ed-state .pill.st-queued");
+  assert.equal((await calls("sync_resolve")).at(-1).args.keepMine, true);
+  await page.close();
+});

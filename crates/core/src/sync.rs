@@ -177,6 +177,8 @@ pub struct Status {
     pub accepted: usize,
     pub last_sync: Option<i64>,
     pub last_error: Option<Msg>,
+    /// When this was read (ms): of two statuses arriving out of order, the later one wins.
+    pub taken: i64,
 }
 
 pub fn status(store: &Store) -> Result<Status> {
@@ -198,6 +200,7 @@ pub fn status(store: &Store) -> Result<Status> {
         accepted: n(State::Accepted),
         last_sync: store.meta("last_sync")?.and_then(|s| s.parse().ok()),
         last_error: store.meta("last_error")?.and_then(|s| serde_json::from_str(&s).ok()),
+        taken: crate::drafts::now_ms(),
     })
 }
 

@@ -8,6 +8,7 @@ pub mod photo;
 pub mod scan;
 pub mod settings;
 pub mod specs;
+pub mod sync;
 pub mod unit;
 
 use crate::error::{AppError, AppResult};

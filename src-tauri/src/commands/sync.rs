@@ -1,0 +1,243 @@
+//! The sync area: the account this computer syncs with, 上报 (finalized filings into the
+//! outbox), a background worker that sends the outbox and pulls review results, and conflicts.
+//!
+//! The worker is one thread with its own connection to the drafts database: the app's store
+//! lock is never held across a network call, and the editor keeps saving while a slow server
+//! answers. It runs when woken (上报, 立即同步, signing in), when an outbox entry is due, and
+//! every minute to pull review results; after each run it emits `sync` with the status.
+use super::filing::desk;
+use super::work;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use caiji_core::drafts::Store;
+use caiji_core::filing::Checked;
+use caiji_core::forms::Forms;
+use caiji_core::sync::{self, Conflict, Link, Report, Status};
+use caiji_core::Lang;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager};
+
+/// Each call to the server.
+const TIMEOUT: Duration = Duration::from_secs(20);
+/// How often review results are pulled while signed in.
+const PULL_EVERY: Duration = Duration::from_secs(60);
+
+type Reply = mpsc::Sender<caiji_core::Result<Report>>;
+
+/// Wakes the sync worker; a reply channel gets that run's report.
+pub struct Syncer {
+    tx: Mutex<mpsc::Sender<Option<Reply>>>,
+}
+
+/// What the UI hears after each run.
+#[derive(Clone, Serialize)]
+pub struct SyncEvent {
+    pub status: Status,
+    /// Drafts whose state changed in this run.
+    pub changed: Vec<String>,
+    pub conflicts: Vec<String>,
+}
+
+impl Syncer {
+    pub fn start(app: AppHandle, dir: PathBuf, forms: Arc<Forms>) -> Syncer {
+        let (tx, rx) = mpsc::channel();
+        let spawned = std::thread::Builder::new().name("caiji-sync".into()).spawn(move || worker(&app, &dir, &forms, &rx));
+        if let Err(e) = spawned {
+            log::error!("sync worker not started: {e}");
+        }
+        Syncer { tx: Mutex::new(tx) }
+    }
+
+    fn wake(&self, reply: Option<Reply>) {
+        if let Ok(tx) = self.tx.lock() {
+            let _ = tx.send(reply);
+        }
+    }
+}
+
+fn worker(app: &AppHandle, dir: &std::path::Path, forms: &Forms, rx: &mpsc::Receiver<Option<Reply>>) {
+    let mut store: Option<Store> = None;
+    // A first run soon after start: what was queued while offline goes out.
+    let mut wait = Duration::from_secs(2);
+    loop {
+        let reply = match rx.recv_timeout(wait) {
+            Ok(r) => r,
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if store.is_none() {
+            store = Store::open(dir).map_err(|e| log::warn!("sync: drafts store: {}", e.message(Lang::En))).ok();
+        }
+        let Some(s) = store.as_ref() else {
+            if let Some(r) = reply {
+                let _ = r.send(Err(caiji_core::Error::invalid("草稿库无法打开", "The drafts store cannot be opened")));
+            }
+            wait = PULL_EVERY;
+            continue;
+        };
+        let linked = Link::load(s).ok().flatten().is_some_and(|l| l.signed_in());
+        if linked || reply.is_some() {
+            let out = sync::run(s, forms, TIMEOUT);
+            match &out {
+                Ok(r) if r.changed() || !r.retrying.is_empty() => log::info!(
+                    "sync: {} sent, {} failed, {} retrying, {} reviewed, {} pulled",
+                    r.sent.len(),
+                    r.failed.len(),
+                    r.retrying.len(),
+                    r.reviewed.len(),
+                    r.pulled.len()
+                ),
+                Ok(_) => {}
+                Err(e) => log::info!("sync: {}", e.message(Lang::En)),
+            }
+            let (changed, conflicts) = match &out {
+                Ok(r) => ([&r.sent[..], &r.failed, &r.reviewed, &r.pulled].concat(), r.conflicts.clone()),
+                Err(_) => (Vec::new(), Vec::new()),
+            };
+            if let Ok(status) = sync::status(s) {
+                let _ = app.emit("sync", SyncEvent { status, changed, conflicts });
+            }
+            if let Some(r) = reply {
+                let _ = r.send(out);
+            }
+        }
+        wait = next_wait(s);
+    }
+}
+
+/// Until the next outbox entry is due, or the next pull; idle while signed out.
+fn next_wait(s: &Store) -> Duration {
+    if !Link::load(s).ok().flatten().is_some_and(|l| l.signed_in()) {
+        return Duration::from_secs(3600);
+    }
+    let now = caiji_core::drafts::now_ms();
+    let due = s.outbox().unwrap_or_default().iter().map(|o| o.next_at).min();
+    match due {
+        Some(at) => Duration::from_millis((at - now).clamp(1_000, PULL_EVERY.as_millis() as i64) as u64),
+        None => PULL_EVERY,
+    }
+}
+
+fn syncer(app: &AppHandle) -> Option<tauri::State<'_, Syncer>> {
+    app.try_state::<Syncer>()
+}
+
+#[tauri::command]
+pub async fn sync_status(app: AppHandle, lang: Lang) -> AppResult<Status> {
+    desk(&app, lang, |d| sync::status(d.store)).await
+}
+
+/// Signs in to `server` and keeps the session (never the password); the worker starts at once.
+#[tauri::command]
+pub async fn sync_sign_in(app: AppHandle, server: String, login: String, password: String, lang: Lang) -> AppResult<Status> {
+    let link = work(move || sync::connect(&server, &login, &password, TIMEOUT).map_err(|e| AppError::from_core(e, lang))).await?;
+    log::info!("signed in to {} as a {}", link.server, link.kind);
+    let status = desk(&app, lang, move |d| {
+        link.save(d.store)?;
+        sync::status(d.store)
+    })
+    .await?;
+    if let Some(s) = syncer(&app) {
+        s.wake(None);
+    }
+    Ok(status)
+}
+
+/// Creates a person's or a unit's account on the server, then signs in with it.
+#[tauri::command]
+pub async fn sync_register(app: AppHandle, server: String, kind: String, login: String, name: String, password: String, lang: Lang) -> AppResult<Status> {
+    let (s, l, p) = (server.clone(), login.clone(), password.clone());
+    work(move || sync::register(&s, &kind, &l, &name, &p, TIMEOUT).map_err(|e| AppError::from_core(e, lang))).await?;
+    sync_sign_in(app, server, login, password, lang).await
+}
+
+/// Forgets the session (the server address stays); queued filings wait for the next sign-in.
+#[tauri::command]
+pub async fn sync_sign_out(app: AppHandle, lang: Lang) -> AppResult<Status> {
+    desk(&app, lang, |d| {
+        if let Some(mut l) = Link::load(d.store)? {
+            l.token.clear();
+            l.save(d.store)?;
+        }
+        sync::status(d.store)
+    })
+    .await
+}
+
+#[derive(Serialize)]
+pub struct Queued {
+    pub queued: Vec<String>,
+    /// Those that could not go (not finalized…), with why.
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Serialize)]
+pub struct Skipped {
+    pub id: String,
+    pub title: String,
+    pub message: String,
+}
+
+/// 上报: puts finalized (or failed) filings in the outbox and wakes the worker.
+#[tauri::command]
+pub async fn sync_send(app: AppHandle, ids: Vec<String>, lang: Lang) -> AppResult<Queued> {
+    let out = desk(&app, lang, move |d| {
+        let mut out = Queued { queued: Vec::new(), skipped: Vec::new() };
+        for id in ids {
+            match d.store.queue(&id) {
+                Ok(q) => out.queued.push(q.id),
+                Err(e) => out.skipped.push(Skipped { title: d.store.get(&id).map(|x| x.title).unwrap_or_default(), id, message: e.message(lang) }),
+            }
+        }
+        Ok(out)
+    })
+    .await?;
+    if let Some(s) = syncer(&app) {
+        s.wake(None);
+    }
+    Ok(out)
+}
+
+/// 立即同步: one run now; answers with its report.
+#[tauri::command]
+pub async fn sync_now(app: AppHandle, lang: Lang) -> AppResult<Report> {
+    let (tx, rx) = mpsc::channel();
+    syncer(&app).ok_or_else(|| AppError::new("internal", "sync worker missing"))?.wake(Some(tx));
+    work(move || match rx.recv() {
+        Ok(r) => r.map_err(|e| AppError::from_core(e, lang)),
+        Err(_) => Err(AppError::new("internal", "sync worker stopped")),
+    })
+    .await
+}
+
+/// The server's copy of a filing refused as stale, and what differs from this one.
+#[tauri::command]
+pub async fn sync_conflict(app: AppHandle, id: String, lang: Lang) -> AppResult<Option<Conflict>> {
+    desk(&app, lang, move |d| sync::conflict(d.store, d.forms, &id)).await
+}
+
+/// Settles a conflict: keep this version (sent again) or take the server's.
+#[tauri::command]
+pub async fn sync_resolve(app: AppHandle, id: String, keep_mine: bool, lang: Lang) -> AppResult<Checked> {
+    let c = desk(&app, lang, move |d| {
+        sync::resolve(d.store, d.forms, &id, keep_mine)?;
+        d.checked(&id)
+    })
+    .await?;
+    if keep_mine {
+        if let Some(s) = syncer(&app) {
+            s.wake(None);
+        }
+    }
+    Ok(c)
+}
+
+/// Starts the worker (from the app's setup, after the drafts store is open).
+pub fn start(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    let syncer = Syncer::start(app.clone(), state.data.drafts(), state.forms.clone());
+    app.manage(syncer);
+}

@@ -1,0 +1,162 @@
+// End to end in the real app (real WebKit, real SQLite on both sides, the real caiji-server
+// binary on 127.0.0.1): the sync story of issue 6. A person registers an account from the app,
+// fills and finalizes a collection with a photo made by the photo tool and sends it (上报); the
+// authority returns it with a reason; the app shows the reason; the person fixes the mobile
+// number and sends it again; the authority accepts revision 2; the app shows it accepted.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import readline from "node:readline";
+import { Session, residentId, startDriver } from "./webdriver.mjs";
+import { portableCopy } from "./portable.mjs";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const built = process.env.APP ?? path.join(root, "target/debug/caiji-app");
+const serverBin = path.join(root, "target/debug/caiji-server");
+const photo = path.join(root, "tests/fixtures/grace_hopper.jpg");
+const base = "http://127.0.0.1:4444";
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "caiji-sync-"));
+const A = portableCopy(built, path.join(tmp, "stick"));
+const serverData = path.join(tmp, "server");
+let driver;
+let server;
+let url;
+let s;
+
+const ID = residentId("150102", "19900307", 123);
+
+/** The authority's side, over the API as a reviewing office's tool would call it. */
+async function api(method, p, body, token) {
+  const r = await fetch(`${url}${p}`, { method, headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const v = await r.json();
+  if (!r.ok) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(v)}`);
+  return v;
+}
+const authority = async () => (await api("POST", "/api/v1/login", { login: "im-review", password: "review-pass" })).token;
+
+
+const choose = (p, v) =>
+  s.exec(`const e = document.getElementById(arguments[0]); e.value = arguments[1]; for (const k of ['input', 'change']) e.dispatchEvent(new Event(k, {bubbles: true}))`, `f-${p}`, v);
+const field = (p) => `#${`f-${p}`.replace(/\./g, "\\.")}`;
+const settled = () => s.waitFor("const c = window.caiji.currentDraft(); return c && !c.saving", "the autosave to settle");
+const text = (id) => s.exec("const e = document.getElementById(arguments[0]); return e ? e.textContent : ''", id);
+const pillIs = (state) => s.waitFor(`return document.querySelector('#ed-state .pill.st-${state}') !== null`, `the filing ${state}`);
+
+before(async () => {
+  fs.mkdirSync(serverData);
+  const add = spawn(serverBin, ["--data", serverData, "add-authority", "--login", "im-review", "--password", "review-pass", "--name", "内蒙古财政厅", "--region", "150000"], { stdio: "inherit" });
+  assert.equal(await new Promise((r) => add.on("exit", r)), 0, "add-authority");
+  server = spawn(serverBin, ["--data", serverData, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
+  url = await new Promise((resolve, reject) => {
+    readline.createInterface({ input: server.stdout }).on("line", (l) => {
+      const m = l.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (c) => reject(new Error(`caiji-server exited ${c}`)));
+  });
+  driver = await startDriver(spawn, base);
+});
+
+after(async () => {
+  try {
+    await s?.end();
+  } catch {}
+  driver?.kill("SIGTERM");
+  server?.kill("SIGTERM");
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test("finalize → send → returned with a reason → fixed and sent again → accepted", async () => {
+  s = await Session.start(base, { "tauri:options": { application: A.app } });
+  await s.waitFor("return document.body.dataset.ready === '1'", "the app to be ready");
+  await s.exec("if (document.documentElement.lang !== 'zh-CN') document.getElementById('lang').click()");
+  await s.click('.tab[data-screen="filing"]');
+  assert.match(await text("sync-bar"), /尚未连接线上系统/);
+
+  // Register from the app: a person's account (their resident ID), then signed in.
+  await s.click("#sync-account");
+  await s.waitFor("return document.getElementById('sync-dialog').open", "the sign-in dialog");
+  await s.click("#sync-form .seg label:nth-child(2)");
+  await s.waitFor("return !document.getElementById('sync-name').closest('label').hidden", "the register fields");
+  await s.typeInto("#sync-server", url);
+  await s.typeInto("#sync-login", ID);
+  await s.typeInto("#sync-name", "张三");
+  await s.typeInto("#sync-password", "short");
+  await s.click("#sync-ok");
+  // The browser's own check stops a short password before it is sent.
+  assert.ok(await s.exec("return document.getElementById('sync-dialog').open"));
+  await s.typeInto("#sync-password", "-secret-1");
+  await s.click("#sync-ok");
+  await s.waitFor("return !document.getElementById('sync-dialog').open", "the dialog to close");
+  const bar = await text("sync-bar");
+  assert.match(bar, /张三/);
+  assert.ok(bar.includes("150102") && !bar.includes(ID), `the account shown masked: ${bar}`);
+
+  // A complete collection; the photo made with the photo tool for its slot.
+  const data = {
+    authority: { province: "150000", city: "1501", county: "150102", basis: "1", pledge: "true" },
+    category: { category: "1" },
+    basic: { id_type: "1", id_number: ID, name: "张三", sex: "1", birth: "1990-03-07", mobile: "13912345678" },
+    education: [{ full_time: "1", school: "内蒙古财经大学", level: "21", major: "会计学", start: "2008-09", graduation: "2012-07" }],
+  };
+  await s.exec("return window.caiji.createDraft('collection', arguments[0])", data);
+  await s.waitFor("return document.querySelector('[data-make=\"basic.photo\"]') !== null", "the editor");
+  await s.click('[data-make="basic.photo"]');
+  await s.waitFor("return document.getElementById('screen-photo').classList.contains('active')", "the photo tool");
+  await s.exec("window.caiji.openPath(arguments[0])", photo);
+  await s.waitFor("return !document.getElementById('photo-save').disabled", "the preview");
+  await s.click("#photo-attach-go");
+  await s.waitFor("return document.getElementById('screen-filing').classList.contains('active')", "back to the filing");
+  await settled();
+  await s.waitFor("return /可以定稿/.test(document.getElementById('ed-summary').textContent)", "a filing without problems");
+  await s.click("#ed-finalize");
+  await pillIs("finalized");
+  const id = (await s.exec("return window.caiji.currentDraft()")).draft.id;
+
+  // 上报: queued, then sent by the background worker on its own (no further click).
+  await s.click("#ed-send");
+  await pillIs("sent");
+  assert.match(await text("ed-summary"), /已上报，等待审核/);
+  assert.match(await text("sync-bar"), /审核中 1/);
+
+  // The authority sees it with its photo, and returns it with a reason.
+  const token = await authority();
+  const queue = await api("GET", "/api/v1/review", null, token);
+  const mine = queue.find((r) => r.uuid === id);
+  assert.ok(mine, "in the authority's review queue");
+  assert.equal(mine.revision, 1);
+  assert.equal(mine.data.basic.mobile, "13912345678");
+  const hash = mine.data.basic.photo;
+  assert.ok(fs.readFileSync(path.join(serverData, "blobs", hash)).equals(fs.readFileSync(path.join(A.data, "drafts", "attachments", `${hash}.jpg`))), "the photo's bytes on the server");
+  await api("POST", `/api/v1/review/${id}`, { revision: 1, decision: "return", reason: "手机号码已停用，请更新后重新上报" }, token);
+
+  // 立即同步: the app shows it returned, with the reason.
+  await s.click("#sync-now");
+  await pillIs("returned");
+  assert.match(await text("ed-reason"), /退回原因：手机号码已停用，请更新后重新上报/);
+  assert.match(await text("sync-bar"), /已退回 1/);
+  assert.ok(await s.exec("return document.querySelector('#filing-list li.active .pill.st-returned') !== null"), "the list says returned too");
+
+  // Fixed by typing, finalized, sent again: revision 2 on the server.
+  await s.exec("document.getElementById('f-basic.mobile').value = ''");
+  await s.typeInto(field("basic.mobile"), "13900001111");
+  await settled();
+  await s.click("#ed-finalize");
+  await pillIs("finalized");
+  await s.click("#ed-send");
+  await pillIs("sent");
+  const again = (await api("GET", "/api/v1/review", null, token)).find((r) => r.uuid === id);
+  assert.equal(again.revision, 2);
+  assert.equal(again.data.basic.mobile, "13900001111");
+  await api("POST", `/api/v1/review/${id}`, { revision: 2, decision: "accept" }, token);
+
+  await s.click("#sync-now");
+  await pillIs("accepted");
+  assert.match(await text("ed-summary"), /审核已通过/);
+  assert.match(await text("filing-msg"), /1 份有审核结果/);
+  // Once accepted it cannot be edited here: the fields are locked.
+  assert.ok(await s.exec("return document.getElementById('f-basic.mobile').disabled"));
+});

@@ -1,0 +1,236 @@
+// Sync with the online system: the status line over the filing list (server, account, what
+// waits, when it last ran and what went wrong), the sign-in / register dialog, 上报 of finalized
+// filings, 立即同步, and a stale filing's conflict (what changed, keep mine or take theirs).
+// The backend's worker does the sending; its `sync` event redraws what changed.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import { errText, type Msg } from "./api";
+import { $, showMessage } from "./dom";
+import { getLang, pick, t } from "./i18n";
+import { esc } from "./report";
+import { current, openDraft, refreshList, type Checked, type Draft } from "./filing";
+
+export interface Status {
+  server?: string | null; login?: string | null; name?: string | null; kind?: string | null; signed_in: boolean;
+  queued: number; next_try?: number | null; sent: number; returned: number; failed: number; accepted: number;
+  last_sync?: number | null; last_error?: Msg | null; taken: number;
+}
+interface Change { path: string; label: Msg; mine: Msg; theirs: Msg }
+interface Conflict { revision: number; state: string; reason?: string | null; can_keep_mine: boolean; changes: Change[] }
+interface Report { sent: string[]; failed: string[]; retrying: [string, number][]; reviewed: string[]; pulled: string[]; conflicts: string[]; error?: Msg | null }
+interface Queued { queued: string[]; skipped: { id: string; title: string; message: string }[] }
+
+const lang = () => getLang();
+export const syncApi = {
+  status: () => invoke<Status>("sync_status", { lang: lang() }),
+  signIn: (server: string, login: string, password: string) => invoke<Status>("sync_sign_in", { server, login, password, lang: lang() }),
+  register: (server: string, kind: string, login: string, name: string, password: string) => invoke<Status>("sync_register", { server, kind, login, name, password, lang: lang() }),
+  signOut: () => invoke<Status>("sync_sign_out", { lang: lang() }),
+  send: (ids: string[]) => invoke<Queued>("sync_send", { ids, lang: lang() }),
+  now: () => invoke<Report>("sync_now", { lang: lang() }),
+  conflict: (id: string) => invoke<Conflict | null>("sync_conflict", { id, lang: lang() }),
+  resolve: (id: string, keepMine: boolean) => invoke<Checked>("sync_resolve", { id, keepMine, lang: lang() }),
+};
+
+let status: Status | null = null;
+/** Keeps the later of two statuses (a command's answer may arrive after the worker's event). */
+function setStatus(s: Status | null) {
+  if (s && (!status || s.taken >= status.taken)) status = s;
+}
+let running = false;
+const clock = (ms: number) => new Date(ms).toLocaleTimeString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false });
+
+export function renderBar() {
+  const bar = $("sync-bar");
+  const s = status;
+  if (!s) return;
+  const counts = [
+    ["queued", s.queued],
+    ["sent", s.sent],
+    ["returned", s.returned],
+    ["failed", s.failed],
+  ]
+    .filter(([, n]) => n)
+    .map(([k, n]) => `<span class="pill st-${k}">${esc(t(`sync.n.${k}`))} ${n}</span>`)
+    .join("");
+  const err = s.last_error ? pick(s.last_error) : "";
+  bar.className = `syncbar${s.signed_in && !err ? " on" : ""}${err ? " err" : ""}`;
+  let html = `<span class="dot"></span>`;
+  if (!s.server) html += `<span>${esc(t("sync.none"))}</span>`;
+  else if (!s.signed_in) html += `<span>${esc(t("sync.signedOut").replace("{server}", s.server))}</span>`;
+  else html += `<span class="who">${esc(s.name ?? "")}</span><span>${esc(t(`sync.kind.${s.kind}`))} ${esc(s.login ?? "")}</span><span class="when">${esc(s.server)}</span>`;
+  html += `<span class="counts">${counts}</span>`;
+  if (s.last_sync) html += `<span class="when">${esc(t("sync.last").replace("{t}", clock(s.last_sync)))}</span>`;
+  if (err) html += `<span class="why">${esc(err)}</span>`;
+  if (s.next_try && s.queued) html += `<span class="when">${esc(t("sync.retry").replace("{t}", clock(s.next_try)))}</span>`;
+  html += `<div class="grow"></div>`;
+  if (s.signed_in) html += `<button id="sync-now"${running ? " disabled" : ""}>${esc(running ? t("sync.running") : t("sync.now"))}</button>`;
+  html += `<button id="sync-account">${esc(s.signed_in ? t("sync.accountBtn") : t("sync.connect"))}</button>`;
+  bar.innerHTML = html;
+}
+
+export async function refreshSync() {
+  setStatus(await syncApi.status().catch(() => null));
+  renderBar();
+}
+
+/** 立即同步: one run now, then what came of it. */
+export async function syncNow() {
+  running = true;
+  renderBar();
+  try {
+    const r = await syncApi.now();
+    const parts = [
+      [r.sent.length, "sync.r.sent"],
+      [r.reviewed.length, "sync.r.reviewed"],
+      [r.pulled.length, "sync.r.pulled"],
+      [r.failed.length, "sync.r.failed"],
+      [r.retrying.length, "sync.r.retrying"],
+    ]
+      .filter(([n]) => n)
+      .map(([n, k]) => t(k as string).replace("{n}", String(n)));
+    const text = r.error ? pick(r.error) : parts.length ? parts.join("，") : t("sync.r.nothing");
+    showMessage("filing-msg", text, r.error || r.failed.length ? "bad" : "ok");
+    return r;
+  } catch (e) {
+    showMessage("filing-msg", errText(e), "bad");
+    if ((e as { code?: string })?.code === "signed_out") openDialog();
+    return null;
+  } finally {
+    running = false;
+    await refreshSync();
+  }
+}
+
+/** 上报: finalized filings into the outbox; the worker sends them at once if it can. */
+export async function send(ids: string[]) {
+  if (!ids.length) return showMessage("filing-msg", t("filing.pickSome"), "info");
+  try {
+    const r = await syncApi.send(ids);
+    await refreshList();
+    const cur = current();
+    if (cur && ids.includes(cur.draft.id)) await openDraft(cur.draft.id);
+    const skipped = r.skipped.map((s) => `${s.title}：${s.message}`).join("；");
+    const text = (r.queued.length ? t(status?.signed_in ? "sync.queued" : "sync.queuedOffline").replace("{n}", String(r.queued.length)) : "") + (skipped ? ` ${t("sync.skipped")}${skipped}` : "");
+    showMessage("filing-msg", text, r.skipped.length ? "bad" : "ok");
+  } catch (e) {
+    showMessage("filing-msg", errText(e), "bad");
+  }
+  await refreshSync();
+}
+
+// ---------------------------------------------------------------- sign in
+
+const dlg = () => $("sync-dialog") as HTMLDialogElement;
+const mode = () => (document.querySelector<HTMLInputElement>('input[name="sync-mode"]:checked')?.value ?? "login") as "login" | "register";
+
+function setMode(m: "login" | "register") {
+  document.querySelectorAll<HTMLInputElement>('input[name="sync-mode"]').forEach((i) => (i.checked = i.value === m));
+  document.querySelectorAll<HTMLElement>("#sync-form .reg").forEach((e) => (e.hidden = m !== "register"));
+  $<HTMLInputElement>("sync-name").required = m === "register";
+  $("sync-ok").textContent = t(m === "register" ? "sync.registerGo" : "sync.go");
+}
+
+export function openDialog() {
+  $<HTMLInputElement>("sync-server").value = status?.server ?? "";
+  $<HTMLInputElement>("sync-password").value = "";
+  $("sync-signout").hidden = !status?.signed_in;
+  showMessage("sync-dlg-msg", "");
+  setMode("login");
+  if (!dlg().open) dlg().showModal();
+}
+
+/** Signs in (or registers and signs in) with what the dialog holds; true when it worked. */
+export async function signIn(server: string, login: string, password: string, register?: { kind: string; name: string }) {
+  showMessage("sync-dlg-msg", t("sync.connecting"), "info");
+  try {
+    const s = register ? await syncApi.register(server, register.kind, login, register.name, password) : await syncApi.signIn(server, login, password);
+    setStatus(s);
+    renderBar();
+    if (dlg().open) dlg().close();
+    showMessage("filing-msg", t("sync.signedIn").replace("{name}", s.name ?? ""), "ok");
+    return true;
+  } catch (e) {
+    showMessage("sync-dlg-msg", errText(e), "bad");
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- conflicts
+
+/** Under a failed filing's header: the server's version and what differs, to settle. */
+export async function showConflict(d: Draft) {
+  const box = document.getElementById("ed-conflict");
+  if (!box) return;
+  const c = d.state === "failed" ? await syncApi.conflict(d.id).catch(() => null) : null;
+  if (!c || current()?.draft.id !== d.id) {
+    box.hidden = true;
+    return;
+  }
+  const rows = c.changes.map((x) => `<tr><td>${esc(pick(x.label))}</td><td class="mine">${esc(pick(x.mine))}</td><td class="theirs">${esc(pick(x.theirs))}</td></tr>`).join("");
+  box.innerHTML =
+    `<b>${esc(t("sync.conflictTitle").replace("{n}", String(c.revision)).replace("{state}", t(`sync.remote.${c.state}`)))}</b>` +
+    (c.reason ? `<div>${esc(t("filing.returned"))}${esc(c.reason)}</div>` : "") +
+    `<table><thead><tr><th>${esc(t("sync.field"))}</th><th>${esc(t("sync.mine"))}</th><th>${esc(t("sync.theirs"))}</th></tr></thead><tbody>${rows || `<tr><td colspan="3">${esc(t("sync.sameData"))}</td></tr>`}</tbody></table>` +
+    `<div class="acts">${c.can_keep_mine ? `<button id="conflict-mine" class="primary">${esc(t("sync.keepMine"))}</button>` : ""}<button id="conflict-theirs">${esc(t("sync.takeTheirs"))}</button></div>`;
+  box.hidden = false;
+  // Sending it as it is would meet the same refusal: settle first.
+  document.getElementById("ed-send")?.remove();
+}
+
+export async function resolve(keepMine: boolean) {
+  const cur = current();
+  if (!cur) return;
+  try {
+    await syncApi.resolve(cur.draft.id, keepMine);
+    await refreshList();
+    await openDraft(cur.draft.id);
+    showMessage("filing-msg", t(keepMine ? "sync.keptMine" : "sync.tookTheirs"), "ok");
+  } catch (e) {
+    showMessage("filing-msg", errText(e), "bad");
+  }
+  await refreshSync();
+}
+
+export async function initSync() {
+  $("sync-bar").addEventListener("click", (e) => {
+    const el = e.target as HTMLElement;
+    if (el.id === "sync-now") void syncNow();
+    if (el.id === "sync-account") openDialog();
+  });
+  $("filing-editor").addEventListener("click", (e) => {
+    const el = e.target as HTMLElement;
+    if (el.id === "conflict-mine") void resolve(true);
+    if (el.id === "conflict-theirs") void resolve(false);
+  });
+  document.querySelectorAll<HTMLInputElement>('input[name="sync-mode"]').forEach((i) => i.addEventListener("change", () => setMode(mode())));
+  $("sync-signout").addEventListener("click", async () => {
+    setStatus(await syncApi.signOut().catch(() => null));
+    renderBar();
+    dlg().close();
+  });
+  $("sync-form").addEventListener("submit", async (e) => {
+    const d = e as SubmitEvent;
+    if (d.submitter && (d.submitter as HTMLButtonElement).value === "cancel") return;
+    e.preventDefault();
+    const v = (id: string) => $<HTMLInputElement>(id).value.trim();
+    const reg = mode() === "register" ? { kind: v("sync-kind"), name: v("sync-name") } : undefined;
+    await signIn(v("sync-server"), v("sync-login"), $<HTMLInputElement>("sync-password").value, reg);
+  });
+  // After each run of the worker: the status, and whatever it changed.
+  await listen<{ status: Status; changed: string[]; conflicts: string[] }>("sync", async (ev) => {
+    setStatus(ev.payload.status);
+    renderBar();
+    if (!ev.payload.changed.length) return;
+    await refreshList();
+    const cur = current();
+    // Redraw the open filing if its state moved (it cannot be mid-edit: only sent or queued ones do).
+    if (cur && ev.payload.changed.includes(cur.draft.id) && !cur.saving) await openDraft(cur.draft.id);
+  });
+  await refreshSync();
+}
+
+export function refreshSyncTexts() {
+  renderBar();
+  if (dlg().open) setMode(mode());
+}
