@@ -229,3 +229,39 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
     let st = sync::status(&a).unwrap();
     assert!(!st.signed_in && st.server.as_deref() == Some(base.as_str()) && st.last_error.unwrap().zh.contains("重新登录"));
 }
+
+/// A unit's finance office sends a staff member's filing; on another computer the unit signs in
+/// and finds it in its workspace; the person signs in on theirs and finds their own record.
+#[test]
+fn a_units_filings_come_back_to_its_workspace_and_to_the_person() {
+    const USCC: &str = "91150102MA0N12345P";
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::sqlite(&dir.path().join("server")).unwrap();
+    server.add_account("unit", USCC, "unit-pass-1", "呼和浩特某某有限公司", "").unwrap();
+    server.add_account("person", ZHANG, "secret-123", "张三", "").unwrap();
+    let base = format!("http://{}", caiji_server::spawn_local(server, 1000.0, 1000.0));
+    let t = Duration::from_secs(10);
+    let forms = Forms::builtin().unwrap();
+    let office = Store::open(&dir.path().join("office")).unwrap();
+    sync::connect(&base, USCC, "unit-pass-1", t).unwrap().save(&office).unwrap();
+    let desk = Desk::new(&office, &forms);
+    let photo = attachment(&office);
+    office.put_unit(&caiji_core::drafts::Unit { uscc: USCC.into(), name: "呼和浩特某某有限公司".into(), region: String::new() }).unwrap();
+    let d = desk.create("collection", &record(&photo), Some(USCC), None).unwrap();
+    desk.finalize(&d.id).unwrap();
+    office.queue(&d.id).unwrap();
+    assert_eq!(sync::run(&office, &forms, t).unwrap().sent, [d.id.clone()]);
+
+    let laptop = Store::open(&dir.path().join("laptop")).unwrap();
+    sync::connect(&base, USCC, "unit-pass-1", t).unwrap().save(&laptop).unwrap();
+    assert_eq!(sync::run(&laptop, &forms, t).unwrap().pulled, [d.id.clone()]);
+    assert_eq!(laptop.units().unwrap().iter().map(|u| (u.uscc.as_str(), u.name.as_str())).collect::<Vec<_>>(), [(USCC, "呼和浩特某某有限公司")]);
+    assert_eq!(laptop.of_unit(USCC).unwrap().iter().map(|x| (x.id.clone(), x.state)).collect::<Vec<_>>(), [(d.id.clone(), State::Sent)]);
+
+    let home = Store::open(&dir.path().join("home")).unwrap();
+    sync::connect(&base, ZHANG, "secret-123", t).unwrap().save(&home).unwrap();
+    assert_eq!(sync::run(&home, &forms, t).unwrap().pulled, [d.id.clone()]);
+    let mine = home.get(&d.id).unwrap();
+    assert_eq!((mine.person.as_deref(), mine.unit.as_deref(), mine.data.clone()), (Some(ZHANG), None, office.get(&d.id).unwrap().data));
+    assert!(home.units().unwrap().is_empty(), "a person's computer has no unit workspace");
+}

@@ -487,6 +487,8 @@ impl Store {
             return Err(Error::invalid("正在上报的填报不能删除", "A filing on its way cannot be deleted"));
         }
         self.conn.execute("DELETE FROM drafts WHERE id = ?1", [id]).map_err(db_error)?;
+        // A conflict kept for it by the sync client goes with it.
+        self.conn.execute("DELETE FROM sync_meta WHERE key = 'conflict:' || ?1", [id]).map_err(db_error)?;
         Ok(())
     }
 
@@ -589,8 +591,9 @@ impl Store {
 
     /// Takes the server's copy of a filing (the authoritative record): it replaces this
     /// machine's (leaving the outbox), or is added when this machine has never seen it (a new
-    /// computer, a cleared folder). `d` carries the id, form, title, person, data, state, reason
-    /// and remote revision; the local revision history keeps what was here before.
+    /// computer, a cleared folder). `d` carries the id, form, title, person, data, state, reason,
+    /// remote revision and, for a new one, the unit; the local revision history keeps what was
+    /// here before.
     pub fn adopt(&self, d: &Draft) -> Result<Draft> {
         let now = now_ms();
         let text = d.data.to_string();
@@ -609,8 +612,8 @@ impl Store {
             None => {
                 tx.execute(
                     "INSERT INTO drafts (id, form, form_version, title, state, reason, data, revision, created, updated, person, unit, remote_revision)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, NULL, ?10)",
-                    params![d.id, d.form, d.form_version, d.title, d.state.as_str(), d.reason, text, now, d.person, d.remote_revision],
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11)",
+                    params![d.id, d.form, d.form_version, d.title, d.state.as_str(), d.reason, text, now, d.person, d.unit, d.remote_revision],
                 )
                 .map_err(db_error)?;
                 1

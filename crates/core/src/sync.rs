@@ -22,6 +22,8 @@ pub struct Client {
     base: String,
     agent: ureq::Agent,
     token: String,
+    /// Signed in as a unit: filings pulled back go to its workspace.
+    unit: Option<String>,
     /// Multiplies the backoff (tests shrink it).
     backoff_scale: f64,
 }
@@ -142,6 +144,13 @@ pub fn run(store: &Store, forms: &Forms, timeout: std::time::Duration) -> Result
     let mut link = Link::load(store)?.filter(Link::signed_in).ok_or_else(signed_out)?;
     let mut c = Client::new(&link.server, timeout);
     c.token = link.token.clone();
+    if link.kind == "unit" {
+        // A unit's workspace on a computer that has not seen it yet.
+        if store.unit(&link.login).is_err() {
+            store.put_unit(&crate::drafts::Unit { uscc: link.login.clone(), name: link.name.clone(), region: String::new() })?;
+        }
+        c.unit = Some(link.login.clone());
+    }
     let out = c.sync(store, forms);
     let error = match &out {
         Ok(r) => r.error.clone(),
@@ -250,14 +259,14 @@ pub fn resolve(store: &Store, forms: &Forms, id: &str, keep_mine: bool) -> Resul
         store.set_remote_revision(id, revision)?;
         store.queue(id)?
     } else {
-        adopt(store, forms, id, &theirs)?
+        adopt(store, forms, id, &theirs, None)?
     };
     store.delete_meta(&key)?;
     Ok(d)
 }
 
 /// Stores a receipt with data (the server's copy) as this machine's version.
-fn adopt(store: &Store, forms: &Forms, id: &str, r: &Value) -> Result<Draft> {
+fn adopt(store: &Store, forms: &Forms, id: &str, r: &Value, unit: Option<&str>) -> Result<Draft> {
     let form = r["form"].as_str().unwrap_or_default();
     let data = r["data"].clone();
     let f = forms.get(form).ok_or_else(|| Error::invalid(format!("没有表单 {form}，请更新软件"), format!("No form {form}: update the app")))?;
@@ -280,7 +289,7 @@ fn adopt(store: &Store, forms: &Forms, id: &str, r: &Value) -> Result<Draft> {
         created: 0,
         updated: 0,
         person: (!person.is_empty()).then_some(person),
-        unit: None,
+        unit: unit.map(str::to_string),
         origin: None,
         remote_revision: r["revision"].as_i64(),
     })
@@ -290,7 +299,7 @@ impl Client {
     /// A client for the server at `base` (`http://host:port`), each call bounded by `timeout`.
     pub fn new(base: &str, timeout: std::time::Duration) -> Client {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(timeout)).build().into();
-        Client { base: base.trim_end_matches('/').to_string(), agent, token: String::new(), backoff_scale: 1.0 }
+        Client { base: base.trim_end_matches('/').to_string(), agent, token: String::new(), unit: None, backoff_scale: 1.0 }
     }
 
     /// The same client waiting `scale` times as long between tries (tests use a small one).
@@ -467,7 +476,7 @@ impl Client {
             if newer {
                 match self.call("GET", &format!("/api/v1/submissions/{}", r.uuid), None, None) {
                     Reply::Ok(v) => {
-                        adopt(store, forms, &r.uuid, &v)?;
+                        adopt(store, forms, &r.uuid, &v, self.unit.as_deref())?;
                         pulled.push(r.uuid);
                     }
                     Reply::Transient(e) => {

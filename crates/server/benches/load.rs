@@ -1,14 +1,14 @@
-//! Load on loopback: `CLIENTS` concurrent clients (threads, each its own account and
-//! connection pool) each upload an attachment and submit `EACH` filings to a server on
+//! Load on loopback: 32 concurrent clients (threads, each its own account and connection
+//! pool) each upload an attachment and submit 25 filings to a server on
 //! 127.0.0.1, on SQLite (and PostgreSQL when `CAIJI_TEST_PG` is set). Prints throughput and
 //! latency percentiles for the README. Run: `cargo bench -p caiji-server --bench load`.
+//! `cargo test` runs it smaller (16 clients × 10, debug build); either way each client then
+//! lists its filings and must find every one exactly once.
 use caiji_server::Server;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
-const CLIENTS: usize = 32;
-const EACH: usize = 25;
 
 fn resident_id(serial: usize) -> String {
     let body = format!("15010219900307{:03}", serial % 1000);
@@ -17,14 +17,14 @@ fn resident_id(serial: usize) -> String {
     format!("{body}{}", "10X98765432".as_bytes()[(sum % 11) as usize] as char)
 }
 
-fn run(label: &str, server: Server) {
+fn run(label: &str, server: Server, (clients, each): (usize, usize)) {
     let addr = caiji_server::spawn_local(server.clone(), 1e9, 1e9);
     let base = format!("http://{addr}");
-    for k in 0..CLIENTS {
+    for k in 0..clients {
         server.add_account("person", &resident_id(k), "secret-123", "职工", "").unwrap();
     }
     let t0 = Instant::now();
-    let handles: Vec<_> = (0..CLIENTS)
+    let handles: Vec<_> = (0..clients)
         .map(|k| {
             let base = base.clone();
             std::thread::spawn(move || {
@@ -41,7 +41,7 @@ fn run(label: &str, server: Server) {
                 let r = agent.put(&format!("{base}/api/v1/blobs/{hash}?offset=0&size={}", photo.len())).header("authorization", &auth).header("x-chunk-sha256", &sum).send(&photo[..]).unwrap();
                 assert_eq!(r.status().as_u16(), 200);
                 let mut lat = Vec::new();
-                for n in 0..EACH {
+                for n in 0..each {
                     let data = json!({
                         "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": "true"},
                         "category": {"category": "1"},
@@ -54,6 +54,12 @@ fn run(label: &str, server: Server) {
                     lat.push(t.elapsed());
                     assert_eq!(r.status().as_u16(), 201);
                 }
+                // Every filing is there, once.
+                let mine: Vec<Value> = agent.get(&format!("{base}/api/v1/submissions?since=0")).header("authorization", &auth).call().unwrap().body_mut().read_json().unwrap();
+                let mut uuids: Vec<&str> = mine.iter().map(|r| r["uuid"].as_str().unwrap()).collect();
+                uuids.sort_unstable();
+                uuids.dedup();
+                assert_eq!((mine.len(), uuids.len()), (each, each), "client {k}: every filing received once");
                 lat
             })
         })
@@ -63,7 +69,7 @@ fn run(label: &str, server: Server) {
     lat.sort();
     let p = |q: f64| lat[((lat.len() as f64 * q) as usize).min(lat.len() - 1)].as_secs_f64() * 1e3;
     println!(
-        "{label}: {CLIENTS} clients × {EACH} filings = {} submissions in {:.2} s: {:.0} submissions/s; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        "{label}: {clients} clients × {each} filings = {} submissions in {:.2} s: {:.0} submissions/s; latency p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
         lat.len(),
         wall.as_secs_f64(),
         lat.len() as f64 / wall.as_secs_f64(),
@@ -75,12 +81,14 @@ fn run(label: &str, server: Server) {
 }
 
 fn main() {
+    // `cargo bench` passes --bench; `cargo test` does not.
+    let size = if std::env::args().any(|a| a == "--bench") { (32, 25) } else { (16, 10) };
     let dir = tempfile::tempdir().unwrap();
-    run("SQLite", Server::sqlite(&dir.path().join("sqlite")).unwrap());
+    run("SQLite", Server::sqlite(&dir.path().join("sqlite")).unwrap(), size);
     if let Ok(admin) = std::env::var("CAIJI_TEST_PG") {
         let name = format!("caiji_load{}", std::process::id());
         postgres::Client::connect(&admin, postgres::NoTls).unwrap().batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
         let url = admin.replace("dbname=postgres", &format!("dbname={name}"));
-        run("PostgreSQL", Server::postgres(&url, &dir.path().join("pg")).unwrap());
+        run("PostgreSQL", Server::postgres(&url, &dir.path().join("pg")).unwrap(), size);
     }
 }

@@ -141,7 +141,11 @@ pub enum Engine {
 
 /// The database, shared by the handlers.
 #[derive(Clone)]
-pub struct Db(Arc<Engine>);
+pub struct Db(Arc<Engine>, Arc<tokio::sync::Semaphore>);
+
+/// Units of work running at once: bounds the PostgreSQL connections (and, on SQLite, the
+/// worker threads queueing for its one connection) however many requests arrive.
+pub const MAX_AT_ONCE: usize = 32;
 
 fn sql_error(e: impl std::fmt::Display) -> ApiError {
     ApiError::internal(format!("database: {e}"))
@@ -155,7 +159,7 @@ impl Db {
         c.pragma_update(None, "synchronous", "NORMAL").map_err(sql_error)?;
         c.pragma_update(None, "foreign_keys", "ON").map_err(sql_error)?;
         c.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql_error)?;
-        let db = Db(Arc::new(Engine::Sqlite(Mutex::new(c))));
+        let db = Db(Arc::new(Engine::Sqlite(Mutex::new(c))), Arc::new(tokio::sync::Semaphore::new(MAX_AT_ONCE)));
         db.migrate()?;
         Ok(db)
     }
@@ -164,7 +168,7 @@ impl Db {
     /// up to date.
     pub fn postgres(config: &str) -> Result<Db, ApiError> {
         let first = postgres::Client::connect(config, postgres::NoTls).map_err(sql_error)?;
-        let db = Db(Arc::new(Engine::Postgres { config: config.to_string(), idle: Mutex::new(vec![first]) }));
+        let db = Db(Arc::new(Engine::Postgres { config: config.to_string(), idle: Mutex::new(vec![first]) }), Arc::new(tokio::sync::Semaphore::new(MAX_AT_ONCE)));
         db.migrate()?;
         Ok(db)
     }
@@ -219,6 +223,8 @@ impl Db {
     /// [`Db::tx`] on a worker thread.
     pub async fn run<T: Send + 'static>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
         let db = self.clone();
+        // Waits for a turn rather than opening connection after connection.
+        let _turn = self.1.acquire().await.map_err(|e| ApiError::internal(e.to_string()))?;
         tokio::task::spawn_blocking(move || db.tx(f)).await.map_err(|e| ApiError::internal(e.to_string()))?
     }
 }
