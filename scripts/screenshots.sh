@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Retakes the README's screenshots from the real app window under Xvfb (WebKit through
-# tauri-driver): docs/screenshots/{photo-zh,check-zh,batch-zh,scan-zh,photo-en,specs-en}.png.
+# tauri-driver): every PNG in docs/screenshots (the sync one against a real caiji-server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh shots
 npm run --prefix ui build
-cargo build -p caiji-app
+cargo build -p caiji-app -p caiji-server
 GSETTINGS_BACKEND=memory xvfb-run -a -s "-screen 0 1280x820x24" node tests/e2e/screenshots.mjs

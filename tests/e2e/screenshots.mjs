@@ -103,6 +103,7 @@ try {
   await s.waitFor("const i = document.querySelector('[data-slot=\"basic.photo\"] img'); return i && !i.hidden && i.naturalWidth > 0", "the thumbnail");
   await s.exec("document.querySelector('fieldset[data-section=\"basic\"]').scrollIntoView()");
   await shot("filing-zh");
+  const photoHash = await s.exec("return window.caiji.currentDraft().draft.data.basic.photo");
   // A unit: a roster with three bad rows among 40, then everyone assessed.
   const roster = path.join(tmp, "名单.csv");
   const id = (serial) => {
@@ -127,6 +128,37 @@ try {
   await s.exec("document.getElementById('bulk-assessor').value = '王会计'");
   await s.exec("return window.caiji.bulkAssessment()");
   await shot("unit-zh");
+  // Sync: signed in to a real caiji-server, a collection sent, returned by the authority with a
+  // reason, pulled back.
+  const serverData = path.join(tmp, "server");
+  const serverBin = path.join(root, "target/debug/caiji-server");
+  spawnSync(serverBin, ["--data", serverData, "add-authority", "--login", "im-review", "--password", "review-pass", "--name", "内蒙古财政厅", "--region", "150000"]);
+  const server = spawn(serverBin, ["--data", serverData, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const url = await new Promise((ok) => server.stdout.on("data", (b) => { const m = String(b).match(/listening on (http:\/\/\S+)/); if (m) ok(m[1]); }));
+    await s.exec("window.caiji.show('filing')");
+    await s.exec("return window.caiji.signIn(arguments[0], '150102199003071237', 'secret-123', {kind: 'person', name: '张三'})", url);
+    const data = {
+      authority: { province: "150000", city: "1501", county: "150102", basis: "1", pledge: "true" },
+      category: { category: "1" },
+      basic: { photo: photoHash, id_type: "1", id_number: "150102199003071237", name: "张三", sex: "1", birth: "1990-03-07", mobile: "13912345678", ethnicity: "02" },
+      education: [{ full_time: "1", school: "内蒙古财经大学", level: "21", major: "会计学", start: "2008-09", graduation: "2012-07" }],
+    };
+    await s.exec("return window.caiji.createDraft('collection', arguments[0])", data);
+    await s.exec("return window.caiji.finalize()");
+    const uuid = await s.exec("return window.caiji.currentDraft().draft.id");
+    await s.exec("return window.caiji.sendDrafts([arguments[0]])", uuid);
+    await s.waitFor("return document.querySelector('#ed-state .pill.st-sent') !== null", "sent");
+    const post = (p, body, token) => fetch(`${url}${p}`, { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) }).then((r) => r.json());
+    const { token } = await post("/api/v1/login", { login: "im-review", password: "review-pass" });
+    await post(`/api/v1/review/${uuid}`, { revision: 1, decision: "return", reason: "照片背景不是白色，请重新拍摄后上报" }, token);
+    await s.exec("return window.caiji.syncNow()");
+    await s.waitFor("return document.querySelector('#ed-state .pill.st-returned') !== null", "returned");
+    await s.exec("document.getElementById('ed-reason').scrollIntoView({block: 'center'})");
+    await shot("sync-zh");
+  } finally {
+    server.kill("SIGTERM");
+  }
   await s.click("#lang");
   await s.exec("window.caiji.show('photo')");
   await s.waitFor("return document.body.dataset.previewIdle === '1'", "preview");

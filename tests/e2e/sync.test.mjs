@@ -140,6 +140,9 @@ test("finalize → send → returned with a reason → fixed and sent again → 
   assert.match(await text("sync-bar"), /已退回 1/);
   assert.ok(await s.exec("return document.querySelector('#filing-list li.active .pill.st-returned') !== null"), "the list says returned too");
 
+  // Unchanged it cannot be finalized again (it would be the very submission returned).
+  assert.equal(await s.exec("return document.getElementById('ed-finalize')"), null);
+  assert.match(await text("ed-summary"), /按上方的退回原因修改/);
   // Fixed by typing, finalized, sent again: revision 2 on the server.
   await s.exec("document.getElementById('f-basic.mobile').value = ''");
   await s.typeInto(field("basic.mobile"), "13900001111");

@@ -210,7 +210,9 @@ function renderEditor() {
   let html =
     `<header class="ed-head"><div><h2>${esc(pick(form.title))}</h2><span id="ed-state">${pill({ state: d.state, state_name: stateName(d.state), problems: 0 })}</span>` +
     `<span id="ed-saved" class="saved"></span></div><div class="acts">` +
-    (d.state === "draft" || d.state === "returned" ? `<button id="ed-finalize" class="primary">${esc(t("filing.finalize"))}</button>` : "") +
+    // A returned filing is finalized again once it has been changed (the first edit makes it a
+    // draft): sent unchanged it would be the same submission the authority returned.
+    (d.state === "draft" ? `<button id="ed-finalize" class="primary">${esc(t("filing.finalize"))}</button>` : "") +
     (d.state === "finalized" || d.state === "failed" ? `<button id="ed-send" class="primary" title="${esc(t("sync.sendTip"))}">${esc(t(d.state === "failed" ? "sync.resend" : "sync.send"))}</button>` : "") +
     (d.state === "finalized" ? `<button id="ed-reopen">${esc(t("filing.reopen"))}</button>` : "") +
     (d.form !== "change" && form.person ? `<button id="ed-change" title="${esc(t("filing.changeTip"))}">${esc(t("filing.change"))}</button>` : "") +
@@ -284,7 +286,7 @@ function showProblems() {
     d.state === "draft" || d.state === "returned"
       ? n
         ? `${esc(t("filing.left").replace("{n}", String(n)))} <a href="#" id="ed-first">${esc(t("filing.goFirst"))}</a>${orphan.map((p) => `<div>${esc(pick(p.message))}</div>`).join("")}`
-        : esc(t("filing.ready"))
+        : esc(t(d.state === "returned" ? "filing.is.returned" : "filing.ready"))
       : esc(t(`filing.is.${d.state}`));
   const row = rows.find((r) => r.id === d.id);
   if (row) {

@@ -269,6 +269,7 @@ const dict: Record<string, [string, string]> = {
   "filing.is.queued": ["已排队，连上服务器就自动上报；排队期间不能修改。", "Queued: it goes out as soon as the server is reachable, and cannot be edited meanwhile."],
   "filing.is.sent": ["已上报，等待审核。", "Sent, awaiting review."],
   "filing.is.accepted": ["审核已通过。", "Accepted."],
+  "filing.is.returned": ["已被退回：按上方的退回原因修改，改动后即可重新定稿、上报。", "Returned: change it as the reason above says; once changed it can be finalized and sent again."],
   "filing.is.failed": ["服务器没有接收这份填报，原因见上方。按原因修改后重新上报。", "The server did not take this filing (see why above). Fix it and send it again."],
   "filing.saved": ["已自动保存", "Saved"],
   "filing.finalized": ["已定稿", "Finalized"],
