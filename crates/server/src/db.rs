@@ -130,8 +130,9 @@ const SCHEMA: &[&str] = &[
     )",
 ];
 
-/// PostgreSQL connections kept open between requests.
-const MAX_IDLE: usize = 16;
+/// PostgreSQL connections kept open between requests: as many as may run at once, so a busy
+/// server does not open and close connections on every burst (the gate below bounds the total).
+const MAX_IDLE: usize = MAX_AT_ONCE;
 
 pub enum Engine {
     Sqlite(Mutex<rusqlite::Connection>),
