@@ -168,6 +168,7 @@ const dict: Record<string, [string, string]> = {
   "sync.sendSel": ["上报", "Send"],
   "sync.sendSelTip": ["上报勾选的填报（未勾选则全部已定稿的）到线上系统", "Send the ticked filings (all finalized ones if none) to the online system"],
   "sync.send": ["上报", "Send"],
+  "sync.nothingToSend": ["没有可上报的填报：先勾选，或先把填报定稿", "Nothing to send: tick filings, or finalize some first"],
   "sync.resend": ["重新上报", "Send again"],
   "sync.sendTip": ["放入待上报，连上服务器就发送；发送前会先传附件，断线后从断点续传", "Queue it: it goes out when the server is reachable, attachments first, resuming after a break"],
   "sync.failedWhy": ["未被接收：", "Not taken: "],

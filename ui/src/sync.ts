@@ -104,7 +104,7 @@ export async function syncNow() {
 
 /** 上报: finalized filings into the outbox; the worker sends them at once if it can. */
 export async function send(ids: string[]) {
-  if (!ids.length) return showMessage("filing-msg", t("filing.pickSome"), "info");
+  if (!ids.length) return showMessage("filing-msg", t("sync.nothingToSend"), "info");
   try {
     const r = await syncApi.send(ids);
     await refreshList();

@@ -54,6 +54,36 @@ impl Server {
         let (kind, login, name, region) = (kind.to_string(), login.trim().to_uppercase(), name.to_string(), region.to_string());
         self.db.tx(move |t| insert_account(t, &kind, &login, &hash, &name, &region))
     }
+
+    /// Removes uploads no submission references (abandoned, or replaced by a new photo) that
+    /// have not been touched for `older_than_ms`: their rows, files and partial files. Returns
+    /// (uploads removed, bytes freed).
+    pub fn sweep(&self, older_than_ms: i64) -> Result<(usize, u64), ApiError> {
+        let cutoff = now_ms() - older_than_ms;
+        let gone = self.db.tx(move |t| {
+            let old = t.rows("SELECT hash, received FROM blobs WHERE updated < ?", vals![cutoff])?;
+            if old.is_empty() {
+                return Ok(Vec::new());
+            }
+            // Every attachment any revision of any submission names.
+            let mut used = Vec::new();
+            for r in t.rows("SELECT data FROM submission_revisions", &[])? {
+                caiji_core::bundle::attachment_hashes(&serde_json::from_str(&r[0].text()).unwrap_or(Value::Null), &mut used);
+            }
+            let used: std::collections::HashSet<String> = used.into_iter().map(|h| h.to_lowercase()).collect();
+            let mut gone = Vec::new();
+            for r in old.into_iter().filter(|r| !used.contains(&r[0].text())) {
+                t.exec("DELETE FROM blobs WHERE hash = ?", vals![r[0].text()])?;
+                gone.push((r[0].text(), r[1].int() as u64));
+            }
+            Ok(gone)
+        })?;
+        for (hash, _) in &gone {
+            let _ = std::fs::remove_file(self.blobs.join(hash));
+            let _ = std::fs::remove_file(self.blobs.join(format!("{hash}.part")));
+        }
+        Ok((gone.len(), gone.iter().map(|(_, b)| b).sum()))
+    }
 }
 
 /// The routes, with body limits and the rate limiter (`per_second` per address, `burst`).

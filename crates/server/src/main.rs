@@ -31,6 +31,12 @@ enum Cmd {
         #[arg(long, default_value_t = 200.0)]
         burst: f64,
     },
+    /// Removes uploads no submission references, untouched for `days` (serve does this daily
+    /// for those older than 7 days).
+    Sweep {
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+    },
     /// Adds a reviewing authority's account (region: a province code such as 150000, or empty
     /// for all).
     AddAuthority {
@@ -44,6 +50,8 @@ enum Cmd {
         region: String,
     },
 }
+
+const DAY_MS: i64 = 86_400_000;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -70,6 +78,16 @@ async fn main() -> std::process::ExitCode {
                 std::process::ExitCode::from(1)
             }
         },
+        Cmd::Sweep { days } => match server.sweep(days * DAY_MS) {
+            Ok((n, bytes)) => {
+                println!("已清理 {n} 个无人引用的上传文件 / removed {n} unreferenced uploads ({:.1} MB)", bytes as f64 / 1e6);
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{} / {}", e.message.zh, e.message.en);
+                std::process::ExitCode::from(1)
+            }
+        },
         Cmd::Serve { listen, rate, burst } => {
             let listener = match tokio::net::TcpListener::bind(listen).await {
                 Ok(l) => l,
@@ -80,6 +98,20 @@ async fn main() -> std::process::ExitCode {
             };
             // Tests and scripts read the real address (a port of 0 picks a free one).
             println!("caiji-server listening on http://{}", listener.local_addr().map(|a| a.to_string()).unwrap_or_default());
+            // Once a day: uploads nobody's filing uses, a week old, are removed.
+            let sweeper = server.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(std::time::Duration::from_millis(DAY_MS as u64));
+                loop {
+                    every.tick().await;
+                    let s = sweeper.clone();
+                    match tokio::task::spawn_blocking(move || s.sweep(7 * DAY_MS)).await {
+                        Ok(Ok((n, _))) if n > 0 => println!("removed {n} unreferenced uploads"),
+                        Ok(Err(e)) => eprintln!("sweep: {}", e.message.en),
+                        _ => {}
+                    }
+                }
+            });
             let app = router(server, rate, burst).into_make_service_with_connect_info::<SocketAddr>();
             let stop = async {
                 let _ = tokio::signal::ctrl_c().await;

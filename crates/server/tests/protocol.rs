@@ -267,6 +267,18 @@ fn protocol(api: &Api, server: &Server) {
     // Just over the 256 KB limit: small enough to be sent whole before the answer comes.
     huge["data"]["basic"]["name"] = json!("a".repeat(270_000));
     assert_eq!(api.call("PUT", "/api/v1/submissions/0a5b9fd3-8e62-4b83-9fa6-5c70c2436b66", Some(&zhang), Some(huge)).0, 413);
+
+    // Uploads nobody's filing names are swept once old enough; the photo in use stays.
+    let spare: Vec<u8> = (0..5_000u32).map(|i| (i * 13 % 241) as u8).collect();
+    let spare_hash = format!("{:x}", Sha256::digest(&spare));
+    assert_eq!(api.chunk(&zhang, &spare_hash, 0, spare.len(), &spare, None).1["complete"], true);
+    let half = format!("{:x}", Sha256::digest(b"never finished"));
+    assert_eq!(api.chunk(&zhang, &half, 0, 14, b"never", None).0, 200);
+    assert_eq!(server.sweep(60_000).unwrap(), (0, 0), "nothing old enough");
+    assert_eq!(server.sweep(-60_000).unwrap(), (2, 5_005), "the spare file and the unfinished one");
+    assert!(!server.blobs.join(&spare_hash).exists() && !server.blobs.join(format!("{half}.part")).exists());
+    assert_eq!(std::fs::read(server.blobs.join(&hash)).unwrap(), photo, "the photo a filing uses is kept");
+    assert_eq!(api.call("GET", &format!("/api/v1/blobs/{spare_hash}"), Some(&zhang), None).0, 404);
     api.check_documented();
 }
 
