@@ -2,7 +2,9 @@
 // binary on 127.0.0.1): the sync story of issue 6. A person registers an account from the app,
 // fills and finalizes a collection with a photo made by the photo tool and sends it (上报); the
 // authority returns it with a reason; the app shows the reason; the person fixes the mobile
-// number and sends it again; the authority accepts revision 2; the app shows it accepted.
+// number and sends it again; the authority accepts revision 2; the app shows it accepted. Then a
+// stale edit: the same filing changed "on another computer" meanwhile is refused, the editor
+// shows what differs, and keeping this computer's version sends it as the next revision.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -88,7 +90,7 @@ test("finalize → send → returned with a reason → fixed and sent again → 
   await s.click("#sync-ok");
   // The browser's own check stops a short password before it is sent.
   assert.ok(await s.exec("return document.getElementById('sync-dialog').open"));
-  await s.typeInto("#sync-password", "-secret-1");
+  await s.typeInto("#sync-password", "-secret-1"); // "short-secret-1"
   await s.click("#sync-ok");
   await s.waitFor("return !document.getElementById('sync-dialog').open", "the dialog to close");
   const bar = await text("sync-bar");
@@ -162,4 +164,53 @@ test("finalize → send → returned with a reason → fixed and sent again → 
   assert.match(await text("filing-msg"), /1 份有审核结果/);
   // Once accepted it cannot be edited here: the fields are locked.
   assert.ok(await s.exec("return document.getElementById('f-basic.mobile').disabled"));
+});
+
+test("a stale edit: what changed on the server is shown, and keeping mine sends it as the next revision", async () => {
+  // A second filing, with the photo already in the store.
+  const first = (await s.exec("return window.caiji.currentDraft()")).draft.data;
+  const data = { ...first, basic: { ...first.basic, mobile: "13912345678" } };
+  await s.exec("return window.caiji.createDraft('collection', arguments[0])", data);
+  await s.waitFor("return /可以定稿/.test(document.getElementById('ed-summary').textContent)", "a filing without problems");
+  await s.click("#ed-finalize");
+  await pillIs("finalized");
+  const id = (await s.exec("return window.caiji.currentDraft()")).draft.id;
+  await s.click("#ed-send");
+  await pillIs("sent");
+  const token = await authority();
+  await api("POST", `/api/v1/review/${id}`, { revision: 1, decision: "return", reason: "请补充电子邮箱" }, token);
+  await s.click("#sync-now");
+  await pillIs("returned");
+
+  // Meanwhile, on another computer, the person changes the mobile number and sends revision 2.
+  const person = (await api("POST", "/api/v1/login", { login: ID, password: "short-secret-1" })).token;
+  const elsewhere = structuredClone(data);
+  elsewhere.basic.mobile = "13688889999";
+  assert.equal((await api("PUT", `/api/v1/submissions/${id}`, { form: "collection", form_version: 2, data: elsewhere, replaces: 1 }, person)).revision, 2);
+
+  // Here, the e-mail is added and the filing sent: refused as stale, with the differences.
+  await s.typeInto(field("basic.email"), "zhangsan@example.com");
+  await settled();
+  await s.click("#ed-finalize");
+  await pillIs("finalized");
+  await s.click("#ed-send");
+  await pillIs("failed");
+  await s.waitFor("return !document.getElementById('ed-conflict').hidden", "the conflict");
+  assert.match(await text("ed-reason"), /未被接收：服务器上的这份填报已有更新的版本/);
+  assert.match(await text("ed-conflict"), /服务器上已有第 2 版（审核中）/);
+  const rows = await s.exec("return [...document.querySelectorAll('#ed-conflict tbody tr')].map((r) => [...r.cells].map((c) => c.textContent))");
+  assert.deepEqual(rows, [
+    ["基本信息 · 手机号码", "13912345678", "13688889999"],
+    ["基本信息 · 电子邮箱", "zhangsan@example.com", "（空）"],
+  ]);
+  assert.equal(await s.exec("return document.getElementById('ed-send')"), null, "sending it as is would be refused again");
+
+  // Keep mine: it goes out replacing revision 2.
+  await s.click("#conflict-mine");
+  await pillIs("sent");
+  const rec = await api("GET", `/api/v1/submissions/${id}`, null, person);
+  assert.equal(rec.revision, 3);
+  assert.equal(rec.data.basic.email, "zhangsan@example.com");
+  assert.equal(rec.data.basic.mobile, "13912345678");
+  assert.ok(await s.exec("return document.getElementById('ed-conflict').hidden"));
 });

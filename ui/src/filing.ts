@@ -194,6 +194,38 @@ function fieldHtml(f: Field, path: string, locked: boolean): string {
   );
 }
 
+/** The editor's header (state, actions), the reason it came back and the conflict box. */
+function topHtml(d: Draft, form: Form, locked: boolean): string {
+  return (
+    `<header class="ed-head"><div><h2>${esc(pick(form.title))}</h2><span id="ed-state">${pill({ state: d.state, state_name: stateName(d.state), problems: 0 })}</span>` +
+    `<span id="ed-saved" class="saved"></span></div><div class="acts">` +
+    // A returned filing is finalized again once it has been changed (the first edit makes it a
+    // draft): sent unchanged it would be the same submission the authority returned.
+    (d.state === "draft" ? `<button id="ed-finalize" class="primary">${esc(t("filing.finalize"))}</button>` : "") +
+    (d.state === "finalized" || d.state === "failed" ? `<button id="ed-send" class="primary" title="${esc(t("sync.sendTip"))}">${esc(t(d.state === "failed" ? "sync.resend" : "sync.send"))}</button>` : "") +
+    (d.state === "finalized" ? `<button id="ed-reopen">${esc(t("filing.reopen"))}</button>` : "") +
+    (d.form !== "change" && form.person ? `<button id="ed-change" title="${esc(t("filing.changeTip"))}">${esc(t("filing.change"))}</button>` : "") +
+    `<button id="ed-export">${esc(t("filing.exportOne"))}</button>` +
+    (locked ? "" : `<button id="ed-delete" class="danger">${esc(t("filing.delete"))}</button>`) +
+    `</div></header>` +
+    (d.reason ? `<p class="msg bad" id="ed-reason">${esc(t(d.state === "failed" ? "sync.failedWhy" : "filing.returned"))}${esc(d.reason)}</p>` : "") +
+    `<div id="ed-conflict" class="conflict" hidden></div>`
+  );
+}
+
+/** Redraws only the header, the reason and the conflict box: the fields stay as they are (a
+ * returned or finalized filing's first edit makes it a draft while its fields are being typed in). */
+function renderTop() {
+  const ed = $("filing-editor");
+  const head = ed.querySelector(".ed-head");
+  const form = cur && formById(cur.draft.form);
+  if (!cur || !head || !form) return renderEditor();
+  ed.querySelector("#ed-reason")?.remove();
+  ed.querySelector("#ed-conflict")?.remove();
+  head.outerHTML = topHtml(cur.draft, form, !editable(cur.draft.state));
+  void showConflict(cur.draft);
+}
+
 function renderEditor() {
   const ed = $("filing-editor");
   if (!cur) {
@@ -208,19 +240,7 @@ function renderEditor() {
   }
   const locked = !editable(d.state);
   let html =
-    `<header class="ed-head"><div><h2>${esc(pick(form.title))}</h2><span id="ed-state">${pill({ state: d.state, state_name: stateName(d.state), problems: 0 })}</span>` +
-    `<span id="ed-saved" class="saved"></span></div><div class="acts">` +
-    // A returned filing is finalized again once it has been changed (the first edit makes it a
-    // draft): sent unchanged it would be the same submission the authority returned.
-    (d.state === "draft" ? `<button id="ed-finalize" class="primary">${esc(t("filing.finalize"))}</button>` : "") +
-    (d.state === "finalized" || d.state === "failed" ? `<button id="ed-send" class="primary" title="${esc(t("sync.sendTip"))}">${esc(t(d.state === "failed" ? "sync.resend" : "sync.send"))}</button>` : "") +
-    (d.state === "finalized" ? `<button id="ed-reopen">${esc(t("filing.reopen"))}</button>` : "") +
-    (d.form !== "change" && form.person ? `<button id="ed-change" title="${esc(t("filing.changeTip"))}">${esc(t("filing.change"))}</button>` : "") +
-    `<button id="ed-export">${esc(t("filing.exportOne"))}</button>` +
-    (locked ? "" : `<button id="ed-delete" class="danger">${esc(t("filing.delete"))}</button>`) +
-    `</div></header>` +
-    (d.reason ? `<p class="msg bad" id="ed-reason">${esc(t(d.state === "failed" ? "sync.failedWhy" : "filing.returned"))}${esc(d.reason)}</p>` : "") +
-    `<div id="ed-conflict" class="conflict" hidden></div>` +
+    topHtml(d, form, locked) +
     (form.help ? `<p class="form-help">${esc(pick(form.help))}</p>` : "") +
     `<div id="ed-summary" class="summary"></div><div id="ed-standing" class="standing" hidden></div>`;
   for (const s of form.sections) {
@@ -353,16 +373,14 @@ async function autosave() {
       const c = await filingApi.save(id, structuredClone(values));
       if (cur?.draft.id !== id) break;
       cur = c;
-      if (wasState !== c.draft.state) {
-        // The first change to a returned or finalized filing makes it a draft again: redraw,
-        // with the field being typed in still focused and the caret where it was.
-        const el = document.activeElement as HTMLInputElement | null;
-        const [focused, caret] = [el?.id, el?.selectionStart ?? null];
-        renderEditor();
-        const again = focused ? (document.getElementById(focused) as HTMLInputElement | null) : null;
-        again?.focus();
-        if (again && caret !== null) again.setSelectionRange?.(caret, caret);
-      } else showProblems();
+      // The first change to a returned or finalized filing makes it a draft again: the header
+      // changes, the fields being typed in are left alone.
+      const moved = wasState !== c.draft.state;
+      if (moved && !(editable(wasState) && editable(c.draft.state))) renderEditor();
+      else {
+        if (moved) renderTop();
+        showProblems();
+      }
       $("ed-saved").textContent = `${t("filing.saved")} ${new Date().toLocaleTimeString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false })}`;
     } while (dirty);
   } catch (e) {

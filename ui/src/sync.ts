@@ -174,6 +174,7 @@ export async function showConflict(d: Draft) {
     `<table><thead><tr><th>${esc(t("sync.field"))}</th><th>${esc(t("sync.mine"))}</th><th>${esc(t("sync.theirs"))}</th></tr></thead><tbody>${rows || `<tr><td colspan="3">${esc(t("sync.sameData"))}</td></tr>`}</tbody></table>` +
     `<div class="acts">${c.can_keep_mine ? `<button id="conflict-mine" class="primary">${esc(t("sync.keepMine"))}</button>` : ""}<button id="conflict-theirs">${esc(t("sync.takeTheirs"))}</button></div>`;
   box.hidden = false;
+  box.scrollIntoView({ block: "center" });
   // Sending it as it is would meet the same refusal: settle first.
   document.getElementById("ed-send")?.remove();
 }
