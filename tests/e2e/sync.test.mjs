@@ -46,6 +46,13 @@ const field = (p) => `#${`f-${p}`.replace(/\./g, "\\.")}`;
 const settled = () => s.waitFor("const c = window.caiji.currentDraft(); return c && !c.saving", "the autosave to settle");
 const text = (id) => s.exec("const e = document.getElementById(arguments[0]); return e ? e.textContent : ''", id);
 const pillIs = (state) => s.waitFor(`return document.querySelector('#ed-state .pill.st-${state}') !== null`, `the filing ${state}`);
+/** Finalizes the open filing once it has no problems left; returns its id. */
+async function finalizeOpen() {
+  await s.waitFor("return /可以定稿/.test(document.getElementById('ed-summary').textContent)", "a filing without problems");
+  await s.click("#ed-finalize");
+  await pillIs("finalized");
+  return (await s.exec("return window.caiji.currentDraft()")).draft.id;
+}
 
 before(async () => {
   fs.mkdirSync(serverData);
@@ -113,10 +120,7 @@ test("finalize → send → returned with a reason → fixed and sent again → 
   await s.click("#photo-attach-go");
   await s.waitFor("return document.getElementById('screen-filing').classList.contains('active')", "back to the filing");
   await settled();
-  await s.waitFor("return /可以定稿/.test(document.getElementById('ed-summary').textContent)", "a filing without problems");
-  await s.click("#ed-finalize");
-  await pillIs("finalized");
-  const id = (await s.exec("return window.caiji.currentDraft()")).draft.id;
+  const id = await finalizeOpen();
 
   // 上报: queued, then sent by the background worker on its own (no further click).
   await s.click("#ed-send");
@@ -171,10 +175,7 @@ test("a stale edit: what changed on the server is shown, and keeping mine sends 
   const first = (await s.exec("return window.caiji.currentDraft()")).draft.data;
   const data = { ...first, basic: { ...first.basic, mobile: "13912345678" } };
   await s.exec("return window.caiji.createDraft('collection', arguments[0])", data);
-  await s.waitFor("return /可以定稿/.test(document.getElementById('ed-summary').textContent)", "a filing without problems");
-  await s.click("#ed-finalize");
-  await pillIs("finalized");
-  const id = (await s.exec("return window.caiji.currentDraft()")).draft.id;
+  const id = await finalizeOpen();
   await s.click("#ed-send");
   await pillIs("sent");
   const token = await authority();
