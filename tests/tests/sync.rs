@@ -165,6 +165,7 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
     assert_eq!((on_b.state, on_b.reason.as_deref(), on_b.remote_revision), (State::Returned, Some("学历信息与学信网不符"), Some(1)));
     assert_eq!((on_b.data.clone(), on_b.title.clone(), on_b.person.as_deref()), (a.get(&d.id).unwrap().data, a.get(&d.id).unwrap().title, Some(ZHANG)));
     assert_eq!(sync::status(&b).unwrap().returned, 1);
+    assert_eq!(std::fs::read(b.attachment_path(&photo)).unwrap(), std::fs::read(a.attachment_path(&photo)).unwrap(), "the photo comes back too");
     // A learns of the return too.
     assert_eq!(sync::run(&a, &forms, t).unwrap().reviewed, [d.id.clone()]);
 
@@ -257,6 +258,7 @@ fn a_units_filings_come_back_to_its_workspace_and_to_the_person() {
     assert_eq!(sync::run(&laptop, &forms, t).unwrap().pulled, [d.id.clone()]);
     assert_eq!(laptop.units().unwrap().iter().map(|u| (u.uscc.as_str(), u.name.as_str())).collect::<Vec<_>>(), [(USCC, "呼和浩特某某有限公司")]);
     assert_eq!(laptop.of_unit(USCC).unwrap().iter().map(|x| (x.id.clone(), x.state)).collect::<Vec<_>>(), [(d.id.clone(), State::Sent)]);
+    assert!(laptop.attachment_path(&photo).exists(), "with the photo");
 
     let home = Store::open(&dir.path().join("home")).unwrap();
     sync::connect(&base, ZHANG, "secret-123", t).unwrap().save(&home).unwrap();

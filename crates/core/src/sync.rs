@@ -349,6 +349,33 @@ impl Client {
         }
     }
 
+    /// An attachment's bytes from the server, checked against their hash.
+    fn download(&self, hash: &str) -> Option<Vec<u8>> {
+        let mut res = self.agent.get(&format!("{}/api/v1/blobs/{hash}/content", self.base)).header("authorization", &format!("Bearer {}", self.token)).call().ok()?;
+        if res.status().as_u16() != 200 {
+            return None;
+        }
+        let bytes = res.body_mut().with_config().limit(24 << 20).read_to_vec().ok()?;
+        (format!("{:x}", Sha256::digest(&bytes)) == hash).then_some(bytes)
+    }
+
+    /// Fetches the attachments of filings that came from the server (pulled, or taken in a
+    /// conflict) and are not on this computer yet. Returns how many were stored.
+    fn fetch_missing(&self, store: &Store) -> Result<usize> {
+        let mut n = 0;
+        for d in store.list()?.iter().filter(|d| matches!(d.state, State::Sent | State::Accepted | State::Returned)) {
+            let mut hashes = Vec::new();
+            crate::bundle::attachment_hashes(&d.data, &mut hashes);
+            for h in hashes.iter().filter(|h| !store.attachment_path(h).exists()) {
+                if let Some(bytes) = self.download(h) {
+                    store.put_attachment(&bytes, None)?;
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
+    }
+
     /// Uploads an attachment unless the server has it; resumes a partial one.
     fn upload(&self, store: &Store, hash: &str) -> std::result::Result<(), Reply> {
         let path = format!("/api/v1/blobs/{hash}");
@@ -436,6 +463,7 @@ impl Client {
             Ok((reviewed, pulled)) => {
                 report.reviewed = reviewed;
                 report.pulled = pulled;
+                self.fetch_missing(store)?;
             }
             Err(Error::Sync { code: "offline", msg }) => report.error = Some(msg),
             Err(e) => return Err(e),

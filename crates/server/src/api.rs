@@ -88,7 +88,10 @@ impl Server {
 
 /// The routes, with body limits and the rate limiter (`per_second` per address, `burst`).
 pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
-    let blobs = Router::new().route("/api/v1/blobs/{hash}", get(blob_status).put(blob_put)).layer(DefaultBodyLimit::max(MAX_CHUNK + 1024));
+    let blobs = Router::new()
+        .route("/api/v1/blobs/{hash}", get(blob_status).put(blob_put))
+        .route("/api/v1/blobs/{hash}/content", get(blob_content))
+        .layer(DefaultBodyLimit::max(MAX_CHUNK + 1024));
     Router::new()
         .route("/api/v1/health", get(|| async { Json(json!({"ok": true, "version": env!("CARGO_PKG_VERSION")})) }))
         .route("/api/v1/register", post(register))
@@ -527,6 +530,28 @@ async fn blob_status(State(s): State<Server>, h: HeaderMap, Path(hash): Path<Str
     let row = s.db.run(move |t| t.row("SELECT size, received, complete FROM blobs WHERE hash = ?", vals![k])).await?;
     let r = row.ok_or_else(|| ApiError::not_found("这个附件"))?;
     Ok(Json(BlobStatus { hash, size: r[0].int(), received: r[1].int(), complete: r[2].int() == 1 }))
+}
+
+/// An attachment's bytes, for an account that may see a submission naming it; anyone else's
+/// (or an unfinished upload) is not found.
+async fn blob_content(State(s): State<Server>, h: HeaderMap, Path(hash): Path<String>) -> Result<([(axum::http::header::HeaderName, &'static str); 1], Vec<u8>), ApiError> {
+    let a = account(&s, &h).await?;
+    let hash = check_hash(&hash)?;
+    let (cond, who) = visible(&a);
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE data LIKE ? AND {cond}");
+    let (k, like) = (hash.clone(), format!("%{hash}%"));
+    let named = s
+        .db
+        .run(move |t| {
+            let complete = t.row("SELECT hash FROM blobs WHERE hash = ? AND complete = 1", vals![k])?.is_some();
+            Ok(complete && t.rows(&sql, &[vec![Val::from(&like)], who].concat())?.iter().any(|r| may_see(&a, r)))
+        })
+        .await?;
+    if !named {
+        return Err(ApiError::not_found("这个附件"));
+    }
+    let bytes = tokio::fs::read(s.blobs.join(&hash)).await.map_err(|_| ApiError::not_found("这个附件"))?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/octet-stream")], bytes))
 }
 
 #[derive(Deserialize)]

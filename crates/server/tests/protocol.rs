@@ -53,6 +53,7 @@ fn template(path: &str) -> String {
         ["", "api", "v1", "submissions", _] => "/api/v1/submissions/{uuid}".into(),
         ["", "api", "v1", "review", _] => "/api/v1/review/{uuid}".into(),
         ["", "api", "v1", "blobs", _] => "/api/v1/blobs/{hash}".into(),
+        ["", "api", "v1", "blobs", _, "content"] => "/api/v1/blobs/{hash}/content".into(),
         _ => p.into(),
     }
 }
@@ -90,6 +91,15 @@ impl Api {
         let status = res.status().as_u16();
         self.seen.lock().unwrap().insert(("put".into(), "/api/v1/blobs/{hash}".into(), status));
         (status, res.body_mut().read_json().unwrap_or(Value::Null))
+    }
+
+    /// An attachment's bytes (status, body).
+    fn content(&self, token: &str, hash: &str) -> (u16, Vec<u8>) {
+        let path = format!("/api/v1/blobs/{hash}/content");
+        let mut res = self.agent.get(&format!("{}{path}", self.base)).header("authorization", &format!("Bearer {token}")).call().unwrap();
+        let status = res.status().as_u16();
+        self.seen.lock().unwrap().insert(("get".into(), template(&path), status));
+        (status, res.body_mut().with_config().limit(30 << 20).read_to_vec().unwrap())
     }
 
     fn login(&self, login: &str, password: &str) -> String {
@@ -250,6 +260,12 @@ fn protocol(api: &Api, server: &Server) {
     assert_eq!(api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), Some(late)).1["code"], "already_accepted");
     let (_, rec) = api.call("GET", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), None);
     assert_eq!((rec["revision"].as_i64(), rec["data"]["basic"]["mobile"].as_str()), (Some(2), Some("13900001111")), "the authoritative record");
+    // Its photo comes back to whoever may see the filing, and to no one else.
+    assert_eq!(api.content(&zhang, &hash), (200, photo.clone()));
+    assert_eq!(api.content(&li, &hash).0, 200, "Li's entry filing (by the unit) names it too");
+    assert_eq!(api.content(&bj, &hash).0, 404, "Beijing's authority sees none of the filings naming it");
+    assert_eq!(api.content(&zhang, &"ef".repeat(32)).0, 404);
+    assert_eq!(api.content(&zhang, "nothex").0, 400);
 
     // The public query: Li is on file through the unit's entry filing, not collected yet.
     assert_eq!(api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "accept"}))).0, 404, "the entry filing has no province: not this authority's");
