@@ -418,15 +418,37 @@ async fn fetch(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>) 
 
 // ---------------------------------------------------------------- review
 
+/// The queue an authority sees: submitted filings of its region, the oldest first.
+fn queue_in(t: &mut dyn Tx, a: &Account) -> Result<Vec<Receipt>, ApiError> {
+    let (cond, who) = visible(a);
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE state = 'submitted' AND {cond} ORDER BY updated, uuid");
+    Ok(t.rows(&sql, &who)?.iter().filter(|r| may_see(a, r)).map(|r| receipt(r, true)).collect())
+}
+
+/// Accepts or returns (with a reason) revision `revision` of a filing the authority sees.
+fn decide_in(t: &mut dyn Tx, a: &Account, uuid: &str, revision: i64, decision: &str, reason: Option<String>) -> Result<Receipt, ApiError> {
+    let reason = reason.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
+    let state = match (decision, &reason) {
+        ("accept", _) => "accepted",
+        ("return", Some(_)) => "returned",
+        ("return", None) => return Err(ApiError::bad_request("退回时请写明原因", "Say why when returning a filing")),
+        _ => return Err(ApiError::bad_request("审核结果应为通过或退回", "decision must be accept or return")),
+    };
+    let sel = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?");
+    let row = t.row(&sel, vals![uuid])?.filter(|row| may_see(a, row)).ok_or_else(|| ApiError::not_found("这份填报"))?;
+    if row[2].int() != revision || row[3].text() != "submitted" {
+        return Err(ApiError::new(StatusCode::CONFLICT, "stale", "这份填报已被修改或已审核，请刷新", "The filing changed or was reviewed meanwhile: reload it").with(json!(receipt(&row, true))));
+    }
+    t.exec("UPDATE submissions SET state = ?, reason = ?, updated = ? WHERE uuid = ?", vals![state, reason, now_ms(), uuid])?;
+    Ok(receipt(&t.row(&sel, vals![uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?, false))
+}
+
 async fn review_queue(State(s): State<Server>, h: HeaderMap) -> Result<Json<Vec<Receipt>>, ApiError> {
     let a = account(&s, &h).await?;
     if a.kind != "authority" {
         return Err(ApiError::forbidden());
     }
-    let (cond, who) = visible(&a);
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE state = 'submitted' AND {cond} ORDER BY updated, uuid");
-    let rows = s.db.run(move |t| t.rows(&sql, &who)).await?;
-    Ok(Json(rows.iter().filter(|r| may_see(&a, r)).map(|r| receipt(r, true)).collect()))
+    Ok(Json(s.db.run(move |t| queue_in(t, &a)).await?))
 }
 
 #[derive(Deserialize)]
@@ -442,24 +464,27 @@ async fn review(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>,
     if a.kind != "authority" {
         return Err(ApiError::forbidden());
     }
-    let reason = r.reason.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
-    let state = match (r.decision.as_str(), &reason) {
-        ("accept", _) => "accepted",
-        ("return", Some(_)) => "returned",
-        ("return", None) => return Err(ApiError::bad_request("退回时请写明原因", "Say why when returning a filing")),
-        _ => return Err(ApiError::bad_request("审核结果应为通过或退回", "decision must be accept or return")),
-    };
-    s.db
-        .run(move |t| {
-            let sel = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?");
-            let row = t.row(&sel, vals![&uuid])?.filter(|row| may_see(&a, row)).ok_or_else(|| ApiError::not_found("这份填报"))?;
-            if row[2].int() != r.revision || row[3].text() != "submitted" {
-                return Err(ApiError::new(StatusCode::CONFLICT, "stale", "这份填报已被修改或已审核，请刷新", "The filing changed or was reviewed meanwhile: reload it").with(json!(receipt(&row, true))));
-            }
-            t.exec("UPDATE submissions SET state = ?, reason = ?, updated = ? WHERE uuid = ?", vals![state, reason, now_ms(), &uuid])?;
-            Ok(Json(receipt(&t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?, false)))
+    Ok(Json(s.db.run(move |t| decide_in(t, &a, &uuid, r.revision, &r.decision, r.reason)).await?))
+}
+
+/// The server's administrator, on the machine itself: an authority over every region.
+fn administrator() -> Account {
+    Account { id: String::new(), kind: "authority".into(), login: "ADMIN".into(), name: String::new(), region: String::new() }
+}
+
+impl Server {
+    /// The review queue of every region (the admin command).
+    pub fn review_queue(&self) -> Result<Vec<Receipt>, ApiError> {
+        self.db.tx(|t| queue_in(t, &administrator()))
+    }
+
+    /// Accepts or returns the current revision of a submitted filing (the admin command).
+    pub fn decide(&self, uuid: &str, decision: &str, reason: Option<String>) -> Result<Receipt, ApiError> {
+        self.db.tx(|t| {
+            let revision = t.row("SELECT revision FROM submissions WHERE uuid = ?", vals![uuid])?.ok_or_else(|| ApiError::not_found("这份填报"))?[0].int();
+            decide_in(t, &administrator(), uuid, revision, decision, reason)
         })
-        .await
+    }
 }
 
 // ---------------------------------------------------------------- public query

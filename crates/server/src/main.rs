@@ -31,6 +31,16 @@ enum Cmd {
         #[arg(long, default_value_t = 200.0)]
         burst: f64,
     },
+    /// The review queue on this machine (every region): lists it, or accepts or returns a filing
+    /// (its current revision; a return needs --reason).
+    Review {
+        #[arg(long, value_name = "UUID", conflicts_with = "return_")]
+        accept: Option<String>,
+        #[arg(long = "return", value_name = "UUID", requires = "reason")]
+        return_: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Removes uploads no submission references, untouched for `days` (serve does this daily
     /// for those older than 7 days).
     Sweep {
@@ -78,6 +88,25 @@ async fn main() -> std::process::ExitCode {
                 std::process::ExitCode::from(1)
             }
         },
+        Cmd::Review { accept, return_, reason } => {
+            let done = match (accept, return_) {
+                (Some(u), _) => server.decide(&u, "accept", None).map(|r| vec![r]),
+                (_, Some(u)) => server.decide(&u, "return", reason).map(|r| vec![r]),
+                _ => server.review_queue(),
+            };
+            match done {
+                Ok(list) => {
+                    for r in list {
+                        println!("{}  {}  第 {} 版 / rev {}  {}  {}", r.uuid, r.form, r.revision, r.revision, r.person, r.state);
+                    }
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{} / {}", e.message.zh, e.message.en);
+                    std::process::ExitCode::from(1)
+                }
+            }
+        }
         Cmd::Sweep { days } => match server.sweep(days * DAY_MS) {
             Ok((n, bytes)) => {
                 println!("已清理 {n} 个无人引用的上传文件 / removed {n} unreferenced uploads ({:.1} MB)", bytes as f64 / 1e6);

@@ -1,5 +1,6 @@
 //! `caiji-server` starts with one command on a fresh folder, says where it listens, serves, and
-//! stops cleanly; `add-authority` makes a reviewing account that can sign in.
+//! stops cleanly; `add-authority` makes a reviewing account that can sign in; `review` lists
+//! and decides.
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -25,4 +26,13 @@ fn one_command_starts_the_server_on_a_fresh_folder() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(dir.path().join("caiji-server.sqlite").exists() && dir.path().join("blobs").is_dir());
+
+    // The review command: an empty queue; an unknown filing; a return without a reason.
+    let review = |args: &[&str]| Command::new(bin).arg("--data").arg(dir.path()).arg("review").args(args).output().unwrap();
+    let out = review(&[]);
+    assert!(out.status.success() && out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = review(&["--accept", "5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not found") || String::from_utf8_lossy(&out.stderr).contains("没有"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(review(&["--return", "5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11"]).status.code(), Some(2), "--reason is required");
 }

@@ -253,6 +253,9 @@ fn protocol(api: &Api, server: &Server) {
     assert_eq!((st, e["code"].as_str(), e["details"]["revision"].as_i64()), (409, Some("stale"), Some(2)));
     assert_eq!(e["details"]["data"]["basic"]["mobile"], "13900001111", "the client can show what changed");
     assert_eq!(api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "accept"}))).0, 409, "reviewing a stale revision");
+    // The administrator's command sees every region's queue, with the same rules.
+    assert!(server.review_queue().unwrap().iter().any(|r| r.uuid == uuid && r.revision == 2));
+    assert_eq!(server.decide(uuid, "return", None).unwrap_err().code, "bad_request", "a return needs a reason");
     assert_eq!(api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 2, "decision": "accept"}))).1["state"], "accepted");
     let mut late = fixed.clone();
     late["data"]["basic"]["mobile"] = json!("13600003333");
