@@ -146,3 +146,28 @@ fn forms_name_real_choice_lists_and_spec_profiles() {
     assert_eq!(forms.choices["post"].items.len(), 11);
     assert_eq!(forms.choices["province"].items.len(), 31);
 }
+
+/// What changed between two versions, as a person reads it: choices and divisions by name, the
+/// ID masked, a new photo said as such, a removed education entry against empty.
+#[test]
+fn a_diff_reads_as_the_form_does() {
+    let forms = Forms::builtin().unwrap();
+    let form = forms.get("collection").unwrap();
+    let mut theirs = with("basic.sex", json!("2"));
+    theirs["basic"]["id_number"] = json!("150102199003071245");
+    theirs["basic"]["photo"] = json!("中文不是哈希值");
+    theirs["authority"]["county"] = json!("150103");
+    theirs["education"] = json!([]);
+    let d = forms.diff(form, &record(), &theirs);
+    let shown: Vec<(&str, &str, &str)> = d.iter().map(|c| (c.path.as_str(), c.mine.zh.as_str(), c.theirs.zh.as_str())).collect();
+    assert_eq!(&shown[..5], [
+        ("authority.county", "新城区", "回民区"),
+        ("basic.photo", "附件 sha256:0…", "附件 中文不是哈希值…"),
+        ("basic.id_number", "150102********1237", "150102********1245"),
+        ("basic.sex", "男", "女"),
+        ("education.0.full_time", "全日制", "（空）"),
+    ]);
+    assert!(d.iter().all(|c| !c.mine.zh.contains("199003071237")), "no ID in full");
+    assert_eq!(d[3].label.en, "Basic information · Sex");
+    assert!(forms.diff(form, &record(), &record()).is_empty());
+}

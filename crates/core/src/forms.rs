@@ -369,7 +369,10 @@ impl Forms {
                 Some(d) => Msg::new(d.name.clone(), d.name.clone()),
                 None => Msg::new(v, v),
             },
-            FieldKind::Attachment => Msg::new(format!("附件 {}…", &v[..v.len().min(8)]), format!("file {}…", &v[..v.len().min(8)])),
+            FieldKind::Attachment => {
+                let short: String = v.chars().take(8).collect();
+                Msg::new(format!("附件 {short}…"), format!("file {short}…"))
+            }
             _ => {
                 let t = shown(f, v);
                 Msg::new(t.clone(), t)
