@@ -87,7 +87,8 @@ function dependants(path: string): string[] {
 }
 
 const isDoc = (spec: string) => !spec.includes("photo");
-const editable = (state: string) => state === "draft" || state === "returned" || state === "finalized";
+// A failed one too: the server said what to fix (the first edit makes it a draft again).
+const editable = (state: string) => state === "draft" || state === "returned" || state === "finalized" || state === "failed";
 const fmtTime = (ms: number) => new Date(ms).toLocaleString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false });
 
 function get(path: string): unknown {

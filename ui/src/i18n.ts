@@ -271,7 +271,7 @@ const dict: Record<string, [string, string]> = {
   "filing.is.sent": ["已上报，等待审核。", "Sent, awaiting review."],
   "filing.is.accepted": ["审核已通过。", "Accepted."],
   "filing.is.returned": ["已被退回：按上方的退回原因修改，改动后即可重新定稿、上报。", "Returned: change it as the reason above says; once changed it can be finalized and sent again."],
-  "filing.is.failed": ["服务器没有接收这份填报，原因见上方。按原因修改后重新上报。", "The server did not take this filing (see why above). Fix it and send it again."],
+  "filing.is.failed": ["服务器没有接收这份填报，原因见上方。需要改填报时直接修改，改后重新定稿、上报；原因与内容无关时可直接重新上报。", "The server did not take this filing (see why above). If the filing needs changing, edit it, then finalize and send it again; otherwise just send it again."],
   "filing.saved": ["已自动保存", "Saved"],
   "filing.finalized": ["已定稿", "Finalized"],
   "filing.standing": ["本人状态", "Standing"],

@@ -564,6 +564,7 @@ test("sync: sign in from the dialog, send a filing, see it returned with the rea
   assert.match(await page.textContent("#ed-conflict"), /服务器上已有第 2 版（审核中）/);
   assert.deepEqual(await page.$$eval("#ed-conflict tbody td", (t) => t.map((x) => x.textContent)), ["基本信息 · 手机号码", "13900001111", "13912345678"]);
   assert.equal(await page.$("#ed-send"), null);
+  assert.equal(await page.isEnabled("#f-basic\\.mobile"), true, "a filing the server refused can be fixed");
   await page.click("#conflict-mine");
   await page.waitForSelector("#ed-state .pill.st-queued");
   assert.equal((await calls("sync_resolve")).at(-1).args.keepMine, true);
