@@ -9,7 +9,8 @@ import { esc } from "./report";
 import { current } from "./settings";
 import { $, showMessage } from "./dom";
 
-interface Item { source: string; output?: string; status: string; width?: number; height?: number; bytes?: number; quality?: number; code?: string; reasons: Msg[] }
+type ItemStatus = "ok" | "warning" | "failed" | "skipped" | "cancelled";
+interface Item { source: string; output?: string; status: ItemStatus; width?: number; height?: number; bytes?: number; quality?: number; code?: string; reasons: Msg[] }
 type Event = { event: "started"; data: { total: number } } | { event: "item"; data: { item: Item; done: number } };
 interface Result { summary: { total: number; ok: number; warning: number; failed: number; skipped: number; cancelled: number; items: Item[] }; reportCsv: string; reportJson: string; cancelled: boolean }
 
@@ -37,7 +38,7 @@ function render() {
     html +=
       `<div class="vrow ${it.status}" style="top:${i * ROW}px"><span class="st">${mark}</span><span title="${esc(it.source)}">${esc(it.source)}</span>` +
       `<span>${it.width ? `${it.width}×${it.height}` : ""}</span><span>${it.bytes ? kb(it.bytes) : ""}</span>` +
-      `<span title="${esc(it.reasons.map(pick).join("; "))}">${esc(t("status." + it.status))} ${esc(it.reasons.map(pick).join("; "))}</span></div>`;
+      `<span title="${esc(it.reasons.map(pick).join("; "))}">${esc(t(`status.${it.status}`))} ${esc(it.reasons.map(pick).join("; "))}</span></div>`;
   }
   inner.innerHTML = html;
   $("batch-bar").style.width = total ? `${(100 * items.length) / total}%` : "0";

@@ -20,9 +20,11 @@ export interface Section { id: string; title: Msg; help?: Msg | null; repeat?: {
 export interface Form { id: string; version: number; title: Msg; help?: Msg | null; by: "person" | "unit"; person?: { name: string; id_number: string } | null; sections: Section[] }
 export interface Problem { path: string; code: string; message: Msg }
 export type Values = Record<string, unknown>;
-export interface Draft { id: string; form: string; title: string; state: string; reason?: string | null; data: Values; revision: number; updated: number; person?: string | null; unit?: string | null; origin?: Values | null }
+/** Where a draft is on its way to the online system (the drafts store's states). */
+export type DraftState = "draft" | "finalized" | "queued" | "sent" | "accepted" | "returned" | "failed";
+export interface Draft { id: string; form: string; title: string; state: DraftState; reason?: string | null; data: Values; revision: number; updated: number; person?: string | null; unit?: string | null; origin?: Values | null }
 export interface Checked { draft: Draft; problems: Problem[] }
-export interface Row { id: string; form: string; title: string; state: string; state_name: Msg; reason?: string | null; updated: number; problems: number; unit?: string | null; person?: string | null }
+export interface Row { id: string; form: string; title: string; state: DraftState; state_name: Msg; reason?: string | null; updated: number; problems: number; unit?: string | null; person?: string | null }
 interface Standing { id_number: string; name: string; year: number; status: string; status_name: Msg; obligations: { code: string; message: Msg }[]; years_of_work?: number | null; counted: number }
 interface Imported { id: string; title: string; outcome: string; outcome_name: Msg }
 interface LastRun { crashed: boolean; changed: string[] }
@@ -88,7 +90,7 @@ function dependants(path: string): string[] {
 
 const isDoc = (spec: string) => !spec.includes("photo");
 // A failed one too: the server said what to fix (the first edit makes it a draft again).
-const editable = (state: string) => state === "draft" || state === "returned" || state === "finalized" || state === "failed";
+const editable = (state: DraftState) => state === "draft" || state === "returned" || state === "finalized" || state === "failed";
 const fmtTime = (ms: number) => new Date(ms).toLocaleString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false });
 
 function get(path: string): unknown {
@@ -267,7 +269,7 @@ function renderEditor() {
   void showConflict(d);
 }
 
-const stateName = (s: string): Msg => both(`state.${s}`);
+const stateName = (s: DraftState): Msg => both(`state.${s}`);
 
 async function thumb(img: HTMLImageElement) {
   try {
@@ -482,7 +484,7 @@ export function refreshFiling() {
   sel.innerHTML = `<option value="">${esc(t("filing.new"))}</option>` + forms.map((f) => `<option value="${f.id}">${esc(pick(f.title))}</option>`).join("");
   const st = $<HTMLSelectElement>("filing-state");
   const v = st.value;
-  st.innerHTML = `<option value="">${esc(t("filing.allStates"))}</option>` + ["draft", "finalized", "queued", "sent", "accepted", "returned", "failed"].map((s) => `<option value="${s}">${esc(t(`state.${s}`))}</option>`).join("");
+  st.innerHTML = `<option value="">${esc(t("filing.allStates"))}</option>` + (["draft", "finalized", "queued", "sent", "accepted", "returned", "failed"] as const).map((s) => `<option value="${s}">${esc(t(`state.${s}`))}</option>`).join("");
   st.value = v;
   renderList();
   renderEditor();

@@ -1,7 +1,9 @@
-// Simplified Chinese by default, English as a switch.
+// Simplified Chinese by default, English as a switch. Every text is one entry, [Chinese,
+// English]: an entry without both fails `tsc`, and so does `t()` with a key not in the table
+// (`Key` is derived from it; keys built at run time are template literal types over unions).
 export type Lang = "zh" | "en";
 
-const dict: Record<string, [string, string]> = {
+const dict = {
   "app.name": ["会计信息采集助手", "Caiji"],
   "nav.photo": ["证件照", "ID photo"],
   "nav.check": ["检查", "Check"],
@@ -324,7 +326,15 @@ const dict: Record<string, [string, string]> = {
   "unit.assessment": ["年度考评", "Assessment"],
   "unit.start": ["新建", "Start"],
   "unit.noStaff": ["名单为空：点“导入名单”", "No staff yet: import the roster"],
-};
+} satisfies Record<string, readonly [zh: string, en: string]>;
+
+/** A text's key in the table. */
+export type Key = keyof typeof dict;
+
+/** Whether a string met at run time (a `data-t` attribute) is a key of the table. */
+export function isKey(s: string): s is Key {
+  return Object.hasOwn(dict, s);
+}
 
 let lang: Lang = (localStorage.getItem("lang") as Lang) || "zh";
 
@@ -339,16 +349,22 @@ export function setLang(l: Lang) {
   applyTexts();
 }
 
-export function t(key: string): string {
-  const e = dict[key];
+export function t(key: Key): string {
+  // A value from the backend outside its declared union still shows something.
+  const e: readonly [string, string] | undefined = dict[key];
   if (!e) return key;
   return lang === "zh" ? e[0] : e[1];
 }
 
 /** A text in both languages, shaped like the backend's messages. */
-export function both(key: string): { zh: string; en: string } {
-  const e = dict[key] ?? [key, key];
+export function both(key: Key): { zh: string; en: string } {
+  const e: readonly [string, string] = dict[key] ?? [key, key];
   return { zh: e[0], en: e[1] };
+}
+
+/** The text of a key met at run time (markup attributes); an unknown one shows as itself. */
+function textOf(key: string): string {
+  return isKey(key) ? t(key) : key;
 }
 
 /** Both-language messages from the backend ({zh, en}). */
@@ -357,9 +373,9 @@ export function pick(m: { zh: string; en: string }): string {
 }
 
 export function applyTexts() {
-  document.querySelectorAll<HTMLElement>("[data-t]").forEach((el) => (el.textContent = t(el.dataset.t!)));
-  document.querySelectorAll<HTMLElement>("[data-t-title]").forEach((el) => (el.title = t(el.dataset.tTitle!)));
-  document.querySelectorAll<HTMLInputElement>("[data-t-placeholder]").forEach((el) => (el.placeholder = t(el.dataset.tPlaceholder!)));
+  document.querySelectorAll<HTMLElement>("[data-t]").forEach((el) => (el.textContent = textOf(el.dataset.t!)));
+  document.querySelectorAll<HTMLElement>("[data-t-title]").forEach((el) => (el.title = textOf(el.dataset.tTitle!)));
+  document.querySelectorAll<HTMLInputElement>("[data-t-placeholder]").forEach((el) => (el.placeholder = textOf(el.dataset.tPlaceholder!)));
   document.title = t("app.name");
   const b = document.getElementById("lang");
   if (b) b.textContent = lang === "zh" ? "English" : "中文";

@@ -2,7 +2,7 @@
 // the backend in the data folder (beside the program in portable mode).
 import { open } from "@tauri-apps/plugin-dialog";
 import { api, errText, type Settings, type SettingsView } from "./api";
-import { getLang, setLang, t } from "./i18n";
+import { getLang, setLang, t, type Key } from "./i18n";
 import { $, showMessage } from "./dom";
 
 let view: SettingsView | null = null;
@@ -37,7 +37,7 @@ function render() {
   $<HTMLButtonElement>("set-out-clear").disabled = !s.outputDir;
   $<HTMLInputElement>("set-threads").value = String(s.threads);
   $("set-threads-hint").textContent = t("settings.threadsHint").replace("{n}", String(view?.cores ?? "?"));
-  const rows: [string, string][] = view
+  const rows: [Key, string][] = view
     ? [
         ["settings.mode", view.portable ? t("settings.portable") : t("settings.installed")],
         ["settings.dataDir", view.dataDir],

@@ -11,7 +11,7 @@ export function rules(s: Spec): string {
 
 export function badge(s: Spec): string {
   const c = s.provenance.confidence;
-  return `<span class="badge ${c}">${t("conf." + c)}</span>`;
+  return `<span class="badge ${c}">${t(`conf.${c}`)}</span>`;
 }
 
 /** Fills a spec picker, keeping the current choice (the national profile at first). */

@@ -11,12 +11,12 @@ import { esc } from "./report";
 import { current, openDraft, refreshList, type Checked, type Draft } from "./filing";
 
 export interface Status {
-  server?: string | null; login?: string | null; name?: string | null; kind?: string | null; signed_in: boolean;
+  server?: string | null; login?: string | null; name?: string | null; kind?: "person" | "unit" | "authority" | null; signed_in: boolean;
   queued: number; next_try?: number | null; sent: number; returned: number; failed: number; accepted: number;
   last_sync?: number | null; last_error?: Msg | null; taken: number;
 }
 interface Change { path: string; label: Msg; mine: Msg; theirs: Msg }
-interface Conflict { revision: number; state: string; reason?: string | null; can_keep_mine: boolean; changes: Change[] }
+interface Conflict { revision: number; state: "submitted" | "accepted" | "returned"; reason?: string | null; can_keep_mine: boolean; changes: Change[] }
 interface Report { sent: string[]; failed: string[]; retrying: [string, number][]; reviewed: string[]; pulled: string[]; conflicts: string[]; error?: Msg | null }
 interface Queued { queued: string[]; skipped: { id: string; title: string; message: string }[] }
 
@@ -44,12 +44,14 @@ export function renderBar() {
   const bar = $("sync-bar");
   const s = status;
   if (!s) return;
-  const counts = [
-    ["queued", s.queued],
-    ["sent", s.sent],
-    ["returned", s.returned],
-    ["failed", s.failed],
-  ]
+  const counts = (
+    [
+      ["queued", s.queued],
+      ["sent", s.sent],
+      ["returned", s.returned],
+      ["failed", s.failed],
+    ] as const
+  )
     .filter(([, n]) => n)
     .map(([k, n]) => `<span class="pill st-${k}">${esc(t(`sync.n.${k}`))} ${n}</span>`)
     .join("");
@@ -58,7 +60,7 @@ export function renderBar() {
   let html = `<span class="dot"></span>`;
   if (!s.server) html += `<span>${esc(t("sync.none"))}</span>`;
   else if (!s.signed_in) html += `<span>${esc(t("sync.signedOut").replace("{server}", s.server))}</span>`;
-  else html += `<span class="who">${esc(s.name ?? "")}</span><span>${esc(t(`sync.kind.${s.kind}`))} ${esc(s.login ?? "")}</span><span class="when">${esc(s.server)}</span>`;
+  else html += `<span class="who">${esc(s.name ?? "")}</span><span>${esc(s.kind ? t(`sync.kind.${s.kind}`) : "")} ${esc(s.login ?? "")}</span><span class="when">${esc(s.server)}</span>`;
   html += `<span class="counts">${counts}</span>`;
   if (s.last_sync) html += `<span class="when">${esc(t("sync.last").replace("{t}", clock(s.last_sync)))}</span>`;
   if (err) html += `<span class="why">${esc(err)}</span>`;
@@ -80,15 +82,17 @@ export async function syncNow() {
   renderBar();
   try {
     const r = await syncApi.now();
-    const parts = [
-      [r.sent.length, "sync.r.sent"],
-      [r.reviewed.length, "sync.r.reviewed"],
-      [r.pulled.length, "sync.r.pulled"],
-      [r.failed.length, "sync.r.failed"],
-      [r.retrying.length, "sync.r.retrying"],
-    ]
+    const parts = (
+      [
+        [r.sent.length, "sync.r.sent"],
+        [r.reviewed.length, "sync.r.reviewed"],
+        [r.pulled.length, "sync.r.pulled"],
+        [r.failed.length, "sync.r.failed"],
+        [r.retrying.length, "sync.r.retrying"],
+      ] as const
+    )
       .filter(([n]) => n)
-      .map(([n, k]) => t(k as string).replace("{n}", String(n)));
+      .map(([n, k]) => t(k).replace("{n}", String(n)));
     const text = r.error ? pick(r.error) : parts.length ? parts.join("，") : t("sync.r.nothing");
     showMessage("filing-msg", text, r.error || r.failed.length ? "bad" : "ok");
     return r;

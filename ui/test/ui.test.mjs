@@ -210,6 +210,23 @@ test("the language switch changes the texts and what the backend is asked for", 
   await page.close();
 });
 
+test("every text key in the markup is in the table, in both languages", async () => {
+  await fresh();
+  const missing = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll("[data-t], [data-t-title], [data-t-placeholder]")].flatMap((el) => [
+        ...(el.dataset.t && el.textContent === el.dataset.t ? [el.dataset.t] : []),
+        ...(el.dataset.tTitle && el.title === el.dataset.tTitle ? [el.dataset.tTitle] : []),
+        ...(el.dataset.tPlaceholder && el.placeholder === el.dataset.tPlaceholder ? [el.dataset.tPlaceholder] : []),
+      ]),
+    );
+  assert.deepEqual(await missing(), []);
+  await page.click("#lang");
+  assert.deepEqual(await missing(), []);
+  await page.click("#lang");
+  await page.close();
+});
+
 test("the check screen gives a verdict with the failing rule", async () => {
   await fresh();
   await page.click('.tab[data-screen="check"]');
