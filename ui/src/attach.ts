@@ -6,7 +6,6 @@ import { $ } from "./dom";
 import { t } from "./i18n";
 import { attachPhoto } from "./photo";
 import { attachScan } from "./scan";
-import { esc } from "./report";
 
 let target: AttachTarget | null = null;
 let screen: "photo" | "scan" = "photo";
@@ -16,7 +15,7 @@ function bar() {
   for (const s of ["photo", "scan"] as const) {
     const b = $(`${s}-attach`);
     b.hidden = !target || s !== screen;
-    if (target) b.querySelector("span")!.innerHTML = esc(t("attach.for").replace("{label}", target.label).replace("{spec}", target.spec));
+    if (target) b.querySelector("span")!.textContent = t("attach.for").replace("{label}", target.label).replace("{spec}", target.spec);
   }
 }
 

@@ -5,7 +5,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import { open } from "@tauri-apps/plugin-dialog";
 import { errText, type Msg } from "./api";
 import { getLang, kb, pick, t } from "./i18n";
-import { esc } from "./report";
+import { html, render, type Html } from "./html";
 import { current } from "./settings";
 import { $, showMessage } from "./dom";
 
@@ -24,29 +24,28 @@ let paused = false;
 let last: Result | null = null;
 let frame = 0;
 
-function render() {
+function draw() {
   frame = 0;
   const list = $("batch-list");
   const inner = list.firstElementChild as HTMLElement;
   inner.style.height = `${items.length * ROW}px`;
   const first = Math.max(0, Math.floor(list.scrollTop / ROW) - 5);
   const last = Math.min(items.length, first + Math.ceil(list.clientHeight / ROW) + 10);
-  let html = "";
+  const rows: Html[] = [];
   for (let i = first; i < last; i++) {
     const it = items[i];
     const mark = it.status === "failed" ? "✗" : it.status === "warning" ? "!" : it.status === "ok" ? "✓" : "·";
-    html +=
-      `<div class="vrow ${it.status}" style="top:${i * ROW}px"><span class="st">${mark}</span><span title="${esc(it.source)}">${esc(it.source)}</span>` +
-      `<span>${it.width ? `${it.width}×${it.height}` : ""}</span><span>${it.bytes ? kb(it.bytes) : ""}</span>` +
-      `<span title="${esc(it.reasons.map(pick).join("; "))}">${esc(t(`status.${it.status}`))} ${esc(it.reasons.map(pick).join("; "))}</span></div>`;
+    const why = it.reasons.map(pick).join("; ");
+    const size = html`<span>${it.width ? `${it.width}×${it.height}` : ""}</span><span>${it.bytes ? kb(it.bytes) : ""}</span>`;
+    rows.push(html`<div class="vrow ${it.status}" style="top:${i * ROW}px"><span class="st">${mark}</span><span title="${it.source}">${it.source}</span>${size}<span title="${why}">${t(`status.${it.status}`)} ${why}</span></div>`);
   }
-  inner.innerHTML = html;
+  render(inner, html`${rows}`);
   $("batch-bar").style.width = total ? `${(100 * items.length) / total}%` : "0";
   $("batch-count").textContent = `${items.length} / ${total}`;
 }
 
 function schedule() {
-  if (!frame) frame = requestAnimationFrame(render);
+  if (!frame) frame = requestAnimationFrame(draw);
 }
 
 function buttons() {
@@ -103,7 +102,7 @@ export async function runBatch(inDir = input, outDir = output, only?: string[]) 
     };
     last = await invoke<Result>("batch_start", { req, lang: getLang(), onEvent: ch });
     items = last.summary.items;
-    render();
+    draw();
     showSummary(last);
   } catch (e) {
     m.textContent = errText(e);

@@ -2,7 +2,8 @@
 import { open } from "@tauri-apps/plugin-dialog";
 import { api, errText } from "./api";
 import { kb, t } from "./i18n";
-import { checklist, esc } from "./report";
+import { html, render } from "./html";
+import { checklist } from "./report";
 import { $ } from "./dom";
 
 let last: string | null = null;
@@ -14,12 +15,11 @@ export async function checkPath(path: string) {
   try {
     const r = await api.check(path, spec);
     const name = path.split(/[\\/]/).pop() ?? path;
-    out.innerHTML =
-      `<div class="verdict ${r.passed ? "ok" : "bad"}"><span class="big">${r.passed ? "✓" : "✗"}</span> ${esc(name)} — ${r.passed ? t("check.pass") : t("check.fail")}` +
-      `<small>${r.facts.width}×${r.facts.height} · ${kb(r.facts.bytes)}</small></div>` +
-      `<ul class="checklist">${checklist(r)}</ul>`;
+    const verdict = html`<span class="big">${r.passed ? "✓" : "✗"}</span> ${name} — ${r.passed ? t("check.pass") : t("check.fail")}`;
+    const facts = html`<small>${r.facts.width}×${r.facts.height} · ${kb(r.facts.bytes)}</small>`;
+    render(out, html`<div class="verdict ${r.passed ? "ok" : "bad"}">${verdict}${facts}</div><ul class="checklist">${checklist(r)}</ul>`);
   } catch (e) {
-    out.innerHTML = `<div class="verdict bad">${esc(errText(e))}</div>`;
+    render(out, html`<div class="verdict bad">${errText(e)}</div>`);
   }
 }
 

@@ -7,7 +7,7 @@ import { open, save } from "@tauri-apps/plugin-dialog";
 import { errText, type Msg } from "./api";
 import { $, showMessage } from "./dom";
 import { both, getLang, pick, t } from "./i18n";
-import { esc } from "./report";
+import { html, render, replace, type Html } from "./html";
 import { send, showConflict } from "./sync";
 
 export interface Choice { code: string; zh: string; en: string }
@@ -110,9 +110,9 @@ function set(path: string, v: unknown) {
 
 // ---------------------------------------------------------------- the list
 
-function pill(r: { state: string; state_name: Msg; problems: number }) {
-  const errs = r.problems ? `<span class="pill bad" title="${esc(t("filing.problemsTip"))}">${r.problems} ${esc(t("filing.toFix"))}</span>` : "";
-  return `<span class="pill st-${r.state}">${esc(pick(r.state_name))}</span>${errs}`;
+function pill(r: { state: string; state_name: Msg; problems: number }): Html {
+  const errs = r.problems > 0 && html`<span class="pill bad" title="${t("filing.problemsTip")}">${r.problems} ${t("filing.toFix")}</span>`;
+  return html`<span class="pill st-${r.state}">${pick(r.state_name)}</span>${errs}`;
 }
 
 export function renderList() {
@@ -120,16 +120,15 @@ export function renderList() {
   const st = $<HTMLSelectElement>("filing-state").value;
   const shown = rows.filter((r) => (!st || r.state === st) && (!q || r.title.toLowerCase().includes(q) || pick(formById(r.form)?.title ?? { zh: "", en: "" }).toLowerCase().includes(q) || (r.person ?? "").toLowerCase().includes(q)));
   $("filing-count").textContent = t("filing.count").replace("{n}", String(shown.length)).replace("{all}", String(rows.length));
-  $("filing-list").innerHTML = shown.length
-    ? shown
-        .map(
-          (r) =>
-            `<li data-id="${r.id}" class="${cur?.draft.id === r.id ? "active" : ""}"><label class="sel"><input type="checkbox" data-sel="${r.id}" /></label>` +
-            `<div class="what"><b>${esc(pick(formById(r.form)?.title ?? { zh: r.form, en: r.form }))}</b><span>${esc(r.title.split(" · ").slice(1).join(" · ") || "—")}</span></div>` +
-            `<div class="pills">${pill(r)}<time>${esc(fmtTime(r.updated))}</time></div></li>`,
-        )
-        .join("")
-    : `<li class="empty">${esc(rows.length ? t("filing.noMatch") : t("filing.none"))}</li>`;
+  render(
+    $("filing-list"),
+    shown.length
+      ? html`${shown.map((r) => {
+          const what = html`<div class="what"><b>${pick(formById(r.form)?.title ?? { zh: r.form, en: r.form })}</b><span>${r.title.split(" · ").slice(1).join(" · ") || "—"}</span></div>`;
+          return html`<li data-id="${r.id}" class="${cur?.draft.id === r.id ? "active" : ""}"><label class="sel"><input type="checkbox" data-sel="${r.id}" /></label>${what}<div class="pills">${pill(r)}<time>${fmtTime(r.updated)}</time></div></li>`;
+        })}`
+      : html`<li class="empty">${rows.length ? t("filing.noMatch") : t("filing.none")}</li>`,
+  );
 }
 
 export async function refreshList() {
@@ -144,76 +143,67 @@ function selected(): string[] {
 
 // ---------------------------------------------------------------- the editor
 
-function input(f: Field, path: string, locked: boolean): string {
+function input(f: Field, path: string, locked: boolean): Html {
   const v = get(path);
   const val = v === undefined || v === null ? "" : String(v);
-  const dis = locked ? " disabled" : "";
-  const attrs = `data-path="${path}" id="f-${path}"${dis}`;
+  const dis = locked && html` disabled`;
+  const attrs = html`data-path="${path}" id="f-${path}"${dis}`;
+  const option = (code: string, text: string) => html`<option value="${code}"${code === val && html` selected`}>${text}</option>`;
   switch (f.type) {
     case "choice":
-      return `<select ${attrs}><option value="">${esc(t("filing.pick"))}</option>${allChoices(f.choices ?? "")
-        .map((c) => `<option value="${esc(c.code)}"${c.code === val ? " selected" : ""}>${esc(pick(c))}</option>`)
-        .join("")}</select>`;
+      return html`<select ${attrs}><option value="">${t("filing.pick")}</option>${allChoices(f.choices ?? "").map((c) => option(c.code, pick(c)))}</select>`;
     case "division": {
       const parentPath = `${path.slice(0, path.lastIndexOf("."))}.${f.parent}`;
       const parent = String(get(parentPath) ?? "");
       const list = parent ? divisionsIn(parent) : [];
       const hint = parent ? t("filing.pick") : t("filing.pickAbove");
-      return `<select ${attrs}${list.length ? "" : " disabled"}><option value="">${esc(hint)}</option>${list
-        .map((c) => `<option value="${esc(c.code)}"${c.code === val ? " selected" : ""}>${esc(c.name)}</option>`)
-        .join("")}</select>`;
+      return html`<select ${attrs}${list.length === 0 && html` disabled`}><option value="">${hint}</option>${list.map((c) => option(c.code, c.name))}</select>`;
     }
     case "date":
-      return `<input type="date" ${attrs} value="${esc(val)}" />`;
+      return html`<input type="date" ${attrs} value="${val}" />`;
     case "month":
-      return `<input type="month" placeholder="2020-01" ${attrs} value="${esc(val)}" />`;
+      return html`<input type="month" placeholder="2020-01" ${attrs} value="${val}" />`;
     case "number":
-      return `<input type="number" ${attrs} value="${esc(val)}"${f.min != null ? ` min="${f.min}"` : ""}${f.max != null ? ` max="${f.max}"` : ""} />`;
+      return html`<input type="number" ${attrs} value="${val}"${f.min != null && html` min="${f.min}"`}${f.max != null && html` max="${f.max}"`} />`;
     case "bool":
-      return `<label class="check"><input type="checkbox" ${attrs}${val === "true" ? " checked" : ""} /><span>${esc(t("filing.yes"))}</span></label>`;
+      return html`<label class="check"><input type="checkbox" ${attrs}${val === "true" && html` checked`} /><span>${t("filing.yes")}</span></label>`;
     case "attachment": {
       const has = /^[0-9a-f]{64}$/.test(val);
-      return (
-        `<div class="slot" data-slot="${path}"><img alt="" ${has ? `data-hash="${val}"` : "hidden"} />` +
-        `<div><span class="spec">${esc(t("filing.madeTo"))} ${esc(f.spec ?? "")}</span>` +
-        `<button type="button" data-make="${path}" data-spec="${esc(f.spec ?? "")}"${dis}>${esc(has ? t("filing.remake") : isDoc(f.spec ?? "") ? t("filing.makeScan") : t("filing.makePhoto"))}</button>` +
-        (has && !locked ? ` <button type="button" data-clear="${path}">${esc(t("filing.clear"))}</button>` : "") +
-        `</div></div>`
-      );
+      const img = has ? html`<img alt="" data-hash="${val}" />` : html`<img alt="" hidden />`;
+      const make = html`<button type="button" data-make="${path}" data-spec="${f.spec ?? ""}"${dis}>${has ? t("filing.remake") : isDoc(f.spec ?? "") ? t("filing.makeScan") : t("filing.makePhoto")}</button>`;
+      const clear = has && !locked && html` <button type="button" data-clear="${path}">${t("filing.clear")}</button>`;
+      return html`<div class="slot" data-slot="${path}">${img}<div><span class="spec">${t("filing.madeTo")} ${f.spec ?? ""}</span>${make}${clear}</div></div>`;
     }
     default: {
       const type = f.type === "email" ? "email" : f.type === "mobile" ? "tel" : "text";
-      return `<input type="${type}" ${attrs} value="${esc(val)}"${f.max_len ? ` maxlength="${f.max_len * 2}"` : ""} />`;
+      return html`<input type="${type}" ${attrs} value="${val}"${f.max_len ? html` maxlength="${f.max_len * 2}"` : ""} />`;
     }
   }
 }
 
-function fieldHtml(f: Field, path: string, locked: boolean): string {
-  const fixedNote = f.fixed && cur?.draft.origin ? `<span class="fixed" title="${esc(t("filing.fixedTip"))}">🔒</span>` : "";
+function fieldHtml(f: Field, path: string, locked: boolean): Html {
+  const fixedNote = f.fixed && cur?.draft.origin && html`<span class="fixed" title="${t("filing.fixedTip")}">🔒</span>`;
   const lock = locked || (f.fixed && !!cur?.draft.origin);
-  return (
-    `<div class="ff${f.type === "attachment" ? " wide" : ""}" data-field="${path}"><label for="f-${path}">${esc(pick(f.label))}${f.required ? '<i class="req">*</i>' : ""}${fixedNote}</label>` +
-    `${input(f, path, lock)}${f.help ? `<small>${esc(pick(f.help))}</small>` : ""}<div class="err" data-err="${path}" hidden></div></div>`
-  );
+  const label = html`<label for="f-${path}">${pick(f.label)}${f.required && html`<i class="req">*</i>`}${fixedNote}</label>`;
+  const help = f.help && html`<small>${pick(f.help)}</small>`;
+  return html`<div class="ff${f.type === "attachment" ? " wide" : ""}" data-field="${path}">${label}${input(f, path, lock)}${help}<div class="err" data-err="${path}" hidden></div></div>`;
 }
 
 /** The editor's header (state, actions), the reason it came back and the conflict box. */
-function topHtml(d: Draft, form: Form, locked: boolean): string {
-  return (
-    `<header class="ed-head"><div><h2>${esc(pick(form.title))}</h2><span id="ed-state">${pill({ state: d.state, state_name: stateName(d.state), problems: 0 })}</span>` +
-    `<span id="ed-saved" class="saved"></span></div><div class="acts">` +
+function topHtml(d: Draft, form: Form, locked: boolean): Html {
+  const title = html`<div><h2>${pick(form.title)}</h2><span id="ed-state">${pill({ state: d.state, state_name: stateName(d.state), problems: 0 })}</span><span id="ed-saved" class="saved"></span></div>`;
+  const acts = [
     // A returned filing is finalized again once it has been changed (the first edit makes it a
     // draft): sent unchanged it would be the same submission the authority returned.
-    (d.state === "draft" ? `<button id="ed-finalize" class="primary">${esc(t("filing.finalize"))}</button>` : "") +
-    (d.state === "finalized" || d.state === "failed" ? `<button id="ed-send" class="primary" title="${esc(t("sync.sendTip"))}">${esc(t(d.state === "failed" ? "sync.resend" : "sync.send"))}</button>` : "") +
-    (d.state === "finalized" ? `<button id="ed-reopen">${esc(t("filing.reopen"))}</button>` : "") +
-    (d.form !== "change" && form.person ? `<button id="ed-change" title="${esc(t("filing.changeTip"))}">${esc(t("filing.change"))}</button>` : "") +
-    `<button id="ed-export">${esc(t("filing.exportOne"))}</button>` +
-    (locked ? "" : `<button id="ed-delete" class="danger">${esc(t("filing.delete"))}</button>`) +
-    `</div></header>` +
-    (d.reason ? `<p class="msg bad" id="ed-reason">${esc(t(d.state === "failed" ? "sync.failedWhy" : "filing.returned"))}${esc(d.reason)}</p>` : "") +
-    `<div id="ed-conflict" class="conflict" hidden></div>`
-  );
+    d.state === "draft" && html`<button id="ed-finalize" class="primary">${t("filing.finalize")}</button>`,
+    (d.state === "finalized" || d.state === "failed") && html`<button id="ed-send" class="primary" title="${t("sync.sendTip")}">${t(d.state === "failed" ? "sync.resend" : "sync.send")}</button>`,
+    d.state === "finalized" && html`<button id="ed-reopen">${t("filing.reopen")}</button>`,
+    d.form !== "change" && !!form.person && html`<button id="ed-change" title="${t("filing.changeTip")}">${t("filing.change")}</button>`,
+    html`<button id="ed-export">${t("filing.exportOne")}</button>`,
+    !locked && html`<button id="ed-delete" class="danger">${t("filing.delete")}</button>`,
+  ];
+  const reason = d.reason && html`<p class="msg bad" id="ed-reason">${t(d.state === "failed" ? "sync.failedWhy" : "filing.returned")}${d.reason}</p>`;
+  return html`<header class="ed-head">${title}<div class="acts">${acts}</div></header>${reason}<div id="ed-conflict" class="conflict" hidden></div>`;
 }
 
 /** Redraws only the header, the reason and the conflict box: the fields stay as they are (a
@@ -225,44 +215,42 @@ function renderTop() {
   if (!cur || !head || !form) return renderEditor();
   ed.querySelector("#ed-reason")?.remove();
   ed.querySelector("#ed-conflict")?.remove();
-  head.outerHTML = topHtml(cur.draft, form, !editable(cur.draft.state));
+  replace(head, topHtml(cur.draft, form, !editable(cur.draft.state)));
   void showConflict(cur.draft);
 }
 
 function renderEditor() {
   const ed = $("filing-editor");
   if (!cur) {
-    ed.innerHTML = `<p class="hint">${esc(t("filing.pickOne"))}</p>`;
+    render(ed, html`<p class="hint">${t("filing.pickOne")}</p>`);
     return;
   }
   const d = cur.draft;
   const form = formById(d.form);
   if (!form) {
-    ed.innerHTML = `<p class="msg bad">${esc(d.form)}</p>`;
+    render(ed, html`<p class="msg bad">${d.form}</p>`);
     return;
   }
   const locked = !editable(d.state);
-  let html =
-    topHtml(d, form, locked) +
-    (form.help ? `<p class="form-help">${esc(pick(form.help))}</p>` : "") +
-    `<div id="ed-summary" class="summary"></div><div id="ed-standing" class="standing" hidden></div>`;
-  for (const s of form.sections) {
-    html += `<fieldset data-section="${s.id}"><legend>${esc(pick(s.title))}</legend>${s.help ? `<p class="sec-help">${esc(pick(s.help))}</p>` : ""}`;
+  const sections = form.sections.map((s) => {
+    const help = s.help && html`<p class="sec-help">${pick(s.help)}</p>`;
+    let body: Html;
     if (s.repeat) {
       const list = (values[s.id] as Values[] | undefined) ?? [];
-      list.forEach((_, i) => {
-        html += `<div class="entry"><div class="entry-head"><b>${esc(t("filing.entry").replace("{n}", String(i + 1)))}</b>${locked ? "" : `<button type="button" data-remove="${s.id}.${i}">${esc(t("filing.removeEntry"))}</button>`}</div><div class="grid">`;
-        html += s.fields.map((f) => fieldHtml(f, `${s.id}.${i}.${f.id}`, locked)).join("");
-        html += `</div></div>`;
+      const entries = list.map((_, i) => {
+        const remove = !locked && html`<button type="button" data-remove="${s.id}.${i}">${t("filing.removeEntry")}</button>`;
+        const fields = s.fields.map((f) => fieldHtml(f, `${s.id}.${i}.${f.id}`, locked));
+        return html`<div class="entry"><div class="entry-head"><b>${t("filing.entry").replace("{n}", String(i + 1))}</b>${remove}</div><div class="grid">${fields}</div></div>`;
       });
-      html += `<div class="err" data-err="${s.id}" hidden></div>`;
-      if (!locked && list.length < s.repeat.max) html += `<button type="button" class="add" data-add="${s.id}">＋ ${esc(t("filing.addEntry"))}${esc(pick(s.title))}</button>`;
+      const add = !locked && list.length < s.repeat.max && html`<button type="button" class="add" data-add="${s.id}">＋ ${t("filing.addEntry")}${pick(s.title)}</button>`;
+      body = html`${entries}<div class="err" data-err="${s.id}" hidden></div>${add}`;
     } else {
-      html += `<div class="grid">${s.fields.map((f) => fieldHtml(f, `${s.id}.${f.id}`, locked)).join("")}</div>`;
+      body = html`<div class="grid">${s.fields.map((f) => fieldHtml(f, `${s.id}.${f.id}`, locked))}</div>`;
     }
-    html += `</fieldset>`;
-  }
-  ed.innerHTML = html;
+    return html`<fieldset data-section="${s.id}"><legend>${pick(s.title)}</legend>${help}${body}</fieldset>`;
+  });
+  const formHelp = form.help && html`<p class="form-help">${pick(form.help)}</p>`;
+  render(ed, html`${topHtml(d, form, locked)}${formHelp}<div id="ed-summary" class="summary"></div><div id="ed-standing" class="standing" hidden></div>${sections}`);
   ed.querySelectorAll<HTMLImageElement>("img[data-hash]").forEach((img) => void thumb(img));
   showProblems();
   void showStanding();
@@ -305,12 +293,14 @@ function showProblems() {
   const d = cur.draft;
   const sum = $("ed-summary");
   sum.className = `summary ${n ? "bad" : "ok"}`;
-  sum.innerHTML =
+  render(
+    sum,
     d.state === "draft" || d.state === "returned"
       ? n
-        ? `${esc(t("filing.left").replace("{n}", String(n)))} <a href="#" id="ed-first">${esc(t("filing.goFirst"))}</a>${orphan.map((p) => `<div>${esc(pick(p.message))}</div>`).join("")}`
-        : esc(t(d.state === "returned" ? "filing.is.returned" : "filing.ready"))
-      : esc(t(`filing.is.${d.state}`));
+        ? html`${t("filing.left").replace("{n}", String(n))} <a href="#" id="ed-first">${t("filing.goFirst")}</a>${orphan.map((p) => html`<div>${pick(p.message)}</div>`)}`
+        : html`${t(d.state === "returned" ? "filing.is.returned" : "filing.ready")}`
+      : html`${t(`filing.is.${d.state}`)}`,
+  );
   const row = rows.find((r) => r.id === d.id);
   if (row) {
     row.problems = d.state === "draft" || d.state === "returned" ? n : 0;
@@ -333,11 +323,9 @@ async function showStanding() {
     const s = await filingApi.standing(id);
     // Judged from finalized filings only: nothing to say before the first one.
     box.hidden = s.counted === 0;
-    box.innerHTML =
-      `<b>${esc(t("filing.standing"))}</b> <span class="pill st-${s.status}">${esc(pick(s.status_name))}</span>` +
-      (s.years_of_work != null ? ` <span>${esc(t("filing.years").replace("{n}", String(s.years_of_work)))}</span>` : "") +
-      `<ul>${s.obligations.map((o) => `<li>${esc(pick(o.message))}</li>`).join("") || `<li>${esc(t("filing.nothingOwed"))}</li>`}</ul>` +
-      `<small>${esc(t("filing.standingFrom").replace("{n}", String(s.counted)))}</small>`;
+    const years = s.years_of_work != null && html` <span>${t("filing.years").replace("{n}", String(s.years_of_work))}</span>`;
+    const owed = s.obligations.length ? s.obligations.map((o) => html`<li>${pick(o.message)}</li>`) : html`<li>${t("filing.nothingOwed")}</li>`;
+    render(box, html`<b>${t("filing.standing")}</b> <span class="pill st-${s.status}">${pick(s.status_name)}</span>${years}<ul>${owed}</ul><small>${t("filing.standingFrom").replace("{n}", String(s.counted))}</small>`);
   } catch {
     box.hidden = true;
   }
@@ -472,19 +460,19 @@ async function recoverNotice() {
   if (!last?.crashed || !last.changed.length) return;
   const box = $("filing-recover");
   const names = last.changed.map((id) => rows.find((r) => r.id === id)).filter((r): r is Row => !!r);
-  box.innerHTML =
-    `<b>${esc(t("filing.recoverTitle"))}</b> ${esc(t("filing.recoverText").replace("{n}", String(names.length)))}` +
-    `<ul>${names.map((r) => `<li><a href="#" data-open="${r.id}">${esc(r.title)}</a></li>`).join("")}</ul><button id="recover-ok">${esc(t("filing.recoverOk"))}</button>`;
+  const list = names.map((r) => html`<li><a href="#" data-open="${r.id}">${r.title}</a></li>`);
+  render(box, html`<b>${t("filing.recoverTitle")}</b> ${t("filing.recoverText").replace("{n}", String(names.length))}<ul>${list}</ul><button id="recover-ok">${t("filing.recoverOk")}</button>`);
   box.hidden = false;
   return true;
 }
 
 export function refreshFiling() {
   const sel = $<HTMLSelectElement>("filing-new");
-  sel.innerHTML = `<option value="">${esc(t("filing.new"))}</option>` + forms.map((f) => `<option value="${f.id}">${esc(pick(f.title))}</option>`).join("");
+  render(sel, html`<option value="">${t("filing.new")}</option>${forms.map((f) => html`<option value="${f.id}">${pick(f.title)}</option>`)}`);
   const st = $<HTMLSelectElement>("filing-state");
   const v = st.value;
-  st.innerHTML = `<option value="">${esc(t("filing.allStates"))}</option>` + (["draft", "finalized", "queued", "sent", "accepted", "returned", "failed"] as const).map((s) => `<option value="${s}">${esc(t(`state.${s}`))}</option>`).join("");
+  const states = (["draft", "finalized", "queued", "sent", "accepted", "returned", "failed"] as const).map((s) => html`<option value="${s}">${t(`state.${s}`)}</option>`);
+  render(st, html`<option value="">${t("filing.allStates")}</option>${states}`);
   st.value = v;
   renderList();
   renderEditor();

@@ -8,7 +8,8 @@ import { Guides } from "./guides";
 import { invoke } from "@tauri-apps/api/core";
 import { getLang, kb, t } from "./i18n";
 import { checklist } from "./report";
-import { badge, rules } from "./specinfo";
+import { specLine } from "./specinfo";
+import { html, render } from "./html";
 import { saveDir } from "./settings";
 import { $, showMessage } from "./dom";
 
@@ -52,7 +53,7 @@ export function setSpecs(list: Spec[]) {
 export function showSpecInfo() {
   const s = spec();
   if (!s) return;
-  $("spec-info").innerHTML = `${badge(s)} <b>${rules(s)}</b> <span class="src">[${s.provenance.region}] ${s.provenance.source}</span>`;
+  render($("spec-info"), specLine(s));
 }
 
 export async function openPath(path: string) {
@@ -144,19 +145,16 @@ async function runPreview() {
     $("after-cap").hidden = !p.before;
     if (p.before) $<HTMLImageElement>("before-img").src = `data:image/jpeg;base64,${p.before}`;
     const ms = performance.now() - t0;
-    $("out-facts").innerHTML =
-      `<span>${t("facts.pixels")} <b>${p.width}×${p.height}</b></span>` +
-      `<span>${t("facts.bytes")} <b>${kb(p.bytes)}</b></span>` +
-      `<span>${t("facts.quality")} <b>${p.quality}</b> (${p.chroma})</span>` +
-      `<span class="ms" data-ms="${ms.toFixed(1)}">${t("photo.previewMs")} ${ms.toFixed(0)} ms</span>` +
-      p.notes.map((n) => `<div class="note">${n}</div>`).join("");
-    $("checklist").innerHTML = checklist(p.report);
+    const facts = html`<span>${t("facts.pixels")} <b>${p.width}×${p.height}</b></span><span>${t("facts.bytes")} <b>${kb(p.bytes)}</b></span><span>${t("facts.quality")} <b>${p.quality}</b> (${p.chroma})</span>`;
+    const took = html`<span class="ms" data-ms="${ms.toFixed(1)}">${t("photo.previewMs")} ${ms.toFixed(0)} ms</span>`;
+    render($("out-facts"), html`${facts}${took}${p.notes.map((n) => html`<div class="note">${n}</div>`)}`);
+    render($("checklist"), checklist(p.report));
     document.body.dataset.lastPreviewMs = ms.toFixed(1);
     document.body.dataset.previews = String(Number(document.body.dataset.previews ?? 0) + 1);
     message("");
   } catch (e) {
-    $("checklist").innerHTML = "";
-    $("out-facts").innerHTML = "";
+    $("checklist").replaceChildren();
+    $("out-facts").replaceChildren();
     $<HTMLImageElement>("out-img").removeAttribute("src");
     message(errText(e), "bad");
   } finally {

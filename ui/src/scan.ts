@@ -5,8 +5,9 @@ import { open, save } from "@tauri-apps/plugin-dialog";
 import { api, errText, type Opened, type Preview, type Rect, type Spec } from "./api";
 import { CropStage } from "./cropstage";
 import { getLang, kb, t } from "./i18n";
-import { checklist, esc } from "./report";
-import { badge, rules } from "./specinfo";
+import { html, render } from "./html";
+import { checklist } from "./report";
+import { specLine } from "./specinfo";
 import { saveDir } from "./settings";
 import { $, showMessage } from "./dom";
 
@@ -32,7 +33,7 @@ function message(text: string, kind: "ok" | "bad" = "bad") {
 export function setScanSpecs(list: Spec[]) {
   specs = list.filter((s) => s.kind === "document");
   const s = spec();
-  if (s) $("scan-spec-info").innerHTML = `${badge(s)} <b>${rules(s)}</b> <span class="src">[${esc(s.provenance.region)}] ${esc(s.provenance.source)}</span>`;
+  if (s) render($("scan-spec-info"), specLine(s));
 }
 
 async function thumb(id: number): Promise<string> {
@@ -44,18 +45,15 @@ async function thumb(id: number): Promise<string> {
 }
 
 function renderPages() {
-  $("scan-pages").innerHTML = pages
-    .map((p, i) => {
+  const button = (act: string, i: number, title: string, mark: string) => html`<button data-act="${act}" data-i="${i}" title="${title}">${mark}</button>`;
+  render(
+    $("scan-pages"),
+    html`${pages.map((p, i) => {
       const size = p.crop ? `${t("scan.cropped")} ${p.crop.w}×${p.crop.h}` : `${p.width}×${p.height}`;
-      return (
-        `<li><img class="thumb" src="${p.thumb}" alt="" /><span class="name" title="${esc(p.path)}">${esc(p.name)} <small>${size}</small></span>` +
-        `<button data-act="crop" data-i="${i}" title="${t("scan.crop")}">✂</button>` +
-        `<button data-act="rotl" data-i="${i}" title="${t("photo.rotl")}">⟲</button><button data-act="rotr" data-i="${i}" title="${t("photo.rotr")}">⟳</button>` +
-        `<button data-act="up" data-i="${i}" title="${t("scan.up")}">↑</button><button data-act="down" data-i="${i}" title="${t("scan.down")}">↓</button>` +
-        `<button data-act="del" data-i="${i}" title="${t("scan.remove")}">✕</button></li>`
-      );
-    })
-    .join("");
+      const name = html`<img class="thumb" src="${p.thumb}" alt="" /><span class="name" title="${p.path}">${p.name} <small>${size}</small></span>`;
+      return html`<li>${name}${button("crop", i, t("scan.crop"), "✂")}${button("rotl", i, t("photo.rotl"), "⟲")}${button("rotr", i, t("photo.rotr"), "⟳")}${button("up", i, t("scan.up"), "↑")}${button("down", i, t("scan.down"), "↓")}${button("del", i, t("scan.remove"), "✕")}</li>`;
+    })}`,
+  );
   $<HTMLButtonElement>("scan-save").disabled = pages.length === 0;
 }
 
@@ -65,8 +63,8 @@ export async function mergePages(path?: string): Promise<Preview | null> {
   const my = ++seq;
   const bump = () => (document.body.dataset.scanMerges = String(Number(document.body.dataset.scanMerges ?? 0) + 1));
   if (!s || !pages.length) {
-    $("scan-checklist").innerHTML = "";
-    $("scan-facts").innerHTML = "";
+    $("scan-checklist").replaceChildren();
+    $("scan-facts").replaceChildren();
     $<HTMLImageElement>("scan-out").removeAttribute("src");
     return null;
   }
@@ -76,18 +74,16 @@ export async function mergePages(path?: string): Promise<Preview | null> {
     const p = await invoke<Preview>("scan_merge", { pages: req, spec: s.id, save: path ?? null, lang: getLang() });
     if (my !== seq) return p; // a newer merge is on its way
     $<HTMLImageElement>("scan-out").src = `data:image/jpeg;base64,${p.jpeg}`;
-    $("scan-facts").innerHTML =
-      `<span>${t("facts.pixels")} <b>${p.width}×${p.height}</b></span><span>${t("facts.bytes")} <b>${kb(p.bytes)}</b></span>` +
-      `<span>${t("facts.quality")} <b>${p.quality}</b> (${p.chroma})</span>` +
-      p.notes.map((n) => `<div class="note">${esc(n)}</div>`).join("");
-    $("scan-checklist").innerHTML = checklist(p.report);
+    const facts = html`<span>${t("facts.pixels")} <b>${p.width}×${p.height}</b></span><span>${t("facts.bytes")} <b>${kb(p.bytes)}</b></span><span>${t("facts.quality")} <b>${p.quality}</b> (${p.chroma})</span>`;
+    render($("scan-facts"), html`${facts}${p.notes.map((n) => html`<div class="note">${n}</div>`)}`);
+    render($("scan-checklist"), checklist(p.report));
     message(path ? `${p.report.passed ? t("photo.saved") : t("photo.savedFail")}${path}` : "", p.report.passed ? "ok" : "bad");
     bump();
     return p;
   } catch (e) {
     if (my === seq) {
-      $("scan-facts").innerHTML = "";
-      $("scan-checklist").innerHTML = "";
+      $("scan-facts").replaceChildren();
+      $("scan-checklist").replaceChildren();
       message(errText(e));
     }
     bump();

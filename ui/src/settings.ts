@@ -4,6 +4,7 @@ import { open } from "@tauri-apps/plugin-dialog";
 import { api, errText, type Settings, type SettingsView } from "./api";
 import { getLang, setLang, t, type Key } from "./i18n";
 import { $, showMessage } from "./dom";
+import { html, render } from "./html";
 
 let view: SettingsView | null = null;
 
@@ -27,10 +28,10 @@ export async function loadSettings() {
   } catch {
     view = null;
   }
-  render();
+  draw();
 }
 
-function render() {
+function draw() {
   const s = current();
   $<HTMLSelectElement>("set-lang").value = s.lang;
   $("set-out").textContent = s.outputDir ?? t("settings.besideSource");
@@ -45,8 +46,7 @@ function render() {
         ["settings.logDir", view.logDir],
       ]
     : [];
-  $("set-where").innerHTML = rows.map(([k, v]) => `<dt>${t(k)}</dt><dd><code></code></dd>`).join("");
-  $("set-where").querySelectorAll("code").forEach((c, i) => (c.textContent = rows[i][1]));
+  render($("set-where"), html`${rows.map(([k, v]) => html`<dt>${t(k)}</dt><dd><code>${v}</code></dd>`)}`);
 }
 
 /** Saves new settings; on error the old ones stay and the reason is shown. */
@@ -89,10 +89,10 @@ export function initSettings(onLang: () => void) {
 }
 
 function done() {
-  render();
+  draw();
   showMessage("settings-msg", t("settings.saved"), "ok");
 }
 
 export function refreshSettings() {
-  render();
+  draw();
 }

@@ -4,7 +4,7 @@
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { api, errText, type Spec, type SpecEntry, type SpecProblem, type SpecsView } from "./api";
 import { both, pick, t } from "./i18n";
-import { esc } from "./report";
+import { html, render } from "./html";
 import { badge, rules } from "./specinfo";
 import { $, showMessage } from "./dom";
 
@@ -21,26 +21,19 @@ export function renderSpecs(view: SpecsView) {
   $("specs-dir").textContent = view.dir;
   const probs = $("specs-problems");
   probs.hidden = !view.problems.length;
-  probs.innerHTML = view.problems.map((p) => `<div>${esc(t("specs.broken"))} <code>${esc(p.file)}</code> ${esc(t("specs.line").replace("{n}", String(p.line)))}: ${esc(pick(p.detail))}</div>`).join("");
-  const rows = entries
-    .map((e) => {
-      const s = e.spec;
-      const mine = isUser(e);
-      const tag = mine ? `<span class="badge user">${t(e.overrides_builtin ? "specs.override" : "specs.mine")}</span>` : "";
-      const acts =
-        `<button data-act="dup" data-id="${esc(s.id)}">${t("specs.duplicate")}</button>` +
-        (mine ? `<button data-act="edit" data-id="${esc(s.id)}">${t("specs.edit")}</button>` : "") +
-        `<button data-act="export" data-id="${esc(s.id)}">${t("specs.export")}</button>` +
-        (mine ? `<button data-act="del" data-id="${esc(s.id)}" class="danger">${armedDelete === s.id ? t("specs.confirmDelete") : t("specs.delete")}</button>` : "");
-      return (
-        `<tr data-id="${esc(s.id)}"><td><code>${esc(s.id)}</code> ${tag}</td><td>${esc(pick(s.title))}</td><td>${rules(s)}</td>` +
-        `<td>${badge(s)} [${esc(s.provenance.region)}] ${esc(s.provenance.source)}${s.provenance.notes ? `<div class="note">${esc(pick(s.provenance.notes))}</div>` : ""}</td>` +
-        `<td class="acts">${acts}</td></tr>`
-      );
-    })
-    .join("");
-  $("specs-table").innerHTML =
-    `<table><thead><tr><th>${t("specs.id")}</th><th>${t("specs.title")}</th><th>${t("specs.rules")}</th><th>${t("specs.source")}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+  render(probs, html`${view.problems.map((p) => html`<div>${t("specs.broken")} <code>${p.file}</code> ${t("specs.line").replace("{n}", String(p.line))}: ${pick(p.detail)}</div>`)}`);
+  const rows = entries.map((e) => {
+    const s = e.spec;
+    const mine = isUser(e);
+    const tag = mine && html`<span class="badge user">${t(e.overrides_builtin ? "specs.override" : "specs.mine")}</span>`;
+    const button = (act: string, text: string, cls = "") => html`<button data-act="${act}" data-id="${s.id}"${cls && html` class="${cls}"`}>${text}</button>`;
+    const acts = html`${button("dup", t("specs.duplicate"))}${mine && button("edit", t("specs.edit"))}${button("export", t("specs.export"))}${mine && button("del", armedDelete === s.id ? t("specs.confirmDelete") : t("specs.delete"), "danger")}`;
+    const notes = s.provenance.notes && html`<div class="note">${pick(s.provenance.notes)}</div>`;
+    const source = html`${badge(s)} [${s.provenance.region}] ${s.provenance.source}${notes}`;
+    return html`<tr data-id="${s.id}"><td><code>${s.id}</code> ${tag}</td><td>${pick(s.title)}</td><td>${rules(s)}</td><td>${source}</td><td class="acts">${acts}</td></tr>`;
+  });
+  const head = html`<tr><th>${t("specs.id")}</th><th>${t("specs.title")}</th><th>${t("specs.rules")}</th><th>${t("specs.source")}</th><th></th></tr>`;
+  render($("specs-table"), html`<table><thead>${head}</thead><tbody>${rows}</tbody></table>`);
 }
 
 // ---- the editor: form fields named by their path in the profile (data-k) ----

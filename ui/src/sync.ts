@@ -7,7 +7,7 @@ import { listen } from "@tauri-apps/api/event";
 import { errText, type Msg } from "./api";
 import { $, showMessage } from "./dom";
 import { getLang, pick, t } from "./i18n";
-import { esc } from "./report";
+import { html, render } from "./html";
 import { current, openDraft, refreshList, type Checked, type Draft } from "./filing";
 
 export interface Status {
@@ -53,22 +53,20 @@ export function renderBar() {
     ] as const
   )
     .filter(([, n]) => n)
-    .map(([k, n]) => `<span class="pill st-${k}">${esc(t(`sync.n.${k}`))} ${n}</span>`)
-    .join("");
+    .map(([k, n]) => html`<span class="pill st-${k}">${t(`sync.n.${k}`)} ${n}</span>`);
   const err = s.last_error ? pick(s.last_error) : "";
   bar.className = `syncbar${s.signed_in && !err ? " on" : ""}${err ? " err" : ""}`;
-  let html = `<span class="dot"></span>`;
-  if (!s.server) html += `<span>${esc(t("sync.none"))}</span>`;
-  else if (!s.signed_in) html += `<span>${esc(t("sync.signedOut").replace("{server}", s.server))}</span>`;
-  else html += `<span class="who">${esc(s.name ?? "")}</span><span>${esc(s.kind ? t(`sync.kind.${s.kind}`) : "")} ${esc(s.login ?? "")}</span><span class="when">${esc(s.server)}</span>`;
-  html += `<span class="counts">${counts}</span>`;
-  if (s.last_sync) html += `<span class="when">${esc(t("sync.last").replace("{t}", clock(s.last_sync)))}</span>`;
-  if (err) html += `<span class="why">${esc(err)}</span>`;
-  if (s.next_try && s.queued) html += `<span class="when">${esc(t("sync.retry").replace("{t}", clock(s.next_try)))}</span>`;
-  html += `<div class="grow"></div>`;
-  if (s.signed_in) html += `<button id="sync-now"${running ? " disabled" : ""}>${esc(running ? t("sync.running") : t("sync.now"))}</button>`;
-  html += `<button id="sync-account">${esc(s.signed_in ? t("sync.accountBtn") : t("sync.connect"))}</button>`;
-  bar.innerHTML = html;
+  const who = !s.server
+    ? html`<span>${t("sync.none")}</span>`
+    : !s.signed_in
+      ? html`<span>${t("sync.signedOut").replace("{server}", s.server)}</span>`
+      : html`<span class="who">${s.name ?? ""}</span><span>${s.kind ? t(`sync.kind.${s.kind}`) : ""} ${s.login ?? ""}</span><span class="when">${s.server}</span>`;
+  const last = !!s.last_sync && html`<span class="when">${t("sync.last").replace("{t}", clock(s.last_sync))}</span>`;
+  const why = err && html`<span class="why">${err}</span>`;
+  const retry = !!s.next_try && !!s.queued && html`<span class="when">${t("sync.retry").replace("{t}", clock(s.next_try))}</span>`;
+  const now = s.signed_in && html`<button id="sync-now"${running && html` disabled`}>${running ? t("sync.running") : t("sync.now")}</button>`;
+  const account = html`<button id="sync-account">${s.signed_in ? t("sync.accountBtn") : t("sync.connect")}</button>`;
+  render(bar, html`<span class="dot"></span>${who}<span class="counts">${counts}</span>${last}${why}${retry}<div class="grow"></div>${now}${account}`);
 }
 
 export async function refreshSync() {
@@ -171,12 +169,14 @@ export async function showConflict(d: Draft) {
     box.hidden = true;
     return;
   }
-  const rows = c.changes.map((x) => `<tr><td>${esc(pick(x.label))}</td><td class="mine">${esc(pick(x.mine))}</td><td class="theirs">${esc(pick(x.theirs))}</td></tr>`).join("");
-  box.innerHTML =
-    `<b>${esc(t("sync.conflictTitle").replace("{n}", String(c.revision)).replace("{state}", t(`sync.remote.${c.state}`)))}</b>` +
-    (c.reason ? `<div>${esc(t("filing.returned"))}${esc(c.reason)}</div>` : "") +
-    `<table><thead><tr><th>${esc(t("sync.field"))}</th><th>${esc(t("sync.mine"))}</th><th>${esc(t("sync.theirs"))}</th></tr></thead><tbody>${rows || `<tr><td colspan="3">${esc(t("sync.sameData"))}</td></tr>`}</tbody></table>` +
-    `<div class="acts">${c.can_keep_mine ? `<button id="conflict-mine" class="primary">${esc(t("sync.keepMine"))}</button>` : ""}<button id="conflict-theirs">${esc(t("sync.takeTheirs"))}</button></div>`;
+  const rows = c.changes.length
+    ? c.changes.map((x) => html`<tr><td>${pick(x.label)}</td><td class="mine">${pick(x.mine)}</td><td class="theirs">${pick(x.theirs)}</td></tr>`)
+    : html`<tr><td colspan="3">${t("sync.sameData")}</td></tr>`;
+  const title = html`<b>${t("sync.conflictTitle").replace("{n}", String(c.revision)).replace("{state}", t(`sync.remote.${c.state}`))}</b>`;
+  const reason = c.reason && html`<div>${t("filing.returned")}${c.reason}</div>`;
+  const head = html`<tr><th>${t("sync.field")}</th><th>${t("sync.mine")}</th><th>${t("sync.theirs")}</th></tr>`;
+  const mine = c.can_keep_mine && html`<button id="conflict-mine" class="primary">${t("sync.keepMine")}</button>`;
+  render(box, html`${title}${reason}<table><thead>${head}</thead><tbody>${rows}</tbody></table><div class="acts">${mine}<button id="conflict-theirs">${t("sync.takeTheirs")}</button></div>`);
   box.hidden = false;
   box.scrollIntoView({ block: "center" });
   // Sending it as it is would meet the same refusal: settle first.

@@ -7,7 +7,7 @@ import { errText, type Msg } from "./api";
 import { $, showMessage } from "./dom";
 import { allChoices, choiceName, exportTo, openDraft, refreshList, type Row } from "./filing";
 import { getLang, pick, t } from "./i18n";
-import { esc } from "./report";
+import { html, render, type Html } from "./html";
 
 interface Unit { uscc: string; name: string; region: string }
 interface Staff { unit: string; id_number: string; name: string; data: Record<string, string> }
@@ -39,7 +39,7 @@ const mask = (id: string) => (id.length === 18 ? `${id.slice(0, 6)}********${id.
 function renderUnits() {
   const sel = $<HTMLSelectElement>("unit-pick");
   const v = view?.unit.uscc ?? sel.value;
-  sel.innerHTML = `<option value="">${esc(units.length ? t("unit.pick") : t("unit.noneYet"))}</option>` + units.map((u) => `<option value="${u.uscc}">${esc(u.name)}</option>`).join("");
+  render(sel, html`<option value="">${units.length ? t("unit.pick") : t("unit.noneYet")}</option>${units.map((u) => html`<option value="${u.uscc}">${u.name}</option>`)}`);
   sel.value = v;
 }
 
@@ -50,57 +50,45 @@ function draftsOf(id: string): Map<string, Row> {
   return m;
 }
 
-function cell(d: Row | undefined, form: string, id: string) {
-  if (!d) return `<button type="button" data-new="${form}" data-id="${id}">${esc(t("unit.start"))}</button>`;
-  const errs = d.problems ? ` <span class="pill bad">${d.problems}</span>` : "";
-  return `<a href="#" data-open="${d.id}" class="pill st-${d.state}">${esc(pick(d.state_name))}</a>${errs}`;
+function cell(d: Row | undefined, form: string, id: string): Html {
+  if (!d) return html`<button type="button" data-new="${form}" data-id="${id}">${t("unit.start")}</button>`;
+  const errs = d.problems ? html` <span class="pill bad">${d.problems}</span>` : "";
+  return html`<a href="#" data-open="${d.id}" class="pill st-${d.state}">${pick(d.state_name)}</a>${errs}`;
 }
 
 export function renderUnit() {
   renderUnits();
   const body = $("unit-body");
   if (!view) {
-    body.innerHTML = `<p class="hint">${esc(t("unit.hint"))}</p>`;
+    render(body, html`<p class="hint">${t("unit.hint")}</p>`);
     return;
   }
   const u = view.unit;
-  let html =
-    `<div class="unit-head"><div><h2>${esc(u.name)}</h2><span>${esc(t("unit.uscc"))} ${esc(u.uscc)}${u.region ? ` · ${esc(u.region)}` : ""}</span></div>` +
-    `<div class="acts"><button id="unit-roster" class="primary">${esc(t("unit.importRoster"))}</button><button id="unit-template">${esc(t("unit.template"))}</button>` +
-    `<button id="unit-export">${esc(t("unit.export"))}</button></div></div>`;
+  const acts = html`<button id="unit-roster" class="primary">${t("unit.importRoster")}</button><button id="unit-template">${t("unit.template")}</button><button id="unit-export">${t("unit.export")}</button>`;
+  const head = html`<div class="unit-head"><div><h2>${u.name}</h2><span>${t("unit.uscc")} ${u.uscc}${u.region ? ` · ${u.region}` : ""}</span></div><div class="acts">${acts}</div></div>`;
+  let rosterReport: Html | "" = "";
   if (report) {
-    html +=
-      `<div class="roster-report ${report.rejected.length ? "bad" : "ok"}"><b>${esc(
-        t("unit.rosterDone").replace("{rows}", String(report.rows)).replace("{added}", String(report.added)).replace("{updated}", String(report.updated)).replace("{bad}", String(report.rejected.length)),
-      )}</b>` +
-      (report.rejected.length
-        ? `<table class="rejected"><thead><tr><th>${esc(t("unit.line"))}</th><th>${esc(t("unit.name"))}</th><th>${esc(t("unit.reasons"))}</th></tr></thead><tbody>${report.rejected
-            .map((r) => `<tr><td>${r.line}</td><td>${esc(r.name || "—")}</td><td>${esc(r.problems.map(pick).join("；"))}</td></tr>`)
-            .join("")}</tbody></table><small>${esc(t("unit.fixAndReimport"))}</small>`
-        : "") +
-      `</div>`;
+    const done = t("unit.rosterDone").replace("{rows}", String(report.rows)).replace("{added}", String(report.added)).replace("{updated}", String(report.updated)).replace("{bad}", String(report.rejected.length));
+    const rejected = html`<tr><th>${t("unit.line")}</th><th>${t("unit.name")}</th><th>${t("unit.reasons")}</th></tr>`;
+    const rows = report.rejected.map((r) => html`<tr><td>${r.line}</td><td>${r.name || "—"}</td><td>${r.problems.map(pick).join("；")}</td></tr>`);
+    const table = report.rejected.length > 0 && html`<table class="rejected"><thead>${rejected}</thead><tbody>${rows}</tbody></table><small>${t("unit.fixAndReimport")}</small>`;
+    rosterReport = html`<div class="roster-report ${report.rejected.length ? "bad" : "ok"}"><b>${done}</b>${table}</div>`;
   }
-  html +=
-    `<div class="bulk"><b>${esc(t("unit.bulk"))}</b><label>${esc(t("unit.year"))}<input type="number" id="bulk-year" value="${bulk.year}" min="2000" max="2100" /></label>` +
-    `<label>${esc(t("unit.grade"))}<select id="bulk-grade">${allChoices("assessment_grade").map((c) => `<option value="${c.code}"${c.code === bulk.grade ? " selected" : ""}>${esc(pick(c))}</option>`).join("")}</select></label>` +
-    `<label>${esc(t("unit.assessor"))}<input type="text" id="bulk-assessor" value="${esc(bulk.assessor)}" /></label><label>${esc(t("unit.date"))}<input type="date" id="bulk-date" value="${bulk.date}" /></label>` +
-    `<button id="bulk-go">${esc(t("unit.bulkGo"))}</button><button id="bulk-final">${esc(t("unit.finalizeReady"))}</button></div>`;
-  html +=
-    `<table class="staff"><thead><tr><th>${esc(t("unit.name"))}</th><th>${esc(t("unit.id"))}</th><th>${esc(t("unit.sex"))}</th><th>${esc(t("unit.post"))}</th><th>${esc(t("unit.mobile"))}</th>` +
-    `<th>${esc(t("unit.collection"))}</th><th>${esc(t("unit.assessment"))}</th></tr></thead><tbody>` +
-    (view.staff.length
-      ? view.staff
-          .map((s) => {
-            const ds = draftsOf(s.id_number);
-            return (
-              `<tr><td>${esc(s.name)}</td><td class="mono">${esc(mask(s.id_number))}</td><td>${esc(choiceName("sex", s.data.sex))}</td><td>${esc(s.data.post ? choiceName("post", s.data.post) : "—")}</td>` +
-              `<td>${esc(s.data.mobile ?? "—")}</td><td>${cell(ds.get("collection"), "collection", s.id_number)}</td><td>${cell(ds.get("assessment"), "assessment", s.id_number)}</td></tr>`
-            );
-          })
-          .join("")
-      : `<tr><td colspan="7" class="empty">${esc(t("unit.noStaff"))}</td></tr>`) +
-    `</tbody></table>`;
-  body.innerHTML = html;
+  const grades = allChoices("assessment_grade").map((c) => html`<option value="${c.code}"${c.code === bulk.grade && html` selected`}>${pick(c)}</option>`);
+  const year = html`<label>${t("unit.year")}<input type="number" id="bulk-year" value="${bulk.year}" min="2000" max="2100" /></label>`;
+  const grade = html`<label>${t("unit.grade")}<select id="bulk-grade">${grades}</select></label>`;
+  const assessor = html`<label>${t("unit.assessor")}<input type="text" id="bulk-assessor" value="${bulk.assessor}" /></label>`;
+  const date = html`<label>${t("unit.date")}<input type="date" id="bulk-date" value="${bulk.date}" /></label>`;
+  const bulkBox = html`<div class="bulk"><b>${t("unit.bulk")}</b>${year}${grade}${assessor}${date}<button id="bulk-go">${t("unit.bulkGo")}</button><button id="bulk-final">${t("unit.finalizeReady")}</button></div>`;
+  const columns = (["unit.name", "unit.id", "unit.sex", "unit.post", "unit.mobile", "unit.collection", "unit.assessment"] as const).map((k) => html`<th>${t(k)}</th>`);
+  const staff = view.staff.length
+    ? view.staff.map((s) => {
+        const ds = draftsOf(s.id_number);
+        const who = html`<td>${s.name}</td><td class="mono">${mask(s.id_number)}</td><td>${choiceName("sex", s.data.sex)}</td><td>${s.data.post ? choiceName("post", s.data.post) : "—"}</td><td>${s.data.mobile ?? "—"}</td>`;
+        return html`<tr>${who}<td>${cell(ds.get("collection"), "collection", s.id_number)}</td><td>${cell(ds.get("assessment"), "assessment", s.id_number)}</td></tr>`;
+      })
+    : html`<tr><td colspan="7" class="empty">${t("unit.noStaff")}</td></tr>`;
+  render(body, html`${head}${rosterReport}${bulkBox}<table class="staff"><thead><tr>${columns}</tr></thead><tbody>${staff}</tbody></table>`);
 }
 
 export async function showUnit(uscc: string) {

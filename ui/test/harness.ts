@@ -23,6 +23,15 @@ const w = window as unknown as {
   syncStatus: Record<string, unknown>;
   conflicts?: Record<string, unknown>;
   emitSync: (payload: unknown) => Promise<void>;
+  /** What the next profile import adds (specs_import), and what a bundle import reports. */
+  importSpecs?: unknown[];
+  importResult?: unknown[];
+  /** The notes a preview carries (the backend's text). */
+  previewNotes?: string[];
+  /** A unit's staff and drafts (unit_view), and a roster's report (unit_roster_import). */
+  unitStaff?: unknown[];
+  unitDrafts?: unknown[];
+  rosterReport?: unknown;
 };
 type FakeDraft = { id: string; form: string; title: string; state: string; reason?: string | null; data: Record<string, Record<string, unknown> | unknown[]>; revision: number; updated: number; person: string | null; unit: string | null; origin: null };
 w.calls = [];
@@ -31,7 +40,7 @@ w.previewDelayMs = 30;
 w.batchItems = [];
 w.settings = { lang: "zh", outputDir: null, threads: 0 };
 w.saveDelayMs = 15;
-w.syncStatus = { signed_in: false, queued: 0, sent: 0, returned: 0, failed: 0, accepted: 0, taken: 0 };
+w.syncStatus ??= { signed_in: false, queued: 0, sent: 0, returned: 0, failed: 0, accepted: 0, taken: 0 };
 w.emitSync = (payload) => emit("sync", payload);
 w.drafts = new Map(((window as unknown as { seed?: FakeDraft[] }).seed ?? []).map((d) => [d.id, d]));
 const internals = () => (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } }).__TAURI_INTERNALS__;
@@ -164,6 +173,9 @@ mockIPC(
         else specs.push(e as never);
         return view();
       }
+      case "specs_import":
+        for (const sp of w.importSpecs ?? []) specs.push({ spec: sp, origin: { origin: "user", path: `/cfg/specs/${(sp as AnySpec).id}.toml` }, overrides_builtin: false } as never);
+        return view();
       case "specs_delete":
         specs.splice(specs.findIndex((x) => x.spec.id === a.id), 1);
         return view();
@@ -207,7 +219,7 @@ mockIPC(
         const m = a.making as { crop: unknown; whiten: boolean };
         const jpeg = await pixelJpeg(m.whiten ? "#fff" : "#9ab");
         const before = m.whiten ? await pixelJpeg("#9ab") : null;
-        const notes = m.whiten ? ["已替换背景：RGB(154,170,187) → RGB(255,255,255)"] : [];
+        const notes = w.previewNotes ?? (m.whiten ? ["已替换背景：RGB(154,170,187) → RGB(255,255,255)"] : []);
         return { jpeg, width: 295, height: 413, bytes: 20000, quality: 88, chroma: "4:2:0", crop: m.crop, notes, report: report(String(a.lang), true), before, millis: 5 };
       }
       case "photo_save":
@@ -245,6 +257,8 @@ mockIPC(
         d.state = "finalized";
         return checked(d);
       }
+      case "filing_import":
+        return w.importResult ?? [];
       case "filing_standing":
         return { id_number: a.idNumber, name: "", year: 2026, status: "active", status_name: msg("在岗", "in post"), obligations: [], years_of_work: null, counted: 0 };
       case "filing_attachment":
@@ -281,12 +295,13 @@ mockIPC(
       case "unit_list":
         return units;
       case "unit_save":
-        units.push(a.unit as (typeof units)[0]);
+        // The backend keeps a credit code in capitals.
+        units.push({ ...(a.unit as (typeof units)[0]), uscc: (a.unit as (typeof units)[0]).uscc.trim().toUpperCase() });
         return units;
       case "unit_view":
-        return { unit: units.find((u) => u.uscc === a.uscc), staff: [{ unit: a.uscc, id_number: "150102199003071237", name: "张三", data: { sex: "1", post: "01", mobile: "13912345678" } }], drafts: [] };
+        return { unit: units.find((u) => u.uscc === a.uscc), staff: w.unitStaff ?? [{ unit: a.uscc, id_number: "150102199003071237", name: "张三", data: { sex: "1", post: "01", mobile: "13912345678" } }], drafts: w.unitDrafts ?? [] };
       case "unit_roster_import":
-        return { rows: 200, added: 197, updated: 0, rejected: [
+        return w.rosterReport ?? { rows: 200, added: 197, updated: 0, rejected: [
           { line: 22, name: "职工020", problems: [msg("身份证号码 150102********1231 无效（校验码或出生日期不对）", "resident ID not valid")] },
           { line: 79, name: "职工077", problems: [msg("手机号码“1391234”应为 11 位", "mobile"), msg("岗位“仓库管理”不是规定的会计工作岗位", "post")] },
         ] };

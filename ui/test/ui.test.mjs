@@ -587,3 +587,171 @@ test("sync: sign in from the dialog, send a filing, see it returned with the rea
   assert.equal((await calls("sync_resolve")).at(-1).args.keepMine, true);
   await page.close();
 });
+
+// ---------------------------------------------------------------- escaping
+
+const src = path.resolve(import.meta.dirname, "../src");
+const sources = () => fs.readdirSync(src).filter((f) => f.endsWith(".ts")).map((f) => ({ f, text: fs.readFileSync(path.join(src, f), "utf8") }));
+
+test("markup is written only through html.ts: no raw HTML writes elsewhere, no unquoted attribute values, trusted() for constants only", () => {
+  const raw = /\b(innerHTML|outerHTML|insertAdjacentHTML|createContextualFragment|parseFromString|document\.write)\b/;
+  const found = [];
+  for (const { f, text } of sources()) {
+    text.split("\n").forEach((line, i) => {
+      if (f !== "html.ts" && raw.test(line)) found.push(`${f}:${i + 1}: ${line.trim()}`);
+      // An attribute value straight from a value (`value=${x}`) would be open to a space or a quote.
+      if (/=\$\{/.test(line)) found.push(`${f}:${i + 1}: unquoted attribute: ${line.trim()}`);
+      // trusted() takes constant markup written in the source, never a value.
+      if (f !== "html.ts" && /\btrusted\(/.test(line) && !/\btrusted\(\s*("[^"$]*"|'[^'$]*'|`[^`$]*`)\s*\)/.test(line)) found.push(`${f}:${i + 1}: trusted() of a value: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(found, []);
+  // The helper's own writes: render() and replace(), nothing else.
+  const helper = fs.readFileSync(path.join(src, "html.ts"), "utf8");
+  assert.equal(helper.match(/\.innerHTML\s*=/g)?.length, 2);
+});
+
+/** Markup an attacker might put in any text the app shows. */
+const XSS = [`<img src=x onerror="window.__xss=1">`, `"><script>window.__xss=2</script>`, `'><img src=x onerror=window.__xss=3>`];
+
+/** Nothing the payloads could make: no element with a handler, no script or image of theirs. */
+async function assertNoInjection() {
+  const r = await page.evaluate(() => ({
+    handlers: document.querySelectorAll("[onerror], [onload], [onclick]").length,
+    scripts: document.querySelectorAll("#app script").length,
+    images: document.querySelectorAll('img[src="x" i]').length,
+    xss: window.__xss,
+  }));
+  assert.deepEqual(r, { handlers: 0, scripts: 0, images: 0, xss: undefined });
+}
+
+test("XSS: a user-imported profile's title, provenance and notes show as text in the table, the editor, every picker and info line", async () => {
+  await fresh(() => {
+    const [a, b, c] = [`<img src=x onerror="window.__xss=1">`, `"><script>window.__xss=2</script>`, `'><img src=x onerror=window.__xss=3>`];
+    const evil = (id, kind, extra = {}) => ({
+      schema: 1, id, version: 1, kind, title: { zh: `标题${a}`, en: `Title${b}` }, formats: ["jpeg"], dpi: 300, colour: "colour", background: ["white"], upscale: false,
+      pixels: { rule: "min", width: 295, height: 413, export: [295, 413] }, bytes: { min: 10240 },
+      provenance: { source: `来源${a}`, region: `NM${c}`, confidence: "unconfirmed", date: "2024-01-01", notes: { zh: `说明${b}`, en: `Notes${a}` } }, ...extra,
+    });
+    window.importSpecs = [evil("evil-photo", "photo"), evil("evil-doc", "document", { pages: { min: 1, max: 2, layout: "stacked", page_orientation: "any" } })];
+    window.previewNotes = [`提示${a}`];
+  });
+  const [a, b, c] = XSS;
+  await page.evaluate(() => window.caiji.importSpec("/evil.toml"));
+  await page.waitForSelector('#specs-table tr[data-id="evil-photo"]', { state: "attached" });
+  // Every picker offers them by their literal names.
+  const option = (sel, id) => page.$eval(`${sel} option[value="${id}"]`, (o) => o.textContent);
+  assert.equal(await option("#photo-spec", "evil-photo"), `标题${a} ⚠`);
+  assert.equal(await option("#check-spec", "evil-photo"), `标题${a} ⚠`);
+  assert.equal(await option("#batch-spec", "evil-doc"), `标题${a} ⚠`);
+  assert.equal(await option("#scan-spec", "evil-doc"), `标题${a} ⚠`);
+  // The photo tool's line and the preview's notes.
+  await page.selectOption("#photo-spec", "evil-photo");
+  assert.equal(await page.textContent("#spec-info .src"), `[NM${c}] 来源${a}`);
+  await page.evaluate(() => window.caiji.openPath("/photos/me.jpg"));
+  await page.waitForSelector("#out-facts .note");
+  assert.equal(await page.textContent("#out-facts .note"), `提示${a}`);
+  // The scan tool's line.
+  await page.click('.tab[data-screen="scan"]');
+  await page.selectOption("#scan-spec", "evil-doc");
+  assert.equal(await page.textContent("#scan-spec-info .src"), `[NM${c}] 来源${a}`);
+  // The check and batch pickers hold them as chosen values.
+  await page.click('.tab[data-screen="check"]');
+  await page.selectOption("#check-spec", "evil-photo");
+  assert.equal(await page.$eval("#check-spec", (s) => s.selectedOptions[0].textContent), `标题${a} ⚠`);
+  await page.click('.tab[data-screen="batch"]');
+  await page.selectOption("#batch-spec", "evil-doc");
+  assert.equal(await page.$eval("#batch-spec", (s) => s.selectedOptions[0].textContent), `标题${a} ⚠`);
+  // The specs table: title, source, region, notes; the editor's fields hold the same text.
+  await page.click('.tab[data-screen="specs"]');
+  const cells = await page.$$eval('#specs-table tr[data-id="evil-photo"] td', (l) => l.map((td) => td.textContent));
+  assert.equal(cells[1], `标题${a}`);
+  assert.match(cells[3], new RegExp(`\\[NM${c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\] 来源`));
+  assert.ok(cells[3].includes(`来源${a}`) && cells[3].includes(`说明${b}`), cells[3]);
+  await page.click('#specs-table button[data-act="edit"][data-id="evil-photo"]');
+  await page.waitForSelector("#spec-editor:not([hidden])");
+  assert.equal(await page.inputValue('[data-k="title.zh"]'), `标题${a}`);
+  assert.equal(await page.inputValue('[data-k="title.en"]'), `Title${b}`);
+  assert.equal(await page.inputValue('[data-k="provenance.source"]'), `来源${a}`);
+  assert.equal(await page.inputValue('[data-k="provenance.region"]'), `NM${c}`);
+  assert.equal(await page.inputValue('[data-k="provenance.notes.zh"]'), `说明${b}`);
+  assert.equal(await page.inputValue('[data-k="provenance.notes.en"]'), `Notes${a}`);
+  // In English the other half of each text, just as literal.
+  await page.click("#lang");
+  assert.equal(await option("#photo-spec", "evil-photo"), `Title${b} ⚠`);
+  const en = await page.$$eval('#specs-table tr[data-id="evil-photo"] td', (l) => l.map((td) => td.textContent));
+  assert.equal(en[1], `Title${b}`);
+  assert.ok(en[3].includes(`Notes${a}`), en[3]);
+  await assertNoInjection();
+  await page.click("#lang");
+  await page.close();
+});
+
+test("XSS: drafts, titles, forms, reasons and accounts from a bundle or the server show as text on every screen", async () => {
+  await fresh(() => {
+    const [a, b, c] = [`<img src=x onerror="window.__xss=1">`, `"><script>window.__xss=2</script>`, `'><img src=x onerror=window.__xss=3>`];
+    const d = (id, form, title, state, reason) => ({ id, form, title, state, reason, data: { basic: { name: a } }, revision: 3, updated: Date.now(), person: "150102199003071237", unit: null, origin: null });
+    const one = `d1${b}`;
+    const two = `d2${c}`;
+    window.seed = [d(one, "collection", `会计人员信息采集 · 张三${a}`, "failed", `原因${b}`), d(two, `form${a}`, `表单 · 李四${c}`, "draft", null)];
+    window.lastRun = { crashed: true, changed: [one, two] };
+    window.conflicts = { [one]: { revision: 2, state: "submitted", reason: `退回${c}`, can_keep_mine: true, changes: [{ path: "basic.name", label: { zh: `姓名${a}`, en: "Name" }, mine: { zh: `我的${b}`, en: "" }, theirs: { zh: `他们的${c}`, en: "" } }] } };
+    window.syncStatus = { server: `http://h/${a}`, login: `150102${b}`, name: `张三${c}`, kind: "person", signed_in: true, queued: 1, sent: 0, returned: 0, failed: 1, accepted: 0, last_error: { zh: `错误${a}`, en: `Error${a}` }, taken: 1 };
+    window.importResult = [{ id: one, title: `张三${a}`, outcome: "imported", outcome_name: { zh: `已导入${b}`, en: "imported" } }];
+    window.unitStaff = [{ unit: "x", id_number: "150102199003071237", name: `职工${a}`, data: { sex: "1", mobile: `139${b}` } }];
+    window.unitDrafts = [{ id: one, form: "collection", title: "t", state: "failed", state_name: { zh: `状态${c}`, en: "s" }, problems: 0, person: "150102199003071237" }];
+    window.rosterReport = { rows: 2, added: 1, updated: 0, rejected: [{ line: 3, name: `职工${c}`, problems: [{ zh: `问题${a}`, en: "p" }] }] };
+  });
+  const [a, b, c] = XSS;
+  const one = `d1${b}`;
+  const two = `d2${c}`;
+  await page.click('.tab[data-screen="filing"]');
+  // The list: each draft's title and an unknown form's name, literally; the ids come back whole.
+  const items = await page.$$eval("#filing-list li[data-id]", (l) => l.map((li) => ({ id: li.dataset.id, sel: li.querySelector("input").dataset.sel, text: li.querySelector(".what").textContent })));
+  assert.deepEqual(items.map((i) => [i.id, i.sel]).sort(), [[one, one], [two, two]]);
+  assert.ok(items.some((i) => i.text === `会计人员信息采集张三${a}`), JSON.stringify(items));
+  assert.ok(items.some((i) => i.text === `form${a}李四${c}`), JSON.stringify(items));
+  // The recovery notice names both.
+  const links = await page.$$eval("#filing-recover a", (l) => l.map((x) => [x.dataset.open, x.textContent]));
+  assert.deepEqual(links, [[one, `会计人员信息采集 · 张三${a}`], [two, `表单 · 李四${c}`]]);
+  // The sync line: who, the account, the server and its error.
+  const bar = await page.textContent("#sync-bar");
+  for (const s of [`张三${c}`, `150102${b}`, `http://h/${a}`, `错误${a}`]) assert.ok(bar.includes(s), `${s} in ${bar}`);
+  // The editor: a recovered draft opens by its id; the reason and the conflict table as text.
+  await page.click("#filing-recover li:first-child a");
+  await page.waitForSelector("#ed-conflict:not([hidden]) table");
+  assert.equal((await calls("filing_get")).at(-1).args.id, one);
+  assert.equal(await page.textContent("#ed-reason"), `未被接收：原因${b}`);
+  assert.equal(await page.inputValue("#f-basic\\.name"), a);
+  assert.match(await page.textContent("#ed-conflict"), /服务器上已有第 2 版（审核中）/);
+  assert.ok((await page.textContent("#ed-conflict")).includes(`退回原因：退回${c}`));
+  assert.deepEqual(await page.$$eval("#ed-conflict tbody td", (l) => l.map((x) => x.textContent)), [`姓名${a}`, `我的${b}`, `他们的${c}`]);
+  // A draft of a form this app does not know: the header says its name, literally.
+  await page.evaluate((id) => [...document.querySelectorAll("#filing-list li[data-id]")].find((li) => li.dataset.id === id).click(), two);
+  await page.waitForFunction((f) => document.querySelector("#filing-editor .msg.bad")?.textContent === f, `form${a}`);
+  assert.equal((await calls("filing_get")).at(-1).args.id, two);
+  // A bundle's import result.
+  await page.evaluate(() => window.caiji.importFrom("/usb/evil.caiji"));
+  assert.equal(await page.textContent("#filing-msg"), `已读取 1 份填报：已导入${b} 1`);
+  // The unit screen: the unit's name, credit code and region, its staff, their drafts, a roster's rejected rows.
+  await page.click('.tab[data-screen="unit"]');
+  const uscc = `91"${b}`;
+  assert.equal(await page.evaluate((u) => window.caiji.saveUnit(u), { uscc, name: `单位${a}`, region: `地区${c}` }), true);
+  await page.waitForSelector(".unit-head");
+  assert.equal(await page.textContent(".unit-head h2"), `单位${a}`);
+  assert.equal(await page.textContent(".unit-head span"), `统一社会信用代码 ${uscc.toUpperCase()} · 地区${c}`);
+  assert.equal(await page.$eval("#unit-pick", (s) => s.selectedOptions[0]?.value), uscc.toUpperCase());
+  assert.equal(await page.$eval("#unit-pick", (s) => s.selectedOptions[0]?.textContent), `单位${a}`);
+  const staff = await page.$$eval("table.staff tbody td", (l) => l.map((x) => x.textContent));
+  assert.equal(staff[0], `职工${a}`);
+  assert.equal(staff[4], `139${b}`);
+  assert.equal(staff[5], `状态${c}`);
+  await page.evaluate(() => window.caiji.importRoster("/staff/evil.csv"));
+  await page.waitForSelector(".rejected");
+  assert.deepEqual(await page.$$eval(".rejected tbody td", (l) => l.map((x) => x.textContent)), ["3", `职工${c}`, `问题${a}`]);
+  // The staff's draft opens by its id.
+  await page.click('table.staff a[data-open]');
+  await page.waitForFunction((id) => window.caiji.currentDraft()?.draft.id === id, one);
+  await assertNoInjection();
+  await page.close();
+});
