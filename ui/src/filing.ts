@@ -1,65 +1,27 @@
 // The filing screen (填报): the draft list (search, state filter, error pills), the form
 // editor by section with inline messages and a save on every keystroke, attachment slots made
 // with the photo and scan tools, finalize, change, export and import of bundles, a person's
-// standing, and the recover-after-crash notice.
-import { invoke } from "@tauri-apps/api/core";
+// standing, the recover-after-crash notice, and a stale filing's conflict with the server.
+// The list and the open draft live in drafts-state.ts: this screen draws them when they change.
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { errText, type Msg } from "./api";
+import { busy, editing, keepOpen, listed, loadList, loadOpen, opened, setOpen, subscribe } from "./drafts-state";
+import { filingApi, type Choice, type Division, type Draft, type DraftState, type Field, type Form, type Problem, type Row, type Values } from "./filing-api";
 import { $, showMessage } from "./dom";
 import { both, getLang, pick, t } from "./i18n";
 import { html, render, replace, type Html } from "./html";
-import { send, showConflict } from "./sync";
+import { resolve, send, syncApi } from "./sync";
 
-export interface Choice { code: string; zh: string; en: string }
-export interface Division { code: string; name: string; children?: Division[] }
-export interface Field {
-  id: string; label: Msg; type: string; required: boolean; choices?: string | null; max_len?: number | null; parent?: string | null;
-  min?: number | null; max?: number | null; spec?: string | null; past: boolean; fixed: boolean; help?: Msg | null;
-}
-export interface Section { id: string; title: Msg; help?: Msg | null; repeat?: { min: number; max: number } | null; fields: Field[] }
-export interface Form { id: string; version: number; title: Msg; help?: Msg | null; by: "person" | "unit"; person?: { name: string; id_number: string } | null; sections: Section[] }
-export interface Problem { path: string; code: string; message: Msg }
-export type Values = Record<string, unknown>;
-/** Where a draft is on its way to the online system (the drafts store's states). */
-export type DraftState = "draft" | "finalized" | "queued" | "sent" | "accepted" | "returned" | "failed";
-export interface Draft { id: string; form: string; title: string; state: DraftState; reason?: string | null; data: Values; revision: number; updated: number; person?: string | null; unit?: string | null; origin?: Values | null }
-export interface Checked { draft: Draft; problems: Problem[] }
-export interface Row { id: string; form: string; title: string; state: DraftState; state_name: Msg; reason?: string | null; updated: number; problems: number; unit?: string | null; person?: string | null }
-interface Standing { id_number: string; name: string; year: number; status: string; status_name: Msg; obligations: { code: string; message: Msg }[]; years_of_work?: number | null; counted: number }
-interface Imported { id: string; title: string; outcome: string; outcome_name: Msg }
-interface LastRun { crashed: boolean; changed: string[] }
 /** Where an attachment made with the photo or scan tool goes. */
 export interface AttachTarget { draft: string; path: string; spec: string; label: string }
 
 const lang = () => getLang();
-export const filingApi = {
-  forms: () => invoke<{ forms: Form[]; choices: Record<string, { source: string; items: Choice[] }>; divisions: Division[] }>("filing_forms"),
-  list: () => invoke<Row[]>("filing_list", { lang: lang() }),
-  create: (form: string, data: Values, unit: string | null) => invoke<Checked>("filing_create", { form, data, unit, lang: lang() }),
-  get: (id: string) => invoke<Checked>("filing_get", { id, lang: lang() }),
-  save: (id: string, data: Values) => invoke<Checked>("filing_save", { id, data, lang: lang() }),
-  finalize: (id: string) => invoke<Checked>("filing_finalize", { id, lang: lang() }),
-  reopen: (id: string) => invoke<Checked>("filing_reopen", { id, lang: lang() }),
-  remove: (id: string) => invoke<void>("filing_delete", { id, lang: lang() }),
-  change: (id: string) => invoke<Checked>("filing_change", { id, lang: lang() }),
-  standing: (idNumber: string) => invoke<Standing>("filing_standing", { idNumber, lang: lang() }),
-  exportTo: (ids: string[], path: string) => invoke<{ drafts: number; files: number; path: string }>("filing_export", { ids, path, lang: lang() }),
-  importFrom: (path: string) => invoke<Imported[]>("filing_import", { path, lang: lang() }),
-  lastRun: () => invoke<LastRun | null>("filing_last_run"),
-  attachment: (hash: string) => invoke<ArrayBuffer>("filing_attachment", { hash, lang: lang() }),
-};
-
 let forms: Form[] = [];
 let choices: Record<string, { source: string; items: Choice[] }> = {};
 let divisions: Division[] = [];
-let rows: Row[] = [];
-let cur: Checked | null = null;
+/** The editor's working copy of the open draft's values (saved on every change). */
 let values: Values = {};
-/** Saves are sent one at a time; a change made meanwhile is sent right after. */
-let saving = false;
-let dirty = false;
 let onAttach: (target: AttachTarget, document: boolean) => void = () => {};
-let onListChanged: () => Promise<void> = async () => {};
 
 export const formById = (id: string) => forms.find((f) => f.id === id);
 export const choiceName = (list: string | null | undefined, code: unknown) => {
@@ -84,7 +46,7 @@ function divisionsIn(parent: string): Division[] {
 function dependants(path: string): string[] {
   const i = path.lastIndexOf(".");
   const [prefix, id] = [path.slice(0, i), path.slice(i + 1)];
-  const sec = formById(cur?.draft.form ?? "")?.sections.find((s) => s.id === prefix.split(".")[0]);
+  const sec = formById(opened()?.draft.form ?? "")?.sections.find((s) => s.id === prefix.split(".")[0]);
   return (sec?.fields ?? []).filter((f) => f.parent === id).map((f) => `${prefix}.${f.id}`);
 }
 
@@ -116,6 +78,8 @@ function pill(r: { state: string; state_name: Msg; problems: number }): Html {
 }
 
 export function renderList() {
+  const rows = listed();
+  const cur = opened();
   const q = $<HTMLInputElement>("filing-search").value.trim().toLowerCase();
   const st = $<HTMLSelectElement>("filing-state").value;
   const shown = rows.filter((r) => (!st || r.state === st) && (!q || r.title.toLowerCase().includes(q) || pick(formById(r.form)?.title ?? { zh: "", en: "" }).toLowerCase().includes(q) || (r.person ?? "").toLowerCase().includes(q)));
@@ -131,11 +95,6 @@ export function renderList() {
   );
 }
 
-export async function refreshList() {
-  rows = await filingApi.list();
-  renderList();
-  await onListChanged();
-}
 
 function selected(): string[] {
   return [...document.querySelectorAll<HTMLInputElement>("#filing-list input[data-sel]:checked")].map((i) => i.dataset.sel!);
@@ -182,8 +141,9 @@ function input(f: Field, path: string, locked: boolean): Html {
 }
 
 function fieldHtml(f: Field, path: string, locked: boolean): Html {
-  const fixedNote = f.fixed && cur?.draft.origin && html`<span class="fixed" title="${t("filing.fixedTip")}">🔒</span>`;
-  const lock = locked || (f.fixed && !!cur?.draft.origin);
+  const origin = opened()?.draft.origin;
+  const fixedNote = f.fixed && origin && html`<span class="fixed" title="${t("filing.fixedTip")}">🔒</span>`;
+  const lock = locked || (f.fixed && !!origin);
   const label = html`<label for="f-${path}">${pick(f.label)}${f.required && html`<i class="req">*</i>`}${fixedNote}</label>`;
   const help = f.help && html`<small>${pick(f.help)}</small>`;
   return html`<div class="ff${f.type === "attachment" ? " wide" : ""}" data-field="${path}">${label}${input(f, path, lock)}${help}<div class="err" data-err="${path}" hidden></div></div>`;
@@ -211,6 +171,7 @@ function topHtml(d: Draft, form: Form, locked: boolean): Html {
 function renderTop() {
   const ed = $("filing-editor");
   const head = ed.querySelector(".ed-head");
+  const cur = opened();
   const form = cur && formById(cur.draft.form);
   if (!cur || !head || !form) return renderEditor();
   ed.querySelector("#ed-reason")?.remove();
@@ -221,6 +182,7 @@ function renderTop() {
 
 function renderEditor() {
   const ed = $("filing-editor");
+  const cur = opened();
   if (!cur) {
     render(ed, html`<p class="hint">${t("filing.pickOne")}</p>`);
     return;
@@ -257,6 +219,29 @@ function renderEditor() {
   void showConflict(d);
 }
 
+/** Under a failed filing's header: the server's version and what differs, to settle. */
+async function showConflict(d: Draft) {
+  const box = document.getElementById("ed-conflict");
+  if (!box) return;
+  const c = d.state === "failed" ? await syncApi.conflict(d.id).catch(() => null) : null;
+  if (!c || opened()?.draft.id !== d.id) {
+    box.hidden = true;
+    return;
+  }
+  const rows = c.changes.length
+    ? c.changes.map((x) => html`<tr><td>${pick(x.label)}</td><td class="mine">${pick(x.mine)}</td><td class="theirs">${pick(x.theirs)}</td></tr>`)
+    : html`<tr><td colspan="3">${t("sync.sameData")}</td></tr>`;
+  const title = html`<b>${t("sync.conflictTitle").replace("{n}", String(c.revision)).replace("{state}", t(`sync.remote.${c.state}`))}</b>`;
+  const reason = c.reason && html`<div>${t("filing.returned")}${c.reason}</div>`;
+  const head = html`<tr><th>${t("sync.field")}</th><th>${t("sync.mine")}</th><th>${t("sync.theirs")}</th></tr>`;
+  const mine = c.can_keep_mine && html`<button id="conflict-mine" class="primary">${t("sync.keepMine")}</button>`;
+  render(box, html`${title}${reason}<table><thead>${head}</thead><tbody>${rows}</tbody></table><div class="acts">${mine}<button id="conflict-theirs">${t("sync.takeTheirs")}</button></div>`);
+  box.hidden = false;
+  box.scrollIntoView({ block: "center" });
+  // Sending it as it is would meet the same refusal: settle first.
+  document.getElementById("ed-send")?.remove();
+}
+
 const stateName = (s: DraftState): Msg => both(`state.${s}`);
 
 async function thumb(img: HTMLImageElement) {
@@ -271,6 +256,7 @@ async function thumb(img: HTMLImageElement) {
 
 /** Inline messages on their fields, the summary at the top, the list's pill. */
 function showProblems() {
+  const cur = opened();
   if (!cur) return;
   const ed = $("filing-editor");
   ed.querySelectorAll<HTMLElement>("[data-err]").forEach((e) => {
@@ -301,7 +287,7 @@ function showProblems() {
         : html`${t(d.state === "returned" ? "filing.is.returned" : "filing.ready")}`
       : html`${t(`filing.is.${d.state}`)}`,
   );
-  const row = rows.find((r) => r.id === d.id);
+  const row = listed().find((r) => r.id === d.id);
   if (row) {
     row.problems = d.state === "draft" || d.state === "returned" ? n : 0;
     row.title = d.title;
@@ -314,7 +300,7 @@ function showProblems() {
 
 async function showStanding() {
   const box = $("ed-standing");
-  const id = cur?.draft.person;
+  const id = opened()?.draft.person;
   if (!id || id.length !== 18) {
     box.hidden = true;
     return;
@@ -333,37 +319,37 @@ async function showStanding() {
 
 export async function openDraft(id: string) {
   try {
-    cur = await filingApi.get(id);
-    values = structuredClone(cur.draft.data ?? {}) as Values;
-    renderEditor();
-    renderList();
+    await loadOpen(id);
   } catch (e) {
     showMessage("filing-msg", errText(e), "bad");
   }
 }
 
-function shown(c: Checked) {
-  cur = c;
-  values = structuredClone(c.draft.data ?? {}) as Values;
+/** The open draft (or none) changed from scratch: its values and the editor start over. */
+function drawOpen() {
+  values = structuredClone(opened()?.draft.data ?? {}) as Values;
   renderEditor();
+  renderList();
 }
 
-/** Saves now; a change made while a save is in flight is saved right after it. */
+/** Saves now; a change made while a save is in flight is saved right after it (saves are sent
+ * one at a time). */
 async function autosave() {
+  const cur = opened();
   if (!cur) return;
-  if (saving) {
-    dirty = true;
+  if (editing.saving) {
+    editing.dirty = true;
     return;
   }
-  saving = true;
+  editing.saving = true;
   const id = cur.draft.id;
+  let wasState = cur.draft.state;
   try {
     do {
-      dirty = false;
-      const wasState = cur.draft.state;
+      editing.dirty = false;
       const c = await filingApi.save(id, structuredClone(values));
-      if (cur?.draft.id !== id) break;
-      cur = c;
+      if (opened()?.draft.id !== id) break;
+      keepOpen(c);
       // The first change to a returned or finalized filing makes it a draft again: the header
       // changes, the fields being typed in are left alone.
       const moved = wasState !== c.draft.state;
@@ -373,11 +359,12 @@ async function autosave() {
         showProblems();
       }
       $("ed-saved").textContent = `${t("filing.saved")} ${new Date().toLocaleTimeString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false })}`;
-    } while (dirty);
+      wasState = c.draft.state;
+    } while (editing.dirty);
   } catch (e) {
     showMessage("filing-msg", errText(e), "bad");
   } finally {
-    saving = false;
+    editing.saving = false;
   }
 }
 
@@ -390,26 +377,27 @@ export async function setField(path: string, v: unknown) {
 }
 
 export async function finalize() {
+  const cur = opened();
   if (!cur) return;
   try {
     await waitSaved();
-    shown(await filingApi.finalize(cur.draft.id));
+    await setOpen(await filingApi.finalize(cur.draft.id));
     showMessage("filing-msg", t("filing.finalized"), "ok");
-    await refreshList();
+    await loadList();
   } catch (e) {
     showMessage("filing-msg", errText(e), "bad");
-    if (cur) shown(await filingApi.get(cur.draft.id));
+    await setOpen(await filingApi.get(cur.draft.id));
   }
 }
 
 async function waitSaved() {
-  while (saving) await new Promise((r) => setTimeout(r, 20));
+  while (editing.saving) await new Promise((r) => setTimeout(r, 20));
 }
 
 export async function create(form: string, data: Values = {}, unit: string | null = null) {
   try {
-    shown(await filingApi.create(form, data, unit));
-    await refreshList();
+    await setOpen(await filingApi.create(form, data, unit));
+    await loadList();
     showMessage("filing-msg", "");
   } catch (e) {
     showMessage("filing-msg", errText(e), "bad");
@@ -428,7 +416,7 @@ export async function exportTo(ids: string[], path: string) {
 export async function importFrom(path: string) {
   try {
     const r = await filingApi.importFrom(path);
-    await refreshList();
+    await loadList();
     const counts = new Map<string, number>();
     r.forEach((i) => counts.set(pick(i.outcome_name), (counts.get(pick(i.outcome_name)) ?? 0) + 1));
     const sum = [...counts].map(([k, n]) => `${k} ${n}`).join("，");
@@ -442,7 +430,7 @@ export async function importFrom(path: string) {
 
 /** The attachment made for a slot comes back here. */
 export async function attached(target: AttachTarget, hash: string) {
-  if (cur?.draft.id !== target.draft) await openDraft(target.draft);
+  if (opened()?.draft.id !== target.draft) await openDraft(target.draft);
   set(target.path, hash);
   renderEditor();
   await autosave();
@@ -459,7 +447,7 @@ async function recoverNotice() {
   const last = await filingApi.lastRun().catch(() => null);
   if (!last?.crashed || !last.changed.length) return;
   const box = $("filing-recover");
-  const names = last.changed.map((id) => rows.find((r) => r.id === id)).filter((r): r is Row => !!r);
+  const names = last.changed.map((id) => listed().find((r) => r.id === id)).filter((r): r is Row => !!r);
   const list = names.map((r) => html`<li><a href="#" data-open="${r.id}">${r.title}</a></li>`);
   render(box, html`<b>${t("filing.recoverTitle")}</b> ${t("filing.recoverText").replace("{n}", String(names.length))}<ul>${list}</ul><button id="recover-ok">${t("filing.recoverOk")}</button>`);
   box.hidden = false;
@@ -478,9 +466,9 @@ export function refreshFiling() {
   renderEditor();
 }
 
-export async function initFiling(attach: (target: AttachTarget, document: boolean) => void, listChanged: () => Promise<void>) {
+export async function initFiling(attach: (target: AttachTarget, document: boolean) => void) {
   onAttach = attach;
-  onListChanged = listChanged;
+  subscribe((change) => (change === "open" ? drawOpen() : renderList()));
   const f = await filingApi.forms();
   forms = f.forms;
   choices = f.choices;
@@ -503,8 +491,8 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
     const p = await open({ multiple: false, filters: [{ name: t("filing.bundle"), extensions: ["caiji"] }] });
     if (typeof p === "string") await importFrom(p);
   });
-  $("filing-export").addEventListener("click", () => void pickExport(selected().length ? selected() : rows.map((r) => r.id)));
-  $("filing-send").addEventListener("click", () => void send(selected().length ? selected() : rows.filter((r) => r.state === "finalized").map((r) => r.id)));
+  $("filing-export").addEventListener("click", () => void pickExport(selected().length ? selected() : listed().map((r) => r.id)));
+  $("filing-send").addEventListener("click", () => void send(selected().length ? selected() : listed().filter((r) => r.state === "finalized").map((r) => r.id)));
   $("filing-recover").addEventListener("click", (e) => {
     const el = e.target as HTMLElement;
     if (el.dataset.open) {
@@ -541,10 +529,12 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
   ed.addEventListener("change", onEdit);
   ed.addEventListener("click", async (e) => {
     const el = e.target as HTMLElement;
-    if (!cur) return;
+    if (!opened()) return;
+    // Read at each use: a save finished meanwhile may have answered a newer draft.
+    const cur = () => opened()!;
     if (el.id === "ed-first") {
       e.preventDefault();
-      const p = cur.problems[0];
+      const p = cur().problems[0];
       const target = p && (document.getElementById(`f-${p.path}`) ?? ed.querySelector(`[data-err="${CSS.escape(p.path)}"]`));
       (target as HTMLElement | null)?.scrollIntoView({ block: "center" });
       (target as HTMLElement | null)?.focus?.();
@@ -565,37 +555,40 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
       const path = el.dataset.make;
       const label = ed.querySelector(`[data-field="${CSS.escape(path)}"] label`)?.textContent?.replace("*", "") ?? "";
       await waitSaved();
-      onAttach({ draft: cur.draft.id, path, spec: el.dataset.spec!, label: `${cur.draft.title} · ${label}` }, isDoc(el.dataset.spec!));
+      const d = cur().draft;
+      onAttach({ draft: d.id, path, spec: el.dataset.spec!, label: `${d.title} · ${label}` }, isDoc(el.dataset.spec!));
     } else if (el.dataset.clear) {
       set(el.dataset.clear, "");
       renderEditor();
       await autosave();
     } else if (el.id === "ed-finalize") await finalize();
     else if (el.id === "ed-reopen") {
-      shown(await filingApi.reopen(cur.draft.id));
-      await refreshList();
+      await setOpen(await filingApi.reopen(cur().draft.id));
+      await loadList();
     } else if (el.id === "ed-change") {
       try {
-        shown(await filingApi.change(cur.draft.id));
-        await refreshList();
+        await setOpen(await filingApi.change(cur().draft.id));
+        await loadList();
       } catch (err) {
         showMessage("filing-msg", errText(err), "bad");
       }
     } else if (el.id === "ed-send") {
       await waitSaved();
-      await send([cur.draft.id]);
-    } else if (el.id === "ed-export") await pickExport([cur.draft.id]);
+      await send([cur().draft.id]);
+    } else if (el.id === "ed-export") await pickExport([cur().draft.id]);
     else if (el.id === "ed-delete") {
       if (!confirm(t("filing.deleteConfirm"))) return;
-      await filingApi.remove(cur.draft.id);
-      cur = null;
-      renderEditor();
-      await refreshList();
-    }
+      await filingApi.remove(cur().draft.id);
+      await setOpen(null);
+      await loadList();
+    } else if (el.id === "conflict-mine" || el.id === "conflict-theirs") await resolve(el.id === "conflict-mine");
   });
-  await refreshList();
+  await loadList();
   await recoverNotice();
 }
 
 /** The draft open in the editor (tests). */
-export const current = () => (cur ? { ...cur, values, saving: saving || dirty } : null);
+export function current() {
+  const cur = opened();
+  return cur ? { ...cur, values, saving: busy() } : null;
+}

@@ -12,7 +12,7 @@ import { current, initSettings, loadSettings, refreshSettings, saveSettings } fr
 import { cancelAttach, finishAttach, initAttach, refreshAttach, startAttach } from "./attach";
 import { create as createDraft, current as currentDraft, exportTo, finalize, importFrom, initFiling, openDraft, refreshFiling, setField } from "./filing";
 import { initSync, refreshSyncTexts, resolve as resolveConflict, send as sendDrafts, signIn, syncNow } from "./sync";
-import { bulkAssessment, importRoster, initUnit, refreshUnits, renderUnit, saveUnit, showUnit } from "./unit";
+import { bulkAssessment, importRoster, initUnit, renderUnit, saveUnit, showUnit } from "./unit";
 import { editSpec, exportSpec, importSpec, initSpecs, renderSpecs, validateForm } from "./specs";
 
 let specs: Spec[] = [];
@@ -90,7 +90,7 @@ async function main() {
   await loadSettings();
   specsChanged(await api.specs());
   defaultOutput();
-  await initFiling(startAttach, refreshUnits);
+  await initFiling(startAttach);
   await initSync();
   relabel();
   // Files from drag and drop, from a second launch, and from the command line.

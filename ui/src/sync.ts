@@ -1,22 +1,24 @@
 // Sync with the online system: the status line over the filing list (server, account, what
 // waits, when it last ran and what went wrong), the sign-in / register dialog, 上报 of finalized
-// filings, 立即同步, and a stale filing's conflict (what changed, keep mine or take theirs).
-// The backend's worker does the sending; its `sync` event redraws what changed.
+// filings, 立即同步, and settling a stale filing's conflict (keep mine or take theirs; the filing
+// screen shows what changed). The backend's worker does the sending; its `sync` event says which
+// drafts changed, and the drafts state (drafts-state.ts) is updated for the screens to redraw.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { errText, type Msg } from "./api";
 import { $, showMessage } from "./dom";
 import { getLang, pick, t } from "./i18n";
 import { html, render } from "./html";
-import { current, openDraft, refreshList, type Checked, type Draft } from "./filing";
+import { changed, loadList, loadOpen, opened } from "./drafts-state";
+import type { Checked } from "./filing-api";
 
 export interface Status {
   server?: string | null; login?: string | null; name?: string | null; kind?: "person" | "unit" | "authority" | null; signed_in: boolean;
   queued: number; next_try?: number | null; sent: number; returned: number; failed: number; accepted: number;
   last_sync?: number | null; last_error?: Msg | null; taken: number;
 }
-interface Change { path: string; label: Msg; mine: Msg; theirs: Msg }
-interface Conflict { revision: number; state: "submitted" | "accepted" | "returned"; reason?: string | null; can_keep_mine: boolean; changes: Change[] }
+export interface Change { path: string; label: Msg; mine: Msg; theirs: Msg }
+export interface Conflict { revision: number; state: "submitted" | "accepted" | "returned"; reason?: string | null; can_keep_mine: boolean; changes: Change[] }
 interface Report { sent: string[]; failed: string[]; retrying: [string, number][]; reviewed: string[]; pulled: string[]; conflicts: string[]; error?: Msg | null }
 interface Queued { queued: string[]; skipped: { id: string; title: string; message: string }[] }
 
@@ -109,9 +111,7 @@ export async function send(ids: string[]) {
   if (!ids.length) return showMessage("filing-msg", t("sync.nothingToSend"), "info");
   try {
     const r = await syncApi.send(ids);
-    await refreshList();
-    const cur = current();
-    if (cur && ids.includes(cur.draft.id)) await openDraft(cur.draft.id);
+    await changed(ids);
     const skipped = r.skipped.map((s) => `${s.title}：${s.message}`).join("；");
     const text = (r.queued.length ? t(status?.signed_in ? "sync.queued" : "sync.queuedOffline").replace("{n}", String(r.queued.length)) : "") + (skipped ? ` ${t("sync.skipped")}${skipped}` : "");
     showMessage("filing-msg", text, r.skipped.length ? "bad" : "ok");
@@ -160,36 +160,14 @@ export async function signIn(server: string, login: string, password: string, re
 
 // ---------------------------------------------------------------- conflicts
 
-/** Under a failed filing's header: the server's version and what differs, to settle. */
-export async function showConflict(d: Draft) {
-  const box = document.getElementById("ed-conflict");
-  if (!box) return;
-  const c = d.state === "failed" ? await syncApi.conflict(d.id).catch(() => null) : null;
-  if (!c || current()?.draft.id !== d.id) {
-    box.hidden = true;
-    return;
-  }
-  const rows = c.changes.length
-    ? c.changes.map((x) => html`<tr><td>${pick(x.label)}</td><td class="mine">${pick(x.mine)}</td><td class="theirs">${pick(x.theirs)}</td></tr>`)
-    : html`<tr><td colspan="3">${t("sync.sameData")}</td></tr>`;
-  const title = html`<b>${t("sync.conflictTitle").replace("{n}", String(c.revision)).replace("{state}", t(`sync.remote.${c.state}`))}</b>`;
-  const reason = c.reason && html`<div>${t("filing.returned")}${c.reason}</div>`;
-  const head = html`<tr><th>${t("sync.field")}</th><th>${t("sync.mine")}</th><th>${t("sync.theirs")}</th></tr>`;
-  const mine = c.can_keep_mine && html`<button id="conflict-mine" class="primary">${t("sync.keepMine")}</button>`;
-  render(box, html`${title}${reason}<table><thead>${head}</thead><tbody>${rows}</tbody></table><div class="acts">${mine}<button id="conflict-theirs">${t("sync.takeTheirs")}</button></div>`);
-  box.hidden = false;
-  box.scrollIntoView({ block: "center" });
-  // Sending it as it is would meet the same refusal: settle first.
-  document.getElementById("ed-send")?.remove();
-}
-
+/** Settles the open filing's conflict: this computer's version sent again, or the server's taken. */
 export async function resolve(keepMine: boolean) {
-  const cur = current();
+  const cur = opened();
   if (!cur) return;
   try {
     await syncApi.resolve(cur.draft.id, keepMine);
-    await refreshList();
-    await openDraft(cur.draft.id);
+    await loadList();
+    await loadOpen(cur.draft.id);
     showMessage("filing-msg", t(keepMine ? "sync.keptMine" : "sync.tookTheirs"), "ok");
   } catch (e) {
     showMessage("filing-msg", errText(e), "bad");
@@ -202,11 +180,6 @@ export async function initSync() {
     const el = e.target as HTMLElement;
     if (el.id === "sync-now") void syncNow();
     if (el.id === "sync-account") openDialog();
-  });
-  $("filing-editor").addEventListener("click", (e) => {
-    const el = e.target as HTMLElement;
-    if (el.id === "conflict-mine") void resolve(true);
-    if (el.id === "conflict-theirs") void resolve(false);
   });
   document.querySelectorAll<HTMLInputElement>('input[name="sync-mode"]').forEach((i) => i.addEventListener("change", () => setMode(mode())));
   $("sync-signout").addEventListener("click", async () => {
@@ -227,10 +200,8 @@ export async function initSync() {
     setStatus(ev.payload.status);
     renderBar();
     if (!ev.payload.changed.length) return;
-    await refreshList();
-    const cur = current();
-    // Redraw the open filing if its state moved (it cannot be mid-edit: only sent or queued ones do).
-    if (cur && ev.payload.changed.includes(cur.draft.id) && !cur.saving) await openDraft(cur.draft.id);
+    // The open filing is read again if its state moved (it cannot be mid-edit: only sent or queued ones do).
+    await changed(ev.payload.changed).catch((e) => showMessage("filing-msg", errText(e), "bad"));
   });
   await refreshSync();
 }

@@ -5,7 +5,9 @@ import { invoke } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { errText, type Msg } from "./api";
 import { $, showMessage } from "./dom";
-import { allChoices, choiceName, exportTo, openDraft, refreshList, type Row } from "./filing";
+import { loadList, subscribe } from "./drafts-state";
+import { allChoices, choiceName, exportTo, openDraft } from "./filing";
+import type { Row } from "./filing-api";
 import { getLang, pick, t } from "./i18n";
 import { html, render, type Html } from "./html";
 
@@ -129,14 +131,14 @@ export async function bulkAssessment() {
   try {
     const r = await unitApi.bulk(view.unit.uscc, bulk.year, bulk.grade, bulk.assessor, bulk.date);
     // The list and this screen redrawn first, then the message: what it says is on screen.
-    await refreshList();
+    await loadList();
     showMessage("unit-msg", t("unit.bulkDone").replace("{n}", String(r.created.length)).replace("{m}", String(r.existing)), "ok");
   } catch (e) {
     showMessage("unit-msg", errText(e), "bad");
   }
 }
 
-export async function refreshUnits() {
+async function refreshUnits() {
   units = await unitApi.list().catch(() => []);
   if (view) await showUnit(view.unit.uscc);
   else renderUnit();
@@ -144,6 +146,8 @@ export async function refreshUnits() {
 
 export function initUnit(openEditor: () => void) {
   onOpen = openEditor;
+  // A unit's staff show their drafts: the list changed, this screen follows.
+  subscribe((change) => (change === "list" ? refreshUnits() : undefined));
   $("unit-pick").addEventListener("change", (e) => void showUnit((e.target as HTMLSelectElement).value).then(() => (report = null)));
   $("unit-add").addEventListener("click", () => {
     ($("unit-form") as HTMLFormElement).reset();
@@ -171,7 +175,7 @@ export function initUnit(openEditor: () => void) {
     } else if (el.id === "bulk-go") await bulkAssessment();
     else if (el.id === "bulk-final") {
       const n = await unitApi.finalizeReady(view.unit.uscc, "assessment").catch((err) => (showMessage("unit-msg", errText(err), "bad"), -1));
-      await refreshList();
+      await loadList();
       if (n >= 0) showMessage("unit-msg", t("unit.finalizedN").replace("{n}", String(n)), "ok");
     } else if (el.dataset.open) {
       e.preventDefault();
@@ -180,7 +184,7 @@ export function initUnit(openEditor: () => void) {
     } else if (el.dataset.new) {
       try {
         const c = await unitApi.staffDraft(view.unit.uscc, el.dataset.id!, el.dataset.new);
-        await refreshList();
+        await loadList();
         onOpen();
         await openDraft(c.draft.id);
       } catch (err) {

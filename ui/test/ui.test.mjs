@@ -755,3 +755,26 @@ test("XSS: drafts, titles, forms, reasons and accounts from a bundle or the serv
   await assertNoInjection();
   await page.close();
 });
+
+test("no module under src/ imports in a circle (type-only imports included)", () => {
+  const deps = new Map();
+  for (const { f, text } of sources()) {
+    const targets = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["']\.\/([\w.-]+?)(?:\.ts)?["']/g)].map((m) => `${m[1]}.ts`);
+    deps.set(f, [...new Set(targets)]);
+  }
+  assert.ok(deps.get("filing.ts").includes("drafts-state.ts") && deps.get("sync.ts").includes("drafts-state.ts"), "the parse sees imports");
+  const cycles = [];
+  const state = new Map(); // 1: on the current path, 2: done
+  const visit = (f, trail) => {
+    if (state.get(f) === 2) return;
+    if (state.get(f) === 1) {
+      cycles.push([...trail.slice(trail.indexOf(f)), f].join(" → "));
+      return;
+    }
+    state.set(f, 1);
+    for (const d of deps.get(f) ?? []) visit(d, [...trail, f]);
+    state.set(f, 2);
+  };
+  for (const f of deps.keys()) visit(f, []);
+  assert.deepEqual(cycles, []);
+});
