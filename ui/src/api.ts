@@ -1,6 +1,6 @@
 // Typed wrappers over the backend commands.
 import { invoke } from "@tauri-apps/api/core";
-import { getLang } from "./i18n";
+import { getLang, pick } from "./i18n";
 
 export interface Msg { zh: string; en: string }
 export interface Rect { x: number; y: number; w: number; h: number }
@@ -30,7 +30,9 @@ export interface Settings { lang: "zh" | "en"; outputDir: string | null; threads
 export interface SettingsView { settings: Settings; dataDir: string; specsDir: string; logDir: string; portable: boolean; cores: number; problem?: string | null }
 export interface Opened { id: number; name: string; path: string; width: number; height: number; format: string }
 export interface Preview { jpeg: string; width: number; height: number; bytes: number; quality: number; chroma: string; crop?: Rect; notes: string[]; report: Report; before?: string | null; background?: Whitened | null; millis: number }
-export interface AppError { code: string; message: string }
+/** What a command fails with: a code to act on, the message in both languages (a plain string
+ * from a backend not yet on this contract is still accepted), and details for some codes. */
+export interface AppError { code: string; message: Msg | string; details?: unknown }
 
 const lang = () => getLang();
 
@@ -54,7 +56,19 @@ export const api = {
   check: (path: string, spec: string) => invoke<Report>("check_file", { path, spec, lang: lang() }),
 };
 
+const isMsg = (m: unknown): m is Msg => !!m && typeof m === "object" && typeof (m as Msg).zh === "string" && typeof (m as Msg).en === "string";
+
+/** A message given in both languages, or as one plain string (the same in both). */
+export function msgOf(m: unknown): Msg {
+  return isMsg(m) ? { zh: m.zh, en: m.en } : { zh: String(m), en: String(m) };
+}
+
+/** An error's message in both languages: an AppError's, a thrown Error's, or the value itself. */
+export function errMsg(e: unknown): Msg {
+  return msgOf(e && typeof e === "object" && "message" in e ? (e as AppError).message : e);
+}
+
+/** An error's message in the current language. */
 export function errText(e: unknown): string {
-  if (e && typeof e === "object" && "message" in e) return String((e as AppError).message);
-  return String(e);
+  return pick(errMsg(e));
 }

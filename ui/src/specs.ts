@@ -2,7 +2,7 @@
 // edit it (checked as you type, by the same rules a profile file gets), delete your own,
 // import and export profile files.
 import { open, save } from "@tauri-apps/plugin-dialog";
-import { api, errText, type Spec, type SpecEntry, type SpecProblem, type SpecsView } from "./api";
+import { api, errMsg, errText, type Spec, type SpecEntry, type SpecProblem, type SpecsView } from "./api";
 import { both, pick, t } from "./i18n";
 import { html, render } from "./html";
 import { badge, rules } from "./specinfo";
@@ -146,7 +146,7 @@ export async function validateForm(): Promise<SpecProblem | null> {
     if (badNumber) p = { file: "", line: 0, key: badNumber.dataset.k!, detail: both(badNumber.dataset.unit ? "specs.positive" : "specs.wholeNumber") };
     else p = taken ? { file: "", line: 0, key: "id", detail: both("specs.idTaken") } : await api.validateSpec(s);
   } catch (e) {
-    p = { file: "", line: 0, key: null, detail: { zh: errText(e), en: errText(e) } }; // a value of the wrong kind
+    p = { file: "", line: 0, key: null, detail: errMsg(e) }; // a value of the wrong kind
   }
   if (my === checkSeq) showProblem(p);
   document.body.dataset.specChecks = String(Number(document.body.dataset.specChecks ?? 0) + 1);

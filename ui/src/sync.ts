@@ -5,7 +5,7 @@
 // drafts changed, and the drafts state (drafts-state.ts) is updated for the screens to redraw.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import { errText, type Msg } from "./api";
+import { errText, msgOf, type Msg } from "./api";
 import { $, showMessage } from "./dom";
 import { getLang, pick, t } from "./i18n";
 import { html, render } from "./html";
@@ -20,7 +20,7 @@ export interface Status {
 export interface Change { path: string; label: Msg; mine: Msg; theirs: Msg }
 export interface Conflict { revision: number; state: "submitted" | "accepted" | "returned"; reason?: string | null; can_keep_mine: boolean; changes: Change[] }
 interface Report { sent: string[]; failed: string[]; retrying: [string, number][]; reviewed: string[]; pulled: string[]; conflicts: string[]; error?: Msg | null }
-interface Queued { queued: string[]; skipped: { id: string; title: string; message: string }[] }
+interface Queued { queued: string[]; skipped: { id: string; title: string; message: Msg | string }[] }
 
 const lang = () => getLang();
 export const syncApi = {
@@ -112,7 +112,7 @@ export async function send(ids: string[]) {
   try {
     const r = await syncApi.send(ids);
     await changed(ids);
-    const skipped = r.skipped.map((s) => `${s.title}：${s.message}`).join("；");
+    const skipped = r.skipped.map((s) => `${s.title}：${pick(msgOf(s.message))}`).join("；");
     const text = (r.queued.length ? t(status?.signed_in ? "sync.queued" : "sync.queuedOffline").replace("{n}", String(r.queued.length)) : "") + (skipped ? ` ${t("sync.skipped")}${skipped}` : "");
     showMessage("filing-msg", text, r.skipped.length ? "bad" : "ok");
   } catch (e) {

@@ -8,7 +8,9 @@ type Call = { cmd: string; args: Record<string, unknown> };
 type BatchItem = { source: string; status: string; reasons: { zh: string; en: string }[]; width?: number; height?: number; bytes?: number };
 const w = window as unknown as {
   calls: Call[];
-  failNext?: { cmd: string; code: string; message: string };
+  /** The next call of `cmd` fails with this error ({code, message: {zh, en}, details?}; a plain
+   * string message as older backends sent it). */
+  failNext?: { cmd: string; code: string; message: { zh: string; en: string } | string; details?: unknown };
   cropLib: typeof crop;
   previewDelayMs: number;
   /** What the next batch reports, item by item (through the Channel). */
@@ -158,7 +160,7 @@ mockIPC(
     if (w.failNext && w.failNext.cmd === cmd) {
       const f = w.failNext;
       w.failNext = undefined;
-      throw { code: f.code, message: f.message };
+      throw { code: f.code, message: f.message, ...(f.details === undefined ? {} : { details: f.details }) };
     }
     switch (cmd) {
       case "specs_view":
@@ -183,7 +185,7 @@ mockIPC(
         return { settings: w.settings, dataDir: "/usb/caiji-data", specsDir: "/usb/caiji-data/specs", logDir: "/usb/caiji-data/logs", portable: true, cores: 2, problem: null };
       case "settings_set": {
         const st = a.settings as typeof w.settings;
-        if (st.outputDir === "/missing") throw { code: "invalid", message: "默认输出文件夹不存在：/missing" };
+        if (st.outputDir === "/missing") throw { code: "invalid", message: msg("默认输出文件夹不存在：/missing", "The default output folder does not exist: /missing") };
         w.settings = st;
         return st;
       }
@@ -253,7 +255,7 @@ mockIPC(
       case "filing_finalize": {
         const d = w.drafts.get(String(a.id))!;
         const n = problems(d).length;
-        if (n) throw { code: "invalid", message: `还有 ${n} 处需要修改，改完才能定稿` };
+        if (n) throw { code: "invalid", message: msg(`还有 ${n} 处需要修改，改完才能定稿`, `${n} problems left: fix them to finalize`), details: { problems: n } };
         d.state = "finalized";
         return checked(d);
       }
@@ -270,7 +272,7 @@ mockIPC(
       case "sync_status":
         return w.syncStatus;
       case "sync_sign_in":
-        if (a.password !== "right-pass-1") throw { code: "bad_login", message: "账号或密码不对" };
+        if (a.password !== "right-pass-1") throw { code: "bad_login", message: msg("账号或密码不对", "Wrong account or password") };
         w.syncStatus = { ...w.syncStatus, server: a.server, login: "150102********1237", name: "张三", kind: "person", signed_in: true, taken: Date.now() };
         return w.syncStatus;
       case "sync_send": {
@@ -281,7 +283,7 @@ mockIPC(
           if (d.state === "finalized" || d.state === "failed") {
             d.state = "queued";
             queued.push(id);
-          } else skipped.push({ id, title: d.title, message: "只有已定稿的填报才能上报" });
+          } else skipped.push({ id, title: d.title, message: msg("只有已定稿的填报才能上报", "Only finalized filings can be sent") });
         }
         return { queued, skipped };
       }
