@@ -1,6 +1,7 @@
 // Attachment slots: a filing's slot opens the photo or scan tool preset to the slot's spec,
 // with a bar saying what is being made; "attach" stores the result in the drafts store and
-// goes back to the filing.
+// goes back to the filing. The bar shows only while that flow is on: "attach", "cancel" or
+// going to any other screen ends it, and the bar is hidden and emptied.
 import { attached, type AttachTarget } from "./filing";
 import { $ } from "./dom";
 import { t } from "./i18n";
@@ -14,8 +15,10 @@ let show: (name: string) => void = () => {};
 function bar() {
   for (const s of ["photo", "scan"] as const) {
     const b = $(`${s}-attach`);
-    b.hidden = !target || s !== screen;
-    if (target) b.querySelector("span")!.textContent = t("attach.for").replace("{label}", target.label).replace("{spec}", target.spec);
+    const on = !!target && s === screen;
+    b.hidden = !on;
+    // Emptied when off: it never names whoever the last attachment was for.
+    b.querySelector("span")!.textContent = on ? t("attach.for").replace("{label}", target!.label).replace("{spec}", target!.spec) : "";
   }
 }
 
@@ -52,6 +55,14 @@ export function cancelAttach() {
 }
 
 export const refreshAttach = bar;
+
+/** A screen was shown: any other than the tool the slot opened ends the attach flow. */
+export function screenShown(name: string) {
+  if (target && name !== screen) {
+    target = null;
+    bar();
+  }
+}
 
 export function initAttach(showScreen: (name: string) => void) {
   show = showScreen;

@@ -9,7 +9,7 @@ import { autoFrame, initPhoto, openPath, refreshPhoto, saveTo, setCrop, setSpecs
 import { fillSelect } from "./specinfo";
 import { addPages, cropPage, initScan, mergePages, refreshScan, setScanSpecs } from "./scan";
 import { current, initSettings, loadSettings, refreshSettings, saveSettings } from "./settings";
-import { cancelAttach, finishAttach, initAttach, refreshAttach, startAttach } from "./attach";
+import { cancelAttach, finishAttach, initAttach, refreshAttach, screenShown, startAttach } from "./attach";
 import { create as createDraft, current as currentDraft, exportTo, finalize, importFrom, initFiling, openDraft, refreshFiling, setField } from "./filing";
 import { initSync, refreshSyncTexts, resolve as resolveConflict, send as sendDrafts, signIn, syncNow } from "./sync";
 import { bulkAssessment, importRoster, initUnit, renderUnit, saveUnit, showUnit } from "./unit";
@@ -23,6 +23,7 @@ function show(name: string) {
   screen = name;
   document.querySelectorAll<HTMLElement>(".tab").forEach((b) => b.classList.toggle("active", b.dataset.screen === name));
   document.querySelectorAll<HTMLElement>(".screen").forEach((s) => s.classList.toggle("active", s.id === `screen-${name}`));
+  screenShown(name);
 }
 
 function fillAll() {

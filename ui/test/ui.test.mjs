@@ -484,6 +484,52 @@ test("filing: an attachment slot opens the photo tool on the slot's spec and com
   await page.close();
 });
 
+test("the attach bar shows only while a filing's slot has the tool open, and names that slot", async () => {
+  await fresh();
+  const bar = (s) => page.evaluate((id) => {
+    const b = document.getElementById(id);
+    return { shown: b.checkVisibility(), text: b.querySelector("span").textContent };
+  }, `${s}-attach`);
+  // First launch, on the photo screen: nothing to put anywhere.
+  assert.equal(await page.isVisible("#screen-photo"), true);
+  assert.deepEqual(await bar("photo"), { shown: false, text: "" });
+  await page.click('.tab[data-screen="scan"]');
+  assert.deepEqual(await bar("scan"), { shown: false, text: "" });
+  // A filing's photo slot: the bar names the person and the slot.
+  await page.click('.tab[data-screen="filing"]');
+  await page.selectOption("#filing-new", "collection");
+  await page.fill("#f-basic\\.name", "张三");
+  await page.waitForFunction(() => !window.caiji.currentDraft().saving && window.caiji.currentDraft().draft.title.includes("张三"));
+  await page.click('[data-make="basic.photo"]');
+  assert.deepEqual(await bar("photo"), { shown: true, text: "正在为“会计人员信息采集 · 张三 · 证件照”制作附件（规格 nat-photo）" });
+  // Attached: back to the filing, and the photo screen has no bar any more.
+  await page.evaluate(() => window.caiji.openPath("/photos/me.jpg"));
+  await page.waitForSelector("#checklist li");
+  await page.click("#photo-attach-go");
+  await page.waitForFunction(() => document.getElementById("screen-filing").classList.contains("active"));
+  await page.click('.tab[data-screen="photo"]');
+  assert.deepEqual(await bar("photo"), { shown: false, text: "" });
+  // Leaving the flow by another screen ends it too: the bar is gone when the tool is opened by hand.
+  await page.click('.tab[data-screen="filing"]');
+  await page.click('[data-make="basic.proof"]');
+  assert.equal(await page.isVisible("#screen-scan"), true);
+  assert.equal((await bar("scan")).shown, true);
+  assert.deepEqual(await bar("photo"), { shown: false, text: "" }, "only the tool the slot opened");
+  await page.click('.tab[data-screen="check"]');
+  await page.click('.tab[data-screen="scan"]');
+  assert.deepEqual(await bar("scan"), { shown: false, text: "" });
+  assert.equal(await page.evaluate(() => window.caiji.finishAttach()), false, "nothing to attach to");
+  // 不放入: hidden as well.
+  await page.click('.tab[data-screen="filing"]');
+  await page.click('[data-make="basic.photo"]');
+  assert.equal((await bar("photo")).shown, true);
+  await page.click("#photo-attach-cancel");
+  assert.equal(await page.isVisible("#screen-filing"), true);
+  await page.click('.tab[data-screen="photo"]');
+  assert.deepEqual(await bar("photo"), { shown: false, text: "" });
+  await page.close();
+});
+
 test("filing: after a crash the drafts being edited are offered", async () => {
   await fresh(() => {
     const data = { basic: { name: "张三" } };
