@@ -14,7 +14,12 @@ bundles="deb"
 [ "${1:-}" = "appimage" ] && bundles="deb,appimage"
 # The Tauri CLI comes from npm (ui's devDependencies); it runs the frontend build itself.
 # Before bundling it builds the `caiji` CLI too, which the package installs as /usr/bin/caiji.
+# (tauri.conf.json's beforeBuildCommand: `npm run build`, a release frontend without test hooks.)
 ui/node_modules/.bin/tauri build --bundles "$bundles"
+if [ -e ui/dist/test-hooks ]; then
+  echo "ui/dist was built with the test hooks: not bundling it" >&2
+  exit 1
+fi
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 arch=$(uname -m)
 mkdir -p dist

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh shots
-npm run --prefix ui build
+# The shots are driven through the test hooks (window.caiji): the frontend is built with them.
+npm run --prefix ui build:e2e
 cargo build -p caiji-app -p caiji-server
 GSETTINGS_BACKEND=memory xvfb-run -a -s "-screen 0 1280x820x24" node tests/e2e/screenshots.mjs

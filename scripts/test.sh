@@ -5,8 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh test
-# The app embeds the built frontend.
-npm run --prefix ui build
+# The app embeds the built frontend: here with the test hooks (window.caiji, the counters the
+# end-to-end tests wait on), which a release build leaves out (see ui/src/hooks.ts).
+npm run --prefix ui build:e2e
 # The CLI tests run the real `caiji` binary: build it first (cargo test alone does not), with
 # the benchmark and the examples so that they cannot rot unnoticed.
 cargo build --workspace --all-targets --locked

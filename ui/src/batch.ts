@@ -8,6 +8,7 @@ import { getLang, kb, pick, t } from "./i18n";
 import { html, render, type Html } from "./html";
 import { current } from "./settings";
 import { $, showMessage } from "./dom";
+import { bump } from "./hooks";
 
 type ItemStatus = "ok" | "warning" | "failed" | "skipped" | "cancelled";
 interface Item { source: string; output?: string; status: ItemStatus; width?: number; height?: number; bytes?: number; quality?: number; code?: string; reasons: Msg[] }
@@ -111,7 +112,7 @@ export async function runBatch(inDir = input, outDir = output, only?: string[]) 
   } finally {
     running = false;
     buttons();
-    document.body.dataset.batchDone = String(Number(document.body.dataset.batchDone ?? 0) + 1);
+    if (__TEST_HOOKS__) bump("batchDone");
   }
 }
 

@@ -13,6 +13,7 @@ import { cancelAttach, finishAttach, initAttach, refreshAttach, screenShown, sta
 import { create as createDraft, current as currentDraft, exportTo, finalize, importFrom, initFiling, openDraft, refreshFiling, setField } from "./filing";
 import { initSync, refreshSyncTexts, resolve as resolveConflict, send as sendDrafts, signIn, syncNow } from "./sync";
 import { bulkAssessment, importRoster, initUnit, renderUnit, saveUnit, showUnit } from "./unit";
+import { mark } from "./hooks";
 import { editSpec, exportSpec, importSpec, initSpecs, renderSpecs, validateForm } from "./specs";
 
 let specs: Spec[] = [];
@@ -100,14 +101,16 @@ async function main() {
   });
   await listen<string[]>("files-opened", () => api.pending().then(openFiles));
   await openFiles(await api.pending());
-  document.body.dataset.ready = "1";
+  if (__TEST_HOOKS__) mark("ready", "1");
 }
 
-// Hooks for end-to-end tests (the native dialogs cannot be driven).
-(window as unknown as { caiji: object }).caiji = {
-  openPath, saveTo, setCrop, setWhiten, autoFrame, checkPath, show, runBatch, addPages, mergePages, cropPage, editSpec, validateForm, importSpec, exportSpec,
-  createDraft, openDraft, setField, finalize, currentDraft, exportTo, importFrom, finishAttach, cancelAttach, saveUnit, showUnit, importRoster, bulkAssessment,
-  signIn, sendDrafts, syncNow, resolveConflict,
-};
+// Hooks for the tests (the native dialogs cannot be driven), in test builds only (hooks.ts).
+if (__TEST_HOOKS__) {
+  (window as unknown as { caiji: object }).caiji = {
+    openPath, saveTo, setCrop, setWhiten, autoFrame, checkPath, show, runBatch, addPages, mergePages, cropPage, editSpec, validateForm, importSpec, exportSpec,
+    createDraft, openDraft, setField, finalize, currentDraft, exportTo, importFrom, finishAttach, cancelAttach, saveUnit, showUnit, importRoster, bulkAssessment,
+    signIn, sendDrafts, syncNow, resolveConflict,
+  };
+}
 
 void main();

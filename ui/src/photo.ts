@@ -12,6 +12,7 @@ import { specLine } from "./specinfo";
 import { html, render } from "./html";
 import { saveDir } from "./settings";
 import { $, showMessage } from "./dom";
+import { bump, mark } from "./hooks";
 
 
 interface State {
@@ -123,7 +124,7 @@ export async function autoFrame() {
 
 /** Asks for a preview; while one is running, the latest request waits its turn. */
 function schedule() {
-  document.body.dataset.previewIdle = "";
+  if (__TEST_HOOKS__) mark("previewIdle", "");
   if (st.busy) {
     st.dirty = true;
     return;
@@ -149,8 +150,10 @@ async function runPreview() {
     const took = html`<span class="ms" data-ms="${ms.toFixed(1)}">${t("photo.previewMs")} ${ms.toFixed(0)} ms</span>`;
     render($("out-facts"), html`${facts}${took}${p.notes.map((n) => html`<div class="note">${n}</div>`)}`);
     render($("checklist"), checklist(p.report));
-    document.body.dataset.lastPreviewMs = ms.toFixed(1);
-    document.body.dataset.previews = String(Number(document.body.dataset.previews ?? 0) + 1);
+    if (__TEST_HOOKS__) {
+      mark("lastPreviewMs", ms.toFixed(1));
+      bump("previews");
+    }
     message("");
   } catch (e) {
     $("checklist").replaceChildren();
@@ -160,7 +163,7 @@ async function runPreview() {
   } finally {
     st.busy = false;
     if (st.dirty) schedule();
-    else document.body.dataset.previewIdle = "1";
+    else if (__TEST_HOOKS__) mark("previewIdle", "1");
   }
 }
 

@@ -10,6 +10,7 @@ import { checklist } from "./report";
 import { specLine } from "./specinfo";
 import { saveDir } from "./settings";
 import { $, showMessage } from "./dom";
+import { bump } from "./hooks";
 
 interface Page extends Opened {
   crop: Rect | null;
@@ -61,7 +62,9 @@ function renderPages() {
 export async function mergePages(path?: string): Promise<Preview | null> {
   const s = spec();
   const my = ++seq;
-  const bump = () => (document.body.dataset.scanMerges = String(Number(document.body.dataset.scanMerges ?? 0) + 1));
+  const merged = () => {
+    if (__TEST_HOOKS__) bump("scanMerges");
+  };
   if (!s || !pages.length) {
     $("scan-checklist").replaceChildren();
     $("scan-facts").replaceChildren();
@@ -78,7 +81,7 @@ export async function mergePages(path?: string): Promise<Preview | null> {
     render($("scan-facts"), html`${facts}${p.notes.map((n) => html`<div class="note">${n}</div>`)}`);
     render($("scan-checklist"), checklist(p.report));
     message(path ? `${p.report.passed ? t("photo.saved") : t("photo.savedFail")}${path}` : "", p.report.passed ? "ok" : "bad");
-    bump();
+    merged();
     return p;
   } catch (e) {
     if (my === seq) {
@@ -86,7 +89,7 @@ export async function mergePages(path?: string): Promise<Preview | null> {
       $("scan-checklist").replaceChildren();
       message(errText(e));
     }
-    bump();
+    merged();
     return null;
   }
 }

@@ -3,7 +3,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 
@@ -837,4 +839,31 @@ test("no module under src/ imports in a circle (type-only imports included)", ()
   };
   for (const f of deps.keys()) visit(f, []);
   assert.deepEqual(cycles, []);
+});
+
+test("a release build has no test hooks; the e2e build and the harness have them", () => {
+  const ui = path.resolve(import.meta.dirname, "..");
+  const vite = path.join(ui, "node_modules/vite/bin/vite.js");
+  const build = (mode) => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), `caiji-ui-${mode}-`));
+    const r = spawnSync(process.execPath, [vite, "build", "--mode", mode, "--outDir", out, "--emptyOutDir", "--logLevel", "warn"], { cwd: ui, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return out;
+  };
+  const scripts = (dir) => fs.readdirSync(path.join(dir, "assets")).filter((f) => f.endsWith(".js")).map((f) => fs.readFileSync(path.join(dir, "assets", f), "utf8")).join("\n");
+  // window.caiji, the counters and flags on <body>, the hooks only the tests call.
+  const names = ["previewIdle", "lastPreviewMs", "batchDone", "scanMerges", "specChecks", "currentDraft", "resolveConflict", "sendDrafts"];
+  const found = (js) => [...(/\.caiji\s*=/.test(js) ? ["window.caiji"] : []), ...names.filter((n) => js.includes(n))];
+  const release = build("production");
+  const e2e = build("e2e");
+  try {
+    assert.deepEqual(found(scripts(release)), [], "hooks in the release build");
+    assert.equal(fs.existsSync(path.join(release, "test-hooks")), false);
+    assert.deepEqual(found(scripts(e2e)), ["window.caiji", ...names], "the e2e build has every hook");
+    assert.equal(fs.existsSync(path.join(e2e, "test-hooks")), true, "the e2e build is marked as such");
+    assert.deepEqual(found(scripts(path.join(ui, "dist-test"))), ["window.caiji", ...names], "the harness has every hook");
+  } finally {
+    fs.rmSync(release, { recursive: true, force: true });
+    fs.rmSync(e2e, { recursive: true, force: true });
+  }
 });
