@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Session, startDriver } from "./webdriver.mjs";
+import { Session, startDriver, until } from "./webdriver.mjs";
 import { portableCopy } from "./portable.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -129,11 +129,12 @@ test("the language switches between Chinese and English", async () => {
   assert.equal(en, "ID photo");
   // Backend messages follow: the checklist is redone in English.
   await s.waitFor("return /Format JPEG/.test(document.getElementById('checklist').textContent)", "English checklist");
-  // The choice is saved in the portable data folder.
-  assert.equal(JSON.parse(fs.readFileSync(path.join(data, "settings.json"), "utf8")).lang, "en");
+  // The choice is saved in the portable data folder (after the window has switched).
+  const saved = () => JSON.parse(fs.readFileSync(path.join(data, "settings.json"), "utf8")).lang;
+  await until(() => saved() === "en", "English saved in settings.json");
   await s.click("#lang");
   assert.equal(await s.exec("return document.documentElement.lang"), "zh-CN");
-  assert.equal(JSON.parse(fs.readFileSync(path.join(data, "settings.json"), "utf8")).lang, "zh");
+  await until(() => saved() === "zh", "Chinese saved in settings.json");
 });
 
 test("a duplicated and edited spec profile is checked, saved beside the app, and used by the CLI", async () => {

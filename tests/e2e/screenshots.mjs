@@ -41,7 +41,7 @@ try {
   // What the X server shows (WebKit's own snapshot leaves out modal dialogs): the window sits
   // at the top-left of the Xvfb screen, undecorated.
   const shot = async (name) => {
-    await new Promise((r) => setTimeout(r, 400));
+    await s.painted();
     const file = path.join(out, `${name}.png`);
     const r = spawnSync("import", ["-window", "root", "-crop", "1180x780+0+0", "+repage", file]);
     if (r.status !== 0) throw new Error(`import failed: ${r.stderr}`);

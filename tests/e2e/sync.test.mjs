@@ -116,7 +116,8 @@ test("finalize → send → returned with a reason → fixed and sent again → 
   await s.click('[data-make="basic.photo"]');
   await s.waitFor("return document.getElementById('screen-photo').classList.contains('active')", "the photo tool");
   await s.exec("window.caiji.openPath(arguments[0])", photo);
-  await s.waitFor("return !document.getElementById('photo-save').disabled", "the preview");
+  // Framed and previewed (saving is possible as soon as the picture is in, before the framing).
+  await s.waitFor("return document.querySelectorAll('#checklist li').length > 5 && !document.getElementById('photo-save').disabled", "the preview");
   await s.click("#photo-attach-go");
   await s.waitFor("return document.getElementById('screen-filing').classList.contains('active')", "back to the filing");
   await settled();
@@ -165,7 +166,8 @@ test("finalize → send → returned with a reason → fixed and sent again → 
   await s.click("#sync-now");
   await pillIs("accepted");
   assert.match(await text("ed-summary"), /审核已通过/);
-  assert.match(await text("filing-msg"), /1 份有审核结果/);
+  // The run's result is said when the command answers, which may be after the worker's event.
+  await s.waitFor("return /1 份有审核结果/.test(document.getElementById('filing-msg').textContent)", "the sync's result");
   // Once accepted it cannot be edited here: the fields are locked.
   assert.ok(await s.exec("return document.getElementById('f-basic.mobile').disabled"));
 });
@@ -196,15 +198,24 @@ test("a stale edit: what changed on the server is shown, and keeping mine sends 
   await pillIs("finalized");
   await s.click("#ed-send");
   await pillIs("failed");
-  await s.waitFor("return !document.getElementById('ed-conflict').hidden", "the conflict");
-  assert.match(await text("ed-reason"), /未被接收：服务器上的这份填报已有更新的版本/);
-  assert.match(await text("ed-conflict"), /服务器上已有第 2 版（审核中）/);
-  const rows = await s.exec("return [...document.querySelectorAll('#ed-conflict tbody tr')].map((r) => [...r.cells].map((c) => c.textContent))");
-  assert.deepEqual(rows, [
+  // The conflict box is filled after the server is asked, and drawn again whenever the filing is:
+  // wait until it holds the server's version, and read it all at once.
+  const box = await s.waitFor(
+    `const b = document.getElementById('ed-conflict');
+     if (!b || b.hidden || !/服务器上已有第 2 版（审核中）/.test(b.textContent) || !document.getElementById('conflict-mine')) return null;
+     return {
+       reason: document.getElementById('ed-reason')?.textContent ?? '',
+       rows: [...b.querySelectorAll('tbody tr')].map((r) => [...r.cells].map((c) => c.textContent)),
+       send: document.getElementById('ed-send') !== null,
+     };`,
+    "the conflict with the server's version",
+  );
+  assert.match(box.reason, /未被接收：服务器上的这份填报已有更新的版本/);
+  assert.deepEqual(box.rows, [
     ["基本信息 · 手机号码", "13912345678", "13688889999"],
     ["基本信息 · 电子邮箱", "zhangsan@example.com", "（空）"],
   ]);
-  assert.equal(await s.exec("return document.getElementById('ed-send')"), null, "sending it as is would be refused again");
+  assert.equal(box.send, false, "sending it as is would be refused again");
 
   // Keep mine: it goes out replacing revision 2.
   await s.click("#conflict-mine");

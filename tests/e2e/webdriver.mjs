@@ -44,15 +44,26 @@ export class Session {
     await this.cmd("POST", `/element/${id}/value`, { text });
   }
 
-  /** Polls `script` until it returns a truthy value. */
+  /** Polls `script` until it returns a truthy value, and returns that value. */
   async waitFor(script, what, timeoutMs = 20000) {
     const t0 = Date.now();
     for (;;) {
       const v = await this.exec(script);
       if (v) return v;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() - t0 > timeoutMs) {
+        // What the tests wait on exists only in a frontend built with the test hooks.
+        const hooks = await this.exec("return typeof window.caiji === 'object'").catch(() => true);
+        throw new Error(`timed out waiting for ${what}${hooks ? "" : " (the app has no test hooks: build its frontend with `npm run --prefix ui build:e2e`)"}`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
+  }
+
+  /** Waits until the page as it now is has been painted (fonts and pictures loaded, then two
+   * animation frames), e.g. before a screenshot of the window. */
+  async painted() {
+    await this.waitFor("return document.fonts.status === 'loaded' && [...document.images].every((i) => i.complete)", "fonts and pictures to load");
+    await this.execAsync("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)))");
   }
 
   end() {
@@ -71,6 +82,18 @@ async function call(base, method, path, body) {
     throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`);
   }
   return json.value;
+}
+
+/** Polls `check` (run here, not in the page) until it returns a truthy value, and returns that
+ * value; an exception counts as not yet (a file being written, say). */
+export async function until(check, what, timeoutMs = 20000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await Promise.resolve().then(check).catch(() => undefined);
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Starts tauri-driver and waits until it answers on `base`; returns the child process. */
