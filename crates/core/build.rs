@@ -4,11 +4,8 @@ use std::{env, fs, path::PathBuf};
 fn main() {
     let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("../../assets/specs");
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut names: Vec<_> = fs::read_dir(&dir)
-        .expect("assets/specs")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
+    let mut names: Vec<_> =
+        fs::read_dir(&dir).expect("assets/specs").filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
     names.sort();
     let mut out = String::from("pub(crate) static BUILTIN_SPECS: &[(&str, &str)] = &[\n");
     for p in names {

@@ -80,10 +80,8 @@ pub fn run() {
             commands::sync::start(app.handle());
             // The window is made here rather than in tauri.conf.json so that a portable app
             // keeps its web storage beside it too.
-            let mut w = WebviewWindowBuilder::new(app, "main", WebviewUrl::default())
-                .title("会计信息采集助手")
-                .inner_size(1180.0, 780.0)
-                .min_inner_size(900.0, 600.0);
+            let mut w =
+                WebviewWindowBuilder::new(app, "main", WebviewUrl::default()).title("会计信息采集助手").inner_size(1180.0, 780.0).min_inner_size(900.0, 600.0);
             if data.portable {
                 w = w.data_directory(data.webview());
             }

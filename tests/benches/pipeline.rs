@@ -87,12 +87,7 @@ fn main() {
     println!("| crop + Lanczos3 resize to 295×413 (on the stored pixels) + turning the result upright | {} |", ms(t_resize));
     println!("| one fast (estimate) encode | {} |", ms(t_fast));
     println!("| one trellis encode | {} |", ms(t_trellis));
-    println!(
-        "| window search 19–20 KB ({} fast + {} trellis encodes) | {} |",
-        enc_tight.fast_encodes,
-        enc_tight.trellis_encodes,
-        ms(t_search_tight)
-    );
+    println!("| window search 19–20 KB ({} fast + {} trellis encodes) | {} |", enc_tight.fast_encodes, enc_tight.trellis_encodes, ms(t_search_tight));
     println!(
         "| **end to end, national photo** (≥10 KB: {} B, q{}, {} trellis) | **{}** |",
         p_nat.bytes,
@@ -115,11 +110,7 @@ fn main() {
         median(30, || encode::encode(&px, st).unwrap())
     };
     let (floor_nat, floor_tight) = (t_decode + final_encode(&p_nat), t_decode + final_encode(&p_tight));
-    println!(
-        "\nUnavoidable stages (DCT-scaled decode + one trellis encode at the final settings): national {}, 19–20 KB {}.",
-        ms(floor_nat),
-        ms(floor_tight)
-    );
+    println!("\nUnavoidable stages (DCT-scaled decode + one trellis encode at the final settings): national {}, 19–20 KB {}.", ms(floor_nat), ms(floor_tight));
     println!(
         "End to end / unavoidable: **national {:.2}×, 19–20 KB {:.2}×** (target ≤ 1.3×).\n",
         t_e2e_nat.as_secs_f64() / floor_nat.as_secs_f64(),
@@ -140,7 +131,12 @@ fn main() {
     println!("| stage | time |\n|---|---|");
     println!("| face detection (CenterFace via tract on a 160-pixel copy) | {} |", ms(t_detect));
     println!("| detection + head measurement + placing the crop | {} |", ms(t_frame));
-    println!("| **end to end, framed from the face** | **{}** (centred: {}; added {}) |", ms(t_e2e_face), ms(t_e2e_nat), ms(t_e2e_face.saturating_sub(t_e2e_nat)));
+    println!(
+        "| **end to end, framed from the face** | **{}** (centred: {}; added {}) |",
+        ms(t_e2e_face),
+        ms(t_e2e_nat),
+        ms(t_e2e_face.saturating_sub(t_e2e_nat))
+    );
 
     // A live preview in the app: the box moved by hand, the head known from opening.
     let f = caiji_core::framing::frame(&src, &nat).unwrap();
@@ -163,7 +159,8 @@ fn main() {
     let t_whiten = median(30, || caiji_core::whiten::whiten(&mut out_px.clone(), Some(keep), [255, 255, 255]).unwrap());
     let white = Options { whiten: true, ..face };
     let t_wall = median(20, || prepare(&Source::for_spec_framed(wall.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap(), &nat, &face).unwrap());
-    let t_wall_white = median(20, || prepare(&Source::for_spec_framed(wall.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap(), &nat, &white).unwrap());
+    let t_wall_white =
+        median(20, || prepare(&Source::for_spec_framed(wall.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap(), &nat, &white).unwrap());
     println!("| background whitening of a 295×413 output (wall model, fill, edge matting) | {} |", ms(t_whiten));
     println!("| end to end on the plain-wall portrait, whitened / as it is | {} / {} |\n", ms(t_wall_white), ms(t_wall));
 
@@ -199,10 +196,22 @@ fn main() {
         // Our CLI with a spec at the same byte cap as ImageMagick's result.
         let specs = dir.path().join("specs");
         std::fs::create_dir_all(&specs).unwrap();
-        let cap_spec = include_str!("../../assets/specs/hb-photo.toml").replace("id = \"hb-photo\"", "id = \"cap\"").replace("max = 20000", &format!("max = {cap}"));
+        let cap_spec =
+            include_str!("../../assets/specs/hb-photo.toml").replace("id = \"hb-photo\"", "id = \"cap\"").replace("max = 20000", &format!("max = {cap}"));
         std::fs::write(specs.join("cap.toml"), cap_spec).unwrap();
         let args = |out: &Path| {
-            vec!["--specs-dir".to_string(), specs.display().to_string(), "prepare".into(), input.display().to_string(), "--spec".into(), "cap".into(), "--frame".into(), "centre".into(), "-o".into(), out.display().to_string()]
+            vec![
+                "--specs-dir".to_string(),
+                specs.display().to_string(),
+                "prepare".into(),
+                input.display().to_string(),
+                "--spec".into(),
+                "cap".into(),
+                "--frame".into(),
+                "centre".into(),
+                "-o".into(),
+                out.display().to_string(),
+            ]
         };
         let t_ours = median(10, || assert!(Command::new(&bin).args(args(&our_out)).output().unwrap().status.success()));
         let ours = std::fs::read(&our_out).unwrap();
@@ -253,7 +262,17 @@ fn main() {
         std::fs::write(inp.join(format!("staff{i:03}.jpg")), &*jpeg).unwrap();
     }
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-    let cfg = batch::Config { input: inp, output: bdir.path().join("out"), template: "{stem}".into(), jobs, resume: false, recursive: false, only: None, frame: Default::default(), whiten: false };
+    let cfg = batch::Config {
+        input: inp,
+        output: bdir.path().join("out"),
+        template: "{stem}".into(),
+        jobs,
+        resume: false,
+        recursive: false,
+        only: None,
+        frame: Default::default(),
+        whiten: false,
+    };
     let t = Instant::now();
     let sum = batch::run(&cfg, &nat, &batch::Control::default(), &|_| {}).unwrap();
     let el = t.elapsed();

@@ -147,7 +147,8 @@ fn crop_and_rotate_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("face.jpg");
     // A 295:413 box around the astronaut (at least 295×413: never upscaled).
-    let o = caiji(&["--json", "prepare", s(&sample("photos/astronaut.png")), "--spec", "hb-photo", "--crop", "100,0,330,462", "--frame", "centre", "-o", s(&out)]);
+    let o =
+        caiji(&["--json", "prepare", s(&sample("photos/astronaut.png")), "--spec", "hb-photo", "--crop", "100,0,330,462", "--frame", "centre", "-o", s(&out)]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v = json(&o);
     assert_eq!(v["prepared"]["crop"]["w"], 330);

@@ -111,7 +111,14 @@ fn formats_by_content_and_normalisation() {
     let (m, _) = check::corner_colour(s.image());
     assert!(m.iter().all(|&c| c > 240.0), "transparent corners flattened onto white: {m:?}");
     // 16-bit, TIFF, BMP, WebP, greyscale and progressive JPEG decode.
-    for f in ["formats/RGB_16__128x128.png", "formats/piexif_01.tif", "formats/hopper.bmp", "formats/hopper.webp", "formats/tower_grayscale.jpg", "formats/tower_progressive.jpg"] {
+    for f in [
+        "formats/RGB_16__128x128.png",
+        "formats/piexif_01.tif",
+        "formats/hopper.bmp",
+        "formats/hopper.webp",
+        "formats/tower_grayscale.jpg",
+        "formats/tower_progressive.jpg",
+    ] {
         let p = pipeline::prepare(&src(&sample(f), &spec).unwrap(), &spec, &Options::default()).unwrap();
         assert!(check::check(&p.jpeg, &spec).passed, "{f}");
     }

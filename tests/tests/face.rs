@@ -213,7 +213,11 @@ fn a_sideways_portrait_on_a_plain_wall_gets_a_white_background_on_request() {
             marked.put_pixel(x, y, image::Rgb([90, 70, 50]));
         }
     }
-    let jpeg = caiji_core::encode::encode(&DynamicImage::ImageRgb8(marked), caiji_core::encode::Settings { quality: 92, chroma: caiji_core::encode::Chroma::S444, dpi: Some(300), trellis: false }).unwrap();
+    let jpeg = caiji_core::encode::encode(
+        &DynamicImage::ImageRgb8(marked),
+        caiji_core::encode::Settings { quality: 92, chroma: caiji_core::encode::Chroma::S444, dpi: Some(300), trellis: false },
+    )
+    .unwrap();
     let corners = check::check(&jpeg, spec);
     assert!(corners.rules.iter().find(|x| x.id == "background").unwrap().passed);
     let around = check::check_photo(&jpeg, spec);

@@ -231,11 +231,24 @@ fn no_filing_is_lost_or_doubled_through_resets_500s_timeouts_duplicates_and_serv
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let base = format!("http://127.0.0.1:{port}");
     for (k, id) in PEOPLE.iter().enumerate() {
-        let token = agent.post(&format!("{base}/api/v1/login")).send_json(json!({"login": id, "password": "secret-123"})).unwrap().body_mut().read_json::<Value>().unwrap()["token"]
+        let token = agent
+            .post(&format!("{base}/api/v1/login"))
+            .send_json(json!({"login": id, "password": "secret-123"}))
+            .unwrap()
+            .body_mut()
+            .read_json::<Value>()
+            .unwrap()["token"]
             .as_str()
             .unwrap()
             .to_string();
-        let list: Vec<Value> = agent.get(&format!("{base}/api/v1/submissions")).header("authorization", &format!("Bearer {token}")).call().unwrap().body_mut().read_json().unwrap();
+        let list: Vec<Value> = agent
+            .get(&format!("{base}/api/v1/submissions"))
+            .header("authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap();
         let store = &clients[k].0;
         let mut local: Vec<String> = store.list().unwrap().into_iter().map(|d| d.id).collect();
         let mut remote: Vec<String> = list.iter().map(|r| r["uuid"].as_str().unwrap().to_string()).collect();
@@ -244,7 +257,14 @@ fn no_filing_is_lost_or_doubled_through_resets_500s_timeouts_duplicates_and_serv
         assert_eq!(remote, local, "every filing once, none twice");
         for d in store.list().unwrap() {
             assert_eq!((d.state, d.remote_revision), (State::Sent, Some(1)), "{}", d.id);
-            let r: Value = agent.get(&format!("{base}/api/v1/submissions/{}", d.id)).header("authorization", &format!("Bearer {token}")).call().unwrap().body_mut().read_json().unwrap();
+            let r: Value = agent
+                .get(&format!("{base}/api/v1/submissions/{}", d.id))
+                .header("authorization", &format!("Bearer {token}"))
+                .call()
+                .unwrap()
+                .body_mut()
+                .read_json()
+                .unwrap();
             assert_eq!(r["data"], d.data);
             let photo = d.data["basic"]["photo"].as_str().unwrap();
             assert_eq!(std::fs::read(data.join("blobs").join(photo)).unwrap(), std::fs::read(store.attachment_path(photo)).unwrap());

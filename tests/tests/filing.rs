@@ -89,7 +89,8 @@ fn roster_rows(n: u32) -> (Vec<Vec<String>>, Vec<(usize, &'static str)>) {
     for i in 0..n {
         let id = resident_id("150102", &format!("19{:02}0{}1{}", 70 + i % 30, 1 + i % 9, i % 10), 100 + i);
         let male = (100 + i) % 2 == 1;
-        let mut r = [format!("职工{i:03}"), id, (if male { "男" } else { "女" }).into(), format!("139{:08}", i), "出纳".into(), "2020-03".into(), "2015/7".into()];
+        let mut r =
+            [format!("职工{i:03}"), id, (if male { "男" } else { "女" }).into(), format!("139{:08}", i), "出纳".into(), "2020-03".into(), "2015/7".into()];
         let line = rows.len() + 1;
         match i {
             17 => {
@@ -221,7 +222,12 @@ fn bulk_assessment_standing_and_a_unit_bundle_on_a_fresh_machine() {
     assert_eq!(s.status, Status::Changed, "{s:?}");
     for y in year - 3..=year - 1 {
         let ce = desk
-            .create("ce", &json!({"person": {"id_number": someone.id_number, "name": someone.name, "year": y}, "courses": {"professional": 60, "general": 30}}), Some(USCC), None)
+            .create(
+                "ce",
+                &json!({"person": {"id_number": someone.id_number, "name": someone.name, "year": y}, "courses": {"professional": 60, "general": 30}}),
+                Some(USCC),
+                None,
+            )
             .unwrap();
         desk.finalize(&ce.id).unwrap();
     }

@@ -160,13 +160,16 @@ fn a_diff_reads_as_the_form_does() {
     theirs["education"] = json!([]);
     let d = forms.diff(form, &record(), &theirs);
     let shown: Vec<(&str, &str, &str)> = d.iter().map(|c| (c.path.as_str(), c.mine.zh.as_str(), c.theirs.zh.as_str())).collect();
-    assert_eq!(&shown[..5], [
-        ("authority.county", "新城区", "回民区"),
-        ("basic.photo", "附件 sha256:0…", "附件 中文不是哈希值…"),
-        ("basic.id_number", "150102********1237", "150102********1245"),
-        ("basic.sex", "男", "女"),
-        ("education.0.full_time", "全日制", "（空）"),
-    ]);
+    assert_eq!(
+        &shown[..5],
+        [
+            ("authority.county", "新城区", "回民区"),
+            ("basic.photo", "附件 sha256:0…", "附件 中文不是哈希值…"),
+            ("basic.id_number", "150102********1237", "150102********1245"),
+            ("basic.sex", "男", "女"),
+            ("education.0.full_time", "全日制", "（空）"),
+        ]
+    );
     assert!(d.iter().all(|c| !c.mine.zh.contains("199003071237")), "no ID in full");
     assert_eq!(d[3].label.en, "Basic information · Sex");
     assert!(forms.diff(form, &record(), &record()).is_empty());

@@ -65,11 +65,11 @@ fn status_follows_missed_education_and_assessments() {
     let cases: [(&[u32], &[u32], Status); 7] = [
         (&[], &[], Status::Active),
         (&[2021, 2022], &[], Status::Active),
-        (&[2021, 2022, 2023], &[], Status::Changed),             // 3 consecutive
-        (&[2017, 2019, 2021, 2023], &[], Status::Changed),       // 4 in all
-        (&[2017, 2019, 2021], &[], Status::Active),              // 3 in all, never 3 running
-        (&[], &[2023, 2024], Status::NonActive),                 // 2 running without assessment
-        (&[], &[2021, 2023], Status::Active),                    // 2, not running
+        (&[2021, 2022, 2023], &[], Status::Changed),       // 3 consecutive
+        (&[2017, 2019, 2021, 2023], &[], Status::Changed), // 4 in all
+        (&[2017, 2019, 2021], &[], Status::Active),        // 3 in all, never 3 running
+        (&[], &[2023, 2024], Status::NonActive),           // 2 running without assessment
+        (&[], &[2021, 2023], Status::Active),              // 2, not running
     ];
     for (missed, unassessed, want) in cases {
         let p = person(Some(2015), Some(2014), missed, unassessed);

@@ -60,7 +60,13 @@ fn a_filing_goes_out_comes_back_returned_is_fixed_and_accepted() {
 
     // The authority returns it with a reason; the client pulls it.
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    let token = agent.post(&format!("{base}/api/v1/login")).send_json(json!({"login": "im-review", "password": "review-pass"})).unwrap().body_mut().read_json::<serde_json::Value>().unwrap()["token"]
+    let token = agent
+        .post(&format!("{base}/api/v1/login"))
+        .send_json(json!({"login": "im-review", "password": "review-pass"}))
+        .unwrap()
+        .body_mut()
+        .read_json::<serde_json::Value>()
+        .unwrap()["token"]
         .as_str()
         .unwrap()
         .to_string();
@@ -151,9 +157,19 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
 
     let authority = |decision: &str, revision: i64, reason: &str| {
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let v: serde_json::Value = agent.post(&format!("{base}/api/v1/login")).send_json(json!({"login": "im-review", "password": "review-pass"})).unwrap().body_mut().read_json().unwrap();
+        let v: serde_json::Value = agent
+            .post(&format!("{base}/api/v1/login"))
+            .send_json(json!({"login": "im-review", "password": "review-pass"}))
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap();
         let token = v["token"].as_str().unwrap().to_string();
-        let r = agent.post(&format!("{base}/api/v1/review/{}", d.id)).header("authorization", &format!("Bearer {token}")).send_json(json!({"revision": revision, "decision": decision, "reason": reason})).unwrap();
+        let r = agent
+            .post(&format!("{base}/api/v1/review/{}", d.id))
+            .header("authorization", &format!("Bearer {token}"))
+            .send_json(json!({"revision": revision, "decision": decision, "reason": reason}))
+            .unwrap();
         assert_eq!(r.status().as_u16(), 200);
     };
     authority("return", 1, "学历信息与学信网不符");
@@ -188,7 +204,8 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
     assert!(failed.reason.as_deref().unwrap().contains("第 2 版"), "{:?}", failed.reason);
     let c = sync::conflict(&a, &forms, &d.id).unwrap().expect("the server's copy is kept");
     assert_eq!((c.revision, c.state.as_str(), c.can_keep_mine), (2, "submitted", true));
-    let shown: Vec<(String, String, String, String)> = c.changes.iter().map(|x| (x.path.clone(), x.label.zh.clone(), x.mine.zh.clone(), x.theirs.zh.clone())).collect();
+    let shown: Vec<(String, String, String, String)> =
+        c.changes.iter().map(|x| (x.path.clone(), x.label.zh.clone(), x.mine.zh.clone(), x.theirs.zh.clone())).collect();
     assert_eq!(
         shown,
         [

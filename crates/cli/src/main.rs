@@ -14,7 +14,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "caiji", version, about = "会计信息采集助手：把照片和扫描件做成门户能接受的文件 / Prepare ID photos and scans for China's accountant-filing portals")]
+#[command(
+    name = "caiji",
+    version,
+    about = "会计信息采集助手：把照片和扫描件做成门户能接受的文件 / Prepare ID photos and scans for China's accountant-filing portals"
+)]
 struct Cli {
     /// Machine-readable JSON on stdout.
     #[arg(long, global = true)]
@@ -213,9 +217,11 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             let spec = reg.get(spec)?;
             let page_arg = |s: &str| -> Result<(usize, String), Error> {
                 let (n, v) = s.split_once(':').ok_or_else(|| Error::invalid(format!("格式应为 页号:值：{s}"), format!("Expected PAGE:VALUE: {s}")))?;
-                let n: usize = n.parse().ok().filter(|&n| n >= 1 && n <= pages.len()).ok_or_else(|| {
-                    Error::invalid(format!("页号 {n} 不在 1–{} 之间", pages.len()), format!("Page {n} is not within 1–{}", pages.len()))
-                })?;
+                let n: usize = n
+                    .parse()
+                    .ok()
+                    .filter(|&n| n >= 1 && n <= pages.len())
+                    .ok_or_else(|| Error::invalid(format!("页号 {n} 不在 1–{} 之间", pages.len()), format!("Page {n} is not within 1–{}", pages.len())))?;
                 Ok((n - 1, v.to_string()))
             };
             let mut sources = Vec::new();

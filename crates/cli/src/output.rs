@@ -80,14 +80,8 @@ impl Out {
     }
 
     pub fn progress(&self, len: u64) -> ProgressBar {
-        let bar = ProgressBar::with_draw_target(
-            Some(len),
-            if self.json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() },
-        );
-        bar.set_style(
-            ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} {per_sec} ETA {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
+        let bar = ProgressBar::with_draw_target(Some(len), if self.json { ProgressDrawTarget::hidden() } else { ProgressDrawTarget::stderr() });
+        bar.set_style(ProgressStyle::with_template("{bar:40.cyan/blue} {pos}/{len} {per_sec} ETA {eta}").unwrap_or_else(|_| ProgressStyle::default_bar()));
         bar
     }
 
@@ -184,7 +178,10 @@ impl Out {
 
     pub fn drafts_list(&self, rows: &[(&caiji_core::drafts::Draft, usize)]) {
         if self.json {
-            let v: Vec<_> = rows.iter().map(|(d, n)| json!({"id": d.id, "form": d.form, "title": d.title, "state": d.state, "problems": n, "updated": d.updated})).collect();
+            let v: Vec<_> = rows
+                .iter()
+                .map(|(d, n)| json!({"id": d.id, "form": d.form, "title": d.title, "state": d.state, "problems": n, "updated": d.updated}))
+                .collect();
             println!("{}", serde_json::to_string_pretty(&v).unwrap());
             return;
         }
@@ -216,7 +213,14 @@ impl Out {
             println!("{}", serde_json::to_string_pretty(&json!({"output": file, "manifest": m})).unwrap());
             return;
         }
-        println!("✓ {}: {} {}, {} {}", file.display(), m.drafts.len(), self.t("份草稿", "drafts"), m.files.len() - m.drafts.len(), self.t("个附件", "attachments"));
+        println!(
+            "✓ {}: {} {}, {} {}",
+            file.display(),
+            m.drafts.len(),
+            self.t("份草稿", "drafts"),
+            m.files.len() - m.drafts.len(),
+            self.t("个附件", "attachments")
+        );
     }
 
     pub fn imported(&self, r: &[caiji_core::bundle::Imported]) {
@@ -228,5 +232,4 @@ impl Out {
             println!("{}  {}  {}", x.id, mask_ids_in(&x.title), caiji_core::bundle::outcome_name(x.outcome).get(self.lang));
         }
     }
-
 }

@@ -122,11 +122,7 @@ struct JournalEntry {
 }
 
 fn mtime_ns(m: &std::fs::Metadata) -> i128 {
-    m.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos() as i128)
-        .unwrap_or(0)
+    m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_nanos() as i128).unwrap_or(0)
 }
 
 /// The files of the input folder (hidden files and our own outputs skipped), sorted.
@@ -193,20 +189,14 @@ fn rel(base: &Path, p: &Path) -> String {
 
 fn load_journal(path: &Path) -> HashMap<String, JournalEntry> {
     let Ok(text) = std::fs::read_to_string(path) else { return HashMap::new() };
-    text.lines()
-        .filter_map(|l| serde_json::from_str::<JournalEntry>(l).ok())
-        .map(|e| (e.source.clone(), e))
-        .collect()
+    text.lines().filter_map(|l| serde_json::from_str::<JournalEntry>(l).ok()).map(|e| (e.source.clone(), e)).collect()
 }
 
 /// Runs the batch. `control` stops or pauses it between files (no partial outputs: writes are atomic);
 /// `on_item` is called as each file finishes, from the worker threads.
 pub fn run(cfg: &Config, spec: &Spec, control: &Control, on_item: &(dyn Fn(&Item) + Sync)) -> Result<Summary> {
     if !cfg.input.is_dir() {
-        return Err(Error::invalid(
-            format!("输入文件夹不存在：{}", cfg.input.display()),
-            format!("The input folder does not exist: {}", cfg.input.display()),
-        ));
+        return Err(Error::invalid(format!("输入文件夹不存在：{}", cfg.input.display()), format!("The input folder does not exist: {}", cfg.input.display())));
     }
     std::fs::create_dir_all(&cfg.output).map_err(|e| Error::io(&cfg.output, e))?;
     if cfg.input.canonicalize().ok() == cfg.output.canonicalize().ok() {
@@ -226,9 +216,7 @@ pub fn run(cfg: &Config, spec: &Spec, control: &Control, on_item: &(dyn Fn(&Item
     if !cfg.resume {
         let _ = std::fs::remove_file(&journal_path);
     }
-    let journal_out = Mutex::new(
-        std::fs::OpenOptions::new().create(true).append(true).open(&journal_path).map_err(|e| Error::io(&journal_path, e))?,
-    );
+    let journal_out = Mutex::new(std::fs::OpenOptions::new().create(true).append(true).open(&journal_path).map_err(|e| Error::io(&journal_path, e))?);
 
     // Names first, so collisions are known before anything is written.
     let mut taken: HashMap<String, usize> = HashMap::new();
@@ -342,7 +330,9 @@ fn one(
         Ok(d) => d.into(),
         Err(e) => return fail(it, Error::io(src, e)),
     };
-    let prepared = match Source::for_spec_framed(data, spec, cfg.frame).and_then(|s| pipeline::prepare(&s, spec, &Options { frame: cfg.frame, whiten: cfg.whiten, ..Options::default() })) {
+    let prepared = match Source::for_spec_framed(data, spec, cfg.frame)
+        .and_then(|s| pipeline::prepare(&s, spec, &Options { frame: cfg.frame, whiten: cfg.whiten, ..Options::default() }))
+    {
         Ok(p) => p,
         Err(e) => return fail(it, e),
     };

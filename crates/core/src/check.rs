@@ -79,10 +79,7 @@ pub(crate) fn rule(id: &'static str, level: Level, passed: bool, measured: Strin
 }
 
 fn has_gps(exif_tiff: &[u8]) -> bool {
-    exif::Reader::new()
-        .read_raw(exif_tiff.to_vec())
-        .map(|e| e.fields().any(|f| f.tag.context() == exif::Context::Gps))
-        .unwrap_or(false)
+    exif::Reader::new().read_raw(exif_tiff.to_vec()).map(|e| e.fields().any(|f| f.tag.context() == exif::Context::Gps)).unwrap_or(false)
 }
 
 /// Measures a file's bytes. `Err` when it is not a readable image at all.
@@ -150,15 +147,14 @@ fn check_inner(data: &[u8], spec: &Spec, face: bool) -> Report {
     let (facts, img) = match facts(data) {
         Ok(v) => v,
         Err(e) => {
-            rules.push(rule(
-                "readable",
-                Level::Error,
-                false,
-                e.code().into(),
-                "image".into(),
-                e.msg(),
-            ));
-            return Report { spec_id: spec.id.clone(), spec_version: spec.version, passed: false, facts: Facts { bytes: data.len() as u64, ..Default::default() }, rules };
+            rules.push(rule("readable", Level::Error, false, e.code().into(), "image".into(), e.msg()));
+            return Report {
+                spec_id: spec.id.clone(),
+                spec_version: spec.version,
+                passed: false,
+                facts: Facts { bytes: data.len() as u64, ..Default::default() },
+                rules,
+            };
         }
     };
     let f = &facts;
@@ -218,10 +214,7 @@ fn check_inner(data: &[u8], spec: &Spec, face: bool) -> Report {
                 if ok {
                     Msg::new(format!("像素 {measured} 不小于 {w}×{h}"), format!("Pixels {measured} are at least {w}×{h}"))
                 } else {
-                    Msg::new(
-                        format!("像素为 {measured}，至少需要 {w}×{h}（宽×高）"),
-                        format!("Pixels are {measured}; at least {w}×{h} (width×height) needed"),
-                    )
+                    Msg::new(format!("像素为 {measured}，至少需要 {w}×{h}（宽×高）"), format!("Pixels are {measured}; at least {w}×{h} (width×height) needed"))
                 },
             ));
         }
@@ -342,9 +335,15 @@ fn check_inner(data: &[u8], spec: &Spec, face: bool) -> Report {
         if meta.is_empty() {
             Msg::new("不含位置、相机等隐私信息", "No location, camera or other private metadata")
         } else if f.gps {
-            Msg::new("文件含 GPS 位置等隐私信息：上传前请用本工具清除", "The file carries GPS location and other private data: strip it with this tool before uploading")
+            Msg::new(
+                "文件含 GPS 位置等隐私信息：上传前请用本工具清除",
+                "The file carries GPS location and other private data: strip it with this tool before uploading",
+            )
         } else {
-            Msg::new(format!("文件含 {} 元数据（相机信息等）", meta.join("、")), format!("The file carries {} metadata (camera details and so on)", meta.join(", ")))
+            Msg::new(
+                format!("文件含 {} 元数据（相机信息等）", meta.join("、")),
+                format!("The file carries {} metadata (camera details and so on)", meta.join(", ")),
+            )
         },
     ));
     if f.format == Some(SourceFormat::Jpeg) {
@@ -426,9 +425,7 @@ pub(crate) fn background_around(rgb: &image::RgbImage, head: &crate::framing::He
     let clear = 0.75 * head.face.w; // from the face's centre line: past the ears and most hair
     let (left, right) = ((head.centre_x - clear).max(0.0) as u32, (head.centre_x + clear).clamp(0.0, w as f32) as u32);
     let side_rows = above..(head.eye_y.clamp(0.0, h as f32) as u32);
-    let pixels = (0..above)
-        .flat_map(|y| (0..w).map(move |x| (x, y)))
-        .chain(side_rows.flat_map(|y| (0..left).chain(right..w).map(move |x| (x, y))));
+    let pixels = (0..above).flat_map(|y| (0..w).map(move |x| (x, y))).chain(side_rows.flat_map(|y| (0..left).chain(right..w).map(move |x| (x, y))));
     let (m, sd, n) = colour_stats(rgb, pixels);
     if (n as f64) < (w as f64 * 2.0).max(100.0) {
         return None;
@@ -461,7 +458,9 @@ fn background_verdict(m: [f64; 3], sd: f64, allowed: &[Background], (where_zh, w
         } else {
             Msg::new(
                 format!("{where_zh}的背景为 {measured}，不像均匀的{names_zh}背景：官方审核可能不通过，请在{names_zh}墙前重拍"),
-                format!("The background {where_en} is {measured}, not an even {names_en}: official checks may reject it; retake it in front of a {names_en} wall"),
+                format!(
+                    "The background {where_en} is {measured}, not an even {names_en}: official checks may reject it; retake it in front of a {names_en} wall"
+                ),
             )
         },
     )

@@ -101,10 +101,7 @@ pub fn sniff(data: &[u8]) -> Result<SourceFormat> {
 /// Orientation 1..8 as in EXIF.
 pub fn exif_orientation(exif_tiff: &[u8]) -> u8 {
     let Ok(ex) = exif::Reader::new().read_raw(exif_tiff.to_vec()) else { return 1 };
-    ex.get_field(exif::Tag::Orientation, exif::In::PRIMARY)
-        .and_then(|f| f.value.get_uint(0))
-        .filter(|v| (1..=8).contains(v))
-        .unwrap_or(1) as u8
+    ex.get_field(exif::Tag::Orientation, exif::In::PRIMARY).and_then(|f| f.value.get_uint(0)).filter(|v| (1..=8).contains(v)).unwrap_or(1) as u8
 }
 
 /// A decoded 8-bit image (RGB or grey) as stored (not yet turned upright) and what we learned
@@ -375,8 +372,7 @@ pub fn to_srgb(img: &mut DynamicImage, icc: Option<&[u8]>) {
         return;
     }
     let dst = moxcms::ColorProfile::new_srgb();
-    let Ok(t) = src.create_transform_8bit(moxcms::Layout::Rgb, &dst, moxcms::Layout::Rgb, moxcms::TransformOptions::default())
-    else {
+    let Ok(t) = src.create_transform_8bit(moxcms::Layout::Rgb, &dst, moxcms::Layout::Rgb, moxcms::TransformOptions::default()) else {
         return;
     };
     let input = rgb.as_raw().clone();

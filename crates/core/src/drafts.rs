@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 /// The schema, one step per release that changed it. Never edit a step: add one.
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
-    M::up(
-        "CREATE TABLE drafts (
+        M::up(
+            "CREATE TABLE drafts (
             id TEXT PRIMARY KEY,
             form TEXT NOT NULL,
             form_version INTEGER NOT NULL,
@@ -52,11 +52,11 @@ pub fn migrations() -> Migrations<'static> {
             started INTEGER NOT NULL,
             ended INTEGER
         );",
-    ),
-    // 2: the unit workspace (a unit, its staff roster) and drafts linked to a person (ID
-    // number), a unit, and the registered record a change was made from.
-    M::up(
-        "CREATE TABLE units (
+        ),
+        // 2: the unit workspace (a unit, its staff roster) and drafts linked to a person (ID
+        // number), a unit, and the registered record a change was made from.
+        M::up(
+            "CREATE TABLE units (
             uscc TEXT PRIMARY KEY,
             name TEXT NOT NULL,
             region TEXT NOT NULL DEFAULT '',
@@ -76,11 +76,11 @@ pub fn migrations() -> Migrations<'static> {
         ALTER TABLE drafts ADD COLUMN origin TEXT;
         CREATE INDEX drafts_person ON drafts(person);
         CREATE INDEX drafts_unit ON drafts(unit);",
-    ),
-    // 3: the outbox (finalized filings waiting to be sent, with their retries), the server's
-    // revision of each draft (an edit names it), and the sync client's settings.
-    M::up(
-        "ALTER TABLE drafts ADD COLUMN remote_revision INTEGER;
+        ),
+        // 3: the outbox (finalized filings waiting to be sent, with their retries), the server's
+        // revision of each draft (an edit names it), and the sync client's settings.
+        M::up(
+            "ALTER TABLE drafts ADD COLUMN remote_revision INTEGER;
         CREATE TABLE outbox (
             draft TEXT PRIMARY KEY REFERENCES drafts(id) ON DELETE CASCADE,
             queued INTEGER NOT NULL,
@@ -92,7 +92,7 @@ pub fn migrations() -> Migrations<'static> {
             key TEXT PRIMARY KEY,
             value TEXT NOT NULL
         );",
-    ),
+        ),
     ])
 }
 
@@ -140,7 +140,14 @@ impl State {
         use State::*;
         matches!(
             (self, to),
-            (Finalized, Queued) | (Finalized, Draft) | (Queued, Sent) | (Queued, Failed) | (Sent, Accepted) | (Sent, Returned) | (Sent, Failed) | (Failed, Queued)
+            (Finalized, Queued)
+                | (Finalized, Draft)
+                | (Queued, Sent)
+                | (Queued, Failed)
+                | (Sent, Accepted)
+                | (Sent, Returned)
+                | (Sent, Failed)
+                | (Failed, Queued)
         )
     }
 }
@@ -314,11 +321,7 @@ impl Store {
 
     pub fn get(&self, id: &str) -> Result<Draft> {
         self.conn
-            .query_row(
-                &format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = ?1"),
-                [id],
-                row_to_draft,
-            )
+            .query_row(&format!("SELECT {DRAFT_COLUMNS} FROM drafts WHERE id = ?1"), [id], row_to_draft)
             .optional()
             .map_err(db_error)?
             .ok_or_else(|| not_found(id))
@@ -357,7 +360,10 @@ impl Store {
     }
 
     pub fn unit(&self, uscc: &str) -> Result<Unit> {
-        self.units()?.into_iter().find(|u| u.uscc == uscc).ok_or_else(|| Error::invalid(format!("没有统一社会信用代码为 {uscc} 的单位"), format!("No unit {uscc}")))
+        self.units()?
+            .into_iter()
+            .find(|u| u.uscc == uscc)
+            .ok_or_else(|| Error::invalid(format!("没有统一社会信用代码为 {uscc} 的单位"), format!("No unit {uscc}")))
     }
 
     /// Adds or updates staff on a unit's roster, all or none.
@@ -398,10 +404,8 @@ impl Store {
         let now = now_ms();
         let text = data.to_string();
         let tx = self.conn.unchecked_transaction().map_err(db_error)?;
-        let last_saved: i64 = tx
-            .query_row("SELECT MAX(saved) FROM revisions WHERE draft = ?1", [id], |r| r.get::<_, Option<i64>>(0))
-            .map_err(db_error)?
-            .unwrap_or(0);
+        let last_saved: i64 =
+            tx.query_row("SELECT MAX(saved) FROM revisions WHERE draft = ?1", [id], |r| r.get::<_, Option<i64>>(0)).map_err(db_error)?.unwrap_or(0);
         let keep = d.state != State::Draft || now - last_saved >= REVISION_EVERY_MS;
         let revision = if keep { d.revision + 1 } else { d.revision };
         tx.execute(
@@ -435,7 +439,10 @@ impl Store {
     pub fn finalize(&self, id: &str, problems: &[crate::forms::Problem]) -> Result<Draft> {
         let d = self.get(id)?;
         if d.state != State::Draft {
-            return Err(Error::invalid(format!("只有草稿才能定稿（现在是“{}”）", state_name(d.state).zh), format!("Only a draft can be finalized (it is {})", state_name(d.state).en)));
+            return Err(Error::invalid(
+                format!("只有草稿才能定稿（现在是“{}”）", state_name(d.state).zh),
+                format!("Only a draft can be finalized (it is {})", state_name(d.state).en),
+            ));
         }
         if !problems.is_empty() {
             return Err(Error::invalid(
@@ -456,11 +463,8 @@ impl Store {
     /// The state change and its revision, inside the caller's transaction.
     fn record_state_in(&self, tx: &Connection, d: &Draft, to: State, reason: Option<&str>) -> Result<Draft> {
         let now = now_ms();
-        tx.execute(
-            "UPDATE drafts SET state = ?2, reason = ?3, revision = revision + 1, updated = ?4 WHERE id = ?1",
-            params![d.id, to.as_str(), reason, now],
-        )
-        .map_err(db_error)?;
+        tx.execute("UPDATE drafts SET state = ?2, reason = ?3, revision = revision + 1, updated = ?4 WHERE id = ?1", params![d.id, to.as_str(), reason, now])
+            .map_err(db_error)?;
         tx.execute(
             "INSERT INTO revisions (draft, revision, state, data, saved) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![d.id, d.revision + 1, to.as_str(), d.data.to_string(), now],
@@ -474,7 +478,12 @@ impl Store {
         let rows = st
             .query_map([id], |r| {
                 let data: String = r.get(2)?;
-                Ok(Revision { revision: r.get(0)?, state: State::parse(&r.get::<_, String>(1)?), data: serde_json::from_str(&data).unwrap_or(Value::Null), saved: r.get(3)? })
+                Ok(Revision {
+                    revision: r.get(0)?,
+                    state: State::parse(&r.get::<_, String>(1)?),
+                    data: serde_json::from_str(&data).unwrap_or(Value::Null),
+                    saved: r.get(3)?,
+                })
             })
             .map_err(db_error)?;
         rows.collect::<std::result::Result<Vec<_>, _>>().map_err(db_error)
@@ -539,7 +548,8 @@ impl Store {
     }
 
     fn outbox_where(&self, cond: &str, p: i64) -> Result<Vec<Outbox>> {
-        let mut st = self.conn.prepare(&format!("SELECT draft, queued, attempts, next_at, last_error FROM outbox WHERE {cond} ORDER BY queued")).map_err(db_error)?;
+        let mut st =
+            self.conn.prepare(&format!("SELECT draft, queued, attempts, next_at, last_error FROM outbox WHERE {cond} ORDER BY queued")).map_err(db_error)?;
         let rows = st
             .query_map([p], |r| Ok(Outbox { draft: r.get(0)?, queued: r.get(1)?, attempts: r.get(2)?, next_at: r.get(3)?, last_error: r.get(4)? }))
             .map_err(db_error)?;
@@ -619,8 +629,11 @@ impl Store {
                 1
             }
         };
-        tx.execute("INSERT INTO revisions (draft, revision, state, data, saved) VALUES (?1, ?2, ?3, ?4, ?5)", params![d.id, revision, d.state.as_str(), text, now])
-            .map_err(db_error)?;
+        tx.execute(
+            "INSERT INTO revisions (draft, revision, state, data, saved) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![d.id, revision, d.state.as_str(), text, now],
+        )
+        .map_err(db_error)?;
         tx.commit().map_err(db_error)?;
         self.get(&d.id)
     }

@@ -265,14 +265,7 @@ pub fn encode_to_window(img: &DynamicImage, goal: &Goal) -> Result<std::result::
                         bytes = jpeg_markers::pad_with_comment(&bytes, padded);
                     }
                 }
-                return Ok(Ok(Encoded {
-                    bytes,
-                    quality,
-                    chroma,
-                    padded,
-                    trellis_encodes: trellis_total,
-                    fast_encodes: fast_total,
-                }));
+                return Ok(Ok(Encoded { bytes, quality, chroma, padded, trellis_encodes: trellis_total, fast_encodes: fast_total }));
             }
             None => {
                 let est = s.predict(floor, 1.0)? as u64;

@@ -75,10 +75,9 @@ impl Error {
 
     pub fn msg(&self) -> Msg {
         match self {
-            Error::Io { path, source } => Msg::new(
-                format!("无法读写文件 {}：{}", path.display(), source),
-                format!("Cannot read or write {}: {}", path.display(), source),
-            ),
+            Error::Io { path, source } => {
+                Msg::new(format!("无法读写文件 {}：{}", path.display(), source), format!("Cannot read or write {}: {}", path.display(), source))
+            }
             Error::NotAnImage { detail } => Msg::new(
                 format!("不是可识别的图片（支持 JPEG、PNG、WebP、TIFF、BMP、GIF）：{detail}"),
                 format!("Not a recognisable image (JPEG, PNG, WebP, TIFF, BMP, GIF are supported): {detail}"),
@@ -91,16 +90,11 @@ impl Error {
                 "文件不完整（传输或保存时被截断），请重新拷贝或重新拍摄",
                 "The file is incomplete (cut short while copying or saving): copy or take it again",
             ),
-            Error::Corrupt { detail } => Msg::new(
-                format!("图片数据已损坏，无法解码：{detail}"),
-                format!("The image data is damaged and cannot be decoded: {detail}"),
-            ),
+            Error::Corrupt { detail } => {
+                Msg::new(format!("图片数据已损坏，无法解码：{detail}"), format!("The image data is damaged and cannot be decoded: {detail}"))
+            }
             Error::TooLarge { width, height, limit_pixels } => Msg::new(
-                format!(
-                    "图片声明的尺寸 {width}×{height}（{} 万像素）超过上限 {} 万像素，为防止耗尽内存已拒绝",
-                    width * height / 10_000,
-                    limit_pixels / 10_000
-                ),
+                format!("图片声明的尺寸 {width}×{height}（{} 万像素）超过上限 {} 万像素，为防止耗尽内存已拒绝", width * height / 10_000, limit_pixels / 10_000),
                 format!(
                     "The image declares {width}×{height} ({:.1} MP), above the limit of {:.1} MP: refused to protect memory",
                     (*width * *height) as f64 / 1e6,
@@ -113,14 +107,12 @@ impl Error {
             ),
             Error::CannotFit { msg } => msg.clone(),
             Error::Face { msg, .. } => msg.clone(),
-            Error::SpecInvalid { file, line, detail } => Msg::new(
-                format!("规格文件 {file} 第 {line} 行有误：{}", detail.zh),
-                format!("Spec file {file}, line {line}: {}", detail.en),
-            ),
-            Error::UnknownSpec { id } => Msg::new(
-                format!("没有名为 “{id}” 的规格；用 `caiji specs list` 查看全部"),
-                format!("No spec named “{id}”; `caiji specs list` shows them all"),
-            ),
+            Error::SpecInvalid { file, line, detail } => {
+                Msg::new(format!("规格文件 {file} 第 {line} 行有误：{}", detail.zh), format!("Spec file {file}, line {line}: {}", detail.en))
+            }
+            Error::UnknownSpec { id } => {
+                Msg::new(format!("没有名为 “{id}” 的规格；用 `caiji specs list` 查看全部"), format!("No spec named “{id}”; `caiji specs list` shows them all"))
+            }
             Error::BadCrop { detail } => Msg::new(format!("裁剪区域无效：{detail}"), format!("Invalid crop: {detail}")),
             Error::Invalid { msg } => msg.clone(),
             Error::Cancelled => Msg::new("已取消", "Cancelled"),

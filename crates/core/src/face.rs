@@ -94,7 +94,7 @@ fn plan(size: u32) -> Result<&'static Plan> {
 }
 
 fn resize_rgb(img: &RgbImage, w: u32, h: u32) -> Result<RgbImage> {
-    use fast_image_resize::{images::ImageRef, images::Image, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+    use fast_image_resize::{images::Image, images::ImageRef, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
     let src = ImageRef::new(img.width(), img.height(), img.as_raw(), PixelType::U8x3).map_err(|e| Error::Codec { detail: e.to_string() })?;
     let mut dst = Image::new(w, h, PixelType::U8x3);
     let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
@@ -133,9 +133,7 @@ fn detect_at(img: &RgbImage, size: u32) -> Result<Vec<Face>> {
             input[[0, c, y as usize, x as usize]] = p.0[c] as f32;
         }
     }
-    let out = plan(size)?
-        .run(tvec!(Tensor::from(input).into()))
-        .map_err(|e| Error::Codec { detail: format!("face model: {e:#}") })?;
+    let out = plan(size)?.run(tvec!(Tensor::from(input).into())).map_err(|e| Error::Codec { detail: format!("face model: {e:#}") })?;
     let view = |i: usize| out[i].to_plain_array_view::<f32>().map_err(|e| Error::Codec { detail: format!("face model output: {e}") });
     let (heat, scale, offset, marks) = (view(0)?, view(1)?, view(2)?, view(3)?);
     let (gh, gw) = (heat.shape()[2], heat.shape()[3]);

@@ -253,7 +253,11 @@ impl<'a> Desk<'a> {
             let from_entry = text_at(&r.data, "appointment.first_work");
             let mut starts: Vec<String> = entries(&r.data, "work").into_iter().map(|w| text(w, "start")).filter(|s| !s.is_empty()).collect();
             starts.sort();
-            if from_entry.is_empty() { starts.first().cloned().unwrap_or_default() } else { from_entry }
+            if from_entry.is_empty() {
+                starts.first().cloned().unwrap_or_default()
+            } else {
+                from_entry
+            }
         };
         let identity = json!({"identity": {"id_type": id_type, "id_number": id, "name": name, "first_work": first_work}});
         self.create("change", &identity, r.unit.as_deref(), Some(identity.clone()))

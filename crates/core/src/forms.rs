@@ -266,16 +266,18 @@ pub struct Forms {
 impl Forms {
     /// The forms shipped in `assets/forms` (embedded), checked against their choice lists.
     pub fn builtin() -> Result<Forms> {
-        let choices: BTreeMap<String, ChoiceList> =
-            toml::from_str(CHOICES).map_err(|e| bad_file("choices.toml", CHOICES, &e))?;
+        let choices: BTreeMap<String, ChoiceList> = toml::from_str(CHOICES).map_err(|e| bad_file("choices.toml", CHOICES, &e))?;
         let mut forms = Vec::new();
         for (name, text) in FORMS {
             let form: Form = toml::from_str(text).map_err(|e| bad_file(&format!("{name}.toml"), text, &e))?;
             check_form(&form, &choices)?;
             forms.push(form);
         }
-        let divisions = serde_json::from_str(DIVISIONS)
-            .map_err(|e| Error::SpecInvalid { file: "forms/divisions.json".into(), line: e.line(), detail: Msg::new(e.to_string(), e.to_string()) })?;
+        let divisions = serde_json::from_str(DIVISIONS).map_err(|e| Error::SpecInvalid {
+            file: "forms/divisions.json".into(),
+            line: e.line(),
+            detail: Msg::new(e.to_string(), e.to_string()),
+        })?;
         Ok(Forms { forms, choices, divisions })
     }
 
@@ -332,7 +334,13 @@ impl Forms {
                 Some(_) => {
                     let n = |v: &Value| v.get(&s.id).and_then(Value::as_array).map_or(0, Vec::len);
                     (0..n(mine).max(n(theirs)))
-                        .map(|i| (format!("{}.{i}", s.id), format!("/{}/{i}", s.id), Msg::new(format!("{} 第 {} 条", s.title.zh, i + 1), format!("{} #{}", s.title.en, i + 1))))
+                        .map(|i| {
+                            (
+                                format!("{}.{i}", s.id),
+                                format!("/{}/{i}", s.id),
+                                Msg::new(format!("{} 第 {} 条", s.title.zh, i + 1), format!("{} #{}", s.title.en, i + 1)),
+                            )
+                        })
                         .collect()
                 }
                 None => vec![(s.id.clone(), format!("/{}", s.id), s.title.clone())],
@@ -392,7 +400,10 @@ impl Forms {
                     out.push(Problem {
                         path,
                         code: "fixed",
-                        message: Msg::new(format!("{}登记后不能变更（登记为“{}”）", f.label.zh, shown(f, &was)), format!("{} cannot change once registered (registered: \"{}\")", f.label.en, shown(f, &was))),
+                        message: Msg::new(
+                            format!("{}登记后不能变更（登记为“{}”）", f.label.zh, shown(f, &was)),
+                            format!("{} cannot change once registered (registered: \"{}\")", f.label.en, shown(f, &was)),
+                        ),
                     });
                 }
             }
@@ -473,8 +484,12 @@ impl Forms {
                     )
                 }
             }
-            FieldKind::Mobile => (!ids::valid_mobile(v)).then(|| ("invalid", Msg::new(format!("{}应为 11 位手机号码", l.zh), format!("{}: an 11-digit mobile number", l.en)))),
-            FieldKind::Email => (!ids::valid_email(v)).then(|| ("invalid", Msg::new(format!("{}不是有效的电子邮箱", l.zh), format!("{} is not a valid e-mail address", l.en)))),
+            FieldKind::Mobile => {
+                (!ids::valid_mobile(v)).then(|| ("invalid", Msg::new(format!("{}应为 11 位手机号码", l.zh), format!("{}: an 11-digit mobile number", l.en))))
+            }
+            FieldKind::Email => {
+                (!ids::valid_email(v)).then(|| ("invalid", Msg::new(format!("{}不是有效的电子邮箱", l.zh), format!("{} is not a valid e-mail address", l.en))))
+            }
             FieldKind::Number => match v.parse::<f64>() {
                 Err(_) => bad(format!("{}应为数字", l.zh), format!("{}: a number", l.en)),
                 Ok(n) if f.min.is_some_and(|m| n < m) || f.max.is_some_and(|m| n > m) => bad(

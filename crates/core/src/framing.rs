@@ -132,16 +132,7 @@ pub fn measure(img: &RgbImage) -> Result<Head> {
     let estimate = eyes[1] - 1.9 * d;
     let found = crown_at_background(img, &f, eyes[1], d);
     let crown = found.unwrap_or(estimate.max(0.0));
-    Ok(Head {
-        face: f,
-        faces: faces.len(),
-        crown,
-        chin,
-        centre_x: (eyes[0] + mouth[0]) / 2.0,
-        eye_y: eyes[1],
-        roll,
-        crown_from_background: found.is_some(),
-    })
+    Ok(Head { face: f, faces: faces.len(), crown, chin, centre_x: (eyes[0] + mouth[0]) / 2.0, eye_y: eyes[1], roll, crown_from_background: found.is_some() })
 }
 
 /// On a plain background, the row where the hair starts above the face: scanning up from the
@@ -233,9 +224,8 @@ fn place(head: &Head, r: &HeadRules, w: f32, h: f32, aspect: f32, min_h: f32) ->
     let hh = head.height().max(1.0);
     let steps = 8;
     let t = r.target_height();
-    let shares = (0..=steps)
-        .map(|i| t + (r.height[1] - t) * i as f32 / steps as f32)
-        .chain((1..=steps).map(|i| t - (t - r.height[0]) * i as f32 / steps as f32));
+    let shares =
+        (0..=steps).map(|i| t + (r.height[1] - t) * i as f32 / steps as f32).chain((1..=steps).map(|i| t - (t - r.height[0]) * i as f32 / steps as f32));
     let mut last_problem = None;
     let mut fallback = None;
     for share in shares {
@@ -349,12 +339,22 @@ pub fn head_rules(rgb: &RgbImage, spec: &Spec, head: &Head) -> Vec<RuleResult> {
         } else if share < r.height[0] {
             Msg::new(
                 format!("头部只占照片高度 {:.0}%（应为 {:.0}–{:.0}%）：头太小，请裁得更近", share * 100.0, r.height[0] * 100.0, r.height[1] * 100.0),
-                format!("The head is only {:.0}% of the height ({:.0}–{:.0}% wanted): too small, crop closer", share * 100.0, r.height[0] * 100.0, r.height[1] * 100.0),
+                format!(
+                    "The head is only {:.0}% of the height ({:.0}–{:.0}% wanted): too small, crop closer",
+                    share * 100.0,
+                    r.height[0] * 100.0,
+                    r.height[1] * 100.0
+                ),
             )
         } else {
             Msg::new(
                 format!("头部占照片高度 {:.0}%（应为 {:.0}–{:.0}%）：头太大，请留出更多背景", share * 100.0, r.height[0] * 100.0, r.height[1] * 100.0),
-                format!("The head is {:.0}% of the height ({:.0}–{:.0}% wanted): too big, leave more background", share * 100.0, r.height[0] * 100.0, r.height[1] * 100.0),
+                format!(
+                    "The head is {:.0}% of the height ({:.0}–{:.0}% wanted): too big, leave more background",
+                    share * 100.0,
+                    r.height[0] * 100.0,
+                    r.height[1] * 100.0
+                ),
             )
         },
     ));
@@ -433,9 +433,15 @@ pub fn head_rules(rgb: &RgbImage, spec: &Spec, head: &Head) -> Vec<RuleResult> {
         if ok {
             Msg::new("脸部曝光正常", "The face is well exposed")
         } else if bright >= dark {
-            Msg::new(format!("脸部 {:.0}% 过曝发白：请避免强光直射", bright * 100.0), format!("{:.0}% of the face is blown out: avoid direct light", bright * 100.0))
+            Msg::new(
+                format!("脸部 {:.0}% 过曝发白：请避免强光直射", bright * 100.0),
+                format!("{:.0}% of the face is blown out: avoid direct light", bright * 100.0),
+            )
         } else {
-            Msg::new(format!("脸部 {:.0}% 过暗：请在光线充足处重拍", dark * 100.0), format!("{:.0}% of the face is too dark: retake in good light", dark * 100.0))
+            Msg::new(
+                format!("脸部 {:.0}% 过暗：请在光线充足处重拍", dark * 100.0),
+                format!("{:.0}% of the face is too dark: retake in good light", dark * 100.0),
+            )
         },
     ));
     if spec.kind == crate::spec::Kind::Photo && !spec.background.is_empty() {
@@ -459,9 +465,9 @@ fn sharpness(g: &GrayImage, (x, y, w, h): (u32, u32, u32, u32)) -> f32 {
     for yy in (y + 1).max(1)..y1 {
         for xx in (x + 1).max(1)..x1 {
             let c = g.get_pixel(xx, yy)[0] as f64;
-            let l = g.get_pixel(xx - 1, yy)[0] as f64 + g.get_pixel(xx + 1, yy)[0] as f64 + g.get_pixel(xx, yy - 1)[0] as f64
-                + g.get_pixel(xx, yy + 1)[0] as f64
-                - 4.0 * c;
+            let l =
+                g.get_pixel(xx - 1, yy)[0] as f64 + g.get_pixel(xx + 1, yy)[0] as f64 + g.get_pixel(xx, yy - 1)[0] as f64 + g.get_pixel(xx, yy + 1)[0] as f64
+                    - 4.0 * c;
             s += l;
             sq += l * l;
             n += 1.0;
@@ -513,7 +519,15 @@ pub(crate) fn straighten(src: &Source, crop: Rect, (tw, th): (u32, u32), roll: f
     };
     let (mut ex0, mut ey0, mut ex1, mut ey1) = extent(crop);
     let mut crop = crop;
-    let overflow = |lo: f64, hi: f64, max: f64| if lo < 0.0 { -lo } else if hi > max { max - hi } else { 0.0 };
+    let overflow = |lo: f64, hi: f64, max: f64| {
+        if lo < 0.0 {
+            -lo
+        } else if hi > max {
+            max - hi
+        } else {
+            0.0
+        }
+    };
     let (dx, dy) = (overflow(ex0, ex1, fw), overflow(ey0, ey1, fh));
     if dx != 0.0 || dy != 0.0 {
         let (nx, ny) = (crop.x as f64 + dx.signum() * dx.abs().ceil(), crop.y as f64 + dy.signum() * dy.abs().ceil());

@@ -37,9 +37,7 @@ impl Rect {
     /// Checks the rectangle lies inside a `w`×`h` image.
     pub fn within(self, w: u32, h: u32) -> Result<Rect> {
         if self.w == 0 || self.h == 0 || self.x as u64 + self.w as u64 > w as u64 || self.y as u64 + self.h as u64 > h as u64 {
-            return Err(Error::BadCrop {
-                detail: format!("{}x{}+{}+{} is outside the {w}x{h} image", self.w, self.h, self.x, self.y),
-            });
+            return Err(Error::BadCrop { detail: format!("{}x{}+{}+{} is outside the {w}x{h} image", self.w, self.h, self.x, self.y) });
         }
         Ok(self)
     }

@@ -159,11 +159,9 @@ mod tests {
     #[test]
     fn resident_id_vectors() {
         // Valid: check characters 0–9 and X, leap day; sex from the 17th digit.
-        for (id, birth, male) in [
-            ("11010519491231002X", (1949, 12, 31), false),
-            ("440524188001010014", (1880, 1, 1), true),
-            ("150102200002290011", (2000, 2, 29), true),
-        ] {
+        for (id, birth, male) in
+            [("11010519491231002X", (1949, 12, 31), false), ("440524188001010014", (1880, 1, 1), true), ("150102200002290011", (2000, 2, 29), true)]
+        {
             if birth.0 < 1900 {
                 assert!(!valid_resident_id(id), "{id}: before 1900 is refused");
                 continue;

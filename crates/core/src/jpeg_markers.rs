@@ -78,8 +78,7 @@ pub fn parse(data: &[u8]) -> Option<JpegStructure> {
                 }
             }
             0xE0 if body.starts_with(b"JFIF\0") && body.len() >= 12 => {
-                s.jfif_density =
-                    Some((body[7], u16::from_be_bytes([body[8], body[9]]), u16::from_be_bytes([body[10], body[11]])));
+                s.jfif_density = Some((body[7], u16::from_be_bytes([body[8], body[9]]), u16::from_be_bytes([body[10], body[11]])));
             }
             0xE1 if body.starts_with(b"Exif\0\0") => {
                 s.has_exif = true;

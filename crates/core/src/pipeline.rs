@@ -120,13 +120,7 @@ impl Source {
             return Ok(std::borrow::Cow::Borrowed(self));
         }
         let decoded = decode::decode(&self.data, needed, self.limits)?;
-        Ok(std::borrow::Cow::Owned(Source {
-            data: self.data.clone(),
-            decoded,
-            turns: self.turns,
-            limits: self.limits,
-            upright: Default::default(),
-        }))
+        Ok(std::borrow::Cow::Owned(Source { data: self.data.clone(), decoded, turns: self.turns, limits: self.limits, upright: Default::default() }))
     }
 
     /// Crops `r` (upright, full resolution) and resizes it to `w`×`h` upright pixels: the
@@ -218,13 +212,7 @@ pub(crate) fn stages(spec: &Spec, floor: u8) -> Vec<(Chroma, u8)> {
 }
 
 pub(crate) fn goal(spec: &Spec, floor: u8) -> Goal {
-    Goal {
-        min: spec.bytes.min,
-        max: spec.bytes.max,
-        dpi: spec.dpi,
-        stages: stages(spec, floor),
-        cap: if spec.bytes.max.is_some() { 95 } else { 92 },
-    }
+    Goal { min: spec.bytes.min, max: spec.bytes.max, dpi: spec.dpi, stages: stages(spec, floor), cap: if spec.bytes.max.is_some() { 95 } else { 92 } }
 }
 
 /// Makes pixels match the spec's colour rule before encoding.

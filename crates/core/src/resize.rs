@@ -15,8 +15,7 @@ pub fn resize_region(src: &DynamicImage, region: (f64, f64, f64, f64), dw: u32, 
     if full && dw == src.width() && dh == src.height() {
         return Ok(src.clone());
     }
-    let s = fast_image_resize::images::ImageRef::new(src.width(), src.height(), raw, pt)
-        .map_err(|e| Error::Codec { detail: e.to_string() })?;
+    let s = fast_image_resize::images::ImageRef::new(src.width(), src.height(), raw, pt).map_err(|e| Error::Codec { detail: e.to_string() })?;
     let mut dst = Image::new(dw, dh, pt);
     let opts = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3)).crop(x, y, w, h);
     Resizer::new().resize(&s, &mut dst, &opts).map_err(|e| Error::Codec { detail: e.to_string() })?;

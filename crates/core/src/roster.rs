@@ -83,7 +83,13 @@ fn read_csv(path: &Path) -> Result<Vec<Vec<String>>> {
     let mut rd = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut out = Vec::new();
     for r in rd.records() {
-        let r = r.map_err(|e| unreadable(path, &format!("第 {} 行格式有误", e.position().map_or(0, |p| p.line())), &format!("line {} is malformed", e.position().map_or(0, |p| p.line()))))?;
+        let r = r.map_err(|e| {
+            unreadable(
+                path,
+                &format!("第 {} 行格式有误", e.position().map_or(0, |p| p.line())),
+                &format!("line {} is malformed", e.position().map_or(0, |p| p.line())),
+            )
+        })?;
         out.push(r.iter().map(|c| c.trim().to_string()).collect());
     }
     Ok(out)
@@ -305,7 +311,9 @@ mod tests {
 
     #[test]
     fn months_and_dates_as_people_type_them() {
-        for (v, want) in [("2020-03", "2020-03"), ("2020/3", "2020-03"), ("2020.03", "2020-03"), ("2020年3月", "2020-03"), ("202003", "2020-03"), ("2020-03-15", "2020-03")] {
+        for (v, want) in
+            [("2020-03", "2020-03"), ("2020/3", "2020-03"), ("2020.03", "2020-03"), ("2020年3月", "2020-03"), ("202003", "2020-03"), ("2020-03-15", "2020-03")]
+        {
             assert_eq!(month_of(v).as_deref(), Some(want), "{v}");
         }
         for v in ["2020-13", "March 2020", "20", ""] {

@@ -37,10 +37,18 @@ pub enum Equivalent {
     ExamSubject,
     /// An accounting degree course passed.
     DegreeCourse,
-    Conference { days: f32 },
-    Paper { first_author: bool },
-    Book { lead: bool },
-    Research { lead: bool },
+    Conference {
+        days: f32,
+    },
+    Paper {
+        first_author: bool,
+    },
+    Book {
+        lead: bool,
+    },
+    Research {
+        lead: bool,
+    },
 }
 
 impl Equivalent {
@@ -48,8 +56,20 @@ impl Equivalent {
         match self {
             Equivalent::ExamSubject | Equivalent::DegreeCourse => 90.0,
             Equivalent::Conference { days } => 10.0 * days,
-            Equivalent::Paper { first_author } => if first_author { 30.0 } else { 10.0 },
-            Equivalent::Book { lead } | Equivalent::Research { lead } => if lead { 90.0 } else { 60.0 },
+            Equivalent::Paper { first_author } => {
+                if first_author {
+                    30.0
+                } else {
+                    10.0
+                }
+            }
+            Equivalent::Book { lead } | Equivalent::Research { lead } => {
+                if lead {
+                    90.0
+                } else {
+                    60.0
+                }
+            }
         }
     }
 }
@@ -191,7 +211,10 @@ pub fn obligations(p: &Person, year: u32, region: Region) -> Vec<Obligation> {
     if st == Status::Active && p.started_work.is_some_and(|s| s < year) && !p.assessed.contains(&year) {
         out.push(Obligation {
             code: "assessment",
-            message: Msg::new(format!("{year} 年度考评：由单位会计机构负责人填报"), format!("{year} annual assessment: filed by the unit's head of accounting")),
+            message: Msg::new(
+                format!("{year} 年度考评：由单位会计机构负责人填报"),
+                format!("{year} annual assessment: filed by the unit's head of accounting"),
+            ),
         });
     }
     if st == Status::Active && p.started_work.is_some() && !p.history_declared {

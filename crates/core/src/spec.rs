@@ -174,9 +174,7 @@ impl Spec {
         let p = &self.pixels;
         match p.rule {
             PixelRuleKind::Exact => Some((p.width?, p.height?)),
-            PixelRuleKind::Min | PixelRuleKind::Any => {
-                p.export.map(|[w, h]| (w, h)).or_else(|| Some((p.width?, p.height?)))
-            }
+            PixelRuleKind::Min | PixelRuleKind::Any => p.export.map(|[w, h]| (w, h)).or_else(|| Some((p.width?, p.height?))),
         }
     }
 
@@ -221,7 +219,10 @@ impl Spec {
         }
         if let (PixelRuleKind::Min, Some([ew, eh]), Some(w), Some(h)) = (p.rule, p.export, p.width, p.height) {
             if ew < w || eh < h {
-                v.push(("pixels.export", Msg::new(format!("输出尺寸 {ew}×{eh} 小于最小尺寸 {w}×{h}"), format!("export {ew}x{eh} is below the minimum {w}x{h}"))));
+                v.push((
+                    "pixels.export",
+                    Msg::new(format!("输出尺寸 {ew}×{eh} 小于最小尺寸 {w}×{h}"), format!("export {ew}x{eh} is below the minimum {w}x{h}")),
+                ));
             }
         }
         if let Some([ew, eh]) = p.export {
@@ -247,7 +248,13 @@ impl Spec {
         if let Some(hd) = &self.head {
             let band = |b: [f32; 2]| b[0] >= 0.0 && b[0] <= b[1] && b[1] <= 1.0;
             if !band(hd.height) || !band(hd.top) || hd.height[1] + hd.top[0] > 1.0 {
-                v.push(("head", Msg::new("头部规则的范围应为 0 到 1 之间的 [最小, 最大]，且头高加上方留白不超过 1", "head bands must be [min, max] within 0..1, and head height plus top margin at most 1")));
+                v.push((
+                    "head",
+                    Msg::new(
+                        "头部规则的范围应为 0 到 1 之间的 [最小, 最大]，且头高加上方留白不超过 1",
+                        "head bands must be [min, max] within 0..1, and head height plus top margin at most 1",
+                    ),
+                ));
             } else if !(0.0..=0.5).contains(&hd.centre) || !(0.0..=45.0).contains(&hd.roll) {
                 v.push(("head", Msg::new("居中容差应在 0–0.5 之间，倾斜角应在 0–45° 之间", "centre must be within 0..0.5 and roll within 0..45 degrees")));
             }
@@ -348,10 +355,8 @@ impl Registry {
 
     pub fn add_dir(&mut self, dir: &Path) {
         let Ok(rd) = std::fs::read_dir(dir) else { return };
-        let mut files: Vec<PathBuf> = rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("toml")))
-            .collect();
+        let mut files: Vec<PathBuf> =
+            rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("toml"))).collect();
         files.sort();
         for f in files {
             if let Err(p) = self.add_file(&f) {
@@ -362,8 +367,12 @@ impl Registry {
 
     /// Adds (or overrides with) one user profile file.
     pub fn add_file(&mut self, path: &Path) -> std::result::Result<&SpecEntry, SpecProblem> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| SpecProblem { file: path.to_path_buf(), line: 1, key: None, detail: Msg::new(format!("无法读取：{e}"), e.to_string()) })?;
+        let text = std::fs::read_to_string(path).map_err(|e| SpecProblem {
+            file: path.to_path_buf(),
+            line: 1,
+            key: None,
+            detail: Msg::new(format!("无法读取：{e}"), e.to_string()),
+        })?;
         let spec = parse_spec(&text, path)?;
         let overrides_builtin = self.entries.get(&spec.id).is_some_and(|e| matches!(e.origin, Origin::Builtin) || e.overrides_builtin);
         let id = spec.id.clone();
@@ -464,8 +473,21 @@ mod tests {
         let r = Registry::builtin();
         assert!(r.problems.is_empty(), "{:?}", r.problems);
         for id in [
-            "nat-photo", "nat-idcard", "nat-proof", "exam-photo", "im-legacy-photo", "im-legacy-scan", "hb-photo",
-            "sc-photo", "sc-proof", "cq-photo", "cq-idcard", "ah-photo", "ah-proof", "sh-attachment", "ga461",
+            "nat-photo",
+            "nat-idcard",
+            "nat-proof",
+            "exam-photo",
+            "im-legacy-photo",
+            "im-legacy-scan",
+            "hb-photo",
+            "sc-photo",
+            "sc-proof",
+            "cq-photo",
+            "cq-idcard",
+            "ah-photo",
+            "ah-proof",
+            "sh-attachment",
+            "ga461",
         ] {
             assert!(r.get(id).is_ok(), "{id} missing");
         }

@@ -66,7 +66,9 @@ fn offline(e: impl std::fmt::Display) -> Error {
 }
 
 fn signed_out() -> Error {
-    Error::Sync { code: "signed_out", msg: Msg::new("尚未登录或登录已过期，请重新登录", "Not signed in, or the session has expired: sign in again") }
+    Error::Sync {
+        code: "signed_out", msg: Msg::new("尚未登录或登录已过期，请重新登录", "Not signed in, or the session has expired: sign in again")
+    }
 }
 
 fn refused(code: &'static str, m: Msg) -> Error {
@@ -104,7 +106,13 @@ fn server_url(s: &str) -> Result<String> {
     let s = s.trim().trim_end_matches('/');
     let rest = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://")).unwrap_or("");
     if rest.is_empty() || rest.contains(char::is_whitespace) {
-        return Err(refused("bad_server", Msg::new("服务器地址应以 http:// 或 https:// 开头，如 http://127.0.0.1:8440", "The server address starts with http:// or https://, e.g. http://127.0.0.1:8440")));
+        return Err(refused(
+            "bad_server",
+            Msg::new(
+                "服务器地址应以 http:// 或 https:// 开头，如 http://127.0.0.1:8440",
+                "The server address starts with http:// or https://, e.g. http://127.0.0.1:8440",
+            ),
+        ));
     }
     Ok(s.to_string())
 }
@@ -250,11 +258,17 @@ pub fn conflict(store: &Store, forms: &Forms, id: &str) -> Result<Option<Conflic
 /// revision) or take the server's.
 pub fn resolve(store: &Store, forms: &Forms, id: &str, keep_mine: bool) -> Result<Draft> {
     let key = conflict_key(id);
-    let theirs: Value = store.meta(&key)?.and_then(|s| serde_json::from_str(&s).ok()).ok_or_else(|| Error::invalid("这份填报没有需要处理的冲突", "This filing has no conflict to settle"))?;
+    let theirs: Value = store
+        .meta(&key)?
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .ok_or_else(|| Error::invalid("这份填报没有需要处理的冲突", "This filing has no conflict to settle"))?;
     let revision = theirs["revision"].as_i64().unwrap_or(0);
     let d = if keep_mine {
         if theirs["state"] == "accepted" {
-            return Err(Error::invalid("服务器上的版本已审核通过，不能覆盖；如需更正请提交信息变更", "The server's version is accepted and cannot be replaced: file a change instead"));
+            return Err(Error::invalid(
+                "服务器上的版本已审核通过，不能覆盖；如需更正请提交信息变更",
+                "The server's version is accepted and cannot be replaced: file a change instead",
+            ));
         }
         store.set_remote_revision(id, revision)?;
         store.queue(id)?
@@ -351,7 +365,8 @@ impl Client {
 
     /// An attachment's bytes from the server, checked against their hash.
     fn download(&self, hash: &str) -> Option<Vec<u8>> {
-        let mut res = self.agent.get(&format!("{}/api/v1/blobs/{hash}/content", self.base)).header("authorization", &format!("Bearer {}", self.token)).call().ok()?;
+        let mut res =
+            self.agent.get(&format!("{}/api/v1/blobs/{hash}/content", self.base)).header("authorization", &format!("Bearer {}", self.token)).call().ok()?;
         if res.status().as_u16() != 200 {
             return None;
         }
@@ -385,7 +400,14 @@ impl Client {
             Reply::Refused(404, ..) => 0,
             other => return Err(other),
         };
-        let missing = |why: String| Reply::Refused(0, "attachment_missing".into(), Msg::new(format!("附件文件缺失或已损坏：{why}"), format!("An attachment is missing or damaged: {why}")), Value::Null);
+        let missing = |why: String| {
+            Reply::Refused(
+                0,
+                "attachment_missing".into(),
+                Msg::new(format!("附件文件缺失或已损坏：{why}"), format!("An attachment is missing or damaged: {why}")),
+                Value::Null,
+            )
+        };
         let bytes = std::fs::read(store.attachment_path(hash)).map_err(|e| missing(e.to_string()))?;
         if format!("{:x}", Sha256::digest(&bytes)) != hash {
             return Err(missing(format!("{hash}.jpg")));

@@ -228,9 +228,13 @@ fn sha_hex(b: &[u8]) -> String {
 async fn account(s: &Server, h: &HeaderMap) -> Result<Account, ApiError> {
     let token = h.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
     let stored = sha_hex(token.trim().as_bytes());
-    let row = s
-        .db
-        .run(move |t| t.row("SELECT a.id, a.kind, a.login, a.name, a.region FROM sessions s JOIN accounts a ON a.id = s.account WHERE s.token = ? AND s.expires > ?", vals![stored, now_ms()]))
+    let row =
+        s.db.run(move |t| {
+            t.row(
+                "SELECT a.id, a.kind, a.login, a.name, a.region FROM sessions s JOIN accounts a ON a.id = s.account WHERE s.token = ? AND s.expires > ?",
+                vals![stored, now_ms()],
+            )
+        })
         .await?;
     row.map(|r| account_row(&r)).ok_or_else(ApiError::unauthorized)
 }
@@ -317,8 +321,13 @@ async fn submit(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>,
     // The same checks as the app: a filing the app finalizes is accepted here, and only that.
     let problems = s.forms.validate(form, &r.data, caiji_core::forms::today());
     if !problems.is_empty() {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_filing", format!("填报有 {} 处问题", problems.len()), format!("{} problems in the filing", problems.len()))
-            .with(json!(problems)));
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_filing",
+            format!("填报有 {} 处问题", problems.len()),
+            format!("{} problems in the filing", problems.len()),
+        )
+        .with(json!(problems)));
     }
     let (_, person) = form.person_of(&r.data);
     if a.kind == "person" && person != a.login {
@@ -333,60 +342,63 @@ async fn submit(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>,
     let data = r.data.to_string();
     let region = caiji_core::forms::text_at(&r.data, "authority.province");
     let (form_id, version, replaces) = (r.form.clone(), r.form_version, r.replaces);
-    s.db
-        .run(move |t| {
-            let mut missing = Vec::new();
-            for h in &hashes {
-                if t.row("SELECT hash FROM blobs WHERE hash = ? AND complete = 1", vals![h])?.is_none() {
-                    missing.push(h.clone());
-                }
+    s.db.run(move |t| {
+        let mut missing = Vec::new();
+        for h in &hashes {
+            if t.row("SELECT hash FROM blobs WHERE hash = ? AND complete = 1", vals![h])?.is_none() {
+                missing.push(h.clone());
             }
-            if !missing.is_empty() {
-                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "attachments_missing", "附件尚未上传完整", "Attachments are not uploaded yet").with(json!(missing)));
-            }
-            let now = now_ms();
-            let sel = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?");
-            match t.row(&sel, vals![&uuid])? {
-                None => {
-                    t.exec(
-                        "INSERT INTO submissions (uuid, account, person, unit, form, form_version, revision, digest, data, state, region, created, updated)
+        }
+        if !missing.is_empty() {
+            return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "attachments_missing", "附件尚未上传完整", "Attachments are not uploaded yet")
+                .with(json!(missing)));
+        }
+        let now = now_ms();
+        let sel = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?");
+        match t.row(&sel, vals![&uuid])? {
+            None => {
+                t.exec(
+                    "INSERT INTO submissions (uuid, account, person, unit, form, form_version, revision, digest, data, state, region, created, updated)
                          VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 'submitted', ?, ?, ?)",
-                        vals![&uuid, &a.id, &person, unit, &form_id, version, &digest, &data, &region, now, now],
-                    )?;
-                    t.exec("INSERT INTO submission_revisions (uuid, revision, digest, data, saved) VALUES (?, 1, ?, ?, ?)", vals![&uuid, &digest, &data, now])?;
-                    let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
-                    Ok((StatusCode::CREATED, Json(receipt(&row, false))))
-                }
-                Some(row) if row[9].text() != a.id => Err(ApiError::forbidden()),
-                // The same submission again (a retry): one effect, the same receipt.
-                Some(row) if row[5].text() == digest => Ok((StatusCode::OK, Json(receipt(&row, false)))),
-                Some(row) if row[3].text() == "accepted" => Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "already_accepted",
-                    "这份填报已审核通过，不能再修改；如需更正请提交信息变更",
-                    "This filing has been accepted and cannot change: file a change instead",
-                )
-                .with(json!(receipt(&row, true)))),
-                Some(row) if replaces == Some(row[2].int()) => {
-                    let rev = row[2].int() + 1;
-                    t.exec(
-                        "UPDATE submissions SET revision = ?, digest = ?, data = ?, state = 'submitted', reason = NULL, region = ?, updated = ? WHERE uuid = ?",
-                        vals![rev, &digest, &data, &region, now, &uuid],
-                    )?;
-                    t.exec("INSERT INTO submission_revisions (uuid, revision, digest, data, saved) VALUES (?, ?, ?, ?, ?)", vals![&uuid, rev, &digest, &data, now])?;
-                    let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
-                    Ok((StatusCode::OK, Json(receipt(&row, false))))
-                }
-                Some(row) => Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "stale",
-                    "服务器上的这份填报已有更新的版本，请先查看差异",
-                    "The server holds a newer revision of this filing: look at what changed first",
-                )
-                .with(json!(receipt(&row, true)))),
+                    vals![&uuid, &a.id, &person, unit, &form_id, version, &digest, &data, &region, now, now],
+                )?;
+                t.exec("INSERT INTO submission_revisions (uuid, revision, digest, data, saved) VALUES (?, 1, ?, ?, ?)", vals![&uuid, &digest, &data, now])?;
+                let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
+                Ok((StatusCode::CREATED, Json(receipt(&row, false))))
             }
-        })
-        .await
+            Some(row) if row[9].text() != a.id => Err(ApiError::forbidden()),
+            // The same submission again (a retry): one effect, the same receipt.
+            Some(row) if row[5].text() == digest => Ok((StatusCode::OK, Json(receipt(&row, false)))),
+            Some(row) if row[3].text() == "accepted" => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "already_accepted",
+                "这份填报已审核通过，不能再修改；如需更正请提交信息变更",
+                "This filing has been accepted and cannot change: file a change instead",
+            )
+            .with(json!(receipt(&row, true)))),
+            Some(row) if replaces == Some(row[2].int()) => {
+                let rev = row[2].int() + 1;
+                t.exec(
+                    "UPDATE submissions SET revision = ?, digest = ?, data = ?, state = 'submitted', reason = NULL, region = ?, updated = ? WHERE uuid = ?",
+                    vals![rev, &digest, &data, &region, now, &uuid],
+                )?;
+                t.exec(
+                    "INSERT INTO submission_revisions (uuid, revision, digest, data, saved) VALUES (?, ?, ?, ?, ?)",
+                    vals![&uuid, rev, &digest, &data, now],
+                )?;
+                let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
+                Ok((StatusCode::OK, Json(receipt(&row, false))))
+            }
+            Some(row) => Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "stale",
+                "服务器上的这份填报已有更新的版本，请先查看差异",
+                "The server holds a newer revision of this filing: look at what changed first",
+            )
+            .with(json!(receipt(&row, true)))),
+        }
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -437,7 +449,13 @@ fn decide_in(t: &mut dyn Tx, a: &Account, uuid: &str, revision: i64, decision: &
     let sel = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?");
     let row = t.row(&sel, vals![uuid])?.filter(|row| may_see(a, row)).ok_or_else(|| ApiError::not_found("这份填报"))?;
     if row[2].int() != revision || row[3].text() != "submitted" {
-        return Err(ApiError::new(StatusCode::CONFLICT, "stale", "这份填报已被修改或已审核，请刷新", "The filing changed or was reviewed meanwhile: reload it").with(json!(receipt(&row, true))));
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "stale",
+            "这份填报已被修改或已审核，请刷新",
+            "The filing changed or was reviewed meanwhile: reload it",
+        )
+        .with(json!(receipt(&row, true))));
     }
     t.exec("UPDATE submissions SET state = ?, reason = ?, updated = ? WHERE uuid = ?", vals![state, reason, now_ms(), uuid])?;
     Ok(receipt(&t.row(&sel, vals![uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?, false))
@@ -507,9 +525,8 @@ async fn uncollected(State(s): State<Server>, Query(q): Query<NameQuery>) -> Res
     if name.chars().count() < 2 {
         return Err(ApiError::bad_request("请输入完整姓名（至少 2 个字）", "Give the full name (at least 2 characters)"));
     }
-    let rows = s
-        .db
-        .run(|t| {
+    let rows =
+        s.db.run(|t| {
             t.rows(
                 "SELECT person, data, form FROM submissions s WHERE form IN ('entry_qualified', 'entry_unit') AND state = 'accepted'
                  AND NOT EXISTS (SELECT 1 FROM submissions c WHERE c.person = s.person AND c.form = 'collection' AND c.state = 'accepted')",
@@ -559,15 +576,18 @@ async fn blob_status(State(s): State<Server>, h: HeaderMap, Path(hash): Path<Str
 
 /// An attachment's bytes, for an account that may see a submission naming it; anyone else's
 /// (or an unfinished upload) is not found.
-async fn blob_content(State(s): State<Server>, h: HeaderMap, Path(hash): Path<String>) -> Result<([(axum::http::header::HeaderName, &'static str); 1], Vec<u8>), ApiError> {
+async fn blob_content(
+    State(s): State<Server>,
+    h: HeaderMap,
+    Path(hash): Path<String>,
+) -> Result<([(axum::http::header::HeaderName, &'static str); 1], Vec<u8>), ApiError> {
     let a = account(&s, &h).await?;
     let hash = check_hash(&hash)?;
     let (cond, who) = visible(&a);
     let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE data LIKE ? AND {cond}");
     let (k, like) = (hash.clone(), format!("%{hash}%"));
-    let named = s
-        .db
-        .run(move |t| {
+    let named =
+        s.db.run(move |t| {
             let complete = t.row("SELECT hash FROM blobs WHERE hash = ? AND complete = 1", vals![k])?.is_some();
             Ok(complete && t.rows(&sql, &[vec![Val::from(&like)], who].concat())?.iter().any(|r| may_see(&a, r)))
         })
@@ -588,7 +608,13 @@ struct ChunkQuery {
 /// Appends a chunk at `offset` of an attachment of `size` bytes. The chunk's SHA-256 comes in
 /// `x-chunk-sha256`; the whole file is checked against its hash when the last chunk arrives. A
 /// chunk at the wrong offset gets 409 with how much the server has (the client resumes there).
-async fn blob_put(State(s): State<Server>, h: HeaderMap, Path(hash): Path<String>, Query(q): Query<ChunkQuery>, body: Bytes) -> Result<Json<BlobStatus>, ApiError> {
+async fn blob_put(
+    State(s): State<Server>,
+    h: HeaderMap,
+    Path(hash): Path<String>,
+    Query(q): Query<ChunkQuery>,
+    body: Bytes,
+) -> Result<Json<BlobStatus>, ApiError> {
     account(&s, &h).await?;
     let hash = check_hash(&hash)?;
     if q.size <= 0 || q.size > MAX_BLOB {
@@ -599,55 +625,64 @@ async fn blob_put(State(s): State<Server>, h: HeaderMap, Path(hash): Path<String
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "chunk_checksum", "分块校验不符，请重传", "The chunk fails its checksum: send it again"));
     }
     let dir = s.blobs.clone();
-    s.db
-        .run(move |t| {
-            let now = now_ms();
-            let row = t.row("SELECT size, received, complete FROM blobs WHERE hash = ?", vals![&hash])?;
-            let (size, received, complete) = match row {
-                Some(r) => (r[0].int(), r[1].int(), r[2].int() == 1),
-                None => {
-                    t.exec("INSERT INTO blobs (hash, size, received, complete, updated) VALUES (?, ?, 0, 0, ?)", vals![&hash, q.size, now])?;
-                    let _ = std::fs::remove_file(dir.join(format!("{hash}.part")));
-                    (q.size, 0, false)
-                }
-            };
-            let status = |received: i64, complete: bool| Json(BlobStatus { hash: hash.clone(), size, received, complete });
-            if complete {
-                return Ok(status(size, true));
+    s.db.run(move |t| {
+        let now = now_ms();
+        let row = t.row("SELECT size, received, complete FROM blobs WHERE hash = ?", vals![&hash])?;
+        let (size, received, complete) = match row {
+            Some(r) => (r[0].int(), r[1].int(), r[2].int() == 1),
+            None => {
+                t.exec("INSERT INTO blobs (hash, size, received, complete, updated) VALUES (?, ?, 0, 0, ?)", vals![&hash, q.size, now])?;
+                let _ = std::fs::remove_file(dir.join(format!("{hash}.part")));
+                (q.size, 0, false)
             }
-            // Killed after the last chunk was checked and renamed, before it was recorded.
-            let done = dir.join(&hash);
-            if std::fs::read(&done).is_ok_and(|b| sha_hex(&b) == hash) {
-                t.exec("UPDATE blobs SET received = size, complete = 1, updated = ? WHERE hash = ?", vals![now, &hash])?;
-                return Ok(status(size, true));
+        };
+        let status = |received: i64, complete: bool| Json(BlobStatus { hash: hash.clone(), size, received, complete });
+        if complete {
+            return Ok(status(size, true));
+        }
+        // Killed after the last chunk was checked and renamed, before it was recorded.
+        let done = dir.join(&hash);
+        if std::fs::read(&done).is_ok_and(|b| sha_hex(&b) == hash) {
+            t.exec("UPDATE blobs SET received = size, complete = 1, updated = ? WHERE hash = ?", vals![now, &hash])?;
+            return Ok(status(size, true));
+        }
+        if q.offset != received || q.size != size || received + body.len() as i64 > size {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "offset",
+                format!("服务器已收到 {received} 字节，请从那里继续"),
+                format!("The server has {received} bytes: continue from there"),
+            )
+            .with(json!({"received": received, "size": size})));
+        }
+        let part = dir.join(format!("{hash}.part"));
+        {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&part).map_err(|e| ApiError::internal(e.to_string()))?;
+            // A crash after an earlier append left more on disk than recorded: cut it back.
+            f.set_len(received as u64).map_err(|e| ApiError::internal(e.to_string()))?;
+            f.write_all(&body).map_err(|e| ApiError::internal(e.to_string()))?;
+            f.sync_data().map_err(|e| ApiError::internal(e.to_string()))?;
+        }
+        let received = received + body.len() as i64;
+        let mut complete = false;
+        if received == size {
+            let bytes = std::fs::read(&part).map_err(|e| ApiError::internal(e.to_string()))?;
+            if sha_hex(&bytes) != hash {
+                let _ = std::fs::remove_file(&part);
+                t.exec("DELETE FROM blobs WHERE hash = ?", vals![&hash])?;
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "blob_checksum",
+                    "附件整体校验不符，请重新上传",
+                    "The attachment fails its checksum: upload it again",
+                ));
             }
-            if q.offset != received || q.size != size || received + body.len() as i64 > size {
-                return Err(ApiError::new(StatusCode::CONFLICT, "offset", format!("服务器已收到 {received} 字节，请从那里继续"), format!("The server has {received} bytes: continue from there"))
-                    .with(json!({"received": received, "size": size})));
-            }
-            let part = dir.join(format!("{hash}.part"));
-            {
-                use std::io::Write;
-                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&part).map_err(|e| ApiError::internal(e.to_string()))?;
-                // A crash after an earlier append left more on disk than recorded: cut it back.
-                f.set_len(received as u64).map_err(|e| ApiError::internal(e.to_string()))?;
-                f.write_all(&body).map_err(|e| ApiError::internal(e.to_string()))?;
-                f.sync_data().map_err(|e| ApiError::internal(e.to_string()))?;
-            }
-            let received = received + body.len() as i64;
-            let mut complete = false;
-            if received == size {
-                let bytes = std::fs::read(&part).map_err(|e| ApiError::internal(e.to_string()))?;
-                if sha_hex(&bytes) != hash {
-                    let _ = std::fs::remove_file(&part);
-                    t.exec("DELETE FROM blobs WHERE hash = ?", vals![&hash])?;
-                    return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "blob_checksum", "附件整体校验不符，请重新上传", "The attachment fails its checksum: upload it again"));
-                }
-                std::fs::rename(&part, dir.join(&hash)).map_err(|e| ApiError::internal(e.to_string()))?;
-                complete = true;
-            }
-            t.exec("UPDATE blobs SET received = ?, complete = ?, updated = ? WHERE hash = ?", vals![received, complete as i64, now, &hash])?;
-            Ok(status(received, complete))
-        })
-        .await
+            std::fs::rename(&part, dir.join(&hash)).map_err(|e| ApiError::internal(e.to_string()))?;
+            complete = true;
+        }
+        t.exec("UPDATE blobs SET received = ?, complete = ?, updated = ? WHERE hash = ?", vals![received, complete as i64, now, &hash])?;
+        Ok(status(received, complete))
+    })
+    .await
 }

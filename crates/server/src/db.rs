@@ -79,8 +79,7 @@ pub trait Tx {
 }
 
 /// The schema, one step per release; each runs once, in order, recorded in `schema_steps`.
-const SCHEMA: &[&str] = &[
-    "CREATE TABLE accounts (
+const SCHEMA: &[&str] = &["CREATE TABLE accounts (
         id TEXT PRIMARY KEY,
         kind TEXT NOT NULL CHECK (kind IN ('person', 'unit', 'authority')),
         login TEXT NOT NULL UNIQUE,
@@ -127,8 +126,7 @@ const SCHEMA: &[&str] = &[
         received BIGINT NOT NULL,
         complete BIGINT NOT NULL DEFAULT 0,
         updated BIGINT NOT NULL
-    )",
-];
+    )"];
 
 /// PostgreSQL connections kept open between requests: as many as may run at once, so a busy
 /// server does not open and close connections on every burst (the gate below bounds the total).
@@ -137,7 +135,10 @@ const MAX_IDLE: usize = MAX_AT_ONCE;
 pub enum Engine {
     Sqlite(Mutex<rusqlite::Connection>),
     /// Idle connections, reused; a new one is opened when none is idle.
-    Postgres { config: String, idle: Mutex<Vec<postgres::Client>> },
+    Postgres {
+        config: String,
+        idle: Mutex<Vec<postgres::Client>>,
+    },
 }
 
 /// The database, shared by the handlers.
@@ -169,7 +170,8 @@ impl Db {
     /// up to date.
     pub fn postgres(config: &str) -> Result<Db, ApiError> {
         let first = postgres::Client::connect(config, postgres::NoTls).map_err(sql_error)?;
-        let db = Db(Arc::new(Engine::Postgres { config: config.to_string(), idle: Mutex::new(vec![first]) }), Arc::new(tokio::sync::Semaphore::new(MAX_AT_ONCE)));
+        let db =
+            Db(Arc::new(Engine::Postgres { config: config.to_string(), idle: Mutex::new(vec![first]) }), Arc::new(tokio::sync::Semaphore::new(MAX_AT_ONCE)));
         db.migrate()?;
         Ok(db)
     }

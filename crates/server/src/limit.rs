@@ -46,7 +46,9 @@ pub async fn middleware(State(l): State<Limiter>, ConnectInfo(addr): ConnectInfo
     match l.take(addr.ip()) {
         Ok(()) => next.run(req).await,
         Err(wait) => {
-            let mut r = crate::error::ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "请求过于频繁，请稍后再试", "Too many requests: try again shortly").into_response();
+            let mut r =
+                crate::error::ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "请求过于频繁，请稍后再试", "Too many requests: try again shortly")
+                    .into_response();
             if let Ok(v) = HeaderValue::from_str(&format!("{}", wait.ceil().max(1.0) as u64)) {
                 r.headers_mut().insert("retry-after", v);
             }

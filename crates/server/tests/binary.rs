@@ -8,7 +8,11 @@ use std::process::{Command, Stdio};
 fn one_command_starts_the_server_on_a_fresh_folder() {
     let dir = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_caiji-server");
-    let out = Command::new(bin).args(["add-authority", "--login", "im-review", "--password", "review-pass", "--name", "内蒙古财政厅", "--region", "150000"]).env("CAIJI_SERVER_DATA", dir.path()).output().unwrap();
+    let out = Command::new(bin)
+        .args(["add-authority", "--login", "im-review", "--password", "review-pass", "--name", "内蒙古财政厅", "--region", "150000"])
+        .env("CAIJI_SERVER_DATA", dir.path())
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("IM-REVIEW"));
 
@@ -33,6 +37,10 @@ fn one_command_starts_the_server_on_a_fresh_folder() {
     assert!(out.status.success() && out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = review(&["--accept", "5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not found") || String::from_utf8_lossy(&out.stderr).contains("没有"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not found") || String::from_utf8_lossy(&out.stderr).contains("没有"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(review(&["--return", "5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11"]).status.code(), Some(2), "--reason is required");
 }

@@ -149,7 +149,9 @@ fn protocol(api: &Api, server: &Server) {
     assert_eq!(api.call("GET", "/api/v1/health", None, None).0, 200);
 
     // Accounts: valid logins only, once each; wrong passwords refused; no token, no access.
-    let reg = |kind: &str, login: &str, pw: &str| api.call("POST", "/api/v1/register", None, Some(json!({"kind": kind, "login": login, "password": pw, "name": "张三"})));
+    let reg = |kind: &str, login: &str, pw: &str| {
+        api.call("POST", "/api/v1/register", None, Some(json!({"kind": kind, "login": login, "password": pw, "name": "张三"})))
+    };
     assert_eq!(reg("person", ZHANG, "secret-123").0, 201);
     assert_eq!(reg("person", LI, "secret-456").0, 201);
     assert_eq!(reg("unit", UNIT, "unit-pass-1").0, 201);
@@ -235,9 +237,14 @@ fn protocol(api: &Api, server: &Server) {
     assert!(q.as_array().unwrap().iter().all(|r| r["uuid"] != uuid), "another region's authority does not see it");
     let (_, q) = api.call("GET", "/api/v1/review", Some(&im), None);
     assert!(q.as_array().unwrap().iter().any(|r| r["uuid"] == uuid && r["data"]["basic"]["name"] == "张三"));
-    assert_eq!(api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "return"}))).0, 400, "a return needs a reason");
+    assert_eq!(
+        api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "return"}))).0,
+        400,
+        "a return needs a reason"
+    );
     let before = r1["updated"].as_i64().unwrap();
-    let (st, r) = api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "return", "reason": "照片背景不是白色"})));
+    let (st, r) =
+        api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "return", "reason": "照片背景不是白色"})));
     assert_eq!((st, r["state"].as_str()), (200, Some("returned")));
     let (_, changed) = api.call("GET", &format!("/api/v1/submissions?since={before}"), Some(&zhang), None);
     assert_eq!((changed[0]["state"].as_str(), changed[0]["reason"].as_str()), (Some("returned"), Some("照片背景不是白色")));
@@ -252,7 +259,11 @@ fn protocol(api: &Api, server: &Server) {
     let (st, e) = api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), Some(stale));
     assert_eq!((st, e["code"].as_str(), e["details"]["revision"].as_i64()), (409, Some("stale"), Some(2)));
     assert_eq!(e["details"]["data"]["basic"]["mobile"], "13900001111", "the client can show what changed");
-    assert_eq!(api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "accept"}))).0, 409, "reviewing a stale revision");
+    assert_eq!(
+        api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "accept"}))).0,
+        409,
+        "reviewing a stale revision"
+    );
     // The administrator's command sees every region's queue, with the same rules.
     assert!(server.review_queue().unwrap().iter().any(|r| r.uuid == uuid && r.revision == 2));
     assert_eq!(server.decide(uuid, "return", None).unwrap_err().code, "bad_request", "a return needs a reason");
@@ -271,7 +282,11 @@ fn protocol(api: &Api, server: &Server) {
     assert_eq!(api.content(&zhang, "nothex").0, 400);
 
     // The public query: Li is on file through the unit's entry filing, not collected yet.
-    assert_eq!(api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "accept"}))).0, 404, "the entry filing has no province: not this authority's");
+    assert_eq!(
+        api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "accept"}))).0,
+        404,
+        "the entry filing has no province: not this authority's"
+    );
     server.add_account("authority", "all-review", "review-pass", "财政部", "").unwrap();
     let all = api.login("ALL-REVIEW", "review-pass");
     assert_eq!(api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&all), Some(json!({"revision": 1, "decision": "accept"}))).0, 200);

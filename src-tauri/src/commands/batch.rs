@@ -83,19 +83,22 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
         })
         .map_err(|e| AppError::from_core(e, lang))?;
         let (csv, json) = batch::write_reports(&summary, &cfg.output, lang).map_err(|e| AppError::from_core(e, lang))?;
-        Ok(BatchResult {
-            summary,
-            report_csv: csv.display().to_string(),
-            report_json: json.display().to_string(),
-            cancelled: control.is_cancelled(),
-        })
+        Ok(BatchResult { summary, report_csv: csv.display().to_string(), report_json: json.display().to_string(), cancelled: control.is_cancelled() })
     })
     .await;
     let _ = state.set_batch(None);
     match &result {
         Ok(r) => {
             let s = &r.summary;
-            log::info!("batch done: {} files, {} ok, {} warnings, {} failed, {} skipped, {} not started", s.total, s.ok, s.warning, s.failed, s.skipped, s.cancelled);
+            log::info!(
+                "batch done: {} files, {} ok, {} warnings, {} failed, {} skipped, {} not started",
+                s.total,
+                s.ok,
+                s.warning,
+                s.failed,
+                s.skipped,
+                s.cancelled
+            );
             if let Ok(mut l) = state.last_report.lock() {
                 *l = Some(PathBuf::from(&r.report_csv));
             }
@@ -111,16 +114,24 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
 pub fn batch_open(app: tauri::AppHandle, state: State<'_, AppState>, what: String, lang: Lang) -> AppResult<()> {
     use tauri_plugin_opener::OpenerExt;
     let Some(report) = state.last_report.lock().ok().and_then(|l| l.clone()) else {
-        return Err(AppError::new("no_report", match lang {
-            Lang::Zh => "还没有批量报告：先运行一次批量处理",
-            Lang::En => "No batch report yet: run a batch first",
-        }));
+        return Err(AppError::new(
+            "no_report",
+            match lang {
+                Lang::Zh => "还没有批量报告：先运行一次批量处理",
+                Lang::En => "No batch report yet: run a batch first",
+            },
+        ));
     };
     let r = if what == "folder" { app.opener().reveal_item_in_dir(&report) } else { app.opener().open_path(report.display().to_string(), None::<&str>) };
-    r.map_err(|e| AppError::new("open_failed", match lang {
-        Lang::Zh => format!("无法打开 {}：{e}", report.display()),
-        Lang::En => format!("Cannot open {}: {e}", report.display()),
-    }))
+    r.map_err(|e| {
+        AppError::new(
+            "open_failed",
+            match lang {
+                Lang::Zh => format!("无法打开 {}：{e}", report.display()),
+                Lang::En => format!("Cannot open {}: {e}", report.display()),
+            },
+        )
+    })
 }
 
 fn busy(lang: Lang) -> &'static str {

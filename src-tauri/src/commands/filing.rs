@@ -67,7 +67,18 @@ pub(crate) fn rows(desk: &Desk, drafts: Vec<caiji_core::drafts::Draft>) -> caiji
         .into_iter()
         .map(|d| {
             let problems = if d.state == DraftState::Draft || d.state == DraftState::Returned { desk.problems(&d)?.len() } else { 0 };
-            Ok(Row { state_name: state_name(d.state), id: d.id, form: d.form, title: d.title, state: d.state, reason: d.reason, updated: d.updated, problems, unit: d.unit, person: d.person })
+            Ok(Row {
+                state_name: state_name(d.state),
+                id: d.id,
+                form: d.form,
+                title: d.title,
+                state: d.state,
+                reason: d.reason,
+                updated: d.updated,
+                problems,
+                unit: d.unit,
+                person: d.person,
+            })
         })
         .collect()
 }

@@ -55,9 +55,7 @@ pub fn specs_delete(state: State<'_, AppState>, id: String, lang: Lang) -> AppRe
 #[tauri::command]
 pub async fn specs_import(state: State<'_, AppState>, path: String, lang: Lang) -> AppResult<SpecsView> {
     let dir = state.specs_dir.clone();
-    let id = state
-        .update_registry(|r| r.import_file(&dir, Path::new(&path)).map(|e| e.spec.id.clone()))
-        .map_err(|e| AppError::from_core(e, lang))?;
+    let id = state.update_registry(|r| r.import_file(&dir, Path::new(&path)).map(|e| e.spec.id.clone())).map_err(|e| AppError::from_core(e, lang))?;
     log::info!("spec profile {id} imported");
     Ok(view(&state))
 }
