@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cargo build --release --locked -p caiji
 caiji=target/release/caiji
-samples=../shared/samples
+samples=tests/fixtures/samples
 out=demo-out
 rm -rf "$out"; mkdir -p "$out"
 $caiji specs list

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests of the core, the engine against the shared samples, the CLI end
+# Runs every test: formatting and clippy, unit tests of each crate, the engine against the
+# sample images in tests/fixtures, the architecture (no import circles, a lean server), the CLI end
 # to end, the batch (200 files, resume, Ctrl-C), the app's frontend in headless Chromium, and
 # the real app end to end in WebKit. Installs what it needs first.
 set -euo pipefail
@@ -8,6 +9,9 @@ bash scripts/install-deps.sh test
 # The app embeds the built frontend: here with the test hooks (window.caiji, the counters the
 # end-to-end tests wait on), which a release build leaves out (see ui/src/hooks.ts).
 npm run --prefix ui build:e2e
+# Habits: formatted, and clippy clean with the workspace lints (no unwrap outside tests).
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
 # The CLI tests run the real `caiji` binary: build it first (cargo test alone does not), with
 # the benchmark and the examples so that they cannot rot unnoticed.
 cargo build --workspace --all-targets --locked

@@ -3,8 +3,8 @@ pub mod commands;
 pub mod error;
 pub mod state;
 
-use caiji_core::appdata::DataDir;
-use caiji_core::ids::mask_ids_in;
+use caiji_base::appdata::DataDir;
+use caiji_base::ids::mask_ids_in;
 use tauri::{Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 use tauri_plugin_log::{RotationStrategy, Target, TargetKind, TimezoneStrategy};
 
@@ -44,7 +44,8 @@ fn logger(data: &DataDir) -> tauri::plugin::TauriPlugin<tauri::Wry> {
         .build()
 }
 
-pub fn run() {
+/// Runs the app; says why on stderr (and in the log) when it cannot start.
+pub fn run() -> std::process::ExitCode {
     // Portable (a `portable` file beside the program): everything next to it. Else the OS's
     // per-user folder, shared with the CLI.
     let data = DataDir::resolve().unwrap_or_else(|| DataDir { root: std::env::temp_dir().join("caiji"), portable: false });
@@ -53,8 +54,11 @@ pub fn run() {
         // The plugin joins this to its folder; an absolute path replaces the folder.
         window_state = window_state.with_filename(data.root.join("window-state.json").display().to_string());
     }
-    let state = state::AppState::new(file_args(std::env::args()), data.clone());
-    tauri::Builder::default()
+    let state = match state::AppState::new(file_args(std::env::args()), data.clone()) {
+        Ok(s) => s,
+        Err(e) => return cannot_start(&e.msg().zh, &e.msg().en),
+    };
+    let app = tauri::Builder::default()
         // Must be the first plugin: a second launch hands its files to the running window.
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             let files = file_args(args);
@@ -145,14 +149,23 @@ pub fn run() {
             commands::sync::sync_conflict,
             commands::sync::sync_resolve,
         ])
-        .build(tauri::generate_context!())
-        .expect("error while building the Caiji app")
-        .run(|app, event| {
-            // A clean exit: the next start does not offer to recover.
-            if let tauri::RunEvent::Exit = event {
-                if let Some(s) = app.try_state::<state::AppState>() {
-                    s.end_session();
-                }
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => return cannot_start(&format!("无法创建窗口：{e}"), &format!("Cannot create the window: {e}")),
+    };
+    app.run(|app, event| {
+        // A clean exit: the next start does not offer to recover.
+        if let tauri::RunEvent::Exit = event {
+            if let Some(s) = app.try_state::<state::AppState>() {
+                s.end_session();
             }
-        });
+        }
+    });
+    std::process::ExitCode::SUCCESS
+}
+
+fn cannot_start(zh: &str, en: &str) -> std::process::ExitCode {
+    eprintln!("采集助手无法启动：{zh}\nCaiji cannot start: {en}");
+    std::process::ExitCode::FAILURE
 }

@@ -1,12 +1,12 @@
 //! What the app keeps between commands: the data folder, the settings, the spec registry and
 //! the open pictures. Locks are held only to look up or swap an `Arc` or a small value, never
 //! while pixels are processed.
-use caiji_core::appdata::{DataDir, Settings};
-use caiji_core::batch::Control;
-use caiji_core::drafts::{LastRun, Store};
-use caiji_core::forms::Forms;
-use caiji_core::pipeline::Source;
-use caiji_core::spec::Registry;
+use caiji_base::appdata::{DataDir, Settings};
+use caiji_filing::store::{LastRun, Store};
+use caiji_forms::Forms;
+use caiji_image::batch::Control;
+use caiji_image::pipeline::Source;
+use caiji_image::spec::Registry;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -39,11 +39,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(args: Vec<String>, data: DataDir) -> Self {
+    pub fn new(args: Vec<String>, data: DataDir) -> caiji_base::Result<Self> {
         let specs_dir = std::env::var_os("CAIJI_SPECS_DIR").map(PathBuf::from).unwrap_or_else(|| data.specs());
         let (settings, problem) = Settings::load(&data.settings_file());
-        let forms = Arc::new(Forms::builtin().expect("the built-in forms are checked by the tests"));
-        AppState {
+        let forms = Arc::new(Forms::builtin()?);
+        Ok(AppState {
             registry: RwLock::new(Arc::new(Registry::load(Some(&specs_dir)))),
             specs_dir,
             data,
@@ -57,7 +57,7 @@ impl AppState {
             forms,
             drafts: Mutex::new(None),
             last_run: Mutex::new(Err(String::new())),
-        }
+        })
     }
 
     /// Opens the drafts store and starts a session. Called from the app's setup, after the
@@ -66,10 +66,10 @@ impl AppState {
     pub fn open_drafts(&self) {
         let (store, last) = match Store::open(&self.data.drafts()) {
             Ok(mut s) => {
-                let last = s.begin_session().map_err(|e| e.message(caiji_core::Lang::Zh));
+                let last = s.begin_session().map_err(|e| e.message(caiji_base::Lang::Zh));
                 (Some(s), last)
             }
-            Err(e) => (None, Err(e.message(caiji_core::Lang::Zh))),
+            Err(e) => (None, Err(e.message(caiji_base::Lang::Zh))),
         };
         if let Ok(mut g) = self.drafts.lock() {
             *g = store;
@@ -127,14 +127,14 @@ impl AppState {
         self.sources.lock().ok()?.get(&id).cloned()
     }
 
-    /// Registers the running batch (`Err` if one runs already), or clears it with `None`.
-    pub fn set_batch(&self, c: Option<Arc<Control>>) -> Result<(), ()> {
-        let mut b = self.batch.lock().map_err(|_| ())?;
+    /// Registers the running batch, or clears it with `None`. False when one runs already.
+    pub fn set_batch(&self, c: Option<Arc<Control>>) -> bool {
+        let Ok(mut b) = self.batch.lock() else { return false };
         if c.is_some() && b.is_some() {
-            return Err(());
+            return false;
         }
         *b = c;
-        Ok(())
+        true
     }
 
     pub fn batch(&self) -> Option<Arc<Control>> {

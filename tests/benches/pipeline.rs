@@ -1,13 +1,13 @@
 //! Benchmark of each stage and end to end on a realistic 12 MP phone JPEG stored sideways
 //! (EXIF orientation 6), against ImageMagick's best flags where `convert` is installed.
 //! Run: `cargo bench -p caiji-tests --bench pipeline` (figures are copied into the README).
-use caiji_core::batch;
-use caiji_core::decode::{self, Limits};
-use caiji_core::encode::{self, Chroma, Goal, Settings};
-use caiji_core::merge::{merge, Page};
-use caiji_core::pipeline::{prepare, Options, Source};
-use caiji_core::resize::resize_region;
-use caiji_core::spec::{parse_spec, Registry, Spec};
+use caiji_image::batch;
+use caiji_image::decode::{self, Limits};
+use caiji_image::encode::{self, Chroma, Goal, Settings};
+use caiji_image::merge::{merge, Page};
+use caiji_image::pipeline::{prepare, Options, Source};
+use caiji_image::resize::resize_region;
+use caiji_image::spec::{parse_spec, Registry, Spec};
 use caiji_tests::*;
 use std::path::Path;
 use std::process::Command;
@@ -61,7 +61,7 @@ fn main() {
     let t_decode = median(30, || decode::decode(&jpeg, scale, Limits::default()).unwrap());
     let t_full_decode = median(10, || decode::decode(&jpeg, 1.0, Limits::default()).unwrap());
     let (w, h) = src.size();
-    let crop = caiji_core::geometry::Rect::full(w, h).fit_aspect(295, 413);
+    let crop = caiji_image::geometry::Rect::full(w, h).fit_aspect(295, 413);
     let t_resize = median(50, || src.crop_resize(crop, 295, 413).unwrap());
     let px = src.crop_resize(crop, 295, 413).unwrap();
     let t_fast = median(50, || encode::encode(&px, Settings { quality: 85, chroma: Chroma::S420, dpi: Some(300), trellis: false }).unwrap());
@@ -105,7 +105,7 @@ fn main() {
     println!("| interactive re-crop + encode (preview, 19–20 KB) | {} |", ms(t_preview));
     // The unavoidable stages: the DCT-scaled decode and one trellis encode with the final
     // settings of each result.
-    let final_encode = |p: &caiji_core::pipeline::Prepared| {
+    let final_encode = |p: &caiji_image::pipeline::Prepared| {
         let st = Settings { quality: p.encoded.quality, chroma: p.encoded.chroma, dpi: Some(300), trellis: true };
         median(30, || encode::encode(&px, st).unwrap())
     };
@@ -118,13 +118,13 @@ fn main() {
     );
 
     // Face-aware framing: detection on a small copy, head measurement, placing the box.
-    caiji_core::face::warm_up().unwrap();
+    caiji_image::face::warm_up().unwrap();
     let work = src.image().to_rgb8();
-    let t_detect = median(30, || caiji_core::face::detect(&work).unwrap());
-    let t_frame = median(30, || caiji_core::framing::frame(&src, &nat).unwrap());
-    let face = Options { frame: caiji_core::pipeline::FrameMode::Face, ..Options::default() };
+    let t_detect = median(30, || caiji_image::face::detect(&work).unwrap());
+    let t_frame = median(30, || caiji_image::framing::frame(&src, &nat).unwrap());
+    let face = Options { frame: caiji_image::pipeline::FrameMode::Face, ..Options::default() };
     let t_e2e_face = median(20, || {
-        let s = Source::for_spec_framed(jpeg.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap();
+        let s = Source::for_spec_framed(jpeg.clone(), &nat, caiji_image::pipeline::FrameMode::Face).unwrap();
         prepare(&s, &nat, &face).unwrap()
     });
     println!("### Face-aware framing (same photo, national spec)\n");
@@ -139,28 +139,28 @@ fn main() {
     );
 
     // A live preview in the app: the box moved by hand, the head known from opening.
-    let f = caiji_core::framing::frame(&src, &nat).unwrap();
+    let f = caiji_image::framing::frame(&src, &nat).unwrap();
     let live = Options { crop: Some(f.crop), preview: true, head: Some(f.head), ..face };
     let t_live = median(30, || {
         let p = prepare(&src, &nat, &live).unwrap();
-        caiji_core::check::check_prepared(&p, &nat)
+        caiji_image::pipeline::check_prepared(&p, &nat)
     });
     let p_live = prepare(&src, &nat, &live).unwrap();
-    let t_fresh = median(30, || caiji_core::check::check_photo(&p_live.jpeg, &nat));
+    let t_fresh = median(30, || caiji_image::check::check_photo(&p_live.jpeg, &nat));
     println!("| live preview with the face checks (re-crop, level, encode, check from the known head) | {} |", ms(t_live));
     println!("| the face checks from scratch on a file (`caiji check`: decode, detect, measure) | {} |", ms(t_fresh));
     // Background whitening on a portrait in front of a plain wall (tests/fixtures).
     let wall: Arc<[u8]> = std::fs::read(fixture("plain_wall_sideways.jpg")).unwrap().into();
-    let ws = Source::for_spec_framed(wall.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap();
-    let wf = caiji_core::framing::frame(&ws, &nat).unwrap();
+    let ws = Source::for_spec_framed(wall.clone(), &nat, caiji_image::pipeline::FrameMode::Face).unwrap();
+    let wf = caiji_image::framing::frame(&ws, &nat).unwrap();
     let out_px = ws.crop_resize(wf.crop, 295, 413).unwrap().to_rgb8();
     let keep = wf.head.in_output(wf.crop, 295, 413, false).face;
-    let keep = caiji_core::whiten::Keep::from_face(&keep);
-    let t_whiten = median(30, || caiji_core::whiten::whiten(&mut out_px.clone(), Some(keep), [255, 255, 255]).unwrap());
+    let keep = caiji_image::whiten::Keep::from_face(&keep);
+    let t_whiten = median(30, || caiji_image::whiten::whiten(&mut out_px.clone(), Some(keep), [255, 255, 255]).unwrap());
     let white = Options { whiten: true, ..face };
-    let t_wall = median(20, || prepare(&Source::for_spec_framed(wall.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap(), &nat, &face).unwrap());
+    let t_wall = median(20, || prepare(&Source::for_spec_framed(wall.clone(), &nat, caiji_image::pipeline::FrameMode::Face).unwrap(), &nat, &face).unwrap());
     let t_wall_white =
-        median(20, || prepare(&Source::for_spec_framed(wall.clone(), &nat, caiji_core::pipeline::FrameMode::Face).unwrap(), &nat, &white).unwrap());
+        median(20, || prepare(&Source::for_spec_framed(wall.clone(), &nat, caiji_image::pipeline::FrameMode::Face).unwrap(), &nat, &white).unwrap());
     println!("| background whitening of a 295×413 output (wall model, fill, edge matting) | {} |", ms(t_whiten));
     println!("| end to end on the plain-wall portrait, whitened / as it is | {} / {} |\n", ms(t_wall_white), ms(t_wall));
 
@@ -217,7 +217,7 @@ fn main() {
         let ours = std::fs::read(&our_out).unwrap();
         // Reference: the same crop from the full-resolution upright picture.
         let d = decode::decode(&jpeg, 1.0, Limits::default()).unwrap();
-        let full = caiji_core::orient::Transform::from_exif(d.orientation).apply(&d.image);
+        let full = caiji_image::orient::Transform::from_exif(d.orientation).apply(&d.image);
         let reference = resize_region(&full, (crop.x as f64, crop.y as f64, crop.w as f64, crop.h as f64), 295, 413).unwrap();
         let s_im = ssim(&image::load_from_memory(&im_bytes).unwrap(), &reference);
         let s_ours = ssim(&image::load_from_memory(&ours).unwrap(), &reference);

@@ -174,7 +174,7 @@ test("a small batch runs in the window, reports, and carries on past a broken fi
   const input = path.join(tmp, "staff");
   const output = path.join(tmp, "out");
   fs.mkdirSync(input);
-  const samples = path.resolve(root, "../shared/samples");
+  const samples = path.resolve(root, "tests/fixtures/samples");
   fs.copyFileSync(path.join(root, "tests/fixtures/plain_wall_sideways.jpg"), path.join(input, "张三.jpg"));
   fs.copyFileSync(photo, path.join(input, "李四.jpg"));
   fs.copyFileSync(path.join(samples, "exif/tower_gps.jpg"), path.join(input, "赵六.jpg"));
@@ -201,7 +201,7 @@ test("a small batch runs in the window, reports, and carries on past a broken fi
 });
 
 test("ID card sides merge into one landscape image that passes the spec", async () => {
-  const samples = path.resolve(root, "../shared/samples");
+  const samples = path.resolve(root, "tests/fixtures/samples");
   await s.exec("window.caiji.show('scan')");
   const n = Number(await s.exec("return document.body.dataset.scanMerges || 0"));
   await s.execAsync(

@@ -9,7 +9,7 @@ import { portableCopy } from "./portable.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const built = process.env.APP ?? path.join(root, "target/debug/caiji-app");
-const samples = path.resolve(root, "../shared/samples");
+const samples = path.resolve(root, "tests/fixtures/samples");
 const out = path.join(root, "docs/screenshots");
 const base = "http://127.0.0.1:4444";
 fs.mkdirSync(out, { recursive: true });

@@ -1,6 +1,6 @@
 //! Prints the faces found in pictures and the detection time: `cargo run -p caiji-tests
 //! --example faces --release -- a.jpg b.png`.
-use caiji_core::face;
+use caiji_image::face;
 
 fn main() {
     face::warm_up().unwrap();

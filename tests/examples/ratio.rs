@@ -1,7 +1,7 @@
 //! Prints trellis/fast size ratios, to calibrate the window search's prior.
-use caiji_core::encode::{encode, Chroma, Settings};
-use caiji_core::pipeline::{prepare, Options, Source};
-use caiji_core::resize::resize_region;
+use caiji_image::encode::{encode, Chroma, Settings};
+use caiji_image::pipeline::{prepare, Options, Source};
+use caiji_image::resize::resize_region;
 use caiji_tests::*;
 use std::sync::Arc;
 
@@ -13,7 +13,7 @@ fn main() {
         let data: Arc<[u8]> = Arc::from(std::fs::read(sample(f)).unwrap());
         let s = Source::from_bytes(data, 1.0, Default::default()).unwrap();
         let i = s.image();
-        imgs.push((f, resize_region(&caiji_core::decode::normalise(i.clone()), (0.0, 0.0, i.width() as f64, i.height() as f64), 295, 413).unwrap()));
+        imgs.push((f, resize_region(&caiji_image::decode::normalise(i.clone()), (0.0, 0.0, i.width() as f64, i.height() as f64), 295, 413).unwrap()));
     }
     let _ = (prepare, Options::default());
     for (name, img) in &imgs {

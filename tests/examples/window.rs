@@ -1,7 +1,7 @@
 //! Prints the size curve around a window, to see what the search does.
-use caiji_core::encode::{encode, encode_to_window, Chroma, Goal, Settings};
-use caiji_core::pipeline::Source;
-use caiji_core::resize::resize_region;
+use caiji_image::encode::{encode, encode_to_window, Chroma, Goal, Settings};
+use caiji_image::pipeline::Source;
+use caiji_image::resize::resize_region;
 use caiji_tests::*;
 use std::sync::Arc;
 

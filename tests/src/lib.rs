@@ -1,19 +1,14 @@
 //! Fixtures and helpers shared by the cross-cutting tests and the benchmark.
-use caiji_core::encode::{self, Chroma, Settings};
-use caiji_core::resize::resize_region;
+use caiji_image::encode::{self, Chroma, Settings};
+use caiji_image::resize::resize_region;
 use image::DynamicImage;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// `../shared/samples` (beside the repository, as on every machine of this project).
+/// The sample images the tests read, kept in the repository (`tests/fixtures/samples`, with
+/// their provenance and licences) so that a clone alone passes its tests.
 pub fn samples() -> PathBuf {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for c in [here.join("../../shared/samples"), here.join("../shared/samples")] {
-        if c.is_dir() {
-            return c.canonicalize().unwrap();
-        }
-    }
-    panic!("shared/samples not found beside the repository");
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/samples")
 }
 
 pub fn sample(rel: &str) -> PathBuf {

@@ -44,7 +44,7 @@ fn sideways_phone_photo_becomes_an_upright_national_photo() {
     // Upright: close to the upright picture in that box (levelled by the head's few degrees of
     // tilt), far from it turned a quarter.
     let up = phone_upright();
-    let expect_c = caiji_core::resize::resize_region(up, (x, y, w, h), 295, 413).unwrap();
+    let expect_c = caiji_image::resize::resize_region(up, (x, y, w, h), 295, 413).unwrap();
     let d = picture_distance(&img, &expect_c);
     let turned = picture_distance(&img.rotate90(), &expect_c);
     assert!(d < 15.0 && turned > 2.0 * d, "distance from the upright picture {d}, from it turned {turned}");
@@ -231,7 +231,7 @@ fn caiji_in(data: &Path, args: &[&str]) -> Output {
 
 #[test]
 fn drafts_are_listed_validated_exported_and_imported_elsewhere() {
-    use caiji_core::drafts::Store;
+    use caiji_filing::store::Store;
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let photo = std::fs::read(fixture("grace_hopper.jpg")).unwrap();
     let id = {

@@ -1,16 +1,16 @@
 //! The engine through its API: formats, orientation, windows, padding, broken files, bombs,
 //! and every shipped spec against every sample.
-use caiji_core::check;
-use caiji_core::decode::{self, Limits};
-use caiji_core::pipeline::{self, Options, Source};
-use caiji_core::spec::{parse_spec, Registry, Spec};
-use caiji_core::Error;
+use caiji_base::Error;
+use caiji_image::check;
+use caiji_image::decode::{self, Limits};
+use caiji_image::pipeline::{self, Options, Source};
+use caiji_image::spec::{parse_spec, Registry, Spec};
 use caiji_tests::*;
 use image::DynamicImage;
 use std::path::Path;
 use std::sync::Arc;
 
-fn src(path: &Path, spec: &Spec) -> caiji_core::Result<Source> {
+fn src(path: &Path, spec: &Spec) -> caiji_base::Result<Source> {
     Source::for_spec(Arc::from(std::fs::read(path).unwrap()), spec)
 }
 
@@ -80,7 +80,7 @@ fn exif_orientations_all_come_out_upright() {
     // The photo path crops and resizes the stored pixels and turns only the result: it must
     // agree with the upright picture for every orientation.
     let small = window_spec("small", 2048, 60_000, 64, 64);
-    let want = caiji_core::resize::resize_region(&reference, (0.0, 0.0, 128.0, 128.0), 64, 64).unwrap();
+    let want = caiji_image::resize::resize_region(&reference, (0.0, 0.0, 128.0, 128.0), 64, 64).unwrap();
     for o in 2..=8 {
         let mut s = src(&sample(&format!("exif/hopper_orientation_{o}.jpg")), &small).unwrap();
         let p = pipeline::prepare(&s, &small, &Options::default()).unwrap();
@@ -108,7 +108,7 @@ fn formats_by_content_and_normalisation() {
     assert_eq!(s.format(), decode::SourceFormat::Png);
     // RGBA: transparent areas become white, not black.
     let s = src(&sample("formats/filetype_sample_rgba.png"), &spec).unwrap();
-    let (m, _) = check::corner_colour(s.image());
+    let (m, _) = caiji_image::background::corner_colour(s.image());
     assert!(m.iter().all(|&c| c > 240.0), "transparent corners flattened onto white: {m:?}");
     // 16-bit, TIFF, BMP, WebP, greyscale and progressive JPEG decode.
     for f in [
@@ -213,9 +213,9 @@ fn broken_files_fail_clearly() {
 
 /// A baseline JPEG header declaring `w`×`h` with a tiny valid-looking body.
 fn jpeg_declaring(w: u16, h: u16) -> Vec<u8> {
-    let small = caiji_core::encode::encode(
+    let small = caiji_image::encode::encode(
         &DynamicImage::ImageRgb8(image::RgbImage::new(16, 16)),
-        caiji_core::encode::Settings { quality: 80, chroma: caiji_core::encode::Chroma::S420, dpi: None, trellis: false },
+        caiji_image::encode::Settings { quality: 80, chroma: caiji_image::encode::Chroma::S420, dpi: None, trellis: false },
     )
     .unwrap();
     let mut j = small.clone();

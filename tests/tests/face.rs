@@ -1,9 +1,9 @@
 //! Face-aware ID photos on real portraits: framing by the spec's head rules (judged by hand
 //! measurements, not by the detector that framed them), the official-style face checks, and
 //! refusals that say what was found.
-use caiji_core::check;
-use caiji_core::pipeline::{self, FrameMode, Options, Source};
-use caiji_core::spec::Registry;
+use caiji_image::check;
+use caiji_image::pipeline::{self, FrameMode, Options, Source};
+use caiji_image::spec::Registry;
 use caiji_tests::*;
 use image::{DynamicImage, GenericImage};
 
@@ -11,11 +11,11 @@ fn face_opts() -> Options {
     Options { frame: FrameMode::Face, ..Options::default() }
 }
 
-fn framed(data: Vec<u8>, spec_id: &str, truth: Annotated) -> caiji_core::pipeline::Prepared {
+fn framed(data: Vec<u8>, spec_id: &str, truth: Annotated) -> caiji_image::pipeline::Prepared {
     framed_with(data, spec_id, truth, &face_opts())
 }
 
-fn framed_with(data: Vec<u8>, spec_id: &str, truth: Annotated, opts: &Options) -> caiji_core::pipeline::Prepared {
+fn framed_with(data: Vec<u8>, spec_id: &str, truth: Annotated, opts: &Options) -> caiji_image::pipeline::Prepared {
     let reg = Registry::builtin();
     let spec = reg.get(spec_id).unwrap();
     let src = Source::for_spec(data.into(), spec).unwrap();
@@ -61,7 +61,7 @@ fn a_tilted_head_is_levelled() {
     // The phone portrait turned further: its hair nearly touches the top. At 8° the box is
     // moved in a little to make room and the head comes out level; at 16° there is no room
     // without padding, so it is framed as it is, and the note and the check say why.
-    let big = caiji_core::resize::resize_region(phone_upright(), (0.0, 0.0, 3024.0, 4032.0), 1512, 2016).unwrap().to_rgb8();
+    let big = caiji_image::resize::resize_region(phone_upright(), (0.0, 0.0, 3024.0, 4032.0), 1512, 2016).unwrap().to_rgb8();
     let turned = |deg: f32| {
         let (c, s) = ((-deg).to_radians().cos(), (-deg).to_radians().sin());
         DynamicImage::ImageRgb8(image::RgbImage::from_fn(1512, 2016, |x, y| {
@@ -97,7 +97,7 @@ fn a_sideways_12_megapixel_phone_portrait_is_framed_upright() {
     assert_eq!((p.width, p.height), (295, 413));
 }
 
-fn refusal(data: Vec<u8>) -> caiji_core::Error {
+fn refusal(data: Vec<u8>) -> caiji_base::Error {
     let reg = Registry::builtin();
     let spec = reg.get("nat-photo").unwrap();
     let src = Source::for_spec(data.into(), spec).unwrap();
@@ -194,7 +194,7 @@ fn a_sideways_portrait_on_a_plain_wall_gets_a_white_background_on_request() {
     // The person is untouched: the middle of the face box (its corners show the wall) differs
     // by JPEG noise only.
     let f = white.head.unwrap().face;
-    let f = caiji_core::face::Face { x: f.x + 0.2 * f.w, y: f.y + 0.2 * f.h, w: 0.6 * f.w, h: 0.6 * f.h, ..f };
+    let f = caiji_image::face::Face { x: f.x + 0.2 * f.w, y: f.y + 0.2 * f.h, w: 0.6 * f.w, h: 0.6 * f.h, ..f };
     let c = white.crop.unwrap();
     let k = white.width as f32 / c.w as f32;
     let (fx, fy, fw, fh) = (((f.x - c.x as f32) * k) as u32, ((f.y - c.y as f32) * k) as u32, (f.w * k) as u32, (f.h * k) as u32);
@@ -213,9 +213,9 @@ fn a_sideways_portrait_on_a_plain_wall_gets_a_white_background_on_request() {
             marked.put_pixel(x, y, image::Rgb([90, 70, 50]));
         }
     }
-    let jpeg = caiji_core::encode::encode(
+    let jpeg = caiji_image::encode::encode(
         &DynamicImage::ImageRgb8(marked),
-        caiji_core::encode::Settings { quality: 92, chroma: caiji_core::encode::Chroma::S444, dpi: Some(300), trellis: false },
+        caiji_image::encode::Settings { quality: 92, chroma: caiji_image::encode::Chroma::S444, dpi: Some(300), trellis: false },
     )
     .unwrap();
     let corners = check::check(&jpeg, spec);
@@ -251,16 +251,16 @@ fn a_live_preview_judges_the_face_like_a_fresh_check_of_the_file() {
     let reg = Registry::builtin();
     let spec = reg.get("nat-photo").unwrap();
     let src = Source::for_spec(std::fs::read(fixture("grace_hopper.jpg")).unwrap().into(), spec).unwrap();
-    let f = caiji_core::framing::frame(&src, spec).unwrap();
+    let f = caiji_image::framing::frame(&src, spec).unwrap();
     let value = |r: &check::Report, id: &str| -> f64 {
         let m = &r.rules.iter().find(|x| x.id == id).unwrap_or_else(|| panic!("{id}")).measured;
         m.trim_end_matches(['%', '°']).parse().unwrap()
     };
     // The framed box, and one moved by hand so the head is too small and off centre.
-    let moved = caiji_core::geometry::Rect { x: f.crop.x.saturating_sub(60), w: f.crop.w + 60, h: f.crop.h + 84, ..f.crop };
+    let moved = caiji_image::geometry::Rect { x: f.crop.x.saturating_sub(60), w: f.crop.w + 60, h: f.crop.h + 84, ..f.crop };
     for crop in [f.crop, moved] {
         let p = pipeline::prepare(&src, spec, &Options { crop: Some(crop), preview: true, head: Some(f.head), ..face_opts() }).unwrap();
-        let (live, fresh) = (check::check_prepared(&p, spec), check::check_photo(&p.jpeg, spec));
+        let (live, fresh) = (pipeline::check_prepared(&p, spec), check::check_photo(&p.jpeg, spec));
         assert_eq!(live.passed, fresh.passed, "{:?}\n{:?}", live.rules, fresh.rules);
         assert_eq!(fresh.passed, crop == f.crop, "the framed box passes, the moved one fails");
         for (id, tol) in [("head", 3.0), ("top", 3.0), ("centred", 2.0), ("upright", 2.5)] {

@@ -4,11 +4,11 @@
 //! timeout, duplicates requests and replays old ones later (out of order); the server is killed
 //! twice and started again on the same data. Result: zero lost filings, zero duplicates, every
 //! filing received once with the bytes sent.
-use caiji_core::drafts::{State, Store};
-use caiji_core::filing::Desk;
-use caiji_core::forms::Forms;
-use caiji_core::sync::Client;
+use caiji_filing::desk::Desk;
+use caiji_filing::store::{State, Store};
+use caiji_forms::Forms;
 use caiji_server::Server;
+use caiji_sync::Client;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -83,7 +83,9 @@ fn proxy(server: u16, counts: Arc<Mutex<Counts>>) -> u16 {
             let (seed, counts, held) = (seed.clone(), counts.clone(), held.clone());
             std::thread::spawn(move || {
                 let mut c = c;
-                let Some(req) = read_message(&mut c) else { return };
+                let Some(req) = read_message(&mut c) else {
+                    return;
+                };
                 let x = seed.fetch_add(0x9e37_79b9_7f4a_7c15, Ordering::Relaxed).wrapping_mul(0xbf58_476d_1ce4_e5b9) >> 40;
                 let roll = x % 100;
                 let mut n = counts.lock().unwrap();
@@ -171,7 +173,7 @@ fn no_filing_is_lost_or_doubled_through_resets_500s_timeouts_duplicates_and_serv
     {
         let s = Server::sqlite(&data).unwrap();
         for id in PEOPLE {
-            s.add_account("person", id, "secret-123", "职工", "").unwrap();
+            s.add_account(caiji_server::api::AccountKind::Person, id, "secret-123", "职工", "").unwrap();
         }
     }
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();

@@ -2,12 +2,13 @@
 //! fixed fields, rosters from real CSV (UTF-8 and GBK) and Excel files with per-row errors, the
 //! bulk annual assessment, a person's standing from their filings, and a unit's bundle carried
 //! to a fresh machine.
-use caiji_core::bundle;
-use caiji_core::drafts::{State, Store, Unit};
-use caiji_core::filing::Desk;
-use caiji_core::forms::{today, Forms};
-use caiji_core::roster;
-use caiji_core::rules::Status;
+use caiji_base::time::today;
+use caiji_filing::bundle;
+use caiji_filing::desk::Desk;
+use caiji_filing::roster;
+use caiji_filing::store::{State, Store, Unit};
+use caiji_forms::rules::Status;
+use caiji_forms::Forms;
 use serde_json::json;
 use std::path::Path;
 
@@ -180,10 +181,10 @@ fn a_roster_of_200_from_gbk_csv_and_excel_with_per_row_errors() {
     let no_id = dir.path().join("缺列.csv");
     std::fs::write(&no_id, "姓名,手机\n张三,13912345678\n").unwrap();
     let e = roster::import(&store, &forms, USCC, &no_id).unwrap_err();
-    assert!(e.message(caiji_core::Lang::Zh).contains("证件号码"), "{}", e.message(caiji_core::Lang::Zh));
+    assert!(e.message(caiji_base::Lang::Zh).contains("证件号码"), "{}", e.message(caiji_base::Lang::Zh));
     let junk = dir.path().join("坏的.xlsx");
     std::fs::write(&junk, b"not a zip").unwrap();
-    assert!(roster::import(&store, &forms, USCC, &junk).unwrap_err().message(caiji_core::Lang::Zh).contains("不是有效的 Excel"));
+    assert!(roster::import(&store, &forms, USCC, &junk).unwrap_err().message(caiji_base::Lang::Zh).contains("不是有效的 Excel"));
 }
 
 #[test]

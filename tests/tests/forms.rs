@@ -1,7 +1,7 @@
 //! The filing forms as data: a complete collection record passes, and each kind of mistake a
 //! person makes is reported on its field, in Chinese and English.
-use caiji_core::forms::{Forms, Problem};
-use caiji_core::spec::Registry;
+use caiji_forms::{Forms, Problem};
+use caiji_image::spec::Registry;
 use serde_json::{json, Value};
 
 const TODAY: (u32, u32, u32) = (2026, 11, 27);
@@ -135,11 +135,11 @@ fn forms_name_real_choice_lists_and_spec_profiles() {
     let file = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/forms/divisions.json")).unwrap();
     assert_eq!(format!("{:x}", <sha2::Sha256 as sha2::Digest>::digest(&file)), "83b7536f853ad16beb4d37b92890a3fd7bb9d33d4f37e7c8885fb948749a9bc4");
     for p in &forms.choices["province"].items {
-        let d = caiji_core::forms::find_division(&forms.divisions, p.code.trim_end_matches("0000")).unwrap();
+        let d = caiji_forms::find_division(&forms.divisions, p.code.trim_end_matches("0000")).unwrap();
         assert_eq!(d.name, p.zh);
         assert!(!d.children.is_empty());
     }
-    let im = caiji_core::forms::find_division(&forms.divisions, "15").unwrap();
+    let im = caiji_forms::find_division(&forms.divisions, "15").unwrap();
     assert_eq!(im.children.len(), 12);
     assert!(im.children.iter().any(|c| c.name == "锡林郭勒盟"));
     assert_eq!(forms.choices["political"].items.len(), 13);

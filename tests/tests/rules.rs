@@ -1,5 +1,5 @@
 //! The guide's management rules as a table of cases (../shared/seed; domain brief §3).
-use caiji_core::rules::*;
+use caiji_forms::rules::*;
 use std::collections::BTreeMap;
 
 fn credits(p: f32, g: f32) -> Credits {

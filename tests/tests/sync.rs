@@ -2,11 +2,11 @@
 //! on both sides): finalize → queue → send → the authority returns it with a reason → pulled →
 //! fixed and sent again as the next revision → accepted; a server that is down keeps the filing
 //! queued with backoff and loses nothing; a sent filing is never sent twice.
-use caiji_core::drafts::{State, Store};
-use caiji_core::filing::Desk;
-use caiji_core::forms::Forms;
-use caiji_core::sync::{self, Client, Link};
+use caiji_filing::desk::Desk;
+use caiji_filing::store::{State, Store};
+use caiji_forms::Forms;
 use caiji_server::Server;
+use caiji_sync::{self as sync, Client, Link};
 use serde_json::json;
 use std::time::Duration;
 
@@ -31,9 +31,9 @@ fn attachment(store: &Store) -> String {
 fn a_filing_goes_out_comes_back_returned_is_fixed_and_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::sqlite(&dir.path().join("server")).unwrap();
-    server.add_account("person", ZHANG, "secret-123", "张三", "").unwrap();
-    server.add_account("authority", "im-review", "review-pass", "内蒙古财政厅", "150000").unwrap();
-    let addr = caiji_server::spawn_local(server.clone(), 1000.0, 1000.0);
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    server.add_account(caiji_server::api::AccountKind::Authority, "im-review", "review-pass", "内蒙古财政厅", "150000").unwrap();
+    let addr = caiji_server::spawn_local(server.clone(), 1000.0, 1000.0).unwrap();
     let base = format!("http://{addr}");
 
     let forms = Forms::builtin().unwrap();
@@ -50,7 +50,7 @@ fn a_filing_goes_out_comes_back_returned_is_fixed_and_accepted() {
     let mut client = Client::new(&base, Duration::from_secs(10));
     client.login(ZHANG, "secret-123").unwrap();
     let r = client.sync(&store, &forms).unwrap();
-    assert_eq!(r.sent, [d.id.clone()]);
+    assert_eq!(r.sent, vec![d.id.clone()]);
     let sent = store.get(&d.id).unwrap();
     assert_eq!((sent.state, sent.remote_revision), (State::Sent, Some(1)));
     assert!(store.outbox().unwrap().is_empty(), "out of the outbox once the receipt is stored");
@@ -80,7 +80,7 @@ fn a_filing_goes_out_comes_back_returned_is_fixed_and_accepted() {
     };
     review(1, "return", "手机号码已停用，请更新");
     let r = client.sync(&store, &forms).unwrap();
-    assert_eq!(r.reviewed, [d.id.clone()]);
+    assert_eq!(r.reviewed, vec![d.id.clone()]);
     let back = store.get(&d.id).unwrap();
     assert_eq!((back.state, back.reason.as_deref()), (State::Returned, Some("手机号码已停用，请更新")));
 
@@ -90,7 +90,7 @@ fn a_filing_goes_out_comes_back_returned_is_fixed_and_accepted() {
     desk.save(&d.id, &data).unwrap();
     desk.finalize(&d.id).unwrap();
     store.queue(&d.id).unwrap();
-    assert_eq!(client.sync(&store, &forms).unwrap().sent, [d.id.clone()]);
+    assert_eq!(client.sync(&store, &forms).unwrap().sent, vec![d.id.clone()]);
     assert_eq!(store.get(&d.id).unwrap().remote_revision, Some(2));
     review(2, "accept", "");
     client.sync(&store, &forms).unwrap();
@@ -115,7 +115,7 @@ fn a_server_that_is_down_keeps_the_filing_queued_with_backoff() {
     assert!(r.error.unwrap().zh.contains("无法连接服务器"), "the pull says it is offline");
     let o = &store.outbox().unwrap()[0];
     assert_eq!((o.draft.as_str(), o.attempts), (d.id.as_str(), 1));
-    assert!(o.next_at > caiji_core::drafts::now_ms() + 500 && o.last_error.is_some(), "{o:?}");
+    assert!(o.next_at > caiji_base::time::now_ms() + 500 && o.last_error.is_some(), "{o:?}");
     assert_eq!(store.get(&d.id).unwrap().state, State::Queued);
     // Not due yet: a sync right away does not try again.
     let _ = client.sync(&store, &forms);
@@ -129,9 +129,9 @@ fn a_server_that_is_down_keeps_the_filing_queued_with_backoff() {
 fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::sqlite(&dir.path().join("server")).unwrap();
-    server.add_account("person", ZHANG, "secret-123", "张三", "").unwrap();
-    server.add_account("authority", "im-review", "review-pass", "内蒙古财政厅", "150000").unwrap();
-    let base = format!("http://{}", caiji_server::spawn_local(server.clone(), 1000.0, 1000.0));
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    server.add_account(caiji_server::api::AccountKind::Authority, "im-review", "review-pass", "内蒙古财政厅", "150000").unwrap();
+    let base = format!("http://{}", caiji_server::spawn_local(server.clone(), 1000.0, 1000.0).unwrap());
     let t = Duration::from_secs(10);
     let forms = Forms::builtin().unwrap();
     let (a, b) = (Store::open(&dir.path().join("a")).unwrap(), Store::open(&dir.path().join("b")).unwrap());
@@ -141,8 +141,8 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
         sync::connect(&format!("{base}/"), &ZHANG.to_lowercase(), "secret-123", t).unwrap().save(s).unwrap();
     }
     let st = sync::status(&a).unwrap();
-    assert!(st.signed_in && st.kind.as_deref() == Some("person") && st.name.as_deref() == Some("张三"), "{st:?}");
-    assert_eq!(st.login.as_deref(), Some(caiji_core::ids::mask_id(ZHANG).as_str()), "the ID is shown masked");
+    assert!(st.signed_in && st.kind == Some(caiji_protocol::AccountKind::Person) && st.name.as_deref() == Some("张三"), "{st:?}");
+    assert_eq!(st.login.as_deref(), Some(caiji_base::ids::mask_id(ZHANG).as_str()), "the ID is shown masked");
 
     let desk = Desk::new(&a, &forms);
     let photo = attachment(&a);
@@ -150,7 +150,7 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
     desk.finalize(&d.id).unwrap();
     a.queue(&d.id).unwrap();
     assert_eq!(sync::status(&a).unwrap().queued, 1);
-    assert_eq!(sync::run(&a, &forms, t).unwrap().sent, [d.id.clone()]);
+    assert_eq!(sync::run(&a, &forms, t).unwrap().sent, vec![d.id.clone()]);
     let st = sync::status(&a).unwrap();
     assert_eq!((st.queued, st.sent), (0, 1));
     assert!(st.last_sync.is_some() && st.last_error.is_none());
@@ -183,7 +183,7 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
     assert_eq!(sync::status(&b).unwrap().returned, 1);
     assert_eq!(std::fs::read(b.attachment_path(&photo)).unwrap(), std::fs::read(a.attachment_path(&photo)).unwrap(), "the photo comes back too");
     // A learns of the return too.
-    assert_eq!(sync::run(&a, &forms, t).unwrap().reviewed, [d.id.clone()]);
+    assert_eq!(sync::run(&a, &forms, t).unwrap().reviewed, vec![d.id.clone()]);
 
     // Both fix it, differently; B sends first (revision 2).
     let edit = |s: &Store, f: &dyn Fn(&mut serde_json::Value)| {
@@ -196,7 +196,7 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
     };
     edit(&b, &|v| v["education"][0]["school"] = json!("内蒙古大学"));
     edit(&a, &|v| v["basic"]["mobile"] = json!("13900001111"));
-    assert_eq!(sync::run(&b, &forms, t).unwrap().sent, [d.id.clone()]);
+    assert_eq!(sync::run(&b, &forms, t).unwrap().sent, vec![d.id.clone()]);
     let r = sync::run(&a, &forms, t).unwrap();
     assert_eq!((r.failed.clone(), r.conflicts.clone()), (vec![d.id.clone()], vec![d.id.clone()]), "{r:?}");
     let failed = a.get(&d.id).unwrap();
@@ -217,11 +217,11 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
     let kept = sync::resolve(&a, &forms, &d.id, true).unwrap();
     assert_eq!((kept.state, kept.remote_revision), (State::Queued, Some(2)));
     assert!(sync::conflict(&a, &forms, &d.id).unwrap().is_none());
-    assert_eq!(sync::run(&a, &forms, t).unwrap().sent, [d.id.clone()]);
+    assert_eq!(sync::run(&a, &forms, t).unwrap().sent, vec![d.id.clone()]);
     assert_eq!(a.get(&d.id).unwrap().remote_revision, Some(3));
     // B, holding revision 2 as sent, pulls A's revision 3.
     let r = sync::run(&b, &forms, t).unwrap();
-    assert_eq!(r.pulled, [d.id.clone()]);
+    assert_eq!(r.pulled, vec![d.id.clone()]);
     assert_eq!(b.get(&d.id).unwrap().data, a.get(&d.id).unwrap().data);
 
     // Returned again; both edit; A is second this time and takes the server's version.
@@ -231,12 +231,12 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
     edit(&b, &|v| v["basic"]["email"] = json!("zhang@example.cn"));
     edit(&a, &|v| v["basic"]["mobile"] = json!("13900002222"));
     sync::run(&b, &forms, t).unwrap();
-    assert_eq!(sync::run(&a, &forms, t).unwrap().conflicts, [d.id.clone()]);
+    assert_eq!(sync::run(&a, &forms, t).unwrap().conflicts, vec![d.id.clone()]);
     let took = sync::resolve(&a, &forms, &d.id, false).unwrap();
     assert_eq!((took.state, took.remote_revision, took.data.clone()), (State::Sent, Some(4), b.get(&d.id).unwrap().data));
     assert!(a.outbox().unwrap().is_empty());
     authority("accept", 4, "");
-    assert_eq!(sync::run(&a, &forms, t).unwrap().reviewed, [d.id.clone()]);
+    assert_eq!(sync::run(&a, &forms, t).unwrap().reviewed, vec![d.id.clone()]);
     assert_eq!(sync::status(&a).unwrap().accepted, 1);
 
     // A session the server no longer knows signs the link out.
@@ -255,31 +255,31 @@ fn a_units_filings_come_back_to_its_workspace_and_to_the_person() {
     const USCC: &str = "91150102MA0N12345P";
     let dir = tempfile::tempdir().unwrap();
     let server = Server::sqlite(&dir.path().join("server")).unwrap();
-    server.add_account("unit", USCC, "unit-pass-1", "呼和浩特某某有限公司", "").unwrap();
-    server.add_account("person", ZHANG, "secret-123", "张三", "").unwrap();
-    let base = format!("http://{}", caiji_server::spawn_local(server, 1000.0, 1000.0));
+    server.add_account(caiji_server::api::AccountKind::Unit, USCC, "unit-pass-1", "呼和浩特某某有限公司", "").unwrap();
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    let base = format!("http://{}", caiji_server::spawn_local(server, 1000.0, 1000.0).unwrap());
     let t = Duration::from_secs(10);
     let forms = Forms::builtin().unwrap();
     let office = Store::open(&dir.path().join("office")).unwrap();
     sync::connect(&base, USCC, "unit-pass-1", t).unwrap().save(&office).unwrap();
     let desk = Desk::new(&office, &forms);
     let photo = attachment(&office);
-    office.put_unit(&caiji_core::drafts::Unit { uscc: USCC.into(), name: "呼和浩特某某有限公司".into(), region: String::new() }).unwrap();
+    office.put_unit(&caiji_filing::store::Unit { uscc: USCC.into(), name: "呼和浩特某某有限公司".into(), region: String::new() }).unwrap();
     let d = desk.create("collection", &record(&photo), Some(USCC), None).unwrap();
     desk.finalize(&d.id).unwrap();
     office.queue(&d.id).unwrap();
-    assert_eq!(sync::run(&office, &forms, t).unwrap().sent, [d.id.clone()]);
+    assert_eq!(sync::run(&office, &forms, t).unwrap().sent, vec![d.id.clone()]);
 
     let laptop = Store::open(&dir.path().join("laptop")).unwrap();
     sync::connect(&base, USCC, "unit-pass-1", t).unwrap().save(&laptop).unwrap();
-    assert_eq!(sync::run(&laptop, &forms, t).unwrap().pulled, [d.id.clone()]);
+    assert_eq!(sync::run(&laptop, &forms, t).unwrap().pulled, vec![d.id.clone()]);
     assert_eq!(laptop.units().unwrap().iter().map(|u| (u.uscc.as_str(), u.name.as_str())).collect::<Vec<_>>(), [(USCC, "呼和浩特某某有限公司")]);
     assert_eq!(laptop.of_unit(USCC).unwrap().iter().map(|x| (x.id.clone(), x.state)).collect::<Vec<_>>(), [(d.id.clone(), State::Sent)]);
     assert!(laptop.attachment_path(&photo).exists(), "with the photo");
 
     let home = Store::open(&dir.path().join("home")).unwrap();
     sync::connect(&base, ZHANG, "secret-123", t).unwrap().save(&home).unwrap();
-    assert_eq!(sync::run(&home, &forms, t).unwrap().pulled, [d.id.clone()]);
+    assert_eq!(sync::run(&home, &forms, t).unwrap().pulled, vec![d.id.clone()]);
     let mine = home.get(&d.id).unwrap();
     assert_eq!((mine.person.as_deref(), mine.unit.as_deref(), mine.data.clone()), (Some(ZHANG), None, office.get(&d.id).unwrap().data));
     assert!(home.units().unwrap().is_empty(), "a person's computer has no unit workspace");

@@ -2,7 +2,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { getLang, pick } from "./i18n";
 
-export interface Msg { zh: string; en: string }
+import type { ErrorBody, Msg } from "./bindings/protocol";
+export type { Msg };
 export interface Rect { x: number; y: number; w: number; h: number }
 export interface Rule { id: string; level: "error" | "warning"; passed: boolean; measured: string; expected: string; message: Msg }
 export interface Report { spec_id: string; passed: boolean; facts: { width: number; height: number; bytes: number }; rules: Rule[] }
@@ -32,7 +33,7 @@ export interface Opened { id: number; name: string; path: string; width: number;
 export interface Preview { jpeg: string; width: number; height: number; bytes: number; quality: number; chroma: string; crop?: Rect; notes: string[]; report: Report; before?: string | null; background?: Whitened | null; millis: number }
 /** What a command fails with: a code to act on, the message in both languages (a plain string
  * from a backend not yet on this contract is still accepted), and details for some codes. */
-export interface AppError { code: string; message: Msg | string; details?: unknown }
+export type AppError = ErrorBody;
 
 const lang = () => getLang();
 

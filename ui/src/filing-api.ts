@@ -15,7 +15,8 @@ export interface Form { id: string; version: number; title: Msg; help?: Msg | nu
 export interface Problem { path: string; code: string; message: Msg }
 export type Values = Record<string, unknown>;
 /** Where a draft is on its way to the online system (the drafts store's states). */
-export type DraftState = "draft" | "finalized" | "queued" | "sent" | "accepted" | "returned" | "failed";
+import type { DraftState } from "./bindings/app";
+export type { DraftState };
 export interface Draft { id: string; form: string; title: string; state: DraftState; reason?: string | null; data: Values; revision: number; updated: number; person?: string | null; unit?: string | null; origin?: Values | null }
 export interface Checked { draft: Draft; problems: Problem[] }
 export interface Row { id: string; form: string; title: string; state: DraftState; state_name: Msg; reason?: string | null; updated: number; problems: number; unit?: string | null; person?: string | null }

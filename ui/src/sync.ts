@@ -12,14 +12,9 @@ import { html, render } from "./html";
 import { changed, loadList, loadOpen, opened } from "./drafts-state";
 import type { Checked } from "./filing-api";
 
-export interface Status {
-  server?: string | null; login?: string | null; name?: string | null; kind?: "person" | "unit" | "authority" | null; signed_in: boolean;
-  queued: number; next_try?: number | null; sent: number; returned: number; failed: number; accepted: number;
-  last_sync?: number | null; last_error?: Msg | null; taken: number;
-}
-export interface Change { path: string; label: Msg; mine: Msg; theirs: Msg }
-export interface Conflict { revision: number; state: "submitted" | "accepted" | "returned"; reason?: string | null; can_keep_mine: boolean; changes: Change[] }
-interface Report { sent: string[]; failed: string[]; retrying: [string, number][]; reviewed: string[]; pulled: string[]; conflicts: string[]; error?: Msg | null }
+// The backend's types, generated from the Rust ones (ui/src/bindings).
+import type { Change, Conflict, SyncReport as Report, SyncStatus as Status } from "./bindings/app";
+export type { Change, Conflict, Status };
 interface Queued { queued: string[]; skipped: { id: string; title: string; message: Msg | string }[] }
 
 const lang = () => getLang();

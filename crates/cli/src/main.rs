@@ -1,12 +1,14 @@
 //! `caiji`: the command line over caiji-core.
 mod output;
 
-use caiji_core::batch::{self, Config};
-use caiji_core::geometry::Rect;
-use caiji_core::merge::{self, Page};
-use caiji_core::pipeline::{self, FrameMode, Options, Source};
-use caiji_core::spec::{default_user_dir, Registry};
-use caiji_core::{check, Error, Lang};
+use caiji_base::appdata::user_specs_dir;
+use caiji_base::{Error, Lang};
+use caiji_image::batch::{self, Config};
+use caiji_image::check;
+use caiji_image::geometry::Rect;
+use caiji_image::merge::{self, Page};
+use caiji_image::pipeline::{self, FrameMode, Options, Source};
+use caiji_image::spec::Registry;
 use clap::{Parser, Subcommand};
 use output::Out;
 use std::path::{Path, PathBuf};
@@ -159,7 +161,7 @@ enum SpecsCmd {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Out { json: cli.json, lang: cli.lang };
-    let registry = Registry::load(cli.specs_dir.clone().or_else(default_user_dir).as_deref());
+    let registry = Registry::load(cli.specs_dir.clone().or_else(user_specs_dir).as_deref());
     for p in &registry.problems {
         out.warn(&p.to_error().message(cli.lang));
     }
@@ -296,22 +298,22 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Specs { cmd: SpecsCmd::Show { id } } => {
-            reg.get(id)?;
-            out.spec_show(reg.entry(id).expect("checked"));
+            out.spec_show(reg.entry(id).ok_or_else(|| Error::UnknownSpec { id: id.clone() })?);
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
 fn drafts(cmd: &DraftsCmd, out: &Out) -> Result<ExitCode, Error> {
-    use caiji_core::{bundle, drafts::Store, filing::Desk, forms::Forms};
-    let dir = caiji_core::appdata::DataDir::resolve()
+    use caiji_filing::{bundle, desk::Desk, store::Store};
+    use caiji_forms::Forms;
+    let dir = caiji_base::appdata::DataDir::resolve()
         .ok_or_else(|| Error::invalid("找不到数据文件夹（可设置 CAIJI_DATA_DIR）", "No data folder (set CAIJI_DATA_DIR)"))?;
     let store = Store::open(&dir.drafts())?;
     let forms = Forms::builtin()?;
     let desk = Desk::new(&store, &forms);
     // The same verdict as the app: the form's checks, fixed fields, the rules.
-    let problems = |d: &caiji_core::drafts::Draft| desk.problems(d).unwrap_or_default();
+    let problems = |d: &caiji_filing::store::Draft| desk.problems(d).unwrap_or_default();
     match cmd {
         DraftsCmd::List => {
             let list = store.list()?;

@@ -1,11 +1,11 @@
 //! Everything the CLI prints: human text in the chosen language, or JSON.
-use caiji_core::batch::{Item, Status, Summary};
-use caiji_core::check::{Level, Report};
-use caiji_core::i18n::human_bytes;
-use caiji_core::ids::mask_ids_in;
-use caiji_core::pipeline::Prepared;
-use caiji_core::spec::{Confidence, Origin, PixelRuleKind, Registry, SpecEntry};
-use caiji_core::{Error, Lang};
+use caiji_base::i18n::human_bytes;
+use caiji_base::ids::mask_ids_in;
+use caiji_base::{Error, ErrorBody, Lang, Msg};
+use caiji_image::batch::{Item, Status, Summary};
+use caiji_image::check::{Level, Report};
+use caiji_image::pipeline::Prepared;
+use caiji_image::spec::{Confidence, Origin, PixelRuleKind, Registry, SpecEntry};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use std::path::Path;
@@ -29,7 +29,10 @@ impl Out {
 
     pub fn error(&self, e: &Error) {
         if self.json {
-            println!("{}", json!({"error": {"code": e.code(), "message": e.message(self.lang)}}));
+            // The one error contract, as the app and the server send it; IDs masked as in text.
+            let mut body = ErrorBody::from(e);
+            body.message = Msg::new(mask_ids_in(&body.message.zh), mask_ids_in(&body.message.en));
+            println!("{}", json!({ "error": body }));
         } else {
             eprintln!("{} {}", self.t("错误：", "error:"), mask_ids_in(&e.message(self.lang)));
         }
@@ -48,7 +51,7 @@ impl Out {
 
     pub fn report(&self, file: &Path, report: &Report) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&json!({"file": file, "report": report})).unwrap());
+            print_json(&json!({"file": file, "report": report}));
             return;
         }
         let verdict = if report.passed { self.t("通过", "PASS") } else { self.t("不通过", "FAIL") };
@@ -59,7 +62,7 @@ impl Out {
     pub fn prepared(&self, out: &Path, p: &Prepared, report: &Report) {
         if self.json {
             let v = json!({"output": out, "prepared": p, "report": report});
-            println!("{}", serde_json::to_string_pretty(&v).unwrap());
+            print_json(&v);
             return;
         }
         println!(
@@ -71,7 +74,7 @@ impl Out {
             human_bytes(p.bytes),
             self.t("质量", "quality"),
             p.encoded.quality,
-            serde_json::to_value(p.encoded.chroma).unwrap().as_str().unwrap_or(""),
+            serde_json::to_value(p.encoded.chroma).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
         );
         for n in &p.notes {
             println!("  · {}", n.get(self.lang));
@@ -93,7 +96,7 @@ impl Out {
     pub fn summary(&self, s: &Summary, csv: &Path, json_path: &Path) {
         if self.json {
             let v = json!({"summary": s, "report_csv": csv, "report_json": json_path});
-            println!("{}", serde_json::to_string_pretty(&v).unwrap());
+            print_json(&v);
             return;
         }
         let line = match self.lang {
@@ -116,7 +119,7 @@ impl Out {
     pub fn specs_list(&self, reg: &Registry) {
         let entries: Vec<&SpecEntry> = reg.entries().collect();
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&entries).unwrap());
+            print_json(&entries);
             return;
         }
         for e in entries {
@@ -149,7 +152,7 @@ impl Out {
 
     pub fn spec_show(&self, e: &SpecEntry) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(e).unwrap());
+            print_json(e);
             return;
         }
         let s = &e.spec;
@@ -176,28 +179,28 @@ impl Out {
         }
     }
 
-    pub fn drafts_list(&self, rows: &[(&caiji_core::drafts::Draft, usize)]) {
+    pub fn drafts_list(&self, rows: &[(&caiji_filing::store::Draft, usize)]) {
         if self.json {
             let v: Vec<_> = rows
                 .iter()
                 .map(|(d, n)| json!({"id": d.id, "form": d.form, "title": d.title, "state": d.state, "problems": n, "updated": d.updated}))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&v).unwrap());
+            print_json(&v);
             return;
         }
         if rows.is_empty() {
             println!("{}", self.t("没有草稿", "No drafts"));
         }
         for (d, n) in rows {
-            let state = caiji_core::drafts::state_name(d.state);
+            let state = caiji_filing::store::state_name(d.state);
             let issues = if *n == 0 { self.t("无问题", "no problems").to_string() } else { format!("{n} {}", self.t("处需修改", "to fix")) };
             println!("{}  {:<12} {:<8} {}  {}", d.id, d.form, state.get(self.lang), mask_ids_in(&d.title), issues);
         }
     }
 
-    pub fn problems(&self, d: &caiji_core::drafts::Draft, p: &[caiji_core::forms::Problem]) {
+    pub fn problems(&self, d: &caiji_filing::store::Draft, p: &[caiji_forms::Problem]) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&json!({"id": d.id, "problems": p})).unwrap());
+            print_json(&json!({"id": d.id, "problems": p}));
             return;
         }
         if p.is_empty() {
@@ -208,9 +211,9 @@ impl Out {
         }
     }
 
-    pub fn exported(&self, file: &Path, m: &caiji_core::bundle::Manifest) {
+    pub fn exported(&self, file: &Path, m: &caiji_filing::bundle::Manifest) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&json!({"output": file, "manifest": m})).unwrap());
+            print_json(&json!({"output": file, "manifest": m}));
             return;
         }
         println!(
@@ -223,13 +226,21 @@ impl Out {
         );
     }
 
-    pub fn imported(&self, r: &[caiji_core::bundle::Imported]) {
+    pub fn imported(&self, r: &[caiji_filing::bundle::Imported]) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(&r).unwrap());
+            print_json(&r);
             return;
         }
         for x in r {
-            println!("{}  {}  {}", x.id, mask_ids_in(&x.title), caiji_core::bundle::outcome_name(x.outcome).get(self.lang));
+            println!("{}  {}  {}", x.id, mask_ids_in(&x.title), caiji_filing::bundle::outcome_name(x.outcome).get(self.lang));
         }
+    }
+}
+
+/// Prints a value as pretty JSON (serialising our own types cannot fail; if it did, say so).
+fn print_json<T: serde::Serialize + ?Sized>(v: &T) {
+    match serde_json::to_string_pretty(v) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("JSON: {e}"),
     }
 }

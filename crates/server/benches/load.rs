@@ -4,6 +4,8 @@
 //! latency percentiles for the README. Run: `cargo bench -p caiji-server --bench load`.
 //! `cargo test` runs it smaller (16 clients × 10, debug build); either way each client then
 //! lists its filings and must find every one exactly once.
+// Test and benchmark tooling: a failed step should stop it loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use caiji_server::Server;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -17,10 +19,10 @@ fn resident_id(serial: usize) -> String {
 }
 
 fn run(label: &str, server: Server, (clients, each): (usize, usize)) {
-    let addr = caiji_server::spawn_local(server.clone(), 1e9, 1e9);
+    let addr = caiji_server::spawn_local(server.clone(), 1e9, 1e9).unwrap();
     let base = format!("http://{addr}");
     for k in 0..clients {
-        server.add_account("person", &resident_id(k), "secret-123", "职工", "").unwrap();
+        server.add_account(caiji_server::api::AccountKind::Person, &resident_id(k), "secret-123", "职工", "").unwrap();
     }
     let t0 = Instant::now();
     let handles: Vec<_> = (0..clients)

@@ -2,15 +2,17 @@
 use crate::db::{Db, Tx, Val};
 use crate::error::ApiError;
 use crate::limit::{self, Limiter};
+use crate::wire::{Body, Params};
 use crate::{now_ms, vals};
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use caiji_core::forms::Forms;
-use caiji_core::ids;
-use serde::{Deserialize, Serialize};
+use caiji_base::ids;
+use caiji_forms::Forms;
+pub use caiji_protocol::{Account, AccountKind, BlobStatus, Decision, Receipt, SubmissionState};
+use caiji_protocol::{ChunkQuery, Health, LoginRequest, NameQuery, OffsetDetails, RegisterRequest, ReviewRequest, Session, Since, SubmitRequest, Uncollected};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -19,8 +21,7 @@ use std::sync::Arc;
 /// Sessions last this long.
 pub const SESSION_MS: i64 = 12 * 3600 * 1000;
 /// An attachment's largest size, and a chunk's.
-pub const MAX_BLOB: i64 = 20 << 20;
-pub const MAX_CHUNK: usize = 1 << 20;
+pub use caiji_protocol::{MAX_BLOB, MAX_CHUNK};
 /// A submission's largest body (form data; attachments go separately).
 pub const MAX_JSON: usize = 256 << 10;
 
@@ -48,11 +49,11 @@ impl Server {
     }
 
     /// Adds an account directly (the admin command; authorities are made this way).
-    pub fn add_account(&self, kind: &str, login: &str, password: &str, name: &str, region: &str) -> Result<Account, ApiError> {
+    pub fn add_account(&self, kind: AccountKind, login: &str, password: &str, name: &str, region: &str) -> Result<Account, ApiError> {
         let hash = hash_password(password)?;
         // Logins are kept upper-case (ID numbers end in X, credit codes are upper-case).
-        let (kind, login, name, region) = (kind.to_string(), login.trim().to_uppercase(), name.to_string(), region.to_string());
-        self.db.tx(move |t| insert_account(t, &kind, &login, &hash, &name, &region))
+        let (kind, login, name, region) = (kind, login.trim().to_uppercase(), name.to_string(), region.to_string());
+        self.db.tx(move |t| insert_account(t, kind, &login, &hash, &name, &region))
     }
 
     /// Removes uploads no submission references (abandoned, or replaced by a new photo) that
@@ -68,7 +69,7 @@ impl Server {
             // Every attachment any revision of any submission names.
             let mut used = Vec::new();
             for r in t.rows("SELECT data FROM submission_revisions", &[])? {
-                caiji_core::bundle::attachment_hashes(&serde_json::from_str(&r[0].text()).unwrap_or(Value::Null), &mut used);
+                caiji_forms::attachment_hashes(&serde_json::from_str(&r[0].text()).unwrap_or(Value::Null), &mut used);
             }
             let used: std::collections::HashSet<String> = used.into_iter().map(|h| h.to_lowercase()).collect();
             let mut gone = Vec::new();
@@ -93,7 +94,7 @@ pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
         .route("/api/v1/blobs/{hash}/content", get(blob_content))
         .layer(DefaultBodyLimit::max(MAX_CHUNK + 1024));
     Router::new()
-        .route("/api/v1/health", get(|| async { Json(json!({"ok": true, "version": env!("CARGO_PKG_VERSION")})) }))
+        .route("/api/v1/health", get(|| async { Json(Health { ok: true, version: env!("CARGO_PKG_VERSION").into() }) }))
         .route("/api/v1/register", post(register))
         .route("/api/v1/login", post(login))
         .route("/api/v1/submissions", get(list))
@@ -109,15 +110,6 @@ pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
 
 // ---------------------------------------------------------------- accounts and sessions
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Account {
-    pub id: String,
-    pub kind: String,
-    pub login: String,
-    pub name: String,
-    pub region: String,
-}
-
 fn hash_password(pw: &str) -> Result<String, ApiError> {
     use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
     let salt = SaltString::generate(&mut OsRng);
@@ -129,32 +121,24 @@ fn password_ok(pw: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| argon2::Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
 }
 
-fn insert_account(t: &mut dyn Tx, kind: &str, login: &str, hash: &str, name: &str, region: &str) -> Result<Account, ApiError> {
+fn insert_account(t: &mut dyn Tx, kind: AccountKind, login: &str, hash: &str, name: &str, region: &str) -> Result<Account, ApiError> {
     if t.row("SELECT id FROM accounts WHERE login = ?", vals![login])?.is_some() {
         return Err(ApiError::new(StatusCode::CONFLICT, "account_exists", "该账号已注册，请直接登录", "This account exists already: sign in"));
     }
     let id = format!("{:x}", Sha256::digest(format!("{login}{}", now_ms()).as_bytes()))[..24].to_string();
     t.exec(
         "INSERT INTO accounts (id, kind, login, password, name, region, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        vals![&id, kind, login, hash, name, region, now_ms()],
+        vals![&id, kind.as_str(), login, hash, name, region, now_ms()],
     )?;
-    Ok(Account { id, kind: kind.into(), login: login.into(), name: name.into(), region: region.into() })
+    Ok(Account { id, kind, login: login.into(), name: name.into(), region: region.into() })
 }
 
-#[derive(Deserialize)]
-struct RegisterReq {
-    kind: String,
-    login: String,
-    password: String,
-    name: String,
-}
-
-async fn register(State(s): State<Server>, Json(r): Json<RegisterReq>) -> Result<(StatusCode, Json<Account>), ApiError> {
+async fn register(State(s): State<Server>, Body(r): Body<RegisterRequest>) -> Result<(StatusCode, Json<Account>), ApiError> {
     let login = r.login.trim().to_uppercase();
-    let ok = match r.kind.as_str() {
-        "person" => ids::valid_resident_id(&login),
-        "unit" => ids::valid_uscc(&login),
-        _ => return Err(ApiError::bad_request("账号类型应为个人或单位", "kind must be person or unit")),
+    let ok = match r.kind {
+        AccountKind::Person => ids::valid_resident_id(&login),
+        AccountKind::Unit => ids::valid_uscc(&login),
+        AccountKind::Authority => return Err(ApiError::bad_request("账号类型应为个人或单位", "kind must be person or unit")),
     };
     if !ok {
         return Err(ApiError::bad_request(
@@ -170,28 +154,17 @@ async fn register(State(s): State<Server>, Json(r): Json<RegisterReq>) -> Result
     }
     let hash = tokio::task::spawn_blocking(move || hash_password(&r.password)).await.map_err(|e| ApiError::internal(e.to_string()))??;
     let (kind, name) = (r.kind, r.name.trim().to_string());
-    let a = s.db.run(move |t| insert_account(t, &kind, &login, &hash, &name, "")).await?;
+    let a = s.db.run(move |t| insert_account(t, kind, &login, &hash, &name, "")).await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
-#[derive(Deserialize)]
-struct LoginReq {
-    login: String,
-    password: String,
+/// An account from its row; a kind the protocol does not know is an error, never a default.
+fn account_row(r: &[Val]) -> Result<Account, ApiError> {
+    let kind = r[1].text().parse().map_err(|e: caiji_protocol::UnknownValue| ApiError::internal(e.to_string()))?;
+    Ok(Account { id: r[0].text(), kind, login: r[2].text(), name: r[3].text(), region: r[4].text() })
 }
 
-#[derive(Serialize)]
-struct Session {
-    token: String,
-    expires: i64,
-    account: Account,
-}
-
-fn account_row(r: &[Val]) -> Account {
-    Account { id: r[0].text(), kind: r[1].text(), login: r[2].text(), name: r[3].text(), region: r[4].text() }
-}
-
-async fn login(State(s): State<Server>, Json(r): Json<LoginReq>) -> Result<Json<Session>, ApiError> {
+async fn login(State(s): State<Server>, Body(r): Body<LoginRequest>) -> Result<Json<Session>, ApiError> {
     let login = r.login.trim().to_uppercase();
     let row = s.db.run(move |t| t.row("SELECT id, kind, login, name, region, password FROM accounts WHERE login = ?", vals![login])).await?;
     let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "账号或密码不对", "Wrong login or password");
@@ -201,7 +174,7 @@ async fn login(State(s): State<Server>, Json(r): Json<LoginReq>) -> Result<Json<
     if !ok {
         return Err(wrong());
     }
-    let account = account_row(&row);
+    let account = account_row(&row)?;
     let token = random_token();
     let expires = now_ms() + SESSION_MS;
     let (stored, id) = (sha_hex(token.as_bytes()), account.id.clone());
@@ -236,69 +209,50 @@ async fn account(s: &Server, h: &HeaderMap) -> Result<Account, ApiError> {
             )
         })
         .await?;
-    row.map(|r| account_row(&r)).ok_or_else(ApiError::unauthorized)
+    account_row(&row.ok_or_else(ApiError::unauthorized)?)
 }
 
 // ---------------------------------------------------------------- submissions
 
-#[derive(Deserialize)]
-struct SubmitReq {
-    form: String,
-    form_version: i64,
-    data: Value,
-    /// For an edit: the revision this one replaces.
-    #[serde(default)]
-    replaces: Option<i64>,
-}
-
-/// What the server holds of a submission.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Receipt {
-    pub uuid: String,
-    pub form: String,
-    pub revision: i64,
-    pub state: String,
-    pub reason: Option<String>,
-    pub digest: String,
-    pub updated: i64,
-    /// The person's ID number, masked.
-    pub person: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Value>,
-}
-
 const RECEIPT_COLUMNS: &str = "uuid, form, revision, state, reason, digest, updated, person, data, account, unit, region";
 
-fn receipt(r: &[Val], with_data: bool) -> Receipt {
-    Receipt {
+/// The receipt of a submission's row; a state the protocol does not know is an error.
+fn receipt(r: &[Val], with_data: bool) -> Result<Receipt, ApiError> {
+    Ok(Receipt {
         uuid: r[0].text(),
         form: r[1].text(),
         revision: r[2].int(),
-        state: r[3].text(),
+        state: state_of(r)?,
         reason: r[4].opt_text(),
         digest: r[5].text(),
         updated: r[6].int(),
         person: ids::mask_id(&r[7].text()),
         data: with_data.then(|| serde_json::from_str(&r[8].text()).unwrap_or(Value::Null)),
-    }
+    })
+}
+
+fn state_of(r: &[Val]) -> Result<SubmissionState, ApiError> {
+    r[3].text().parse().map_err(|e: caiji_protocol::UnknownValue| ApiError::internal(e.to_string()))
 }
 
 /// May `a` see the submission in row `r`? Its owner; the unit it belongs to; the person it is
 /// about; an authority of its region.
 fn may_see(a: &Account, r: &[Val]) -> bool {
     r[9].text() == a.id
-        || (a.kind == "unit" && r[10].text() == a.login)
-        || (a.kind == "person" && r[7].text() == a.login)
-        || (a.kind == "authority" && (a.region.is_empty() || r[11].text() == a.region))
+        || match a.kind {
+            AccountKind::Unit => r[10].text() == a.login,
+            AccountKind::Person => r[7].text() == a.login,
+            AccountKind::Authority => a.region.is_empty() || r[11].text() == a.region,
+        }
 }
 
 /// [`may_see`] as SQL, so that the database picks the rows (by the person, unit and updated
 /// indexes) rather than the server reading them all.
 fn visible(a: &Account) -> (&'static str, Vec<Val>) {
-    match a.kind.as_str() {
-        "person" => ("(account = ? OR person = ?)", vec![Val::from(&a.id), Val::from(&a.login)]),
-        "unit" => ("(account = ? OR unit = ?)", vec![Val::from(&a.id), Val::from(&a.login)]),
-        _ => ("(? = '' OR region = ?)", vec![Val::from(&a.region), Val::from(&a.region)]),
+    match a.kind {
+        AccountKind::Person => ("(account = ? OR person = ?)", vec![Val::from(&a.id), Val::from(&a.login)]),
+        AccountKind::Unit => ("(account = ? OR unit = ?)", vec![Val::from(&a.id), Val::from(&a.login)]),
+        AccountKind::Authority => ("(? = '' OR region = ?)", vec![Val::from(&a.region), Val::from(&a.region)]),
     }
 }
 
@@ -306,12 +260,17 @@ fn valid_uuid(u: &str) -> bool {
     u.len() == 36 && u.chars().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() })
 }
 
-async fn submit(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>, Json(r): Json<SubmitReq>) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+async fn submit(
+    State(s): State<Server>,
+    h: HeaderMap,
+    Path(uuid): Path<String>,
+    Body(r): Body<SubmitRequest>,
+) -> Result<(StatusCode, Json<Receipt>), ApiError> {
     let a = account(&s, &h).await?;
     if !valid_uuid(&uuid) {
         return Err(ApiError::bad_request("提交编号应为 UUID", "The submission id must be a UUID"));
     }
-    if a.kind == "authority" {
+    if a.kind == AccountKind::Authority {
         return Err(ApiError::forbidden());
     }
     let form = s.forms.get(&r.form).ok_or_else(|| ApiError::bad_request(format!("没有表单 {}", r.form), format!("No form {}", r.form)))?;
@@ -319,7 +278,7 @@ async fn submit(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>,
         return Err(ApiError::bad_request("表单版本不对，请更新软件", "Unknown form version: update the app"));
     }
     // The same checks as the app: a filing the app finalizes is accepted here, and only that.
-    let problems = s.forms.validate(form, &r.data, caiji_core::forms::today());
+    let problems = s.forms.validate(form, &r.data, caiji_base::time::today());
     if !problems.is_empty() {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -330,17 +289,17 @@ async fn submit(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>,
         .with(json!(problems)));
     }
     let (_, person) = form.person_of(&r.data);
-    if a.kind == "person" && person != a.login {
+    if a.kind == AccountKind::Person && person != a.login {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "not_yours", "个人账号只能提交本人的填报", "A person's account submits only their own filings"));
     }
-    let unit = (a.kind == "unit").then(|| a.login.clone());
+    let unit = (a.kind == AccountKind::Unit).then(|| a.login.clone());
     let mut hashes = Vec::new();
-    caiji_core::bundle::attachment_hashes(&r.data, &mut hashes);
+    caiji_forms::attachment_hashes(&r.data, &mut hashes);
     hashes.iter_mut().for_each(|h| *h = h.to_lowercase());
     let body = json!({"form": r.form, "form_version": r.form_version, "data": r.data});
     let digest = sha_hex(body.to_string().as_bytes());
     let data = r.data.to_string();
-    let region = caiji_core::forms::text_at(&r.data, "authority.province");
+    let region = caiji_forms::text_at(&r.data, "authority.province");
     let (form_id, version, replaces) = (r.form.clone(), r.form_version, r.replaces);
     s.db.run(move |t| {
         let mut missing = Vec::new();
@@ -364,18 +323,18 @@ async fn submit(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>,
                 )?;
                 t.exec("INSERT INTO submission_revisions (uuid, revision, digest, data, saved) VALUES (?, 1, ?, ?, ?)", vals![&uuid, &digest, &data, now])?;
                 let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
-                Ok((StatusCode::CREATED, Json(receipt(&row, false))))
+                Ok((StatusCode::CREATED, Json(receipt(&row, false)?)))
             }
             Some(row) if row[9].text() != a.id => Err(ApiError::forbidden()),
             // The same submission again (a retry): one effect, the same receipt.
-            Some(row) if row[5].text() == digest => Ok((StatusCode::OK, Json(receipt(&row, false)))),
-            Some(row) if row[3].text() == "accepted" => Err(ApiError::new(
+            Some(row) if row[5].text() == digest => Ok((StatusCode::OK, Json(receipt(&row, false)?))),
+            Some(row) if state_of(&row)? == SubmissionState::Accepted => Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "already_accepted",
                 "这份填报已审核通过，不能再修改；如需更正请提交信息变更",
                 "This filing has been accepted and cannot change: file a change instead",
             )
-            .with(json!(receipt(&row, true)))),
+            .with(json!(receipt(&row, true)?))),
             Some(row) if replaces == Some(row[2].int()) => {
                 let rev = row[2].int() + 1;
                 t.exec(
@@ -387,7 +346,7 @@ async fn submit(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>,
                     vals![&uuid, rev, &digest, &data, now],
                 )?;
                 let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
-                Ok((StatusCode::OK, Json(receipt(&row, false))))
+                Ok((StatusCode::OK, Json(receipt(&row, false)?)))
             }
             Some(row) => Err(ApiError::new(
                 StatusCode::CONFLICT,
@@ -395,26 +354,20 @@ async fn submit(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>,
                 "服务器上的这份填报已有更新的版本，请先查看差异",
                 "The server holds a newer revision of this filing: look at what changed first",
             )
-            .with(json!(receipt(&row, true)))),
+            .with(json!(receipt(&row, true)?))),
         }
     })
     .await
 }
 
-#[derive(Deserialize)]
-struct Since {
-    #[serde(default)]
-    since: i64,
-}
-
 /// The account's submissions changed since `since` (ms), oldest first: the client pulls review
 /// results with it.
-async fn list(State(s): State<Server>, h: HeaderMap, Query(q): Query<Since>) -> Result<Json<Vec<Receipt>>, ApiError> {
+async fn list(State(s): State<Server>, h: HeaderMap, Params(q): Params<Since>) -> Result<Json<Vec<Receipt>>, ApiError> {
     let a = account(&s, &h).await?;
     let (cond, who) = visible(&a);
     let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE updated > ? AND {cond} ORDER BY updated, uuid");
     let rows = s.db.run(move |t| t.rows(&sql, &[vec![Val::Int(q.since)], who].concat())).await?;
-    Ok(Json(rows.iter().filter(|r| may_see(&a, r)).map(|r| receipt(r, false)).collect()))
+    Ok(Json(rows.iter().filter(|r| may_see(&a, r)).map(|r| receipt(r, false)).collect::<Result<_, _>>()?))
 }
 
 /// One submission with its data: the authoritative record.
@@ -422,7 +375,7 @@ async fn fetch(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>) 
     let a = account(&s, &h).await?;
     let row = s.db.run(move |t| t.row(&format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?"), vals![uuid])).await?;
     match row {
-        Some(r) if may_see(&a, &r) => Ok(Json(receipt(&r, true))),
+        Some(r) if may_see(&a, &r) => Ok(Json(receipt(&r, true)?)),
         // Someone else's filing is not found, rather than forbidden: nothing is revealed.
         _ => Err(ApiError::not_found("这份填报")),
     }
@@ -434,60 +387,51 @@ async fn fetch(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>) 
 fn queue_in(t: &mut dyn Tx, a: &Account) -> Result<Vec<Receipt>, ApiError> {
     let (cond, who) = visible(a);
     let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE state = 'submitted' AND {cond} ORDER BY updated, uuid");
-    Ok(t.rows(&sql, &who)?.iter().filter(|r| may_see(a, r)).map(|r| receipt(r, true)).collect())
+    t.rows(&sql, &who)?.iter().filter(|r| may_see(a, r)).map(|r| receipt(r, true)).collect()
 }
 
 /// Accepts or returns (with a reason) revision `revision` of a filing the authority sees.
-fn decide_in(t: &mut dyn Tx, a: &Account, uuid: &str, revision: i64, decision: &str, reason: Option<String>) -> Result<Receipt, ApiError> {
+fn decide_in(t: &mut dyn Tx, a: &Account, uuid: &str, revision: i64, decision: Decision, reason: Option<String>) -> Result<Receipt, ApiError> {
     let reason = reason.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
     let state = match (decision, &reason) {
-        ("accept", _) => "accepted",
-        ("return", Some(_)) => "returned",
-        ("return", None) => return Err(ApiError::bad_request("退回时请写明原因", "Say why when returning a filing")),
-        _ => return Err(ApiError::bad_request("审核结果应为通过或退回", "decision must be accept or return")),
+        (Decision::Accept, _) => SubmissionState::Accepted,
+        (Decision::Return, Some(_)) => SubmissionState::Returned,
+        (Decision::Return, None) => return Err(ApiError::bad_request("退回时请写明原因", "Say why when returning a filing")),
     };
     let sel = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?");
     let row = t.row(&sel, vals![uuid])?.filter(|row| may_see(a, row)).ok_or_else(|| ApiError::not_found("这份填报"))?;
-    if row[2].int() != revision || row[3].text() != "submitted" {
+    if row[2].int() != revision || state_of(&row)? != SubmissionState::Submitted {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "stale",
             "这份填报已被修改或已审核，请刷新",
             "The filing changed or was reviewed meanwhile: reload it",
         )
-        .with(json!(receipt(&row, true))));
+        .with(json!(receipt(&row, true)?)));
     }
-    t.exec("UPDATE submissions SET state = ?, reason = ?, updated = ? WHERE uuid = ?", vals![state, reason, now_ms(), uuid])?;
-    Ok(receipt(&t.row(&sel, vals![uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?, false))
+    t.exec("UPDATE submissions SET state = ?, reason = ?, updated = ? WHERE uuid = ?", vals![state.as_str(), reason, now_ms(), uuid])?;
+    receipt(&t.row(&sel, vals![uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?, false)
 }
 
 async fn review_queue(State(s): State<Server>, h: HeaderMap) -> Result<Json<Vec<Receipt>>, ApiError> {
     let a = account(&s, &h).await?;
-    if a.kind != "authority" {
+    if a.kind != AccountKind::Authority {
         return Err(ApiError::forbidden());
     }
     Ok(Json(s.db.run(move |t| queue_in(t, &a)).await?))
 }
 
-#[derive(Deserialize)]
-struct ReviewReq {
-    revision: i64,
-    decision: String,
-    #[serde(default)]
-    reason: Option<String>,
-}
-
-async fn review(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>, Json(r): Json<ReviewReq>) -> Result<Json<Receipt>, ApiError> {
+async fn review(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>, Body(r): Body<ReviewRequest>) -> Result<Json<Receipt>, ApiError> {
     let a = account(&s, &h).await?;
-    if a.kind != "authority" {
+    if a.kind != AccountKind::Authority {
         return Err(ApiError::forbidden());
     }
-    Ok(Json(s.db.run(move |t| decide_in(t, &a, &uuid, r.revision, &r.decision, r.reason)).await?))
+    Ok(Json(s.db.run(move |t| decide_in(t, &a, &uuid, r.revision, r.decision, r.reason)).await?))
 }
 
 /// The server's administrator, on the machine itself: an authority over every region.
 fn administrator() -> Account {
-    Account { id: String::new(), kind: "authority".into(), login: "ADMIN".into(), name: String::new(), region: String::new() }
+    Account { id: String::new(), kind: AccountKind::Authority, login: "ADMIN".into(), name: String::new(), region: String::new() }
 }
 
 impl Server {
@@ -497,7 +441,7 @@ impl Server {
     }
 
     /// Accepts or returns the current revision of a submitted filing (the admin command).
-    pub fn decide(&self, uuid: &str, decision: &str, reason: Option<String>) -> Result<Receipt, ApiError> {
+    pub fn decide(&self, uuid: &str, decision: Decision, reason: Option<String>) -> Result<Receipt, ApiError> {
         self.db.tx(|t| {
             let revision = t.row("SELECT revision FROM submissions WHERE uuid = ?", vals![uuid])?.ok_or_else(|| ApiError::not_found("这份填报"))?[0].int();
             decide_in(t, &administrator(), uuid, revision, decision, reason)
@@ -507,20 +451,9 @@ impl Server {
 
 // ---------------------------------------------------------------- public query
 
-#[derive(Deserialize)]
-struct NameQuery {
-    name: String,
-}
-
-#[derive(Serialize)]
-struct Uncollected {
-    name: String,
-    id_number: String,
-}
-
 /// People on file through an entry filing who have not completed collection, by name; ID
 /// numbers masked.
-async fn uncollected(State(s): State<Server>, Query(q): Query<NameQuery>) -> Result<Json<Vec<Uncollected>>, ApiError> {
+async fn uncollected(State(s): State<Server>, Params(q): Params<NameQuery>) -> Result<Json<Vec<Uncollected>>, ApiError> {
     let name = q.name.trim().to_string();
     if name.chars().count() < 2 {
         return Err(ApiError::bad_request("请输入完整姓名（至少 2 个字）", "Give the full name (at least 2 characters)"));
@@ -537,7 +470,7 @@ async fn uncollected(State(s): State<Server>, Query(q): Query<NameQuery>) -> Res
     let mut out: Vec<Uncollected> = Vec::new();
     for r in rows {
         let data: Value = serde_json::from_str(&r[1].text()).unwrap_or(Value::Null);
-        let n = caiji_core::forms::text_at(&data, "person.name");
+        let n = caiji_forms::text_at(&data, "person.name");
         let id = ids::mask_id(&r[0].text());
         if n == name && !out.iter().any(|u| u.id_number == id) {
             out.push(Uncollected { name: n, id_number: id });
@@ -547,14 +480,6 @@ async fn uncollected(State(s): State<Server>, Query(q): Query<NameQuery>) -> Res
 }
 
 // ---------------------------------------------------------------- attachments
-
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
-pub struct BlobStatus {
-    pub hash: String,
-    pub size: i64,
-    pub received: i64,
-    pub complete: bool,
-}
 
 fn check_hash(h: &str) -> Result<String, ApiError> {
     let h = h.to_lowercase();
@@ -599,12 +524,6 @@ async fn blob_content(
     Ok(([(axum::http::header::CONTENT_TYPE, "application/octet-stream")], bytes))
 }
 
-#[derive(Deserialize)]
-struct ChunkQuery {
-    offset: i64,
-    size: i64,
-}
-
 /// Appends a chunk at `offset` of an attachment of `size` bytes. The chunk's SHA-256 comes in
 /// `x-chunk-sha256`; the whole file is checked against its hash when the last chunk arrives. A
 /// chunk at the wrong offset gets 409 with how much the server has (the client resumes there).
@@ -612,7 +531,7 @@ async fn blob_put(
     State(s): State<Server>,
     h: HeaderMap,
     Path(hash): Path<String>,
-    Query(q): Query<ChunkQuery>,
+    Params(q): Params<ChunkQuery>,
     body: Bytes,
 ) -> Result<Json<BlobStatus>, ApiError> {
     account(&s, &h).await?;
@@ -620,7 +539,7 @@ async fn blob_put(
     if q.size <= 0 || q.size > MAX_BLOB {
         return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "附件过大（最大 20 MB）", "Attachment too large (20 MB at most)"));
     }
-    let want = h.get("x-chunk-sha256").and_then(|v| v.to_str().ok()).unwrap_or("").to_lowercase();
+    let want = h.get(caiji_protocol::CHUNK_SHA256).and_then(|v| v.to_str().ok()).unwrap_or("").to_lowercase();
     if want != sha_hex(&body) {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "chunk_checksum", "分块校验不符，请重传", "The chunk fails its checksum: send it again"));
     }
@@ -653,7 +572,7 @@ async fn blob_put(
                 format!("服务器已收到 {received} 字节，请从那里继续"),
                 format!("The server has {received} bytes: continue from there"),
             )
-            .with(json!({"received": received, "size": size})));
+            .with(json!(OffsetDetails { received, size })));
         }
         let part = dir.join(format!("{hash}.part"));
         {

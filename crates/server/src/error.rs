@@ -2,8 +2,8 @@
 //! helps the client, details (the problems on a form, the current revision of a stale edit).
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use caiji_core::Msg;
-use serde_json::{json, Value};
+use caiji_base::{ErrorBody, Msg};
+use serde_json::Value;
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -40,10 +40,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({"code": self.code, "message": {"zh": self.message.zh, "en": self.message.en}});
-        if let Some(d) = self.details {
-            body["details"] = d;
-        }
+        let body = ErrorBody { code: self.code.into(), message: self.message, details: self.details };
         (self.status, axum::Json(body)).into_response()
     }
 }

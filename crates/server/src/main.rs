@@ -77,21 +77,23 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    match cli.cmd.unwrap_or(Cmd::Serve { listen: "127.0.0.1:8440".parse().expect("address"), rate: 50.0, burst: 200.0 }) {
-        Cmd::AddAuthority { login, password, name, region } => match server.add_account("authority", &login, &password, &name, &region) {
-            Ok(a) => {
-                println!("已添加审核账号 / authority added: {} ({})", a.login, a.name);
-                std::process::ExitCode::SUCCESS
+    match cli.cmd.unwrap_or(Cmd::Serve { listen: SocketAddr::from(([127, 0, 0, 1], 8440)), rate: 50.0, burst: 200.0 }) {
+        Cmd::AddAuthority { login, password, name, region } => {
+            match server.add_account(caiji_server::api::AccountKind::Authority, &login, &password, &name, &region) {
+                Ok(a) => {
+                    println!("已添加审核账号 / authority added: {} ({})", a.login, a.name);
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{} / {}", e.message.zh, e.message.en);
+                    std::process::ExitCode::from(1)
+                }
             }
-            Err(e) => {
-                eprintln!("{} / {}", e.message.zh, e.message.en);
-                std::process::ExitCode::from(1)
-            }
-        },
+        }
         Cmd::Review { accept, return_, reason } => {
             let done = match (accept, return_) {
-                (Some(u), _) => server.decide(&u, "accept", None).map(|r| vec![r]),
-                (_, Some(u)) => server.decide(&u, "return", reason).map(|r| vec![r]),
+                (Some(u), _) => server.decide(&u, caiji_server::api::Decision::Accept, None).map(|r| vec![r]),
+                (_, Some(u)) => server.decide(&u, caiji_server::api::Decision::Return, reason).map(|r| vec![r]),
                 _ => server.review_queue(),
             };
             match done {

@@ -2,6 +2,8 @@
 //! sessions, resumable checksummed uploads, idempotent submissions, stale edits, the review
 //! round trip, who sees what, the public query, body and rate limits. Every call made here is
 //! checked against docs/openapi.json (method, path and status documented).
+// Test and benchmark tooling: a failed step should stop it loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use caiji_server::Server;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -40,7 +42,7 @@ fn start_on(pg: Option<&str>, rate: f64, burst: f64) -> (Api, Server, tempfile::
         Some(url) => Server::postgres(url, dir.path()).unwrap(),
         None => Server::sqlite(dir.path()).unwrap(),
     };
-    let addr = caiji_server::spawn_local(server.clone(), rate, burst);
+    let addr = caiji_server::spawn_local(server.clone(), rate, burst).unwrap();
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     (Api { base: format!("http://{addr}"), agent, seen: Mutex::new(BTreeSet::new()) }, server, dir)
 }
@@ -228,8 +230,8 @@ fn protocol(api: &Api, server: &Server) {
 
     // Review: returned with a reason, pulled by the client, fixed against its revision,
     // accepted; a stale edit gets the server's copy; an accepted one cannot change.
-    server.add_account("authority", "im-review", "review-pass", "内蒙古财政厅", "150000").unwrap();
-    server.add_account("authority", "bj-review", "review-pass", "北京市财政局", "110000").unwrap();
+    server.add_account(caiji_server::api::AccountKind::Authority, "im-review", "review-pass", "内蒙古财政厅", "150000").unwrap();
+    server.add_account(caiji_server::api::AccountKind::Authority, "bj-review", "review-pass", "北京市财政局", "110000").unwrap();
     let im = api.login("IM-REVIEW", "review-pass");
     let bj = api.login("BJ-REVIEW", "review-pass");
     assert_eq!(api.call("GET", "/api/v1/review", Some(&zhang), None).0, 403);
@@ -266,7 +268,7 @@ fn protocol(api: &Api, server: &Server) {
     );
     // The administrator's command sees every region's queue, with the same rules.
     assert!(server.review_queue().unwrap().iter().any(|r| r.uuid == uuid && r.revision == 2));
-    assert_eq!(server.decide(uuid, "return", None).unwrap_err().code, "bad_request", "a return needs a reason");
+    assert_eq!(server.decide(uuid, caiji_server::api::Decision::Return, None).unwrap_err().code, "bad_request", "a return needs a reason");
     assert_eq!(api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 2, "decision": "accept"}))).1["state"], "accepted");
     let mut late = fixed.clone();
     late["data"]["basic"]["mobile"] = json!("13600003333");
@@ -287,7 +289,7 @@ fn protocol(api: &Api, server: &Server) {
         404,
         "the entry filing has no province: not this authority's"
     );
-    server.add_account("authority", "all-review", "review-pass", "财政部", "").unwrap();
+    server.add_account(caiji_server::api::AccountKind::Authority, "all-review", "review-pass", "财政部", "").unwrap();
     let all = api.login("ALL-REVIEW", "review-pass");
     assert_eq!(api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&all), Some(json!({"revision": 1, "decision": "accept"}))).0, 200);
     let (st, found) = api.call("GET", "/api/v1/public/uncollected?name=%E6%9D%8E%E5%9B%9B", None, None);

@@ -3,9 +3,9 @@
 use super::work;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use caiji_core::batch::{self, Config, Control, Item, Summary};
-use caiji_core::pipeline::FrameMode;
-use caiji_core::Lang;
+use caiji_base::Lang;
+use caiji_image::batch::{self, Config, Control, Item, Summary};
+use caiji_image::pipeline::FrameMode;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -56,9 +56,11 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
     let reg = state.registry();
     let settings_jobs = state.settings().jobs();
     let control = Arc::new(Control::default());
-    state.set_batch(Some(control.clone())).map_err(|_| AppError::new("busy", busy(lang)))?;
+    if !state.set_batch(Some(control.clone())) {
+        return Err(busy());
+    }
     let result = work(move || {
-        let spec = reg.get(&req.spec).map_err(|e| AppError::from_core(e, lang))?;
+        let spec = reg.get(&req.spec)?;
         let jobs = req.jobs.unwrap_or(settings_jobs);
         let cfg = Config {
             input: PathBuf::from(&req.input),
@@ -80,13 +82,12 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
         let summary = batch::run(&cfg, spec, &control, &|item| {
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             let _ = on_event.send(BatchEvent::Item { item: item.clone(), done: n });
-        })
-        .map_err(|e| AppError::from_core(e, lang))?;
-        let (csv, json) = batch::write_reports(&summary, &cfg.output, lang).map_err(|e| AppError::from_core(e, lang))?;
+        })?;
+        let (csv, json) = batch::write_reports(&summary, &cfg.output, lang)?;
         Ok(BatchResult { summary, report_csv: csv.display().to_string(), report_json: json.display().to_string(), cancelled: control.is_cancelled() })
     })
     .await;
-    let _ = state.set_batch(None);
+    state.set_batch(None);
     match &result {
         Ok(r) => {
             let s = &r.summary;
@@ -103,7 +104,7 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
                 *l = Some(PathBuf::from(&r.report_csv));
             }
         }
-        Err(e) => log::warn!("batch refused: {} {}", e.code, e.message),
+        Err(e) => log::warn!("batch refused: {} {}", e.code(), e.message().en),
     }
     result
 }
@@ -111,34 +112,17 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
 /// Opens the last batch's report (CSV) in the program the system uses for it, or shows it in
 /// its folder. Only paths the backend itself wrote are opened.
 #[tauri::command]
-pub fn batch_open(app: tauri::AppHandle, state: State<'_, AppState>, what: String, lang: Lang) -> AppResult<()> {
+pub fn batch_open(app: tauri::AppHandle, state: State<'_, AppState>, what: String) -> AppResult<()> {
     use tauri_plugin_opener::OpenerExt;
     let Some(report) = state.last_report.lock().ok().and_then(|l| l.clone()) else {
-        return Err(AppError::new(
-            "no_report",
-            match lang {
-                Lang::Zh => "还没有批量报告：先运行一次批量处理",
-                Lang::En => "No batch report yet: run a batch first",
-            },
-        ));
+        return Err(AppError::new("no_report", "还没有批量报告：先运行一次批量处理", "No batch report yet: run a batch first"));
     };
     let r = if what == "folder" { app.opener().reveal_item_in_dir(&report) } else { app.opener().open_path(report.display().to_string(), None::<&str>) };
-    r.map_err(|e| {
-        AppError::new(
-            "open_failed",
-            match lang {
-                Lang::Zh => format!("无法打开 {}：{e}", report.display()),
-                Lang::En => format!("Cannot open {}: {e}", report.display()),
-            },
-        )
-    })
+    r.map_err(|e| AppError::new("open_failed", format!("无法打开 {}：{e}", report.display()), format!("Cannot open {}: {e}", report.display())))
 }
 
-fn busy(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "已有批量任务在运行",
-        Lang::En => "A batch is already running",
-    }
+fn busy() -> AppError {
+    AppError::new("busy", "已有批量任务在运行", "A batch is already running")
 }
 
 #[tauri::command]

@@ -1,17 +1,17 @@
 use super::work;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use caiji_core::check::{self, Report};
-use caiji_core::{Error, Lang};
+use caiji_base::Error;
+use caiji_image::check::{self, Report};
 use tauri::State;
 
 /// Checks any file against a spec, like the official checker.
 #[tauri::command]
-pub async fn check_file(state: State<'_, AppState>, path: String, spec: String, lang: Lang) -> AppResult<Report> {
+pub async fn check_file(state: State<'_, AppState>, path: String, spec: String) -> AppResult<Report> {
     let reg = state.registry();
     work(move || {
-        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let data = std::fs::read(&path).map_err(|e| AppError::from_core(Error::io(&path, e), lang))?;
+        let spec = reg.get(&spec)?;
+        let data = std::fs::read(&path).map_err(|e| AppError::from(Error::io(&path, e)))?;
         Ok(check::check(&data, spec))
     })
     .await

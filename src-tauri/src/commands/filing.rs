@@ -1,36 +1,36 @@
 //! The filing area: drafts of the forms, saved on every keystroke, checked, finalized,
 //! exported and imported as bundles; a person's standing. Each command is one short database
-//! operation through `caiji_core::filing::Desk`.
+//! operation through `caiji_filing::desk::Desk`.
 use super::work;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use caiji_core::bundle::{self, Imported};
-use caiji_core::drafts::{state_name, LastRun, State as DraftState};
-use caiji_core::filing::{Checked, Desk, Standing};
-use caiji_core::forms::{ChoiceList, Division, Form};
-use caiji_core::{Lang, Msg};
+use caiji_base::Msg;
+use caiji_filing::bundle::{self, Imported};
+use caiji_filing::desk::{Checked, Desk, Standing};
+use caiji_filing::store::{state_name, LastRun, State as DraftState};
+use caiji_forms::{ChoiceList, Division, Form};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use tauri::{AppHandle, Manager, State};
 
 /// Runs `f` with the filing desk on a worker thread, core errors in the UI's language.
-pub(crate) async fn desk<T: Send + 'static>(app: &AppHandle, lang: Lang, f: impl FnOnce(&Desk) -> caiji_core::Result<T> + Send + 'static) -> AppResult<T> {
+pub(crate) async fn desk<T: Send + 'static>(app: &AppHandle, f: impl FnOnce(&Desk) -> caiji_base::Result<T> + Send + 'static) -> AppResult<T> {
     let app = app.clone();
     work(move || {
         let state = app.state::<AppState>();
         let forms = state.forms.clone();
         state.with_store(|s| match s {
-            Some(store) => f(&Desk::new(store, &forms)).map_err(|e| AppError::from_core(e, lang)),
-            None => Err(unavailable(&state, lang)),
+            Some(store) => f(&Desk::new(store, &forms)).map_err(AppError::from),
+            None => Err(unavailable(&state)),
         })
     })
     .await
 }
 
-fn unavailable(state: &AppState, lang: Lang) -> AppError {
+fn unavailable(state: &AppState) -> AppError {
     let why = state.last_run.lock().ok().and_then(|r| r.as_ref().err().cloned()).unwrap_or_default();
-    AppError::drafts_unavailable(&why, lang)
+    AppError::drafts_unavailable(&why)
 }
 
 #[derive(Serialize)]
@@ -62,7 +62,7 @@ pub struct Row {
     pub person: Option<String>,
 }
 
-pub(crate) fn rows(desk: &Desk, drafts: Vec<caiji_core::drafts::Draft>) -> caiji_core::Result<Vec<Row>> {
+pub(crate) fn rows(desk: &Desk, drafts: Vec<caiji_filing::store::Draft>) -> caiji_base::Result<Vec<Row>> {
     drafts
         .into_iter()
         .map(|d| {
@@ -85,13 +85,13 @@ pub(crate) fn rows(desk: &Desk, drafts: Vec<caiji_core::drafts::Draft>) -> caiji
 
 /// Every draft with its count of problems, the most recent first.
 #[tauri::command]
-pub async fn filing_list(app: AppHandle, lang: Lang) -> AppResult<Vec<Row>> {
-    desk(&app, lang, |d| rows(d, d.store.list()?)).await
+pub async fn filing_list(app: AppHandle) -> AppResult<Vec<Row>> {
+    desk(&app, |d| rows(d, d.store.list()?)).await
 }
 
 #[tauri::command]
-pub async fn filing_create(app: AppHandle, form: String, data: Value, unit: Option<String>, lang: Lang) -> AppResult<Checked> {
-    desk(&app, lang, move |d| {
+pub async fn filing_create(app: AppHandle, form: String, data: Value, unit: Option<String>) -> AppResult<Checked> {
+    desk(&app, move |d| {
         let draft = d.create(&form, &data, unit.as_deref(), None)?;
         d.checked(&draft.id)
     })
@@ -99,19 +99,19 @@ pub async fn filing_create(app: AppHandle, form: String, data: Value, unit: Opti
 }
 
 #[tauri::command]
-pub async fn filing_get(app: AppHandle, id: String, lang: Lang) -> AppResult<Checked> {
-    desk(&app, lang, move |d| d.checked(&id)).await
+pub async fn filing_get(app: AppHandle, id: String) -> AppResult<Checked> {
+    desk(&app, move |d| d.checked(&id)).await
 }
 
 /// Saves the values now (called on every change in the editor).
 #[tauri::command]
-pub async fn filing_save(app: AppHandle, id: String, data: Value, lang: Lang) -> AppResult<Checked> {
-    desk(&app, lang, move |d| d.save(&id, &data)).await
+pub async fn filing_save(app: AppHandle, id: String, data: Value) -> AppResult<Checked> {
+    desk(&app, move |d| d.save(&id, &data)).await
 }
 
 #[tauri::command]
-pub async fn filing_finalize(app: AppHandle, id: String, lang: Lang) -> AppResult<Checked> {
-    desk(&app, lang, move |d| {
+pub async fn filing_finalize(app: AppHandle, id: String) -> AppResult<Checked> {
+    desk(&app, move |d| {
         d.finalize(&id)?;
         d.checked(&id)
     })
@@ -120,8 +120,8 @@ pub async fn filing_finalize(app: AppHandle, id: String, lang: Lang) -> AppResul
 
 /// Takes a finalized draft back for editing.
 #[tauri::command]
-pub async fn filing_reopen(app: AppHandle, id: String, lang: Lang) -> AppResult<Checked> {
-    desk(&app, lang, move |d| {
+pub async fn filing_reopen(app: AppHandle, id: String) -> AppResult<Checked> {
+    desk(&app, move |d| {
         d.store.set_state(&id, DraftState::Draft, None)?;
         d.checked(&id)
     })
@@ -129,14 +129,14 @@ pub async fn filing_reopen(app: AppHandle, id: String, lang: Lang) -> AppResult<
 }
 
 #[tauri::command]
-pub async fn filing_delete(app: AppHandle, id: String, lang: Lang) -> AppResult<()> {
-    desk(&app, lang, move |d| d.store.delete(&id)).await
+pub async fn filing_delete(app: AppHandle, id: String) -> AppResult<()> {
+    desk(&app, move |d| d.store.delete(&id)).await
 }
 
 /// A change filing for the person of a registered filing.
 #[tauri::command]
-pub async fn filing_change(app: AppHandle, id: String, lang: Lang) -> AppResult<Checked> {
-    desk(&app, lang, move |d| {
+pub async fn filing_change(app: AppHandle, id: String) -> AppResult<Checked> {
+    desk(&app, move |d| {
         let c = d.change_from(&id)?;
         d.checked(&c.id)
     })
@@ -144,8 +144,8 @@ pub async fn filing_change(app: AppHandle, id: String, lang: Lang) -> AppResult<
 }
 
 #[tauri::command]
-pub async fn filing_standing(app: AppHandle, id_number: String, lang: Lang) -> AppResult<Standing> {
-    desk(&app, lang, move |d| d.standing(&id_number)).await
+pub async fn filing_standing(app: AppHandle, id_number: String) -> AppResult<Standing> {
+    desk(&app, move |d| d.standing(&id_number)).await
 }
 
 #[derive(Serialize)]
@@ -157,8 +157,8 @@ pub struct Exported {
 
 /// Writes the drafts `ids` (with attachments and their units' rosters) to a bundle.
 #[tauri::command]
-pub async fn filing_export(app: AppHandle, ids: Vec<String>, path: String, lang: Lang) -> AppResult<Exported> {
-    desk(&app, lang, move |d| {
+pub async fn filing_export(app: AppHandle, ids: Vec<String>, path: String) -> AppResult<Exported> {
+    desk(&app, move |d| {
         let m = bundle::export(d.store, &ids, std::path::Path::new(&path))?;
         log::info!("exported {} drafts to {path}", m.drafts.len());
         Ok(Exported { drafts: m.drafts.len(), files: m.files.len(), path })
@@ -174,8 +174,8 @@ pub struct ImportedRow {
 }
 
 #[tauri::command]
-pub async fn filing_import(app: AppHandle, path: String, lang: Lang) -> AppResult<Vec<ImportedRow>> {
-    desk(&app, lang, move |d| {
+pub async fn filing_import(app: AppHandle, path: String) -> AppResult<Vec<ImportedRow>> {
+    desk(&app, move |d| {
         let out = bundle::import(d.store, std::path::Path::new(&path))?;
         log::info!("imported {} drafts from {path}", out.len());
         Ok(out.into_iter().map(|i| ImportedRow { outcome_name: bundle::outcome_name(i.outcome), imported: i }).collect())
@@ -191,9 +191,9 @@ pub fn filing_last_run(state: State<'_, AppState>) -> Option<LastRun> {
 
 /// An attachment's bytes (JPEG) by hash, for thumbnails.
 #[tauri::command]
-pub async fn filing_attachment(app: AppHandle, hash: String, lang: Lang) -> Result<tauri::ipc::Response, AppError> {
+pub async fn filing_attachment(app: AppHandle, hash: String) -> Result<tauri::ipc::Response, AppError> {
     let valid = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
-    let path = desk(&app, lang, move |d| Ok(valid.then(|| d.store.attachment_path(&hash)))).await?;
-    let bytes = path.and_then(|p| std::fs::read(p).ok()).ok_or_else(|| AppError::attachment_missing(lang))?;
+    let path = desk(&app, move |d| Ok(valid.then(|| d.store.attachment_path(&hash)))).await?;
+    let bytes = path.and_then(|p| std::fs::read(p).ok()).ok_or_else(AppError::attachment_missing)?;
     Ok(tauri::ipc::Response::new(bytes))
 }

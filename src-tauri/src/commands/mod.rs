@@ -15,5 +15,5 @@ use crate::error::{AppError, AppResult};
 
 /// Runs CPU work off the UI thread and the async runtime.
 pub(crate) async fn work<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
-    tauri::async_runtime::spawn_blocking(f).await.map_err(|e| AppError::new("internal", e.to_string()))?
+    tauri::async_runtime::spawn_blocking(f).await.map_err(AppError::internal)?
 }

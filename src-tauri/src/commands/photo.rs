@@ -3,14 +3,15 @@ use super::work;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use base64::Engine;
-use caiji_core::check::{self, Report};
-use caiji_core::encode::{self, Chroma, Settings};
-use caiji_core::framing::{self, Framed, Head};
-use caiji_core::geometry::Rect;
-use caiji_core::pipeline::{self, FrameMode, Options, Source};
-use caiji_core::resize::resize_region;
-use caiji_core::whiten::Whitened;
-use caiji_core::Lang;
+use caiji_base::Lang;
+use caiji_image::check::Report;
+use caiji_image::encode::{self, Chroma, Settings};
+use caiji_image::framing::{self, Framed};
+use caiji_image::geometry::Rect;
+use caiji_image::head::Head;
+use caiji_image::pipeline::{self, FrameMode, Options, Source};
+use caiji_image::resize::resize_region;
+use caiji_image::whiten::Whitened;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,23 +36,23 @@ fn opened(id: u64, path: &str, s: &Source) -> Opened {
 
 /// Decodes a picture once for a spec; later previews reuse it.
 #[tauri::command]
-pub async fn photo_open(state: State<'_, AppState>, path: String, spec: String, lang: Lang) -> AppResult<Opened> {
+pub async fn photo_open(state: State<'_, AppState>, path: String, spec: String) -> AppResult<Opened> {
     let reg = state.registry();
     let (p, src) = work(move || {
-        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let src = Source::open_for(std::path::Path::new(&path), spec).map_err(|e| AppError::from_core(e, lang))?;
+        let spec = reg.get(&spec)?;
+        let src = Source::open_for(std::path::Path::new(&path), spec)?;
         Ok((path, src))
     })
     .await?;
     let id = state.insert(src);
-    let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+    let s = state.get(id).ok_or_else(AppError::not_open)?;
     Ok(opened(id, &p, &s))
 }
 
 /// Turns the picture by quarter turns; returns it under a new id (the old one is closed).
 #[tauri::command]
-pub async fn photo_rotate(state: State<'_, AppState>, id: u64, turns: i32, lang: Lang) -> AppResult<Opened> {
-    let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+pub async fn photo_rotate(state: State<'_, AppState>, id: u64, turns: i32) -> AppResult<Opened> {
+    let s = state.get(id).ok_or_else(AppError::not_open)?;
     let path = String::new();
     let rotated = work(move || {
         let mut r = (*s).clone();
@@ -61,7 +62,7 @@ pub async fn photo_rotate(state: State<'_, AppState>, id: u64, turns: i32, lang:
     .await?;
     state.close(id);
     let nid = state.insert(rotated);
-    let s = state.get(nid).ok_or_else(|| AppError::not_open(lang))?;
+    let s = state.get(nid).ok_or_else(AppError::not_open)?;
     Ok(opened(nid, &path, &s))
 }
 
@@ -72,14 +73,14 @@ pub fn photo_close(state: State<'_, AppState>, id: u64) {
 
 /// The upright picture for the crop view, at most `max` pixels on its long side, as JPEG bytes.
 #[tauri::command]
-pub async fn photo_image(state: State<'_, AppState>, id: u64, max: u32, lang: Lang) -> Result<tauri::ipc::Response, AppError> {
-    let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+pub async fn photo_image(state: State<'_, AppState>, id: u64, max: u32) -> Result<tauri::ipc::Response, AppError> {
+    let s = state.get(id).ok_or_else(AppError::not_open)?;
     let bytes = work(move || {
         let img = s.image();
         let f = (max as f64 / img.width().max(img.height()) as f64).min(1.0);
         let (w, h) = (((img.width() as f64 * f) as u32).max(1), ((img.height() as f64 * f) as u32).max(1));
-        let small = resize_region(img, (0.0, 0.0, img.width() as f64, img.height() as f64), w, h).map_err(|e| AppError::from_core(e, lang))?;
-        encode::encode(&small, Settings { quality: 85, chroma: Chroma::S420, dpi: None, trellis: false }).map_err(|e| AppError::from_core(e, lang))
+        let small = resize_region(img, (0.0, 0.0, img.width() as f64, img.height() as f64), w, h)?;
+        encode::encode(&small, Settings { quality: 85, chroma: Chroma::S420, dpi: None, trellis: false }).map_err(AppError::from)
     })
     .await?;
     Ok(tauri::ipc::Response::new(bytes))
@@ -90,12 +91,12 @@ pub async fn photo_image(state: State<'_, AppState>, id: u64, max: u32, lang: La
 /// previews and saves to level and guard it). A photo that cannot be framed is refused with
 /// the reason.
 #[tauri::command]
-pub async fn photo_frame(state: State<'_, AppState>, id: u64, spec: String, lang: Lang) -> AppResult<Framed> {
-    let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+pub async fn photo_frame(state: State<'_, AppState>, id: u64, spec: String) -> AppResult<Framed> {
+    let s = state.get(id).ok_or_else(AppError::not_open)?;
     let reg = state.registry();
     work(move || {
-        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        framing::frame(&s, spec).map_err(|e| AppError::from_core(e, lang))
+        let spec = reg.get(&spec)?;
+        framing::frame(&s, spec).map_err(AppError::from)
     })
     .await
 }
@@ -159,17 +160,17 @@ impl Making {
 /// The output as it would be saved, from the already decoded picture (fast: < 50 ms).
 #[tauri::command]
 pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, making: Making, lang: Lang) -> AppResult<Preview> {
-    let s = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+    let s = state.get(id).ok_or_else(AppError::not_open)?;
     let reg = state.registry();
     work(move || {
         let t = std::time::Instant::now();
-        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let p = pipeline::prepare(&s, spec, &making.options(true)).map_err(|e| AppError::from_core(e, lang))?;
-        let report = check::check_prepared(&p, spec);
+        let spec = reg.get(&spec)?;
+        let p = pipeline::prepare(&s, spec, &making.options(true))?;
+        let report = pipeline::check_prepared(&p, spec);
         let mut preview = Preview::new(&p, report, lang, t);
         if making.whiten {
             // The same output without the replacement, for the before/after.
-            let b = pipeline::prepare(&s, spec, &Options { whiten: false, ..making.options(true) }).map_err(|e| AppError::from_core(e, lang))?;
+            let b = pipeline::prepare(&s, spec, &Options { whiten: false, ..making.options(true) })?;
             preview.before = Some(base64::engine::general_purpose::STANDARD.encode(&b.jpeg));
             preview.millis = t.elapsed().as_secs_f64() * 1e3;
         }
@@ -180,13 +181,13 @@ pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, ma
 
 /// Prepares at full quality, writes atomically and verifies the written file.
 #[tauri::command]
-pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, making: Making, path: String, lang: Lang) -> AppResult<Report> {
-    let s: Arc<Source> = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, making: Making, path: String) -> AppResult<Report> {
+    let s: Arc<Source> = state.get(id).ok_or_else(AppError::not_open)?;
     let reg = state.registry();
     work(move || {
-        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let p = pipeline::prepare(&s, spec, &making.options(false)).map_err(|e| AppError::from_core(e, lang))?;
-        let r = pipeline::write_and_verify(&p, spec, std::path::Path::new(&path)).map_err(|e| AppError::from_core(e, lang))?;
+        let spec = reg.get(&spec)?;
+        let p = pipeline::prepare(&s, spec, &making.options(false))?;
+        let r = pipeline::write_and_verify(&p, spec, std::path::Path::new(&path))?;
         let edited = if p.background.is_some() { ", background replaced" } else { "" };
         log::info!("photo saved to {path} ({}, {}{edited})", spec.id, if r.passed { "passes" } else { "fails" });
         Ok(r)
@@ -205,24 +206,24 @@ pub struct Attached {
 /// Prepares at full quality and stores the result in the drafts store (by content hash) for an
 /// attachment slot; the person's original is never referred to.
 #[tauri::command]
-pub async fn photo_attach(app: tauri::AppHandle, id: u64, spec: String, making: Making, lang: Lang) -> AppResult<Attached> {
+pub async fn photo_attach(app: tauri::AppHandle, id: u64, spec: String, making: Making) -> AppResult<Attached> {
     let state = tauri::Manager::state::<AppState>(&app);
-    let s: Arc<Source> = state.get(id).ok_or_else(|| AppError::not_open(lang))?;
+    let s: Arc<Source> = state.get(id).ok_or_else(AppError::not_open)?;
     let reg = state.registry();
     let (bytes, report) = work(move || {
-        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
-        let p = pipeline::prepare(&s, spec, &making.options(false)).map_err(|e| AppError::from_core(e, lang))?;
-        let report = check::check_prepared(&p, spec);
+        let spec = reg.get(&spec)?;
+        let p = pipeline::prepare(&s, spec, &making.options(false))?;
+        let report = pipeline::check_prepared(&p, spec);
         Ok((p.jpeg, report))
     })
     .await?;
-    attach(&app, bytes, report, lang).await
+    attach(&app, bytes, report).await
 }
 
 /// Puts prepared bytes into the drafts store.
-pub(crate) async fn attach(app: &tauri::AppHandle, bytes: Vec<u8>, report: Report, lang: Lang) -> AppResult<Attached> {
+pub(crate) async fn attach(app: &tauri::AppHandle, bytes: Vec<u8>, report: Report) -> AppResult<Attached> {
     let spec = report.spec_id.clone();
-    let hash = super::filing::desk(app, lang, move |d| d.store.put_attachment(&bytes, Some(&spec))).await?;
+    let hash = super::filing::desk(app, move |d| d.store.put_attachment(&bytes, Some(&spec))).await?;
     log::info!("attachment stored ({}, {})", report.spec_id, if report.passed { "passes" } else { "fails" });
     Ok(Attached { hash, report })
 }

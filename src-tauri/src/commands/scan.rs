@@ -4,11 +4,11 @@ use super::work;
 use crate::commands::photo::Preview;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use caiji_core::check::{self, Report};
-use caiji_core::geometry::Rect;
-use caiji_core::merge::{merge, Page};
-use caiji_core::pipeline::{self, Source};
-use caiji_core::Lang;
+use caiji_base::Lang;
+use caiji_image::check::{self, Report};
+use caiji_image::geometry::Rect;
+use caiji_image::merge::{merge, Page};
+use caiji_image::pipeline::{self, Source};
 use serde::Deserialize;
 use std::sync::Arc;
 use tauri::State;
@@ -20,23 +20,23 @@ pub struct PageReq {
     pub crop: Option<Rect>,
 }
 
-fn sources(state: &AppState, pages: &[PageReq], lang: Lang) -> AppResult<Vec<(Arc<Source>, Option<Rect>)>> {
-    pages.iter().map(|p| state.get(p.id).map(|s| (s, p.crop)).ok_or_else(|| AppError::not_open(lang))).collect()
+fn sources(state: &AppState, pages: &[PageReq]) -> AppResult<Vec<(Arc<Source>, Option<Rect>)>> {
+    pages.iter().map(|p| state.get(p.id).map(|s| (s, p.crop)).ok_or_else(AppError::not_open)).collect()
 }
 
 /// Merges the pages (in this order) and returns the output with its checklist. With `save`,
 /// writes it there atomically and verifies the written file.
 #[tauri::command]
 pub async fn scan_merge(state: State<'_, AppState>, pages: Vec<PageReq>, spec: String, save: Option<String>, lang: Lang) -> AppResult<Preview> {
-    let pages = sources(&state, &pages, lang)?;
+    let pages = sources(&state, &pages)?;
     let reg = state.registry();
     work(move || {
         let t = std::time::Instant::now();
-        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
+        let spec = reg.get(&spec)?;
         let list: Vec<Page> = pages.iter().map(|(s, crop)| Page { source: s, crop: *crop }).collect();
-        let p = merge(&list, spec).map_err(|e| AppError::from_core(e, lang))?;
+        let p = merge(&list, spec)?;
         let report: Report = match &save {
-            Some(path) => pipeline::write_and_verify(&p, spec, std::path::Path::new(path)).map_err(|e| AppError::from_core(e, lang))?,
+            Some(path) => pipeline::write_and_verify(&p, spec, std::path::Path::new(path))?,
             None => check::check(&p.jpeg, spec),
         };
         Ok(Preview::new(&p, report, lang, t))
@@ -46,17 +46,17 @@ pub async fn scan_merge(state: State<'_, AppState>, pages: Vec<PageReq>, spec: S
 
 /// Merges the pages and stores the result in the drafts store for an attachment slot.
 #[tauri::command]
-pub async fn scan_attach(app: tauri::AppHandle, pages: Vec<PageReq>, spec: String, lang: Lang) -> AppResult<crate::commands::photo::Attached> {
+pub async fn scan_attach(app: tauri::AppHandle, pages: Vec<PageReq>, spec: String) -> AppResult<crate::commands::photo::Attached> {
     let state = tauri::Manager::state::<AppState>(&app);
-    let pages = sources(&state, &pages, lang)?;
+    let pages = sources(&state, &pages)?;
     let reg = state.registry();
     let (bytes, report) = work(move || {
-        let spec = reg.get(&spec).map_err(|e| AppError::from_core(e, lang))?;
+        let spec = reg.get(&spec)?;
         let list: Vec<Page> = pages.iter().map(|(s, crop)| Page { source: s, crop: *crop }).collect();
-        let p = merge(&list, spec).map_err(|e| AppError::from_core(e, lang))?;
+        let p = merge(&list, spec)?;
         let report = check::check(&p.jpeg, spec);
         Ok((p.jpeg, report))
     })
     .await?;
-    crate::commands::photo::attach(&app, bytes, report, lang).await
+    crate::commands::photo::attach(&app, bytes, report).await
 }

@@ -1,8 +1,7 @@
 //! Settings: language, default output folder, threads; and where the app keeps its data.
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
-use caiji_core::appdata::Settings;
-use caiji_core::Lang;
+use caiji_base::appdata::Settings;
 use serde::Serialize;
 use tauri::{Manager, State};
 
@@ -43,8 +42,8 @@ pub fn settings_get(app: tauri::AppHandle, state: State<'_, AppState>) -> Settin
 
 /// Checks and saves the settings; on error nothing changes.
 #[tauri::command]
-pub fn settings_set(state: State<'_, AppState>, settings: Settings, lang: Lang) -> AppResult<Settings> {
-    settings.save(&state.data.settings_file()).map_err(|e| AppError::from_core(e, lang))?;
+pub fn settings_set(state: State<'_, AppState>, settings: Settings) -> AppResult<Settings> {
+    settings.save(&state.data.settings_file())?;
     log::info!("settings saved (language {:?}, threads {})", settings.lang, settings.threads);
     if let Ok(mut s) = state.settings.write() {
         *s = settings.clone();

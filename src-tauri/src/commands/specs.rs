@@ -3,8 +3,8 @@
 use super::work;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use caiji_core::spec::{parse_spec, SpecEntry, SpecProblem};
-use caiji_core::{Lang, Spec};
+use caiji_image::spec::{parse_spec, SpecEntry, SpecProblem};
+use caiji_image::Spec;
 use serde::Serialize;
 use std::path::Path;
 use tauri::State;
@@ -36,37 +36,37 @@ pub fn specs_validate(spec: Spec) -> Option<SpecProblem> {
 }
 
 #[tauri::command]
-pub fn specs_save(state: State<'_, AppState>, spec: Spec, lang: Lang) -> AppResult<SpecsView> {
+pub fn specs_save(state: State<'_, AppState>, spec: Spec) -> AppResult<SpecsView> {
     let dir = state.specs_dir.clone();
-    state.update_registry(|r| r.save_user(&dir, &spec).map(|_| ())).map_err(|e| AppError::from_core(e, lang))?;
+    state.update_registry(|r| r.save_user(&dir, &spec).map(|_| ()))?;
     log::info!("spec profile {} saved", spec.id);
     Ok(view(&state))
 }
 
 #[tauri::command]
-pub fn specs_delete(state: State<'_, AppState>, id: String, lang: Lang) -> AppResult<SpecsView> {
+pub fn specs_delete(state: State<'_, AppState>, id: String) -> AppResult<SpecsView> {
     let dir = state.specs_dir.clone();
-    state.update_registry(|r| r.delete_user(&dir, &id)).map_err(|e| AppError::from_core(e, lang))?;
+    state.update_registry(|r| r.delete_user(&dir, &id))?;
     log::info!("spec profile {id} deleted");
     Ok(view(&state))
 }
 
 /// Imports a profile file the user picked (checked first; a broken file changes nothing).
 #[tauri::command]
-pub async fn specs_import(state: State<'_, AppState>, path: String, lang: Lang) -> AppResult<SpecsView> {
+pub async fn specs_import(state: State<'_, AppState>, path: String) -> AppResult<SpecsView> {
     let dir = state.specs_dir.clone();
-    let id = state.update_registry(|r| r.import_file(&dir, Path::new(&path)).map(|e| e.spec.id.clone())).map_err(|e| AppError::from_core(e, lang))?;
+    let id = state.update_registry(|r| r.import_file(&dir, Path::new(&path)).map(|e| e.spec.id.clone()))?;
     log::info!("spec profile {id} imported");
     Ok(view(&state))
 }
 
 /// Writes a profile to the file the user chose in the save dialog.
 #[tauri::command]
-pub async fn specs_export(state: State<'_, AppState>, id: String, path: String, lang: Lang) -> AppResult<()> {
+pub async fn specs_export(state: State<'_, AppState>, id: String, path: String) -> AppResult<()> {
     let reg = state.registry();
     work(move || {
-        let text = reg.source_text(&id).map_err(|e| AppError::from_core(e, lang))?;
-        caiji_core::pipeline::write_atomic(Path::new(&path), text.as_bytes()).map_err(|e| AppError::from_core(e, lang))
+        let text = reg.source_text(&id)?;
+        caiji_base::fsio::write_atomic(Path::new(&path), text.as_bytes()).map_err(AppError::from)
     })
     .await
 }

@@ -9,11 +9,12 @@ use super::filing::desk;
 use super::work;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
-use caiji_core::drafts::Store;
-use caiji_core::filing::Checked;
-use caiji_core::forms::Forms;
-use caiji_core::sync::{self, Conflict, Link, Report, Status};
-use caiji_core::Lang;
+use caiji_base::Lang;
+use caiji_filing::desk::Checked;
+use caiji_filing::store::Store;
+use caiji_forms::Forms;
+use caiji_protocol::AccountKind;
+use caiji_sync::{self as sync, Conflict, Link, Report, Status};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::{mpsc, Arc, Mutex};
@@ -25,7 +26,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 /// How often review results are pulled while signed in.
 const PULL_EVERY: Duration = Duration::from_secs(60);
 
-type Reply = mpsc::Sender<caiji_core::Result<Report>>;
+type Reply = mpsc::Sender<caiji_base::Result<Report>>;
 
 /// Wakes the sync worker; a reply channel gets that run's report.
 pub struct Syncer {
@@ -73,7 +74,7 @@ fn worker(app: &AppHandle, dir: &std::path::Path, forms: &Forms, rx: &mpsc::Rece
         }
         let Some(s) = store.as_ref() else {
             if let Some(r) = reply {
-                let _ = r.send(Err(caiji_core::Error::invalid("草稿库无法打开", "The drafts store cannot be opened")));
+                let _ = r.send(Err(caiji_base::Error::invalid("草稿库无法打开", "The drafts store cannot be opened")));
             }
             wait = PULL_EVERY;
             continue;
@@ -113,7 +114,7 @@ fn next_wait(s: &Store) -> Duration {
     if !Link::load(s).ok().flatten().is_some_and(|l| l.signed_in()) {
         return Duration::from_secs(3600);
     }
-    let now = caiji_core::drafts::now_ms();
+    let now = caiji_base::time::now_ms();
     let due = s.outbox().unwrap_or_default().iter().map(|o| o.next_at).min();
     match due {
         Some(at) => Duration::from_millis((at - now).clamp(1_000, PULL_EVERY.as_millis() as i64) as u64),
@@ -126,16 +127,16 @@ fn syncer(app: &AppHandle) -> Option<tauri::State<'_, Syncer>> {
 }
 
 #[tauri::command]
-pub async fn sync_status(app: AppHandle, lang: Lang) -> AppResult<Status> {
-    desk(&app, lang, |d| sync::status(d.store)).await
+pub async fn sync_status(app: AppHandle) -> AppResult<Status> {
+    desk(&app, |d| sync::status(d.store)).await
 }
 
 /// Signs in to `server` and keeps the session (never the password); the worker starts at once.
 #[tauri::command]
-pub async fn sync_sign_in(app: AppHandle, server: String, login: String, password: String, lang: Lang) -> AppResult<Status> {
-    let link = work(move || sync::connect(&server, &login, &password, TIMEOUT).map_err(|e| AppError::from_core(e, lang))).await?;
+pub async fn sync_sign_in(app: AppHandle, server: String, login: String, password: String) -> AppResult<Status> {
+    let link = work(move || sync::connect(&server, &login, &password, TIMEOUT).map_err(AppError::from)).await?;
     log::info!("signed in to {} as a {}", link.server, link.kind);
-    let status = desk(&app, lang, move |d| {
+    let status = desk(&app, move |d| {
         link.save(d.store)?;
         sync::status(d.store)
     })
@@ -148,16 +149,17 @@ pub async fn sync_sign_in(app: AppHandle, server: String, login: String, passwor
 
 /// Creates a person's or a unit's account on the server, then signs in with it.
 #[tauri::command]
-pub async fn sync_register(app: AppHandle, server: String, kind: String, login: String, name: String, password: String, lang: Lang) -> AppResult<Status> {
+pub async fn sync_register(app: AppHandle, server: String, kind: String, login: String, name: String, password: String) -> AppResult<Status> {
+    let kind: AccountKind = kind.parse().map_err(|_| AppError::new("invalid", "账号类型应为个人或单位", "The account kind must be person or unit"))?;
     let (s, l, p) = (server.clone(), login.clone(), password.clone());
-    work(move || sync::register(&s, &kind, &l, &name, &p, TIMEOUT).map_err(|e| AppError::from_core(e, lang))).await?;
-    sync_sign_in(app, server, login, password, lang).await
+    work(move || sync::register(&s, kind, &l, &name, &p, TIMEOUT).map_err(AppError::from)).await?;
+    sync_sign_in(app, server, login, password).await
 }
 
 /// Forgets the session (the server address stays); queued filings wait for the next sign-in.
 #[tauri::command]
-pub async fn sync_sign_out(app: AppHandle, lang: Lang) -> AppResult<Status> {
-    desk(&app, lang, |d| {
+pub async fn sync_sign_out(app: AppHandle) -> AppResult<Status> {
+    desk(&app, |d| {
         if let Some(mut l) = Link::load(d.store)? {
             l.token.clear();
             l.save(d.store)?;
@@ -184,7 +186,7 @@ pub struct Skipped {
 /// 上报: puts finalized (or failed) filings in the outbox and wakes the worker.
 #[tauri::command]
 pub async fn sync_send(app: AppHandle, ids: Vec<String>, lang: Lang) -> AppResult<Queued> {
-    let out = desk(&app, lang, move |d| {
+    let out = desk(&app, move |d| {
         let mut out = Queued { queued: Vec::new(), skipped: Vec::new() };
         for id in ids {
             match d.store.queue(&id) {
@@ -203,26 +205,26 @@ pub async fn sync_send(app: AppHandle, ids: Vec<String>, lang: Lang) -> AppResul
 
 /// 立即同步: one run now; answers with its report.
 #[tauri::command]
-pub async fn sync_now(app: AppHandle, lang: Lang) -> AppResult<Report> {
+pub async fn sync_now(app: AppHandle) -> AppResult<Report> {
     let (tx, rx) = mpsc::channel();
-    syncer(&app).ok_or_else(|| AppError::new("internal", "sync worker missing"))?.wake(Some(tx));
+    syncer(&app).ok_or_else(|| AppError::internal("sync worker missing"))?.wake(Some(tx));
     work(move || match rx.recv() {
-        Ok(r) => r.map_err(|e| AppError::from_core(e, lang)),
-        Err(_) => Err(AppError::new("internal", "sync worker stopped")),
+        Ok(r) => r.map_err(AppError::from),
+        Err(_) => Err(AppError::internal("sync worker stopped")),
     })
     .await
 }
 
 /// The server's copy of a filing refused as stale, and what differs from this one.
 #[tauri::command]
-pub async fn sync_conflict(app: AppHandle, id: String, lang: Lang) -> AppResult<Option<Conflict>> {
-    desk(&app, lang, move |d| sync::conflict(d.store, d.forms, &id)).await
+pub async fn sync_conflict(app: AppHandle, id: String) -> AppResult<Option<Conflict>> {
+    desk(&app, move |d| sync::conflict(d.store, d.forms, &id)).await
 }
 
 /// Settles a conflict: keep this version (sent again) or take the server's.
 #[tauri::command]
-pub async fn sync_resolve(app: AppHandle, id: String, keep_mine: bool, lang: Lang) -> AppResult<Checked> {
-    let c = desk(&app, lang, move |d| {
+pub async fn sync_resolve(app: AppHandle, id: String, keep_mine: bool) -> AppResult<Checked> {
+    let c = desk(&app, move |d| {
         sync::resolve(d.store, d.forms, &id, keep_mine)?;
         d.checked(&id)
     })

@@ -2,31 +2,30 @@
 //! per-row errors), per-staff drafts and the annual assessment for everyone at once.
 use super::filing::{desk, rows, Row};
 use crate::error::AppResult;
-use caiji_core::drafts::{Staff, Unit};
-use caiji_core::filing::{Bulk, Checked};
-use caiji_core::roster::{self, RosterReport};
-use caiji_core::Lang;
+use caiji_filing::desk::{Bulk, Checked};
+use caiji_filing::roster::{self, RosterReport};
+use caiji_filing::store::{Staff, Unit};
 use serde::Serialize;
 use tauri::AppHandle;
 
 #[tauri::command]
-pub async fn unit_list(app: AppHandle, lang: Lang) -> AppResult<Vec<Unit>> {
-    desk(&app, lang, |d| d.store.units()).await
+pub async fn unit_list(app: AppHandle) -> AppResult<Vec<Unit>> {
+    desk(&app, |d| d.store.units()).await
 }
 
 /// Adds or renames a unit; its credit code is checked (GB 32100).
 #[tauri::command]
-pub async fn unit_save(app: AppHandle, unit: Unit, lang: Lang) -> AppResult<Vec<Unit>> {
-    desk(&app, lang, move |d| {
+pub async fn unit_save(app: AppHandle, unit: Unit) -> AppResult<Vec<Unit>> {
+    desk(&app, move |d| {
         let u = Unit { uscc: unit.uscc.trim().to_uppercase(), name: unit.name.trim().to_string(), region: unit.region.trim().to_string() };
-        if !caiji_core::ids::valid_uscc(&u.uscc) {
-            return Err(caiji_core::Error::invalid(
+        if !caiji_base::ids::valid_uscc(&u.uscc) {
+            return Err(caiji_base::Error::invalid(
                 "统一社会信用代码无效（18 位，末位校验码按 GB 32100 计算）",
                 "Not a valid unified social credit code (18 characters, GB 32100 check character)",
             ));
         }
         if u.name.is_empty() {
-            return Err(caiji_core::Error::invalid("请填写单位名称", "The unit's name is required"));
+            return Err(caiji_base::Error::invalid("请填写单位名称", "The unit's name is required"));
         }
         d.store.put_unit(&u)?;
         d.store.units()
@@ -43,14 +42,14 @@ pub struct UnitView {
 }
 
 #[tauri::command]
-pub async fn unit_view(app: AppHandle, uscc: String, lang: Lang) -> AppResult<UnitView> {
-    desk(&app, lang, move |d| Ok(UnitView { unit: d.store.unit(&uscc)?, staff: d.store.staff(&uscc)?, drafts: rows(d, d.store.of_unit(&uscc)?)? })).await
+pub async fn unit_view(app: AppHandle, uscc: String) -> AppResult<UnitView> {
+    desk(&app, move |d| Ok(UnitView { unit: d.store.unit(&uscc)?, staff: d.store.staff(&uscc)?, drafts: rows(d, d.store.of_unit(&uscc)?)? })).await
 }
 
 /// Imports a roster (CSV or Excel): the good rows go in, the bad ones come back with reasons.
 #[tauri::command]
-pub async fn unit_roster_import(app: AppHandle, uscc: String, path: String, lang: Lang) -> AppResult<RosterReport> {
-    desk(&app, lang, move |d| {
+pub async fn unit_roster_import(app: AppHandle, uscc: String, path: String) -> AppResult<RosterReport> {
+    desk(&app, move |d| {
         let r = roster::import(d.store, d.forms, &uscc, std::path::Path::new(&path))?;
         log::info!("roster imported: {} rows, {} added, {} updated, {} rejected", r.rows, r.added, r.updated, r.rejected.len());
         Ok(r)
@@ -60,20 +59,20 @@ pub async fn unit_roster_import(app: AppHandle, uscc: String, path: String, lang
 
 /// A blank roster to fill in (CSV with a BOM so that Excel reads the Chinese headers).
 #[tauri::command]
-pub async fn unit_roster_template(app: AppHandle, path: String, lang: Lang) -> AppResult<()> {
-    desk(&app, lang, move |_| {
+pub async fn unit_roster_template(app: AppHandle, path: String) -> AppResult<()> {
+    desk(&app, move |_| {
         let mut text = String::from("\u{feff}");
         text.push_str(&roster::template_header().join(","));
         text.push_str("\r\n");
-        caiji_core::pipeline::write_atomic(std::path::Path::new(&path), text.as_bytes())
+        caiji_base::fsio::write_atomic(std::path::Path::new(&path), text.as_bytes())
     })
     .await
 }
 
 /// A draft of `form` for one staff member, prefilled from the roster.
 #[tauri::command]
-pub async fn unit_staff_draft(app: AppHandle, uscc: String, id_number: String, form: String, lang: Lang) -> AppResult<Checked> {
-    desk(&app, lang, move |d| {
+pub async fn unit_staff_draft(app: AppHandle, uscc: String, id_number: String, form: String) -> AppResult<Checked> {
+    desk(&app, move |d| {
         let draft = d.for_staff(&uscc, &id_number, &form)?;
         d.checked(&draft.id)
     })
@@ -82,17 +81,17 @@ pub async fn unit_staff_draft(app: AppHandle, uscc: String, id_number: String, f
 
 /// This year's (or any year's) assessment for every staff member without one.
 #[tauri::command]
-pub async fn unit_bulk_assessment(app: AppHandle, uscc: String, year: u32, grade: String, assessor: String, date: String, lang: Lang) -> AppResult<Bulk> {
-    desk(&app, lang, move |d| d.bulk_assessment(&uscc, year, &grade, &assessor, &date)).await
+pub async fn unit_bulk_assessment(app: AppHandle, uscc: String, year: u32, grade: String, assessor: String, date: String) -> AppResult<Bulk> {
+    desk(&app, move |d| d.bulk_assessment(&uscc, year, &grade, &assessor, &date)).await
 }
 
 /// Finalizes every draft of the unit that has no problems; returns how many.
 #[tauri::command]
-pub async fn unit_finalize_ready(app: AppHandle, uscc: String, form: Option<String>, lang: Lang) -> AppResult<usize> {
-    desk(&app, lang, move |d| {
+pub async fn unit_finalize_ready(app: AppHandle, uscc: String, form: Option<String>) -> AppResult<usize> {
+    desk(&app, move |d| {
         let mut n = 0;
         for dr in d.store.of_unit(&uscc)? {
-            if dr.state == caiji_core::drafts::State::Draft && form.as_ref().is_none_or(|f| *f == dr.form) && d.problems(&dr)?.is_empty() {
+            if dr.state == caiji_filing::store::State::Draft && form.as_ref().is_none_or(|f| *f == dr.form) && d.problems(&dr)?.is_empty() {
                 d.store.finalize(&dr.id, &[])?;
                 n += 1;
             }

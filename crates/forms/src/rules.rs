@@ -1,0 +1,267 @@
+//! The management rules of the Inner Mongolia guide (../shared/seed, summarised in the domain
+//! brief §3), as one module the forms and the server share: who may enter the system, when
+//! continuing education (CE) is owed and what completes a year, when a record moves to the
+//! changed-status (异动) database or becomes non-active, what a person must do this year, and the
+//! years of accounting work from the history.
+use caiji_base::i18n::Msg;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Whose CE rule applies: the national one, or Inner Mongolia's split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Region {
+    National,
+    #[default]
+    InnerMongolia,
+}
+
+/// CE credits of one year.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct Credits {
+    pub professional: f32,
+    pub general: f32,
+}
+
+impl Credits {
+    pub fn total(&self) -> f32 {
+        self.professional + self.general
+    }
+}
+
+/// What counts as CE besides courses (national equivalents), as professional credits.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Equivalent {
+    /// An accounting exam subject passed (qualification, CPA…).
+    ExamSubject,
+    /// An accounting degree course passed.
+    DegreeCourse,
+    Conference {
+        days: f32,
+    },
+    Paper {
+        first_author: bool,
+    },
+    Book {
+        lead: bool,
+    },
+    Research {
+        lead: bool,
+    },
+}
+
+impl Equivalent {
+    pub fn credits(self) -> f32 {
+        match self {
+            Equivalent::ExamSubject | Equivalent::DegreeCourse => 90.0,
+            Equivalent::Conference { days } => 10.0 * days,
+            Equivalent::Paper { first_author } => {
+                if first_author {
+                    30.0
+                } else {
+                    10.0
+                }
+            }
+            Equivalent::Book { lead } | Equivalent::Research { lead } => {
+                if lead {
+                    90.0
+                } else {
+                    60.0
+                }
+            }
+        }
+    }
+}
+
+/// Whether one year's credits complete it. National: at least 90, of which professional at
+/// least 2/3. Inner Mongolia: professional at least 60 and general at least 30. Credits count
+/// only in their own year.
+pub fn year_complete(c: Credits, region: Region) -> bool {
+    match region {
+        Region::National => c.total() >= 90.0 && c.professional * 3.0 >= c.total() * 2.0,
+        Region::InnerMongolia => c.professional >= 60.0 && c.general >= 30.0,
+    }
+}
+
+/// What the rules need to know about a person.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Person {
+    /// Year the first accounting qualification was obtained.
+    pub qualified: Option<u32>,
+    /// Year accounting work started.
+    pub started_work: Option<u32>,
+    /// A full-time student.
+    pub student: bool,
+    /// CE credits by year.
+    #[serde(default)]
+    pub ce: BTreeMap<u32, Credits>,
+    /// Years the unit assessed the person.
+    #[serde(default)]
+    pub assessed: Vec<u32>,
+    /// The work history has been declared (it is declared once).
+    #[serde(default)]
+    pub history_declared: bool,
+}
+
+/// Where a record stands in a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// In post (在岗).
+    Active,
+    /// Not in post (非在岗): two consecutive years without an assessment.
+    NonActive,
+    /// Moved to the changed-status database (异动): CE missed 3 consecutive or 4 years in all.
+    Changed,
+}
+
+/// May this person enter the system? Students without a qualification may not.
+pub fn can_enter(p: &Person) -> Result<(), Msg> {
+    if p.student && p.qualified.is_none() {
+        return Err(Msg::new(
+            "在校学生未取得会计专业技术资格的，不能进入会计人员信息管理系统",
+            "A student without an accounting qualification cannot enter the system",
+        ));
+    }
+    if p.qualified.is_none() && p.started_work.is_none() {
+        return Err(Msg::new(
+            "需取得会计专业技术资格或被单位聘任从事会计工作，才能入库备案",
+            "Filing needs an accounting qualification or an appointment to accounting work",
+        ));
+    }
+    Ok(())
+}
+
+/// The first year CE is owed: the year after the qualification, or without one, the year after
+/// accounting work started.
+pub fn ce_from(p: &Person) -> Option<u32> {
+    p.qualified.or(p.started_work).map(|y| y + 1)
+}
+
+/// Years from the first owed one to `last` (inclusive) whose CE is not complete.
+pub fn ce_missed(p: &Person, last: u32, region: Region) -> Vec<u32> {
+    let Some(from) = ce_from(p) else {
+        return Vec::new();
+    };
+    (from..=last).filter(|y| !p.ce.get(y).is_some_and(|c| year_complete(*c, region))).collect()
+}
+
+/// The longest run of consecutive years in a sorted list.
+fn longest_run(years: &[u32]) -> usize {
+    let mut best = 0;
+    let mut run = 0;
+    for (i, y) in years.iter().enumerate() {
+        run = if i > 0 && years[i - 1] + 1 == *y { run + 1 } else { 1 };
+        best = best.max(run);
+    }
+    best
+}
+
+/// Where the record stands in `year`, judged on the years already over (before `year`).
+pub fn status(p: &Person, year: u32, region: Region) -> Status {
+    let missed = ce_missed(p, year - 1, region);
+    if longest_run(&missed) >= 3 || missed.len() >= 4 {
+        return Status::Changed;
+    }
+    // Assessments are owed for each year in post, from the year after work started.
+    if let Some(started) = p.started_work {
+        let unassessed: Vec<u32> = (started + 1..year).filter(|y| !p.assessed.contains(y)).collect();
+        if longest_run(&unassessed) >= 2 {
+            return Status::NonActive;
+        }
+    }
+    Status::Active
+}
+
+/// Something the person (or their unit) must do this year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Obligation {
+    pub code: &'static str,
+    pub message: Msg,
+}
+
+/// What is owed in `year`: this year's CE (with what is still missing), the unit's assessment,
+/// the one-time declaration of the work history.
+pub fn obligations(p: &Person, year: u32, region: Region) -> Vec<Obligation> {
+    let mut out = Vec::new();
+    let st = status(p, year, region);
+    if ce_from(p).is_some_and(|f| f <= year) {
+        let c = p.ce.get(&year).copied().unwrap_or_default();
+        if !year_complete(c, region) {
+            let (zh, en) = match region {
+                Region::National => {
+                    let need = (90.0 - c.total()).max(0.0);
+                    let prof = (60.0 - c.professional).max(0.0);
+                    (
+                        format!("{year} 年继续教育还差 {need:.0} 学分（其中专业科目至少还要 {prof:.0} 学分）"),
+                        format!("{year} CE: {need:.0} credits to go (at least {prof:.0} of them professional)"),
+                    )
+                }
+                Region::InnerMongolia => {
+                    let prof = (60.0 - c.professional).max(0.0);
+                    let gen = (30.0 - c.general).max(0.0);
+                    (
+                        format!("{year} 年继续教育还差专业科目 {prof:.0} 学分、公需科目 {gen:.0} 学分"),
+                        format!("{year} CE: {prof:.0} professional and {gen:.0} general credits to go"),
+                    )
+                }
+            };
+            out.push(Obligation { code: "ce", message: Msg::new(zh, en) });
+        }
+    }
+    if st == Status::Active && p.started_work.is_some_and(|s| s < year) && !p.assessed.contains(&year) {
+        out.push(Obligation {
+            code: "assessment",
+            message: Msg::new(
+                format!("{year} 年度考评：由单位会计机构负责人填报"),
+                format!("{year} annual assessment: filed by the unit's head of accounting"),
+            ),
+        });
+    }
+    if st == Status::Active && p.started_work.is_some() && !p.history_declared {
+        out.push(Obligation {
+            code: "history",
+            message: Msg::new("申报会计工作履历（只申报一次，须在岗时申报）", "Declare the accounting work history (once, while in post)"),
+        });
+    }
+    out
+}
+
+/// Why the online system would refuse declaring the work history now, if it would.
+pub fn history_refusal(p: &Person, year: u32, region: Region) -> Option<Msg> {
+    if p.history_declared {
+        return Some(Msg::new("会计工作履历已申报过，只能申报一次", "The work history has been declared already: it is declared once"));
+    }
+    match status(p, year, region) {
+        Status::Active => None,
+        _ => Some(Msg::new("只有在岗人员才能申报会计工作履历", "Only a person in post can declare the work history")),
+    }
+}
+
+/// A period of work: its first month and its last (`None`: to date), as `(year, month)`.
+pub type Period = ((u32, u32), Option<(u32, u32)>);
+
+/// Whole years of accounting work from the history's periods (months, `(year, month)`; `None`
+/// end: to `now`), overlaps counted once.
+pub fn years_of_work(periods: &[Period], now: (u32, u32)) -> u32 {
+    let idx = |(y, m): (u32, u32)| y * 12 + m - 1;
+    let mut spans: Vec<(u32, u32)> = periods.iter().map(|(s, e)| (idx(*s), idx(e.unwrap_or(now)) + 1)).filter(|(a, b)| b > a).collect();
+    spans.sort();
+    let mut months = 0;
+    let mut cur: Option<(u32, u32)> = None;
+    for (a, b) in spans {
+        cur = match cur {
+            Some((ca, cb)) if a <= cb => Some((ca, cb.max(b))),
+            Some((ca, cb)) => {
+                months += cb - ca;
+                Some((a, b))
+            }
+            None => Some((a, b)),
+        };
+    }
+    if let Some((a, b)) = cur {
+        months += b - a;
+    }
+    months / 12
+}

@@ -1,0 +1,317 @@
+//! Stage 7: baseline JPEG through mozjpeg (trellis quantisation), landing inside a byte
+//! window. The search runs on the final pixels only: cheap non-trellis encodes estimate the
+//! size curve, a measured trellis/fast ratio maps it, and usually one trellis encode confirms.
+//! Size is not monotonic in quality, so neighbours above the bracket are probed too.
+use crate::decode::catch_jpeg;
+use crate::jpeg_markers;
+use caiji_base::error::Result;
+use image::DynamicImage;
+use mozjpeg::{qtable, ColorSpace};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Chroma {
+    /// Full colour resolution.
+    #[serde(rename = "4:4:4")]
+    S444,
+    /// Half colour resolution both ways (what cameras write).
+    #[serde(rename = "4:2:0")]
+    S420,
+    /// One grey channel.
+    Grey,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub quality: u8,
+    pub chroma: Chroma,
+    pub dpi: Option<u16>,
+    pub trellis: bool,
+}
+
+/// Encodes 8-bit RGB or grey pixels. No EXIF, XMP, ICC or other metadata is ever written:
+/// only the JFIF header with the density.
+pub fn encode(img: &DynamicImage, s: Settings) -> Result<Vec<u8>> {
+    let grey_img;
+    let (raw, cs_in, w, h) = match (img, s.chroma) {
+        (DynamicImage::ImageRgb8(i), Chroma::Grey) => {
+            grey_img = DynamicImage::ImageRgb8(i.clone()).to_luma8();
+            (grey_img.as_raw().as_slice(), ColorSpace::JCS_GRAYSCALE, i.width(), i.height())
+        }
+        (DynamicImage::ImageRgb8(i), _) => (i.as_raw().as_slice(), ColorSpace::JCS_RGB, i.width(), i.height()),
+        (DynamicImage::ImageLuma8(i), _) => (i.as_raw().as_slice(), ColorSpace::JCS_GRAYSCALE, i.width(), i.height()),
+        _ => {
+            let i = img.to_rgb8();
+            return encode(&DynamicImage::ImageRgb8(i), s);
+        }
+    };
+    let grey_out = cs_in == ColorSpace::JCS_GRAYSCALE;
+    let q = s.quality.clamp(1, 100) as f32;
+    // The same tables for estimates and final encodes keep their size ratio stable.
+    let table = qtable::NRobidoux.scaled(q, q);
+    catch_jpeg(false, || {
+        // SAFETY: the raw buffer holds h rows of w pixels of `cs_in`; `Raw` destroys the
+        // compressor on every path, unwinding included.
+        unsafe { Ok(compress(raw, w, h, cs_in, grey_out, &table, s)) }
+    })
+}
+
+/// libjpeg's compressor, driven directly for the parameters the safe wrapper does not reach
+/// (DC trellis off: a third of the trellis time for a few bytes).
+unsafe fn compress(raw: &[u8], w: u32, h: u32, cs_in: ColorSpace, grey_out: bool, table: &qtable::QTable, s: Settings) -> Vec<u8> {
+    use mozjpeg_sys::*;
+    // The error manager is boxed beside the struct that points at it.
+    struct Raw(Box<jpeg_compress_struct>, #[allow(dead_code)] Box<jpeg_error_mgr>, *mut u8);
+    impl Drop for Raw {
+        fn drop(&mut self) {
+            // SAFETY: created by jpeg_CreateCompress; the buffer by jpeg_mem_dest (malloc).
+            unsafe {
+                jpeg_destroy_compress(&mut self.0);
+                if !self.2.is_null() {
+                    libc::free(self.2.cast());
+                }
+            }
+        }
+    }
+    let mut err = Box::new(crate::decode::strict_error_mgr());
+    let mut cinfo: Box<jpeg_compress_struct> = Box::new(std::mem::zeroed());
+    cinfo.common.err = &mut *err;
+    jpeg_CreateCompress(&mut *cinfo, JPEG_LIB_VERSION, std::mem::size_of::<jpeg_compress_struct>());
+    let mut c = Raw(cinfo, err, std::ptr::null_mut());
+    let ci = &mut *c.0;
+    ci.in_color_space = cs_in;
+    ci.input_components = if cs_in == ColorSpace::JCS_GRAYSCALE { 1 } else { 3 };
+    if !s.trellis {
+        jpeg_c_set_int_param(ci, J_INT_PARAM::JINT_COMPRESS_PROFILE, JINT_COMPRESS_PROFILE_VALUE::JCP_FASTEST as i32);
+    }
+    jpeg_set_defaults(ci);
+    jpeg_set_colorspace(ci, if grey_out { ColorSpace::JCS_GRAYSCALE } else { ColorSpace::JCS_YCbCr });
+    // Baseline (sequential) JPEG: old portal validators reject progressive files.
+    jpeg_c_set_bool_param(ci, J_BOOLEAN_PARAM::JBOOLEAN_OPTIMIZE_SCANS, 0);
+    ci.scan_info = std::ptr::null();
+    ci.num_scans = 0;
+    if s.trellis {
+        jpeg_c_set_bool_param(ci, J_BOOLEAN_PARAM::JBOOLEAN_TRELLIS_QUANT_DC, 0);
+    }
+    // Estimates skip Huffman optimisation (a second pass); the measured ratio absorbs it.
+    ci.optimize_coding = s.trellis as boolean;
+    ci.image_width = w;
+    ci.image_height = h;
+    jpeg_add_quant_table(ci, 0, table.as_ptr(), 100, 1);
+    if !grey_out {
+        jpeg_add_quant_table(ci, 1, table.as_ptr(), 100, 1);
+        let f = if s.chroma == Chroma::S444 { 1 } else { 2 };
+        let comps = std::slice::from_raw_parts_mut(ci.comp_info, 3);
+        comps[0].h_samp_factor = f;
+        comps[0].v_samp_factor = f;
+        for c in &mut comps[1..] {
+            c.h_samp_factor = 1;
+            c.v_samp_factor = 1;
+        }
+    }
+    if let Some(dpi) = s.dpi {
+        ci.density_unit = 1;
+        ci.X_density = dpi;
+        ci.Y_density = dpi;
+    }
+    let mut size: std::os::raw::c_ulong = 0;
+    jpeg_mem_dest(ci, &mut c.2, &mut size);
+    jpeg_start_compress(ci, 1);
+    let stride = raw.len() / h as usize;
+    while ci.next_scanline < h {
+        let row = raw[ci.next_scanline as usize * stride..].as_ptr();
+        jpeg_write_scanlines(ci, &row, 1);
+    }
+    jpeg_finish_compress(ci);
+    std::slice::from_raw_parts(c.2, size as usize).to_vec()
+}
+
+/// A byte window and the qualities the search may use.
+#[derive(Debug, Clone)]
+pub struct Goal {
+    pub min: Option<u64>,
+    pub max: Option<u64>,
+    pub dpi: Option<u16>,
+    /// Modes in order of preference, each with the lowest quality acceptable in it.
+    pub stages: Vec<(Chroma, u8)>,
+    /// Highest quality used (higher only grows the file, not the picture).
+    pub cap: u8,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Encoded {
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    pub quality: u8,
+    pub chroma: Chroma,
+    /// Bytes of COM padding added to reach the minimum.
+    pub padded: usize,
+    pub trellis_encodes: u32,
+    pub fast_encodes: u32,
+}
+
+/// Why no stage fitted: the smallest size any stage reached at its floor quality.
+#[derive(Debug, Clone, Copy)]
+pub struct Miss {
+    pub smallest: u64,
+}
+
+/// Typical trellis size / estimate size at quality `q`, at the same tables (measured on
+/// photos and scans with `cargo run -p caiji-tests --example ratio`: 0.84 at q50 to 0.89 at
+/// q92 for photos; text scans run lower). A search scales this by what it measures.
+fn ratio_prior(q: u8) -> f64 {
+    0.845 + 0.0011 * (q as f64 - 50.0)
+}
+/// Aim this far under the maximum with an estimate.
+const MARGIN: f64 = 0.995;
+
+struct Search<'a> {
+    img: &'a DynamicImage,
+    dpi: Option<u16>,
+    chroma: Chroma,
+    fast: [Option<u64>; 101],
+    fast_encodes: u32,
+    trellis_encodes: u32,
+}
+
+impl Search<'_> {
+    fn fast(&mut self, q: u8) -> Result<u64> {
+        if let Some(s) = self.fast[q as usize] {
+            return Ok(s);
+        }
+        self.fast_encodes += 1;
+        let n = encode(self.img, Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: false })?.len() as u64;
+        self.fast[q as usize] = Some(n);
+        Ok(n)
+    }
+
+    fn trellis(&mut self, q: u8) -> Result<Vec<u8>> {
+        self.trellis_encodes += 1;
+        encode(self.img, Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: true })
+    }
+
+    /// Trellis size predicted at `q`: the estimate × the prior ratio × the correction `k`.
+    fn predict(&mut self, q: u8, k: f64) -> Result<f64> {
+        Ok(self.fast(q)? as f64 * ratio_prior(q) * k)
+    }
+
+    /// Highest q in floor..=cap whose predicted size stays under `limit`.
+    fn pick(&mut self, floor: u8, cap: u8, k: f64, limit: f64) -> Result<Option<u8>> {
+        let fits = |s: &mut Self, q: u8| -> Result<bool> { Ok(s.predict(q, k)? <= limit) };
+        // Most windows land between q60 and q90: split there first.
+        let first = 80u8.clamp(floor, cap);
+        let (mut lo, mut hi) = if fits(self, first)? {
+            if first == cap || fits(self, cap)? {
+                return Ok(Some(cap));
+            }
+            (first, cap)
+        } else {
+            if first == floor || !fits(self, floor)? {
+                return Ok(None);
+            }
+            (floor, first)
+        };
+        // Interpolation search on the (smooth, roughly monotonic) size curve: usually two or
+        // three probes instead of bisection's six.
+        while hi - lo > 1 {
+            let (s_lo, s_hi) = (self.predict(lo, k)?, self.predict(hi, k)?);
+            let t = ((limit - s_lo) / (s_hi - s_lo).max(1.0)).clamp(0.0, 1.0);
+            let guess = (lo as f64 + t * (hi - lo) as f64).round() as u8;
+            // Safeguard: the curve is convex near the top, so pure interpolation creeps; keep
+            // each probe at least a quarter into the bracket.
+            let quarter = (hi - lo) / 4;
+            let mid = guess.clamp(lo + quarter.max(1), hi - quarter.max(1));
+            if fits(self, mid)? {
+                lo = mid
+            } else {
+                hi = mid
+            }
+        }
+        // Non-monotonic curves: a slightly higher quality may still fit.
+        let mut best = lo;
+        if lo + 2 <= cap && fits(self, lo + 2)? {
+            best = lo + 2;
+        }
+        Ok(Some(best))
+    }
+}
+
+/// Encodes into the window; `Err(Miss)` when no stage fits under the maximum.
+pub fn encode_to_window(img: &DynamicImage, goal: &Goal) -> Result<std::result::Result<Encoded, Miss>> {
+    let mut smallest = u64::MAX;
+    let (mut fast_total, mut trellis_total) = (0, 0);
+    for &(chroma, floor) in &goal.stages {
+        // Full-colour 4:4:4 at q90 needs well over 2 bits a pixel: do not even try below that.
+        let pixels = (img.width() as u64 * img.height() as u64).max(1);
+        if chroma == Chroma::S444 && goal.max.is_some_and(|m| m * 8 < pixels * 2) {
+            continue;
+        }
+        let mut s = Search { img, dpi: goal.dpi, chroma, fast: [None; 101], fast_encodes: 0, trellis_encodes: 0 };
+        let cap = goal.cap.max(floor);
+        let found = match goal.max {
+            None => Some((cap, s.trellis(cap)?)),
+            Some(max) => search_under(&mut s, floor, cap, goal.min, max)?,
+        };
+        fast_total += s.fast_encodes;
+        trellis_total += s.trellis_encodes;
+        match found {
+            Some((quality, mut bytes)) => {
+                let mut padded = 0;
+                if let Some(min) = goal.min {
+                    if (bytes.len() as u64) < min {
+                        let need = (min - bytes.len() as u64) as usize;
+                        padded = need.max(4);
+                        bytes = jpeg_markers::pad_with_comment(&bytes, padded);
+                    }
+                }
+                return Ok(Ok(Encoded { bytes, quality, chroma, padded, trellis_encodes: trellis_total, fast_encodes: fast_total }));
+            }
+            None => {
+                let est = s.predict(floor, 1.0)? as u64;
+                smallest = smallest.min(est);
+            }
+        }
+    }
+    Ok(Err(Miss { smallest }))
+}
+
+fn search_under(s: &mut Search, floor: u8, cap: u8, min: Option<u64>, max: u64) -> Result<Option<(u8, Vec<u8>)>> {
+    let limit = max as f64 * MARGIN;
+    let mut k = 1.0;
+    let mut ceiling = cap;
+    let mut best: Option<(u8, Vec<u8>)> = None;
+    for _round in 0..6 {
+        let Some(q) = s.pick(floor, ceiling, k, limit)? else {
+            break;
+        };
+        let t = s.trellis(q)?;
+        let len = t.len() as u64;
+        k *= len as f64 / s.predict(q, k)?;
+        if len <= max {
+            // Under the minimum (would need padding) or far under the cap: one more try.
+            let under_min = min.is_some_and(|m| len < m);
+            let undershoot = (under_min || (len as f64) < max as f64 * 0.93) && q < ceiling;
+            best = Some((q, t));
+            if !undershoot {
+                break;
+            }
+            // One more try with the measured ratio, aiming at the cap itself.
+            match s.pick(q + 1, ceiling, k, max as f64)? {
+                Some(q2) if q2 > q => {
+                    let t2 = s.trellis(q2)?;
+                    if t2.len() as u64 <= max {
+                        best = Some((q2, t2));
+                    }
+                }
+                _ => {}
+            }
+            break;
+        }
+        if q <= floor {
+            break;
+        }
+        ceiling = q - 1;
+    }
+    Ok(best)
+}

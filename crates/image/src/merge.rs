@@ -1,0 +1,211 @@
+//! Scans: several pages (rotated and cropped each) merged into one image per the spec's page
+//! rule, then fitted into the size window, reducing pixels only as the rule allows and never
+//! below legibility.
+use crate::encode;
+use crate::fit::{cannot_fit, colour_for, goal, low_quality_note, padded_note, Prepared, LAST_RESORT_FLOOR};
+use crate::geometry::Rect;
+use crate::resize::resize_region;
+use crate::source::Source;
+use crate::spec::{Colour, Layout, PageOrientation, PixelRuleKind, Spec};
+use caiji_base::error::{Error, Result};
+use caiji_base::i18n::Msg;
+use image::{DynamicImage, GenericImage, Rgb, RgbImage};
+
+pub struct Page<'a> {
+    pub source: &'a Source,
+    /// Crop in the page's upright full-resolution coordinates.
+    pub crop: Option<Rect>,
+}
+
+/// Quality floor for documents: text stays readable well below photo qualities.
+const DOC_FLOOR: u8 = 40;
+/// A4 at 300 dpi: more pixels than this on a page's short side only cost bytes.
+const MAX_SHORT_SIDE: u32 = 2480;
+
+pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
+    let n = pages.len() as u32;
+    let rule = spec.pages.clone();
+    if let Some(pg) = &rule {
+        if n < pg.min || n > pg.max {
+            return Err(Error::invalid(
+                format!("此规格需要 {}–{} 页，给了 {n} 页", pg.min, pg.max),
+                format!("This spec takes {}–{} pages; {n} given", pg.min, pg.max),
+            ));
+        }
+    } else if n != 1 {
+        return Err(Error::invalid("此规格只接受一页", "This spec takes one page"));
+    }
+    if n == 0 {
+        return Err(Error::invalid("没有页面", "No pages"));
+    }
+    let layout = rule.as_ref().map(|p| p.layout).unwrap_or(Layout::Stacked);
+    let landscape = rule.as_ref().is_some_and(|p| p.page_orientation == PageOrientation::Landscape);
+    let mut notes = Vec::new();
+
+    // Each page: crop, turn to landscape if the rule asks, to sRGB.
+    let mut imgs = Vec::with_capacity(pages.len());
+    for (i, p) in pages.iter().enumerate() {
+        let (w, h) = p.source.size();
+        let crop = match p.crop {
+            Some(r) => r.within(w, h)?,
+            None => Rect::full(w, h),
+        };
+        let src = p.source.at_scale(1.0)?;
+        let (x, y, cw, ch) = src.region(crop);
+        let mut img = src.image().crop_imm(x as u32, y as u32, cw as u32, ch as u32);
+        if landscape && img.height() > img.width() {
+            img = img.rotate270();
+            notes.push(Msg::new(
+                format!("第 {} 页是竖向的，已转为横向（如方向不对，请旋转该页）", i + 1),
+                format!("Page {} was portrait and has been turned to landscape (rotate it if it is upside down)", i + 1),
+            ));
+        }
+        imgs.push(colour_for(&Spec { colour: Colour::Colour, ..spec.clone() }, img, src.icc()));
+    }
+
+    // Each page keeps its own pixels (never upscaled; shrunk only past an A4-at-300-dpi width),
+    // centred across the layout: a small page beside a big one does not shrink the big one.
+    let canvas = compose(&imgs, layout)?;
+    let legible = spec.pixels.legible_long_side.unwrap_or(0);
+    // How far pixels may shrink: until the first page that is legible now reaches the floor
+    // (pages already below it are left as they are, never blocking the others).
+    let floor_factor = imgs
+        .iter()
+        .map(|i| {
+            let (w, h) = page_size(i, layout);
+            w.max(h)
+        })
+        .filter(|&long| legible > 0 && long >= legible)
+        .map(|long| legible as f64 / long as f64)
+        .fold(if legible > 0 { 0.0 } else { 0.25 }, f64::max);
+    let mut factor = 1.0f64;
+    let mut floor = DOC_FLOOR;
+    loop {
+        let img = fit_pixels(&canvas, spec, factor)?;
+        let img = colour_for(spec, img, None);
+        match encode::encode_to_window(&img, &goal(spec, floor))? {
+            Ok(mut encoded) => {
+                if factor < 1.0 {
+                    notes.push(Msg::new(
+                        format!("为满足大小上限，像素缩小到 {}×{}", img.width(), img.height()),
+                        format!("Pixels reduced to {}×{} to meet the size limit", img.width(), img.height()),
+                    ));
+                }
+                if encoded.quality < DOC_FLOOR {
+                    notes.push(low_quality_note(encoded.quality));
+                }
+                if encoded.padded > 0 {
+                    notes.push(padded_note(encoded.padded));
+                }
+                return Ok(Prepared {
+                    width: img.width(),
+                    height: img.height(),
+                    bytes: encoded.bytes.len() as u64,
+                    jpeg: std::mem::take(&mut encoded.bytes),
+                    encoded,
+                    crop: None,
+                    head: None,
+                    head_out: None,
+                    background: None,
+                    face_checks: false,
+                    notes,
+                });
+            }
+            Err(miss) => {
+                let max = spec.bytes.max.unwrap_or(0);
+                let can_shrink = spec.pixels.downscale && spec.pixels.rule == PixelRuleKind::Any && factor > floor_factor + 1e-6;
+                if can_shrink {
+                    // Bytes scale roughly with pixels: aim a little under.
+                    let step = ((max as f64 / miss.smallest as f64).sqrt() * 0.95).clamp(0.5, 0.92);
+                    factor = (factor * step).max(floor_factor);
+                    continue;
+                }
+                if floor > LAST_RESORT_FLOOR {
+                    floor = LAST_RESORT_FLOOR;
+                    continue;
+                }
+                return Err(if legible > 0 && spec.pixels.downscale {
+                    cannot_fit(
+                        miss.smallest,
+                        max,
+                        &format!("每页保持可辨认（长边不少于 {legible} 像素）时，"),
+                        &format!("keeping each page legible (long side ≥ {legible} px),"),
+                    )
+                } else {
+                    cannot_fit(miss.smallest, max, "在最低质量下", "even at the lowest quality")
+                });
+            }
+        }
+    }
+}
+
+/// A page's size in the composite: its own, shrunk so that its cross-layout side (width when
+/// stacked, height side by side) is at most `MAX_SHORT_SIDE`.
+fn page_size(i: &DynamicImage, layout: Layout) -> (u32, u32) {
+    let cross = match layout {
+        Layout::Stacked => i.width(),
+        Layout::SideBySide => i.height(),
+    };
+    let s = (MAX_SHORT_SIDE as f64 / cross as f64).min(1.0);
+    (((i.width() as f64 * s).round() as u32).max(1), ((i.height() as f64 * s).round() as u32).max(1))
+}
+
+fn compose(imgs: &[DynamicImage], layout: Layout) -> Result<DynamicImage> {
+    let scaled: Vec<DynamicImage> = imgs
+        .iter()
+        .map(|i| {
+            let (w, h) = page_size(i, layout);
+            resize_region(i, (0.0, 0.0, i.width() as f64, i.height() as f64), w, h)
+        })
+        .collect::<Result<_>>()?;
+    if scaled.len() == 1 {
+        if let Some(only) = scaled.into_iter().next() {
+            return Ok(only);
+        }
+        return Err(Error::invalid("没有页面", "No pages"));
+    }
+    let Some(cross) = scaled.iter().map(|i| if layout == Layout::Stacked { i.width() } else { i.height() }).max() else {
+        return Err(Error::invalid("没有页面", "No pages"));
+    };
+    let gap = (cross / 40).max(8);
+    let (cw, ch) = match layout {
+        Layout::Stacked => (cross + 2 * gap, scaled.iter().map(|i| i.height() + gap).sum::<u32>() + gap),
+        Layout::SideBySide => (scaled.iter().map(|i| i.width() + gap).sum::<u32>() + gap, cross + 2 * gap),
+    };
+    let mut canvas = RgbImage::from_pixel(cw, ch, Rgb([255, 255, 255]));
+    let mut at = gap;
+    for i in &scaled {
+        let rgb = i.to_rgb8();
+        let (x, y) = match layout {
+            Layout::Stacked => (gap + (cross - i.width()) / 2, at),
+            Layout::SideBySide => (at, gap + (cross - i.height()) / 2),
+        };
+        canvas.copy_from(&rgb, x, y).map_err(|e| Error::Codec { detail: e.to_string() })?;
+        at += match layout {
+            Layout::Stacked => i.height(),
+            Layout::SideBySide => i.width(),
+        } + gap;
+    }
+    Ok(DynamicImage::ImageRgb8(canvas))
+}
+
+/// Applies the pixel rule: exact sizes are letterboxed on white (documents), others scaled
+/// by `factor`.
+fn fit_pixels(img: &DynamicImage, spec: &Spec, factor: f64) -> Result<DynamicImage> {
+    let full = (0.0, 0.0, img.width() as f64, img.height() as f64);
+    match (spec.pixels.rule, spec.pixels.width, spec.pixels.height) {
+        (PixelRuleKind::Exact, Some(w), Some(h)) => {
+            let s = (w as f64 / img.width() as f64).min(h as f64 / img.height() as f64).min(1.0);
+            let (iw, ih) = (((img.width() as f64 * s).round() as u32).max(1), ((img.height() as f64 * s).round() as u32).max(1));
+            let inner = resize_region(img, full, iw, ih)?.to_rgb8();
+            let mut canvas = RgbImage::from_pixel(w, h, Rgb([255, 255, 255]));
+            canvas.copy_from(&inner, (w - iw) / 2, (h - ih) / 2).map_err(|e| Error::Codec { detail: e.to_string() })?;
+            Ok(DynamicImage::ImageRgb8(canvas))
+        }
+        _ if factor < 1.0 => {
+            let (w, h) = (((img.width() as f64 * factor) as u32).max(1), ((img.height() as f64 * factor) as u32).max(1));
+            resize_region(img, full, w, h)
+        }
+        _ => Ok(img.clone()),
+    }
+}

@@ -1,0 +1,162 @@
+//! A picture decoded once ([`Source`]) and kept for repeated crops and encodes, as often as an
+//! interactive UI needs; how a photo is framed when no crop is given ([`FrameMode`]).
+use crate::decode::{self, Decoded, Limits};
+use crate::geometry::Rect;
+use crate::orient::Transform;
+use crate::resize::resize_region;
+use crate::spec::{Kind, Spec};
+use caiji_base::error::{Error, Result};
+use image::DynamicImage;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A decoded source image, kept for repeated crops and encodes. Coordinates given to it are
+/// upright (after EXIF orientation and the user's turns); the pixels stay as stored.
+#[derive(Clone)]
+pub struct Source {
+    data: Arc<[u8]>,
+    decoded: Decoded,
+    /// Extra clockwise quarter turns asked for by the user (0..=3), on top of EXIF.
+    turns: u8,
+    limits: Limits,
+    /// The upright working image, made on first use (previews, scans).
+    upright: std::sync::OnceLock<DynamicImage>,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (w, h) = self.size();
+        write!(f, "Source({}x{}, {:?}, scale {})", w, h, self.decoded.format, self.decoded.scale)
+    }
+}
+
+impl Source {
+    /// Decodes `data`, keeping at least `min_scale` of the full resolution (JPEG may decode
+    /// smaller, at DCT scale).
+    pub fn from_bytes(data: impl Into<Arc<[u8]>>, min_scale: f64, limits: Limits) -> Result<Source> {
+        let data = data.into();
+        let decoded = decode::decode(&data, min_scale, limits)?;
+        Ok(Source { data, decoded, turns: 0, limits, upright: Default::default() })
+    }
+
+    pub fn open(path: &Path, min_scale: f64) -> Result<Source> {
+        let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Source::from_bytes(data, min_scale, Limits::default())
+    }
+
+    /// Opens a photo at the decode scale the spec's default crop needs.
+    pub fn open_for(path: &Path, spec: &Spec) -> Result<Source> {
+        let data: Arc<[u8]> = std::fs::read(path).map_err(|e| Error::io(path, e))?.into();
+        Source::for_spec(data, spec)
+    }
+
+    pub fn for_spec(data: Arc<[u8]>, spec: &Spec) -> Result<Source> {
+        Source::for_spec_framed(data, spec, FrameMode::Centre)
+    }
+
+    /// As [`Source::for_spec`] for a framing mode: a box framed from the face is tighter than
+    /// the centred one (the head takes about 2/3 of it), so decode finer at once rather than
+    /// twice.
+    pub fn for_spec_framed(data: Arc<[u8]>, spec: &Spec, frame: FrameMode) -> Result<Source> {
+        let limits = Limits::default();
+        let tighter = if frame == FrameMode::Face && spec.head.is_some() { 2 } else { 1 };
+        let min_scale = match (spec.kind, spec.export_size()) {
+            (Kind::Photo, Some((tw, th))) => {
+                // The header tells the size and (in EXIF) which way up it is.
+                match crate::jpeg_markers::parse(&data).filter(|s| s.width > 0) {
+                    Some(st) => {
+                        let o = st.exif.as_deref().map(decode::exif_orientation).unwrap_or(1);
+                        let (w, h) = if o >= 5 { (st.height, st.width) } else { (st.width, st.height) };
+                        let c = Rect::full(w, h).fit_aspect(tw, th);
+                        needed_scale(Rect { w: c.w / tighter, h: c.h / tighter, ..c }, tw, th)
+                    }
+                    None => 1.0,
+                }
+            }
+            _ => 1.0,
+        };
+        Source::from_bytes(data, min_scale, limits)
+    }
+
+    fn transform(&self) -> Transform {
+        Transform::from_exif(self.decoded.orientation).then_turns(self.turns)
+    }
+
+    /// Upright size at full resolution, after EXIF and the user's rotation.
+    pub fn size(&self) -> (u32, u32) {
+        self.transform().upright_size(self.decoded.full_width, self.decoded.full_height)
+    }
+
+    /// The working pixels, upright (for previews and scans; made once).
+    pub fn image(&self) -> &DynamicImage {
+        self.upright.get_or_init(|| self.transform().apply(&self.decoded.image))
+    }
+
+    pub fn scale(&self) -> f64 {
+        self.decoded.scale
+    }
+
+    pub fn format(&self) -> decode::SourceFormat {
+        self.decoded.format
+    }
+
+    pub fn icc(&self) -> Option<&[u8]> {
+        self.decoded.icc.as_deref()
+    }
+
+    /// Rotates by quarter turns clockwise (negative: anticlockwise). Crops given afterwards
+    /// are in the rotated frame.
+    pub fn rotate(&mut self, quarter_turns: i32) {
+        self.turns = (self.turns + quarter_turns.rem_euclid(4) as u8) % 4;
+        self.upright = Default::default();
+    }
+
+    /// The same source with at least `needed` of full resolution (re-decodes if necessary).
+    pub fn at_scale(&self, needed: f64) -> Result<std::borrow::Cow<'_, Source>> {
+        if self.decoded.scale + 1e-9 >= needed.min(1.0) {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        }
+        let decoded = decode::decode(&self.data, needed, self.limits)?;
+        Ok(std::borrow::Cow::Owned(Source { data: self.data.clone(), decoded, turns: self.turns, limits: self.limits, upright: Default::default() }))
+    }
+
+    /// Crops `r` (upright, full resolution) and resizes it to `w`×`h` upright pixels: the
+    /// resize reads the stored pixels and only the small result is turned.
+    pub fn crop_resize(&self, r: Rect, w: u32, h: u32) -> Result<DynamicImage> {
+        let t = self.transform();
+        let img = &self.decoded.image;
+        let (fw, fh) = (self.decoded.full_width as f64, self.decoded.full_height as f64);
+        let s = img.width() as f64 / fw;
+        let (x, y, rw, rh) = t.rect_to_stored((r.x as f64, r.y as f64, r.w as f64, r.h as f64), fw, fh);
+        let (x, y) = ((x * s).clamp(0.0, img.width() as f64 - 1.0), (y * s).clamp(0.0, img.height() as f64 - 1.0));
+        let region = (x, y, (rw * s).min(img.width() as f64 - x).max(1.0), (rh * s).min(img.height() as f64 - y).max(1.0));
+        let (sw, sh) = if t.swaps() { (h, w) } else { (w, h) };
+        Ok(t.apply(&resize_region(img, region, sw, sh)?))
+    }
+
+    /// The crop rectangle (full-resolution coordinates) mapped into the upright working pixels.
+    pub(crate) fn region(&self, r: Rect) -> (f64, f64, f64, f64) {
+        let (iw, ih) = (self.image().width() as f64, self.image().height() as f64);
+        let (fw, fh) = self.size();
+        let (sx, sy) = (iw / fw as f64, ih / fh as f64);
+        let x = (r.x as f64 * sx).min(iw - 1.0);
+        let y = (r.y as f64 * sy).min(ih - 1.0);
+        (x, y, (r.w as f64 * sx).min(iw - x).max(1.0), (r.h as f64 * sy).min(ih - y).max(1.0))
+    }
+}
+
+/// Fraction of full resolution that keeps ≥ 2× the target pixels inside `crop`.
+pub(crate) fn needed_scale(crop: Rect, tw: u32, th: u32) -> f64 {
+    (2.0 * tw as f64 / crop.w as f64).max(2.0 * th as f64 / crop.h as f64).min(1.0)
+}
+
+/// How a photo is framed when no crop is given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FrameMode {
+    /// The largest centred box of the spec's aspect.
+    #[default]
+    Centre,
+    /// From the face, by the spec's head rules (and the face checks on the result).
+    Face,
+}

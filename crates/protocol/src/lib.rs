@@ -1,0 +1,279 @@
+//! The sync protocol between the app (the `caiji-sync` client) and `caiji-server`: every request
+//! and response body of `docs/openapi.json` as one Rust type, used by both ends, and the
+//! enums of account kinds, filing states and review decisions. An unknown value is an error
+//! when read (never silently a default). Refusals travel as [`ErrorBody`]
+//! (`{code, message: {zh, en}, details?}`), the same contract as the CLI's `--json` and the app.
+//!
+//! `ui/src/bindings/protocol.ts` is generated from these types (`cargo test -p caiji-protocol`
+//! checks it is current; `CAIJI_BLESS=1` rewrites it).
+pub use caiji_base::{ErrorBody, Msg};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+/// The API's path prefix.
+pub const PREFIX: &str = "/api/v1";
+/// The header carrying a chunk's SHA-256 (lowercase hex) on `PUT /blobs/{hash}`.
+pub const CHUNK_SHA256: &str = "x-chunk-sha256";
+/// Largest chunk of an attachment upload.
+pub const MAX_CHUNK: usize = 1024 * 1024;
+/// Largest attachment.
+pub const MAX_BLOB: i64 = 20 * 1024 * 1024;
+
+macro_rules! wire_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($(#[$vm])* $v),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            /// The name on the wire and in the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$v => $s),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, UnknownValue> {
+                match s { $($s => Ok($name::$v),)+ _ => Err(UnknownValue { what: stringify!($name), value: s.to_string() }) }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// A value read from the wire or a database that names no known variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub value: String,
+}
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown {} {:?}", self.what, self.value)
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
+wire_enum! {
+    /// Who an account is: a person (by resident ID), a unit (by credit code), or a reviewing
+    /// authority (made on the server machine only).
+    AccountKind { Person = "person", Unit = "unit", Authority = "authority" }
+}
+
+wire_enum! {
+    /// Where a submission stands on the server.
+    SubmissionState { Submitted = "submitted", Accepted = "accepted", Returned = "returned" }
+}
+
+wire_enum! {
+    /// An authority's decision on a submitted filing.
+    Decision { Accept = "accept", Return = "return" }
+}
+
+/// `GET /health`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Health {
+    pub ok: bool,
+    pub version: String,
+}
+
+/// An account as the server tells it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Account {
+    pub id: String,
+    pub kind: AccountKind,
+    pub login: String,
+    pub name: String,
+    /// An authority's region (empty: every region).
+    pub region: String,
+}
+
+/// `POST /register`: a person or a unit registers itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct RegisterRequest {
+    pub kind: AccountKind,
+    pub login: String,
+    pub password: String,
+    pub name: String,
+}
+
+/// `POST /login`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LoginRequest {
+    pub login: String,
+    pub password: String,
+}
+
+/// The answer to a login: a bearer token and when it expires (ms since 1970).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Session {
+    pub token: String,
+    pub expires: i64,
+    pub account: Account,
+}
+
+/// `PUT /submissions/{uuid}`: a filing, new or an edit of the revision it `replaces`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SubmitRequest {
+    pub form: String,
+    pub form_version: i64,
+    #[ts(type = "unknown")]
+    pub data: Value,
+    /// For an edit: the revision this one replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub replaces: Option<i64>,
+}
+
+/// What the server holds of a submission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Receipt {
+    pub uuid: String,
+    pub form: String,
+    pub revision: i64,
+    pub state: SubmissionState,
+    pub reason: Option<String>,
+    pub digest: String,
+    pub updated: i64,
+    /// The person's ID number, masked.
+    pub person: String,
+    /// The filing's data (a single filing fetched, the server's copy of a stale edit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "unknown")]
+    pub data: Option<Value>,
+}
+
+/// `GET /submissions?since=`: changes after `since` (ms).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct Since {
+    #[serde(default)]
+    pub since: i64,
+}
+
+/// `POST /review/{uuid}`: an authority accepts or returns (with a reason) a revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReviewRequest {
+    pub revision: i64,
+    pub decision: Decision,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
+}
+
+/// `GET /public/uncollected?name=`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct NameQuery {
+    pub name: String,
+}
+
+/// A person on file through an entry filing who has not completed collection (ID masked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Uncollected {
+    pub name: String,
+    pub id_number: String,
+}
+
+/// `PUT /blobs/{hash}?offset=&size=`: where a chunk goes in an attachment of `size` bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct ChunkQuery {
+    pub offset: i64,
+    pub size: i64,
+}
+
+/// How much of an attachment the server has.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BlobStatus {
+    pub hash: String,
+    pub size: i64,
+    pub received: i64,
+    pub complete: bool,
+}
+
+/// The details of a 409 `offset`: where to resume.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct OffsetDetails {
+    pub received: i64,
+    pub size: i64,
+}
+
+/// The TypeScript declarations of every wire type, in one module for the UI.
+pub fn typescript() -> String {
+    // Revisions, sizes and times in ms are JSON numbers (all well below 2^53).
+    let cfg = ts_rs::Config::default().with_large_int("number");
+    let decls = [
+        Msg::decl(&cfg),
+        ErrorBody::decl(&cfg),
+        AccountKind::decl(&cfg),
+        SubmissionState::decl(&cfg),
+        Decision::decl(&cfg),
+        Health::decl(&cfg),
+        Account::decl(&cfg),
+        RegisterRequest::decl(&cfg),
+        LoginRequest::decl(&cfg),
+        Session::decl(&cfg),
+        SubmitRequest::decl(&cfg),
+        Receipt::decl(&cfg),
+        Since::decl(&cfg),
+        ReviewRequest::decl(&cfg),
+        NameQuery::decl(&cfg),
+        Uncollected::decl(&cfg),
+        ChunkQuery::decl(&cfg),
+        BlobStatus::decl(&cfg),
+        OffsetDetails::decl(&cfg),
+    ];
+    let mut out = String::from("// Generated from crates/protocol (cargo test -p caiji-protocol; CAIJI_BLESS=1 to rewrite). Do not edit.\n");
+    for d in decls {
+        out.push_str("\nexport ");
+        out.push_str(&d);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_values_are_errors() {
+        assert_eq!("unit".parse::<AccountKind>(), Ok(AccountKind::Unit));
+        assert!("admin".parse::<AccountKind>().is_err());
+        assert!("draft".parse::<SubmissionState>().is_err());
+        assert!(serde_json::from_str::<Receipt>(r#"{"uuid":"u","form":"f","revision":1,"state":"lost","reason":null,"digest":"d","updated":0,"person":"p"}"#)
+            .is_err());
+        for k in AccountKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), serde_json::json!(k.as_str()));
+            assert_eq!(k.as_str().parse::<AccountKind>(), Ok(*k));
+        }
+        for s in SubmissionState::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.as_str()));
+        }
+        for d in Decision::ALL {
+            assert_eq!(serde_json::to_value(d).unwrap(), serde_json::json!(d.as_str()));
+        }
+    }
+
+    /// The UI's copy of the wire types is generated: it must match these types.
+    #[test]
+    fn typescript_bindings_are_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings/protocol.ts");
+        let now = typescript();
+        if std::env::var_os("CAIJI_BLESS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &now).unwrap();
+        }
+        let kept = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(kept == now, "{} is out of date: run `CAIJI_BLESS=1 cargo test -p caiji-protocol`", path.display());
+    }
+}
