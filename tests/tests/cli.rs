@@ -132,6 +132,9 @@ fn refusals_are_errors_with_codes() {
     assert!(!out.exists());
     let v = json(&caiji(&["--json", "prepare", s(&sample("broken/truncated_jpeg.jpg")), "--spec", "nat-photo", "-o", s(&out)]));
     assert_eq!(v["error"]["code"], "truncated");
+    // The one error contract, as the app and the server send it: both languages.
+    assert!(v["error"]["message"]["zh"].as_str().is_some_and(|m| m.contains("不完整")), "{v}");
+    assert!(v["error"]["message"]["en"].as_str().is_some_and(|m| m.contains("incomplete")), "{v}");
     let v = json(&caiji(&["--json", "prepare", s(&sample("photos/astronaut.png")), "--spec", "no-such", "-o", s(&out)]));
     assert_eq!(v["error"]["code"], "unknown_spec");
     // Never overwrite the original.

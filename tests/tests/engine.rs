@@ -299,3 +299,27 @@ fn bmp_declaring(w: i32, h: i32) -> Vec<u8> {
     b.extend_from_slice(&[0u8; 64]);
     b
 }
+
+#[test]
+fn an_output_never_replaces_its_original() {
+    // As the app saves: the picture was opened from a file, the save dialog named that file.
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("张三 证件照.png");
+    std::fs::copy(sample("photos/astronaut.png"), &original).unwrap();
+    let before = std::fs::read(&original).unwrap();
+    let reg = Registry::builtin();
+    let spec = reg.get("ah-photo").unwrap();
+    let src = Source::open_for(&original, spec).unwrap();
+    assert_eq!(src.origin(), Some(original.as_path()));
+    let p = pipeline::prepare(&src, spec, &Options::default()).unwrap();
+    let e = pipeline::write_and_verify(&p, spec, &original, &[src.origin().unwrap()]).unwrap_err();
+    assert_eq!(e.code(), "invalid");
+    assert!(e.msg().zh.contains("不能覆盖原图"));
+    // Also through another spelling of the same path.
+    let other = dir.path().join(".").join("张三 证件照.png");
+    assert!(pipeline::write_and_verify(&p, spec, &other, &[&original]).is_err());
+    assert_eq!(std::fs::read(&original).unwrap(), before, "the original is untouched");
+    // Another name is fine.
+    let out = dir.path().join("张三_ah-photo.jpg");
+    assert!(pipeline::write_and_verify(&p, spec, &out, &[&original]).unwrap().passed);
+}

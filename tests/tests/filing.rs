@@ -280,3 +280,21 @@ fn a_history_is_refused_once_declared_and_a_student_without_qualification() {
     let probs = desk.checked(&student.id).unwrap().problems;
     assert!(probs.iter().any(|p| p.path == "authority.basis" && p.message.zh.contains("在校学生")), "{probs:?}");
 }
+
+#[test]
+fn a_unit_is_saved_with_its_credit_code_checked_and_normalised() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let forms = Forms::builtin().unwrap();
+    let desk = Desk::new(&store, &forms);
+    let units = desk.save_unit(&Unit { uscc: format!(" {} ", USCC.to_lowercase()), name: " 某某公司 ".into(), region: String::new() }).unwrap();
+    assert_eq!((units[0].uscc.as_str(), units[0].name.as_str()), (USCC, "某某公司"));
+    let bad = desk.save_unit(&Unit { uscc: "91150102MA0N12345Q".into(), name: "某某公司".into(), region: String::new() }).unwrap_err();
+    assert!(bad.msg().zh.contains("GB 32100"), "{bad:?}");
+    assert!(desk.save_unit(&Unit { uscc: USCC.into(), name: "  ".into(), region: String::new() }).is_err());
+    // The roster template Excel opens with its Chinese headers: a BOM, CRLF.
+    let t = dir.path().join("模板.csv");
+    roster::write_template(&t).unwrap();
+    let text = std::fs::read(&t).unwrap();
+    assert!(text.starts_with("\u{feff}".as_bytes()) && text.ends_with(b"\r\n"));
+}

@@ -23,7 +23,7 @@ export interface Head { face: Face; faces: number; crown: number; chin: number; 
 export interface Framed { crop: Rect; head: Head }
 export interface Whitened { found: [number, number, number]; target: [number, number, number]; replaced: number }
 /** How the output is made: the crop, the head found on opening, background replacement. */
-export interface Making { crop: Rect | null; head: Head | null; whiten: boolean }
+export interface PhotoEdits { crop: Rect | null; head: Head | null; whiten: boolean }
 export interface SpecEntry { spec: Spec; origin: { origin: "builtin" | "user"; path?: string }; overrides_builtin: boolean }
 export interface SpecProblem { file: string; line: number; key?: string | null; detail: Msg }
 export interface SpecsView { entries: SpecEntry[]; problems: SpecProblem[]; dir: string }
@@ -52,8 +52,8 @@ export const api = {
   close: (id: number) => invoke<void>("photo_close", { id }),
   image: (id: number, max: number) => invoke<ArrayBuffer>("photo_image", { id, max, lang: lang() }),
   frame: (id: number, spec: string) => invoke<Framed>("photo_frame", { id, spec, lang: lang() }),
-  preview: (id: number, spec: string, making: Making) => invoke<Preview>("photo_preview", { id, spec, making, lang: lang() }),
-  save: (id: number, spec: string, making: Making, path: string) => invoke<Report>("photo_save", { id, spec, making, path, lang: lang() }),
+  preview: (id: number, spec: string, edits: PhotoEdits) => invoke<Preview>("photo_preview", { id, spec, edits, lang: lang() }),
+  save: (id: number, spec: string, edits: PhotoEdits, path: string) => invoke<Report>("photo_save", { id, spec, edits, path, lang: lang() }),
   check: (path: string, spec: string) => invoke<Report>("check_file", { path, spec, lang: lang() }),
 };
 

@@ -1,7 +1,7 @@
 // The ID-photo screen: open, pick a spec, move the crop box, watch the output and checklist,
 // save. Previews reuse the decoded picture in the backend and are coalesced while dragging.
 import { open, save } from "@tauri-apps/plugin-dialog";
-import { api, errText, type Head, type Making, type Opened, type Rect, type Spec } from "./api";
+import { api, errText, type Head, type PhotoEdits, type Opened, type Rect, type Spec } from "./api";
 import { centred } from "./crop";
 import { CropStage } from "./cropstage";
 import { Guides } from "./guides";
@@ -29,7 +29,7 @@ let specs: Spec[] = [];
 let stage: CropStage;
 let guides: Guides;
 
-function making(): Making {
+function edits(): PhotoEdits {
   return { crop: stage.crop, head: st.head, whiten: st.whiten };
 }
 
@@ -139,7 +139,7 @@ async function runPreview() {
   st.dirty = false;
   const t0 = performance.now();
   try {
-    const p = await api.preview(st.pic.id, s.id, making());
+    const p = await api.preview(st.pic.id, s.id, edits());
     $<HTMLImageElement>("out-img").src = `data:image/jpeg;base64,${p.jpeg}`;
     // Whitening: the same output with its own background beside it.
     $("out-before").hidden = !p.before;
@@ -200,7 +200,7 @@ export async function saveTo(path: string) {
   const s = spec();
   if (!st.pic || !s) return;
   try {
-    const r = await api.save(st.pic.id, s.id, making(), path);
+    const r = await api.save(st.pic.id, s.id, edits(), path);
     message(`${r.passed ? t("photo.saved") : t("photo.savedFail")}${path}`, r.passed ? "ok" : "bad");
   } catch (e) {
     message(errText(e), "bad");
@@ -255,7 +255,7 @@ export async function attachPhoto(): Promise<{ hash: string; passed: boolean } |
     return null;
   }
   try {
-    const r = await invoke<{ hash: string; report: { passed: boolean } }>("photo_attach", { id: st.pic.id, spec: s.id, making: making(), lang: getLang() });
+    const r = await invoke<{ hash: string; report: { passed: boolean } }>("photo_attach", { id: st.pic.id, spec: s.id, edits: edits(), lang: getLang() });
     return { hash: r.hash, passed: r.report.passed };
   } catch (e) {
     message(errText(e), "bad");

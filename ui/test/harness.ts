@@ -218,7 +218,7 @@ mockIPC(
         return { crop: { x: 200, y: 150, w: 500, h: 700 }, head: framedHead };
       case "photo_preview": {
         await new Promise((r) => setTimeout(r, w.previewDelayMs));
-        const m = a.making as { crop: unknown; whiten: boolean };
+        const m = a.edits as { crop: unknown; whiten: boolean };
         const jpeg = await pixelJpeg(m.whiten ? "#fff" : "#9ab");
         const before = m.whiten ? await pixelJpeg("#9ab") : null;
         const notes = w.previewNotes ?? (m.whiten ? ["已替换背景：RGB(154,170,187) → RGB(255,255,255)"] : []);

@@ -79,9 +79,9 @@ test("opening a photo frames it from the face, draws the head and the bands, and
   const [frame] = await calls("photo_frame");
   assert.equal(frame.args.spec, "nat-photo");
   const [prev] = await calls("photo_preview");
-  assert.deepEqual(prev.args.making.crop, { x: 200, y: 150, w: 500, h: 700 }, "the framed box, not the centred one");
-  assert.equal(prev.args.making.head.roll, 3.2, "the head goes back to the backend for levelling");
-  assert.equal(prev.args.making.whiten, false, "whitening is off by default");
+  assert.deepEqual(prev.args.edits.crop, { x: 200, y: 150, w: 500, h: 700 }, "the framed box, not the centred one");
+  assert.equal(prev.args.edits.head.roll, 3.2, "the head goes back to the backend for levelling");
+  assert.equal(prev.args.edits.whiten, false, "whitening is off by default");
   assert.match(await page.textContent("#frame-info"), /已按人脸自动裁剪：头部占照片高度 63%/);
   assert.match(await page.textContent("#frame-info"), /倾斜 3\.2°，输出时自动扶正/);
   // The overlays: face box on the face, the crown line at the head's top, the bands in the box.
@@ -119,8 +119,8 @@ test("a photo the framing refuses says why and falls back to a centred box", asy
   assert.match(info, /请手动调整/);
   assert.equal(await page.getAttribute("#frame-info", "class"), "frame-info bad");
   const [prev] = await calls("photo_preview");
-  assert.deepEqual(prev.args.making.crop, { x: 0, y: 0, w: 1000, h: 1400 });
-  assert.equal(prev.args.making.head, null);
+  assert.deepEqual(prev.args.edits.crop, { x: 0, y: 0, w: 1000, h: 1400 });
+  assert.equal(prev.args.edits.head, null);
   assert.equal(await page.isVisible(".face-box"), false);
   // "Frame from face" tries again (and this time it works).
   await page.click("#photo-auto");
@@ -137,7 +137,7 @@ test("whitening is one click, shows before and after, and is saved as asked", as
   await page.click("#photo-whiten");
   await page.waitForFunction(() => !document.getElementById("out-before").hidden);
   const [prev] = await calls("photo_preview");
-  assert.equal(prev.args.making.whiten, true);
+  assert.equal(prev.args.edits.whiten, true);
   assert.equal(await page.textContent("#out-before figcaption"), "换底前");
   assert.equal(await page.isVisible("#after-cap"), true);
   assert.match(await page.textContent("#out-facts"), /已替换背景/);
@@ -159,8 +159,8 @@ test("whitening is one click, shows before and after, and is saved as asked", as
   assert.ok(px.before[0] < 200, JSON.stringify(px));
   await page.evaluate(() => window.caiji.saveTo("/out/me_nat-photo.jpg"));
   const [save] = await calls("photo_save");
-  assert.equal(save.args.making.whiten, true);
-  assert.equal(save.args.making.head.crown, 200);
+  assert.equal(save.args.edits.whiten, true);
+  assert.equal(save.args.edits.head.crown, 200);
   await page.click("#photo-whiten");
   await page.waitForFunction(() => document.getElementById("out-before").hidden);
   await page.close();
@@ -178,7 +178,7 @@ test("dragging fast coalesces previews and the last crop wins", async () => {
   await page.waitForFunction(() => document.body.dataset.previewIdle === "1");
   const prev = await calls("photo_preview");
   assert.ok(prev.length <= 3, `${prev.length} previews for 20 moves`);
-  assert.deepEqual(prev.at(-1).args.making.crop, { x: 190, y: 0, w: 600, h: 840 });
+  assert.deepEqual(prev.at(-1).args.edits.crop, { x: 190, y: 0, w: 600, h: 840 });
   await page.close();
 });
 
@@ -472,7 +472,7 @@ test("filing: an attachment slot opens the photo tool on the slot's spec and com
   await page.waitForFunction(() => document.getElementById("screen-filing").classList.contains("active"));
   const [att] = await calls("photo_attach");
   assert.equal(att.args.spec, "nat-photo");
-  assert.deepEqual(att.args.making.crop, { x: 200, y: 150, w: 500, h: 700 }, "made as framed on screen");
+  assert.deepEqual(att.args.edits.crop, { x: 200, y: 150, w: 500, h: 700 }, "made as framed on screen");
   await page.waitForFunction(() => !window.caiji.currentDraft().saving);
   assert.equal((await calls("filing_save")).at(-1).args.data.basic.photo, "ab".repeat(32));
   await page.waitForSelector('[data-slot="basic.photo"] img:not([hidden])');

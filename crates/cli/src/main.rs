@@ -181,19 +181,12 @@ fn degrees_to_turns(deg: i32) -> Result<i32, Error> {
     Ok(deg / 90)
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
-}
-
 fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
     match &cli.cmd {
         Cmd::Prepare { input, spec, crop, rotate, frame, whiten, output } => {
             let spec = reg.get(spec)?;
             let data: Arc<[u8]> = std::fs::read(input).map_err(|e| Error::io(input, e))?.into();
-            let mut src = Source::for_spec_framed(data, spec, (*frame).into())?;
+            let mut src = Source::for_spec_framed(data, spec, (*frame).into())?.with_origin(input);
             src.rotate(degrees_to_turns(*rotate)?);
             let crop = crop.as_deref().map(Rect::parse).transpose()?;
             let prepared = pipeline::prepare(&src, spec, &Options { crop, frame: (*frame).into(), whiten: *whiten, ..Options::default() })?;
@@ -201,10 +194,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
                 let stem = input.file_stem().unwrap_or_default().to_string_lossy();
                 input.with_file_name(format!("{stem}_{}.jpg", spec.id))
             });
-            if same_file(&target, input) {
-                return Err(Error::invalid("输出不能覆盖原图", "The output must not overwrite the original"));
-            }
-            let report = pipeline::write_and_verify(&prepared, spec, &target)?;
+            let report = pipeline::write_and_verify(&prepared, spec, &target, &[input])?;
             out.prepared(&target, &prepared, &report);
             Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
@@ -228,9 +218,6 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             };
             let mut sources = Vec::new();
             for p in pages {
-                if same_file(p, output) {
-                    return Err(Error::invalid("输出不能覆盖原图", "The output must not overwrite an original"));
-                }
                 sources.push(Source::open(p, 1.0)?);
             }
             for r in rotate {
@@ -245,7 +232,8 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             }
             let list: Vec<Page> = sources.iter().zip(&crops).map(|(s, c)| Page { source: s, crop: *c }).collect();
             let prepared = merge::merge(&list, spec)?;
-            let report = pipeline::write_and_verify(&prepared, spec, output)?;
+            let originals: Vec<&Path> = pages.iter().map(|p| p.as_path()).collect();
+            let report = pipeline::write_and_verify(&prepared, spec, output, &originals)?;
             out.prepared(output, &prepared, &report);
             Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }

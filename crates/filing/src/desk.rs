@@ -4,7 +4,7 @@
 //! checks, fixed fields against the registered record, and the rules the online system would
 //! refuse on), finalizing, the annual assessment for a whole unit, and a person's standing:
 //! status, this year's obligations and years of accounting work, from their filings.
-use crate::store::{Draft, Links, State, Store};
+use crate::store::{Draft, Links, State, Store, Unit};
 use caiji_base::error::{Error, Result};
 use caiji_base::i18n::Msg;
 use caiji_forms::rules::{self, Credits, Equivalent, Person, Region, Status};
@@ -299,6 +299,36 @@ impl<'a> Desk<'a> {
             }
         };
         self.create(form, &data, Some(unit), None)
+    }
+
+    /// Adds or renames a unit: the credit code normalised (trimmed, upper-case) and checked
+    /// (GB 32100), a name required. Returns every unit.
+    pub fn save_unit(&self, unit: &Unit) -> Result<Vec<Unit>> {
+        let u = Unit { uscc: unit.uscc.trim().to_uppercase(), name: unit.name.trim().to_string(), region: unit.region.trim().to_string() };
+        if !caiji_base::ids::valid_uscc(&u.uscc) {
+            return Err(Error::invalid(
+                "统一社会信用代码无效（18 位，末位校验码按 GB 32100 计算）",
+                "Not a valid unified social credit code (18 characters, GB 32100 check character)",
+            ));
+        }
+        if u.name.is_empty() {
+            return Err(Error::invalid("请填写单位名称", "The unit's name is required"));
+        }
+        self.store.put_unit(&u)?;
+        self.store.units()
+    }
+
+    /// Finalizes every draft of the unit (of `form`, or any) that has no problems; returns how
+    /// many.
+    pub fn finalize_ready(&self, unit: &str, form: Option<&str>) -> Result<usize> {
+        let mut n = 0;
+        for d in self.store.of_unit(unit)? {
+            if d.state == State::Draft && form.is_none_or(|f| f == d.form) && self.problems(&d)?.is_empty() {
+                self.store.finalize(&d.id, &[])?;
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 
     /// The annual assessment of `year` for every staff member of `unit` who has none yet, each

@@ -38,6 +38,15 @@ pub fn template_header() -> Vec<&'static str> {
     COLUMNS.iter().map(|c| c.names[0]).collect()
 }
 
+/// Writes a blank roster to fill in: CSV with a BOM (so that Excel reads the Chinese headers)
+/// and CRLF line ends, atomically.
+pub fn write_template(path: &Path) -> Result<()> {
+    let mut text = String::from("\u{feff}");
+    text.push_str(&template_header().join(","));
+    text.push_str("\r\n");
+    caiji_base::fsio::write_atomic(path, text.as_bytes())
+}
+
 /// One rejected row: its line in the file (the header is line 1), the name if there is one,
 /// and every reason.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -250,7 +250,7 @@ pub fn run(cfg: &Config, spec: &Spec, control: &Control, on_item: &(dyn Fn(&Item
                 let item = if !control.proceed() {
                     Item::new(rel(&cfg.input, src), None, Status::Cancelled)
                 } else {
-                    let job = || one(cfg, spec, src, name, &journal, &source_set, &journal_out);
+                    let job = || process_file(cfg, spec, src, name, &journal, &source_set, &journal_out);
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).unwrap_or_else(|_| {
                         let mut it = Item::new(rel(&cfg.input, src), None, Status::Failed);
                         it.code = Some("internal".into());
@@ -276,7 +276,7 @@ pub fn run(cfg: &Config, spec: &Spec, control: &Control, on_item: &(dyn Fn(&Item
     })
 }
 
-fn one(
+fn process_file(
     cfg: &Config,
     spec: &Spec,
     src: &Path,
@@ -338,7 +338,7 @@ fn one(
         Ok(p) => p,
         Err(e) => return fail(it, e),
     };
-    let report = match pipeline::write_and_verify(&prepared, spec, &out) {
+    let report = match pipeline::write_and_verify(&prepared, spec, &out, &[src]) {
         Ok(r) => r,
         Err(e) => return fail(it, e),
     };

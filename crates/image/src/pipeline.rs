@@ -38,12 +38,35 @@ pub fn check_prepared(p: &Prepared, spec: &Spec) -> Report {
     }
 }
 
-/// Writes the output atomically, reads it back and checks it against the spec.
-pub fn write_and_verify(prepared: &Prepared, spec: &Spec, out: &Path) -> Result<Report> {
+/// Whether two paths name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Writes the output atomically, reads it back and checks it against the spec. An original
+/// (`originals`: the files the output was made from) is never replaced: the person's photo or
+/// scan stays as it was, whatever name the output was given.
+pub fn write_and_verify(prepared: &Prepared, spec: &Spec, out: &Path, originals: &[&Path]) -> Result<Report> {
+    if originals.iter().any(|o| same_file(o, out)) {
+        return Err(Error::invalid("输出不能覆盖原图，请换一个文件名", "The output must not overwrite the original: choose another name"));
+    }
     write_atomic(out, &prepared.jpeg)?;
     let back = std::fs::read(out).map_err(|e| Error::io(out, e))?;
     if back != prepared.jpeg {
         return Err(Error::invalid("写入的文件与生成的内容不一致（磁盘问题？）", "The written file differs from what was produced (disk problem?)"));
     }
     Ok(if prepared.face_checks { check::check_photo(&back, spec) } else { check::check(&back, spec) })
+}
+
+/// The upright picture as a JPEG at most `max` pixels on its long side, for showing on screen
+/// (quick settings: no window to fit, no metadata).
+pub fn thumbnail(src: &Source, max: u32) -> Result<Vec<u8>> {
+    let img = src.image();
+    let f = (max as f64 / img.width().max(img.height()) as f64).min(1.0);
+    let (w, h) = (((img.width() as f64 * f) as u32).max(1), ((img.height() as f64 * f) as u32).max(1));
+    let small = crate::resize::resize_region(img, (0.0, 0.0, img.width() as f64, img.height() as f64), w, h)?;
+    crate::encode::encode(&small, crate::encode::Settings { quality: 85, chroma: crate::encode::Chroma::S420, dpi: None, trellis: false })
 }

@@ -21,6 +21,8 @@ pub struct Source {
     limits: Limits,
     /// The upright working image, made on first use (previews, scans).
     upright: std::sync::OnceLock<DynamicImage>,
+    /// The file it was read from: an output may never replace it.
+    origin: Option<Arc<Path>>,
 }
 
 impl std::fmt::Debug for Source {
@@ -36,18 +38,30 @@ impl Source {
     pub fn from_bytes(data: impl Into<Arc<[u8]>>, min_scale: f64, limits: Limits) -> Result<Source> {
         let data = data.into();
         let decoded = decode::decode(&data, min_scale, limits)?;
-        Ok(Source { data, decoded, turns: 0, limits, upright: Default::default() })
+        Ok(Source { data, decoded, turns: 0, limits, upright: Default::default(), origin: None })
     }
 
     pub fn open(path: &Path, min_scale: f64) -> Result<Source> {
         let data = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Source::from_bytes(data, min_scale, Limits::default())
+        Ok(Source::from_bytes(data, min_scale, Limits::default())?.with_origin(path))
     }
 
     /// Opens a photo at the decode scale the spec's default crop needs.
     pub fn open_for(path: &Path, spec: &Spec) -> Result<Source> {
         let data: Arc<[u8]> = std::fs::read(path).map_err(|e| Error::io(path, e))?.into();
-        Source::for_spec(data, spec)
+        Ok(Source::for_spec(data, spec)?.with_origin(path))
+    }
+
+    /// The same source, remembered as read from `path` (its bytes were read elsewhere).
+    pub fn with_origin(mut self, path: &Path) -> Source {
+        self.origin = Some(Arc::from(path));
+        self
+    }
+
+    /// The file the picture was read from, if any: [`crate::pipeline::write_and_verify`]
+    /// refuses to write over it.
+    pub fn origin(&self) -> Option<&Path> {
+        self.origin.as_deref()
     }
 
     pub fn for_spec(data: Arc<[u8]>, spec: &Spec) -> Result<Source> {
@@ -117,7 +131,14 @@ impl Source {
             return Ok(std::borrow::Cow::Borrowed(self));
         }
         let decoded = decode::decode(&self.data, needed, self.limits)?;
-        Ok(std::borrow::Cow::Owned(Source { data: self.data.clone(), decoded, turns: self.turns, limits: self.limits, upright: Default::default() }))
+        Ok(std::borrow::Cow::Owned(Source {
+            data: self.data.clone(),
+            decoded,
+            turns: self.turns,
+            limits: self.limits,
+            upright: Default::default(),
+            origin: self.origin.clone(),
+        }))
     }
 
     /// Crops `r` (upright, full resolution) and resizes it to `w`×`h` upright pixels: the

@@ -581,6 +581,23 @@ fn problems_text(details: &Value) -> String {
     details.as_array().map(|a| a.iter().filter_map(|p| p["message"]["zh"].as_str()).collect::<Vec<_>>().join("；")).unwrap_or_default()
 }
 
+/// How often a signed-in app pulls review results when nothing is due.
+pub const PULL_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// How long a background syncer waits before its next [`run`]: until the next outbox entry is
+/// due (at least a second), or the next pull; an hour while signed out (it is woken on sign-in).
+pub fn next_run(store: &Store) -> std::time::Duration {
+    use std::time::Duration;
+    if !Link::load(store).ok().flatten().is_some_and(|l| l.signed_in()) {
+        return Duration::from_secs(3600);
+    }
+    let now = caiji_base::time::now_ms();
+    match store.outbox().unwrap_or_default().iter().map(|o| o.next_at).min() {
+        Some(at) => Duration::from_millis((at - now).clamp(1_000, PULL_EVERY.as_millis() as i64) as u64),
+        None => PULL_EVERY,
+    }
+}
+
 /// How long to wait before try `attempts + 1`: 2 s doubling to at most 10 minutes, with full
 /// jitter (a random share of it), so that many clients coming back online do not retry in step.
 pub fn backoff(attempts: u32) -> i64 {

@@ -1,6 +1,6 @@
 //! The batch screen: a folder to a spec on the worker pool, progress through a Channel,
 //! pause / resume / cancel, a report, retry of the failed ones.
-use super::work;
+use super::off_ui_thread;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use caiji_base::Lang;
@@ -59,7 +59,7 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
     if !state.set_batch(Some(control.clone())) {
         return Err(busy());
     }
-    let result = work(move || {
+    let result = off_ui_thread(move || {
         let spec = reg.get(&req.spec)?;
         let jobs = req.jobs.unwrap_or(settings_jobs);
         let cfg = Config {

@@ -1,4 +1,4 @@
-use super::work;
+use super::off_ui_thread;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use caiji_base::Error;
@@ -9,7 +9,7 @@ use tauri::State;
 #[tauri::command]
 pub async fn check_file(state: State<'_, AppState>, path: String, spec: String) -> AppResult<Report> {
     let reg = state.registry();
-    work(move || {
+    off_ui_thread(move || {
         let spec = reg.get(&spec)?;
         let data = std::fs::read(&path).map_err(|e| AppError::from(Error::io(&path, e)))?;
         Ok(check::check(&data, spec))

@@ -1,7 +1,7 @@
 //! The filing area: drafts of the forms, saved on every keystroke, checked, finalized,
 //! exported and imported as bundles; a person's standing. Each command is one short database
 //! operation through `caiji_filing::desk::Desk`.
-use super::work;
+use super::off_ui_thread;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use caiji_base::Msg;
@@ -17,7 +17,7 @@ use tauri::{AppHandle, Manager, State};
 /// Runs `f` with the filing desk on a worker thread, core errors in the UI's language.
 pub(crate) async fn desk<T: Send + 'static>(app: &AppHandle, f: impl FnOnce(&Desk) -> caiji_base::Result<T> + Send + 'static) -> AppResult<T> {
     let app = app.clone();
-    work(move || {
+    off_ui_thread(move || {
         let state = app.state::<AppState>();
         let forms = state.forms.clone();
         state.with_store(|s| match s {

@@ -14,6 +14,6 @@ pub mod unit;
 use crate::error::{AppError, AppResult};
 
 /// Runs CPU work off the UI thread and the async runtime.
-pub(crate) async fn work<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
+pub(crate) async fn off_ui_thread<T: Send + 'static>(f: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
     tauri::async_runtime::spawn_blocking(f).await.map_err(AppError::internal)?
 }

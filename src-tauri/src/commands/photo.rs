@@ -1,16 +1,15 @@
 //! The ID-photo screen: open once, then preview crops quickly, then save.
-use super::work;
+use super::off_ui_thread;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use base64::Engine;
 use caiji_base::Lang;
 use caiji_image::check::Report;
-use caiji_image::encode::{self, Chroma, Settings};
+use caiji_image::encode::Chroma;
 use caiji_image::framing::{self, Framed};
 use caiji_image::geometry::Rect;
 use caiji_image::head::Head;
 use caiji_image::pipeline::{self, FrameMode, Options, Source};
-use caiji_image::resize::resize_region;
 use caiji_image::whiten::Whitened;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -38,7 +37,7 @@ fn opened(id: u64, path: &str, s: &Source) -> Opened {
 #[tauri::command]
 pub async fn photo_open(state: State<'_, AppState>, path: String, spec: String) -> AppResult<Opened> {
     let reg = state.registry();
-    let (p, src) = work(move || {
+    let (p, src) = off_ui_thread(move || {
         let spec = reg.get(&spec)?;
         let src = Source::open_for(std::path::Path::new(&path), spec)?;
         Ok((path, src))
@@ -54,7 +53,7 @@ pub async fn photo_open(state: State<'_, AppState>, path: String, spec: String) 
 pub async fn photo_rotate(state: State<'_, AppState>, id: u64, turns: i32) -> AppResult<Opened> {
     let s = state.get(id).ok_or_else(AppError::not_open)?;
     let path = String::new();
-    let rotated = work(move || {
+    let rotated = off_ui_thread(move || {
         let mut r = (*s).clone();
         r.rotate(turns);
         Ok(r)
@@ -75,14 +74,7 @@ pub fn photo_close(state: State<'_, AppState>, id: u64) {
 #[tauri::command]
 pub async fn photo_image(state: State<'_, AppState>, id: u64, max: u32) -> Result<tauri::ipc::Response, AppError> {
     let s = state.get(id).ok_or_else(AppError::not_open)?;
-    let bytes = work(move || {
-        let img = s.image();
-        let f = (max as f64 / img.width().max(img.height()) as f64).min(1.0);
-        let (w, h) = (((img.width() as f64 * f) as u32).max(1), ((img.height() as f64 * f) as u32).max(1));
-        let small = resize_region(img, (0.0, 0.0, img.width() as f64, img.height() as f64), w, h)?;
-        encode::encode(&small, Settings { quality: 85, chroma: Chroma::S420, dpi: None, trellis: false }).map_err(AppError::from)
-    })
-    .await?;
+    let bytes = off_ui_thread(move || pipeline::thumbnail(&s, max).map_err(AppError::from)).await?;
     Ok(tauri::ipc::Response::new(bytes))
 }
 
@@ -94,7 +86,7 @@ pub async fn photo_image(state: State<'_, AppState>, id: u64, max: u32) -> Resul
 pub async fn photo_frame(state: State<'_, AppState>, id: u64, spec: String) -> AppResult<Framed> {
     let s = state.get(id).ok_or_else(AppError::not_open)?;
     let reg = state.registry();
-    work(move || {
+    off_ui_thread(move || {
         let spec = reg.get(&spec)?;
         framing::frame(&s, spec).map_err(AppError::from)
     })
@@ -143,14 +135,14 @@ impl Preview {
 /// How the person asked for the photo to be made: the crop, the head found on opening (for
 /// levelling and the face checks) and whether to replace the background.
 #[derive(Deserialize, Default)]
-pub struct Making {
+pub struct PhotoEdits {
     pub crop: Option<Rect>,
     pub head: Option<Head>,
     #[serde(default)]
     pub whiten: bool,
 }
 
-impl Making {
+impl PhotoEdits {
     fn options(&self, preview: bool) -> Options {
         // Face mode: photo specs with head rules get the face checks on the result.
         Options { crop: self.crop, preview, frame: FrameMode::Face, head: self.head, whiten: self.whiten }
@@ -159,18 +151,18 @@ impl Making {
 
 /// The output as it would be saved, from the already decoded picture (fast: < 50 ms).
 #[tauri::command]
-pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, making: Making, lang: Lang) -> AppResult<Preview> {
+pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, edits: PhotoEdits, lang: Lang) -> AppResult<Preview> {
     let s = state.get(id).ok_or_else(AppError::not_open)?;
     let reg = state.registry();
-    work(move || {
+    off_ui_thread(move || {
         let t = std::time::Instant::now();
         let spec = reg.get(&spec)?;
-        let p = pipeline::prepare(&s, spec, &making.options(true))?;
+        let p = pipeline::prepare(&s, spec, &edits.options(true))?;
         let report = pipeline::check_prepared(&p, spec);
         let mut preview = Preview::new(&p, report, lang, t);
-        if making.whiten {
+        if edits.whiten {
             // The same output without the replacement, for the before/after.
-            let b = pipeline::prepare(&s, spec, &Options { whiten: false, ..making.options(true) })?;
+            let b = pipeline::prepare(&s, spec, &Options { whiten: false, ..edits.options(true) })?;
             preview.before = Some(base64::engine::general_purpose::STANDARD.encode(&b.jpeg));
             preview.millis = t.elapsed().as_secs_f64() * 1e3;
         }
@@ -181,13 +173,13 @@ pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, ma
 
 /// Prepares at full quality, writes atomically and verifies the written file.
 #[tauri::command]
-pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, making: Making, path: String) -> AppResult<Report> {
+pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, edits: PhotoEdits, path: String) -> AppResult<Report> {
     let s: Arc<Source> = state.get(id).ok_or_else(AppError::not_open)?;
     let reg = state.registry();
-    work(move || {
+    off_ui_thread(move || {
         let spec = reg.get(&spec)?;
-        let p = pipeline::prepare(&s, spec, &making.options(false))?;
-        let r = pipeline::write_and_verify(&p, spec, std::path::Path::new(&path))?;
+        let p = pipeline::prepare(&s, spec, &edits.options(false))?;
+        let r = pipeline::write_and_verify(&p, spec, std::path::Path::new(&path), &s.origin().into_iter().collect::<Vec<_>>())?;
         let edited = if p.background.is_some() { ", background replaced" } else { "" };
         log::info!("photo saved to {path} ({}, {}{edited})", spec.id, if r.passed { "passes" } else { "fails" });
         Ok(r)
@@ -206,13 +198,13 @@ pub struct Attached {
 /// Prepares at full quality and stores the result in the drafts store (by content hash) for an
 /// attachment slot; the person's original is never referred to.
 #[tauri::command]
-pub async fn photo_attach(app: tauri::AppHandle, id: u64, spec: String, making: Making) -> AppResult<Attached> {
+pub async fn photo_attach(app: tauri::AppHandle, id: u64, spec: String, edits: PhotoEdits) -> AppResult<Attached> {
     let state = tauri::Manager::state::<AppState>(&app);
     let s: Arc<Source> = state.get(id).ok_or_else(AppError::not_open)?;
     let reg = state.registry();
-    let (bytes, report) = work(move || {
+    let (bytes, report) = off_ui_thread(move || {
         let spec = reg.get(&spec)?;
-        let p = pipeline::prepare(&s, spec, &making.options(false))?;
+        let p = pipeline::prepare(&s, spec, &edits.options(false))?;
         let report = pipeline::check_prepared(&p, spec);
         Ok((p.jpeg, report))
     })

@@ -1,6 +1,6 @@
 //! The scans screen: pages opened with `photo_open` (and turned with `photo_rotate`) merged into
 //! one image per the spec's page rule, each page cropped as the user framed it.
-use super::work;
+use super::off_ui_thread;
 use crate::commands::photo::Preview;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -30,13 +30,16 @@ fn sources(state: &AppState, pages: &[PageReq]) -> AppResult<Vec<(Arc<Source>, O
 pub async fn scan_merge(state: State<'_, AppState>, pages: Vec<PageReq>, spec: String, save: Option<String>, lang: Lang) -> AppResult<Preview> {
     let pages = sources(&state, &pages)?;
     let reg = state.registry();
-    work(move || {
+    off_ui_thread(move || {
         let t = std::time::Instant::now();
         let spec = reg.get(&spec)?;
         let list: Vec<Page> = pages.iter().map(|(s, crop)| Page { source: s, crop: *crop }).collect();
         let p = merge(&list, spec)?;
         let report: Report = match &save {
-            Some(path) => pipeline::write_and_verify(&p, spec, std::path::Path::new(path))?,
+            Some(path) => {
+                let originals: Vec<&std::path::Path> = pages.iter().filter_map(|(s, _)| s.origin()).collect();
+                pipeline::write_and_verify(&p, spec, std::path::Path::new(path), &originals)?
+            }
             None => check::check(&p.jpeg, spec),
         };
         Ok(Preview::new(&p, report, lang, t))
@@ -50,7 +53,7 @@ pub async fn scan_attach(app: tauri::AppHandle, pages: Vec<PageReq>, spec: Strin
     let state = tauri::Manager::state::<AppState>(&app);
     let pages = sources(&state, &pages)?;
     let reg = state.registry();
-    let (bytes, report) = work(move || {
+    let (bytes, report) = off_ui_thread(move || {
         let spec = reg.get(&spec)?;
         let list: Vec<Page> = pages.iter().map(|(s, crop)| Page { source: s, crop: *crop }).collect();
         let p = merge(&list, spec)?;

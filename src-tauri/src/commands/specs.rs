@@ -1,6 +1,6 @@
 //! The specs screen: browse, duplicate and edit (validated), import, export, delete user
 //! profiles. The user's profiles live in the data folder's `specs`, shared with the CLI.
-use super::work;
+use super::off_ui_thread;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use caiji_image::spec::{parse_spec, SpecEntry, SpecProblem};
@@ -64,7 +64,7 @@ pub async fn specs_import(state: State<'_, AppState>, path: String) -> AppResult
 #[tauri::command]
 pub async fn specs_export(state: State<'_, AppState>, id: String, path: String) -> AppResult<()> {
     let reg = state.registry();
-    work(move || {
+    off_ui_thread(move || {
         let text = reg.source_text(&id)?;
         caiji_base::fsio::write_atomic(Path::new(&path), text.as_bytes()).map_err(AppError::from)
     })

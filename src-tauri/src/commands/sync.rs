@@ -6,7 +6,7 @@
 //! answers. It runs when woken (上报, 立即同步, signing in), when an outbox entry is due, and
 //! every minute to pull review results; after each run it emits `sync` with the status.
 use super::filing::desk;
-use super::work;
+use super::off_ui_thread;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use caiji_base::Lang;
@@ -23,8 +23,6 @@ use tauri::{AppHandle, Emitter, Manager};
 
 /// Each call to the server.
 const TIMEOUT: Duration = Duration::from_secs(20);
-/// How often review results are pulled while signed in.
-const PULL_EVERY: Duration = Duration::from_secs(60);
 
 type Reply = mpsc::Sender<caiji_base::Result<Report>>;
 
@@ -76,7 +74,7 @@ fn worker(app: &AppHandle, dir: &std::path::Path, forms: &Forms, rx: &mpsc::Rece
             if let Some(r) = reply {
                 let _ = r.send(Err(caiji_base::Error::invalid("草稿库无法打开", "The drafts store cannot be opened")));
             }
-            wait = PULL_EVERY;
+            wait = sync::PULL_EVERY;
             continue;
         };
         let linked = Link::load(s).ok().flatten().is_some_and(|l| l.signed_in());
@@ -105,20 +103,7 @@ fn worker(app: &AppHandle, dir: &std::path::Path, forms: &Forms, rx: &mpsc::Rece
                 let _ = r.send(out);
             }
         }
-        wait = next_wait(s);
-    }
-}
-
-/// Until the next outbox entry is due, or the next pull; idle while signed out.
-fn next_wait(s: &Store) -> Duration {
-    if !Link::load(s).ok().flatten().is_some_and(|l| l.signed_in()) {
-        return Duration::from_secs(3600);
-    }
-    let now = caiji_base::time::now_ms();
-    let due = s.outbox().unwrap_or_default().iter().map(|o| o.next_at).min();
-    match due {
-        Some(at) => Duration::from_millis((at - now).clamp(1_000, PULL_EVERY.as_millis() as i64) as u64),
-        None => PULL_EVERY,
+        wait = sync::next_run(s);
     }
 }
 
@@ -134,7 +119,7 @@ pub async fn sync_status(app: AppHandle) -> AppResult<Status> {
 /// Signs in to `server` and keeps the session (never the password); the worker starts at once.
 #[tauri::command]
 pub async fn sync_sign_in(app: AppHandle, server: String, login: String, password: String) -> AppResult<Status> {
-    let link = work(move || sync::connect(&server, &login, &password, TIMEOUT).map_err(AppError::from)).await?;
+    let link = off_ui_thread(move || sync::connect(&server, &login, &password, TIMEOUT).map_err(AppError::from)).await?;
     log::info!("signed in to {} as a {}", link.server, link.kind);
     let status = desk(&app, move |d| {
         link.save(d.store)?;
@@ -152,7 +137,7 @@ pub async fn sync_sign_in(app: AppHandle, server: String, login: String, passwor
 pub async fn sync_register(app: AppHandle, server: String, kind: String, login: String, name: String, password: String) -> AppResult<Status> {
     let kind: AccountKind = kind.parse().map_err(|_| AppError::new("invalid", "账号类型应为个人或单位", "The account kind must be person or unit"))?;
     let (s, l, p) = (server.clone(), login.clone(), password.clone());
-    work(move || sync::register(&s, kind, &l, &name, &p, TIMEOUT).map_err(AppError::from)).await?;
+    off_ui_thread(move || sync::register(&s, kind, &l, &name, &p, TIMEOUT).map_err(AppError::from)).await?;
     sync_sign_in(app, server, login, password).await
 }
 
@@ -208,7 +193,7 @@ pub async fn sync_send(app: AppHandle, ids: Vec<String>, lang: Lang) -> AppResul
 pub async fn sync_now(app: AppHandle) -> AppResult<Report> {
     let (tx, rx) = mpsc::channel();
     syncer(&app).ok_or_else(|| AppError::internal("sync worker missing"))?.wake(Some(tx));
-    work(move || match rx.recv() {
+    off_ui_thread(move || match rx.recv() {
         Ok(r) => r.map_err(AppError::from),
         Err(_) => Err(AppError::internal("sync worker stopped")),
     })

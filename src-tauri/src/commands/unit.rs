@@ -16,21 +16,7 @@ pub async fn unit_list(app: AppHandle) -> AppResult<Vec<Unit>> {
 /// Adds or renames a unit; its credit code is checked (GB 32100).
 #[tauri::command]
 pub async fn unit_save(app: AppHandle, unit: Unit) -> AppResult<Vec<Unit>> {
-    desk(&app, move |d| {
-        let u = Unit { uscc: unit.uscc.trim().to_uppercase(), name: unit.name.trim().to_string(), region: unit.region.trim().to_string() };
-        if !caiji_base::ids::valid_uscc(&u.uscc) {
-            return Err(caiji_base::Error::invalid(
-                "统一社会信用代码无效（18 位，末位校验码按 GB 32100 计算）",
-                "Not a valid unified social credit code (18 characters, GB 32100 check character)",
-            ));
-        }
-        if u.name.is_empty() {
-            return Err(caiji_base::Error::invalid("请填写单位名称", "The unit's name is required"));
-        }
-        d.store.put_unit(&u)?;
-        d.store.units()
-    })
-    .await
+    desk(&app, move |d| d.save_unit(&unit)).await
 }
 
 /// A unit's roster and its drafts.
@@ -60,13 +46,7 @@ pub async fn unit_roster_import(app: AppHandle, uscc: String, path: String) -> A
 /// A blank roster to fill in (CSV with a BOM so that Excel reads the Chinese headers).
 #[tauri::command]
 pub async fn unit_roster_template(app: AppHandle, path: String) -> AppResult<()> {
-    desk(&app, move |_| {
-        let mut text = String::from("\u{feff}");
-        text.push_str(&roster::template_header().join(","));
-        text.push_str("\r\n");
-        caiji_base::fsio::write_atomic(std::path::Path::new(&path), text.as_bytes())
-    })
-    .await
+    desk(&app, move |_| roster::write_template(std::path::Path::new(&path))).await
 }
 
 /// A draft of `form` for one staff member, prefilled from the roster.
@@ -88,15 +68,5 @@ pub async fn unit_bulk_assessment(app: AppHandle, uscc: String, year: u32, grade
 /// Finalizes every draft of the unit that has no problems; returns how many.
 #[tauri::command]
 pub async fn unit_finalize_ready(app: AppHandle, uscc: String, form: Option<String>) -> AppResult<usize> {
-    desk(&app, move |d| {
-        let mut n = 0;
-        for dr in d.store.of_unit(&uscc)? {
-            if dr.state == caiji_filing::store::State::Draft && form.as_ref().is_none_or(|f| *f == dr.form) && d.problems(&dr)?.is_empty() {
-                d.store.finalize(&dr.id, &[])?;
-                n += 1;
-            }
-        }
-        Ok(n)
-    })
-    .await
+    desk(&app, move |d| d.finalize_ready(&uscc, form.as_deref())).await
 }
