@@ -74,7 +74,7 @@ test("a collection draft: typed, an error seen and fixed, a photo attached, kill
   await s.waitFor("return document.getElementById('f-basic.name') !== null", "the editor");
   // A fresh draft lists what is missing, in the list too.
   assert.match(await s.exec("return document.getElementById('ed-summary').textContent"), /还有 \d+ 处需要修改/);
-  assert.ok(await s.exec("return document.querySelector('#filing-list li.active .pill.bad') !== null"), "the error pill");
+  await s.waitFor("return document.querySelector('#filing-list li.active .pill.bad') !== null", "the error pill in the list");
 
   await choose("basic.id_type", "1");
   await type(field("basic.id_number"), ID);

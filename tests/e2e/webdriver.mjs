@@ -23,22 +23,32 @@ export class Session {
     return this.cmd("POST", "/execute/async", { script, args });
   }
 
-  /** Clicks the element; found again if the page redrew it between finding and clicking. */
+  /** Waits until an element matching `css` is in the page (screens redraw after the backend
+   * answers: a button may come a moment after the state that shows it). */
+  present(css) {
+    return this.waitFor(`return document.querySelector(${JSON.stringify(css)}) !== null`, `${css} to be shown`);
+  }
+
+  /** Clicks the element once it is there; found again if the page redrew it between finding
+   * and clicking. */
   async click(css) {
     for (let i = 0; ; i++) {
+      await this.present(css);
       try {
         const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
         const id = Object.values(el)[0];
         await this.cmd("POST", `/element/${id}/click`, {});
         return;
       } catch (e) {
-        if (i >= 4 || !String(e.message).includes("stale element")) throw e;
+        // Redrawn between the look and the click: look again.
+        if (i >= 9 || !/stale element|no such element/.test(String(e.message))) throw new Error(`clicking ${css}: ${e.message}`);
       }
     }
   }
 
   /** Types `text` into the element as key presses (appended to what it holds). */
   async typeInto(css, text) {
+    await this.present(css);
     const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
     const id = Object.values(el)[0];
     await this.cmd("POST", `/element/${id}/value`, { text });
