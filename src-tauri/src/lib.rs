@@ -1,4 +1,4 @@
-//! Caiji desktop app: a thin Tauri 2 shell over caiji-core.
+//! Caiji desktop app: a thin Tauri 2 shell over the caiji crates.
 pub mod commands;
 pub mod error;
 pub mod state;

@@ -38,7 +38,7 @@ fn error_codes_are_stable() {
     for code in ["no_face", "many_faces", "face_cut", "face_too_small", "no_margin", "background_uneven"] {
         assert_eq!(Error::Face { code, msg: m() }.code(), code);
     }
-    for code in ["offline", "signed_out", "bad_login", "bad_server", "refused"] {
+    for code in ["offline", "signed_out", "bad_login", "bad_server", "bad_answer", "refused"] {
         assert_eq!(Error::Sync { code, msg: m() }.code(), code);
     }
 }

@@ -1,4 +1,4 @@
-//! `caiji`: the command line over caiji-core.
+//! `caiji`: the command line over the caiji crates (image, forms, filing).
 mod output;
 
 use caiji_base::appdata::user_specs_dir;

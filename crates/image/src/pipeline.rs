@@ -38,12 +38,11 @@ pub fn check_prepared(p: &Prepared, spec: &Spec) -> Report {
     }
 }
 
-/// Whether two paths name the same existing file.
+/// Whether two paths name the same existing file: by the file's identity (device and inode,
+/// volume and file index on Windows), so another spelling, a case-insensitive USB stick or a
+/// link does not get past it.
 fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
+    same_file::is_same_file(a, b).unwrap_or(false)
 }
 
 /// Writes the output atomically, reads it back and checks it against the spec. An original

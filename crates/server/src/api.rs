@@ -367,7 +367,8 @@ async fn list(State(s): State<Server>, h: HeaderMap, Params(q): Params<Since>) -
     let (cond, who) = visible(&a);
     let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE updated > ? AND {cond} ORDER BY updated, uuid");
     let rows = s.db.run(move |t| t.rows(&sql, &[vec![Val::Int(q.since)], who].concat())).await?;
-    Ok(Json(rows.iter().filter(|r| may_see(&a, r)).map(|r| receipt(r, false)).collect::<Result<_, _>>()?))
+    // A row this version cannot read (written by a newer one) is left out, not a failed list.
+    Ok(Json(rows.iter().filter(|r| may_see(&a, r)).filter_map(|r| receipt(r, false).ok()).collect()))
 }
 
 /// One submission with its data: the authoritative record.
@@ -387,7 +388,7 @@ async fn fetch(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>) 
 fn queue_in(t: &mut dyn Tx, a: &Account) -> Result<Vec<Receipt>, ApiError> {
     let (cond, who) = visible(a);
     let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE state = 'submitted' AND {cond} ORDER BY updated, uuid");
-    t.rows(&sql, &who)?.iter().filter(|r| may_see(a, r)).map(|r| receipt(r, true)).collect()
+    Ok(t.rows(&sql, &who)?.iter().filter(|r| may_see(a, r)).filter_map(|r| receipt(r, true).ok()).collect())
 }
 
 /// Accepts or returns (with a reason) revision `revision` of a filing the authority sees.

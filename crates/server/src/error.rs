@@ -40,7 +40,14 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.code.into(), message: self.message, details: self.details };
+        // What went wrong inside stays in the server's log; the caller learns only that it did.
+        let (message, details) = if self.status.is_server_error() {
+            eprintln!("caiji-server: {} {}: {}", self.status.as_u16(), self.code, self.message.en);
+            (Msg::new("服务器内部错误，请稍后再试", "Internal error: try again later"), None)
+        } else {
+            (self.message, self.details)
+        };
+        let body = ErrorBody { code: self.code.into(), message, details };
         (self.status, axum::Json(body)).into_response()
     }
 }

@@ -22,11 +22,15 @@ pub use caiji_base::time::now_ms;
 /// Starts a server on 127.0.0.1 (a free port) on its own runtime thread; for tests and tools.
 /// Returns its address.
 pub fn spawn_local(server: Server, per_second: f64, burst: f64) -> std::io::Result<std::net::SocketAddr> {
-    let rt = tokio::runtime::Runtime::new()?;
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    // Bound here (the port is known on return), served on the thread's own runtime (callable
+    // from inside another runtime too).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     std::thread::spawn(move || {
         rt.block_on(async move {
+            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
             let app = router(server, per_second, burst).into_make_service_with_connect_info::<std::net::SocketAddr>();
             let _ = axum::serve(listener, app).await;
         });

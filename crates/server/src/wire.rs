@@ -14,11 +14,15 @@ pub struct Body<T>(pub T);
 /// A query string of type `T`.
 pub struct Params<T>(pub T);
 
+/// A request that does not parse: a fixed message in both languages; what the parser said, cut
+/// short, in the details (never the request echoed back at length).
 fn refused(status: StatusCode, detail: String) -> ApiError {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         return ApiError::new(status, "too_large", "请求过大", "The request is too large");
     }
-    ApiError::bad_request(format!("请求格式不对：{detail}"), format!("Malformed request: {detail}"))
+    let reason: String = detail.chars().take(200).collect();
+    ApiError::bad_request("请求格式不对（缺少字段、类型不对或取值无效）", "Malformed request (a missing field, a wrong type or an unknown value)")
+        .with(serde_json::json!({ "reason": reason }))
 }
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {

@@ -404,7 +404,11 @@ impl Client {
     /// Uploads an attachment unless the server has it; resumes a partial one.
     fn upload(&self, store: &Store, hash: &str) -> std::result::Result<(), Reply> {
         let path = format!("/blobs/{hash}");
-        let blob = |v: Value| serde_json::from_value::<BlobStatus>(v).map_err(|e| Reply::Transient(format!("incomplete answer: {e}")));
+        let blob = |v: Value| match serde_json::from_value::<BlobStatus>(v) {
+            Ok(b) if b.received >= 0 => Ok(b),
+            Ok(b) => Err(Reply::Transient(format!("the server claims {} bytes", b.received))),
+            Err(e) => Err(Reply::Transient(format!("incomplete answer: {e}"))),
+        };
         let mut from = match self.call("GET", &path, None, None) {
             Reply::Ok(v) => match blob(v)? {
                 b if b.complete => return Ok(()),
@@ -423,17 +427,27 @@ impl Client {
         if format!("{:x}", Sha256::digest(&bytes)) != hash {
             return Err(missing(format!("{hash}.jpg")));
         }
+        // Resume only where it makes sense for this file, and only forwards (a server that says
+        // otherwise is asked again later rather than followed).
+        let resume_at = |received: i64, after: usize| -> std::result::Result<usize, Reply> {
+            let r = usize::try_from(received).unwrap_or(usize::MAX);
+            if r > bytes.len() || r < after {
+                return Err(Reply::Transient(format!("the server claims {received} of {} bytes", bytes.len())));
+            }
+            Ok(r)
+        };
+        from = resume_at(from as i64, 0)?;
         while from < bytes.len() {
             let end = (from + CHUNK).min(bytes.len());
             let part = &bytes[from..end];
             let sum = format!("{:x}", Sha256::digest(part));
             match self.call("PUT", &format!("{path}?offset={from}&size={}", bytes.len()), None, Some((part, sum))) {
-                Reply::Ok(v) => from = blob(v)?.received as usize,
+                Reply::Ok(v) => from = resume_at(blob(v)?.received, from + 1)?,
                 // The server has a different amount (an earlier chunk's answer was lost): go on from there.
                 Reply::Refused(409, e) if e.code == "offset" => match self.call("GET", &path, None, None) {
                     Reply::Ok(v) => match blob(v)? {
                         b if b.complete => return Ok(()),
-                        b => from = b.received as usize,
+                        b => from = resume_at(b.received, 0)?,
                     },
                     other => return Err(other),
                 },
@@ -522,15 +536,23 @@ impl Client {
     /// lost with a cleared folder). Returns (reviewed, pulled).
     pub fn pull(&self, store: &Store, forms: &Forms) -> Result<(Vec<String>, Vec<String>)> {
         let since = store.meta("pulled")?.unwrap_or_else(|| "0".into());
-        let list: Vec<Receipt> = match self.call("GET", &format!("/submissions?since={since}"), None, None) {
-            Reply::Ok(v) => serde_json::from_value(v).map_err(|e| offline(format!("incomplete answer: {e}")))?,
+        // Each receipt on its own: one this version cannot read (a state a newer server has)
+        // is passed over, never a reason to stop pulling the others.
+        let list: Vec<Value> = match self.call("GET", &format!("/submissions?since={since}"), None, None) {
+            Reply::Ok(Value::Array(items)) => items,
+            Reply::Ok(_) => return Err(bad_answer("the list of submissions is not a list")),
             Reply::Refused(401, ..) => return Err(signed_out()),
             Reply::Refused(_, e) => return Err(refused("refused", e.message)),
             Reply::Transient(e) => return Err(offline(e)),
         };
         let (mut reviewed, mut pulled) = (Vec::new(), Vec::new());
         let mut last = since.parse::<i64>().unwrap_or(0);
-        for r in list {
+        for item in list {
+            let updated = item["updated"].as_i64().unwrap_or(last);
+            let Ok(r) = serde_json::from_value::<Receipt>(item) else {
+                last = last.max(updated);
+                continue;
+            };
             let local = store.get(&r.uuid).ok();
             // Ours, as sent: the review result. Unknown here, or newer there than anything
             // this machine sent or holds unsent: the server's copy.
@@ -541,8 +563,11 @@ impl Client {
             if newer {
                 match self.call("GET", &format!("/submissions/{}", r.uuid), None, None) {
                     Reply::Ok(v) => {
-                        adopt(store, forms, &r.uuid, &parse(v)?, self.unit.as_deref())?;
-                        pulled.push(r.uuid);
+                        // A copy this version cannot read stays on the server; the others come.
+                        if let Ok(full) = serde_json::from_value::<Receipt>(v) {
+                            adopt(store, forms, &r.uuid, &full, self.unit.as_deref())?;
+                            pulled.push(r.uuid);
+                        }
                     }
                     Reply::Transient(e) => {
                         // Come back for it next time.
@@ -572,9 +597,21 @@ fn json<T: Serialize>(body: &T) -> Value {
     serde_json::to_value(body).unwrap_or(Value::Null)
 }
 
-/// A reply's body as the protocol type it must be; anything else is an incomplete answer.
+/// A reply's body as the protocol type it must be; anything else is an answer this version
+/// cannot read.
 fn parse<T: serde::de::DeserializeOwned>(v: Value) -> Result<T> {
-    serde_json::from_value(v).map_err(|e| offline(format!("incomplete answer: {e}")))
+    serde_json::from_value(v).map_err(bad_answer)
+}
+
+/// The server answered, but not in a way this version reads (a newer or a different server).
+fn bad_answer(e: impl std::fmt::Display) -> Error {
+    Error::Sync {
+        code: "bad_answer",
+        msg: Msg::new(
+            format!("服务器的回答无法识别（版本不一致？请更新本软件）：{e}"),
+            format!("The server's answer cannot be read (a different version? update this app): {e}"),
+        ),
+    }
 }
 
 fn problems_text(details: &Value) -> String {

@@ -14,7 +14,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use tauri::{AppHandle, Manager, State};
 
-/// Runs `f` with the filing desk on a worker thread, core errors in the UI's language.
+/// Runs `f` with the filing desk on a worker thread; its errors come back in the contract.
 pub(crate) async fn desk<T: Send + 'static>(app: &AppHandle, f: impl FnOnce(&Desk) -> caiji_base::Result<T> + Send + 'static) -> AppResult<T> {
     let app = app.clone();
     off_ui_thread(move || {
