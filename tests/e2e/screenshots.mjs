@@ -166,6 +166,10 @@ try {
   await s.click("#lang");
   await s.end();
 } finally {
+  // The app may still be writing its data folder while it closes: wait for the driver to exit,
+  // and let the removal retry what was still being written.
+  const exited = new Promise((resolve) => driver.once("exit", resolve));
   driver.kill("SIGTERM");
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await exited;
+  fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 10 });
 }

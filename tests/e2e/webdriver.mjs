@@ -73,7 +73,11 @@ export class Session {
    * animation frames), e.g. before a screenshot of the window. */
   async painted() {
     await this.waitFor("return document.fonts.status === 'loaded' && [...document.images].every((i) => i.complete)", "fonts and pictures to load");
-    await this.execAsync("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)))");
+    // A picture can be "complete" before it is decoded for painting (a large data: URL): wait
+    // for every one to decode, then two frames.
+    await this.execAsync(
+      "const done = arguments[arguments.length - 1]; Promise.all([...document.images].filter((i) => i.src).map((i) => i.decode().catch(() => {}))).then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(1))))",
+    );
   }
 
   end() {
