@@ -524,7 +524,9 @@ impl Client {
                 report.pulled = pulled;
                 self.fetch_missing(store)?;
             }
-            Err(Error::Sync { code: "offline", msg }) => report.error = Some(msg),
+            // Not reached, or an answer this version cannot read: said in the report; what was
+            // sent stays sent.
+            Err(Error::Sync { code: "offline" | "bad_answer", msg }) => report.error = Some(msg),
             Err(e) => return Err(e),
         }
         Ok(report)
