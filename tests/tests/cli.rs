@@ -123,6 +123,50 @@ fn check_fails_like_the_official_checker_in_both_languages() {
 }
 
 #[test]
+fn sizes_read_as_the_portal_wrote_the_limit() {
+    let rule = |file: &str, spec: &str| -> Value {
+        let v = json(&caiji(&["--json", "check", s(&sample(file)), "--spec", spec]));
+        v["report"]["rules"].as_array().unwrap().iter().find(|r| r["id"] == "bytes").unwrap().clone()
+    };
+    // 32,176 bytes against "不超过20KB" (20000): counted in the same thousands.
+    let r = rule("documents/text_defocus.jpg", "hb-photo");
+    assert_eq!((r["measured"].as_str(), r["expected"].as_str(), r["passed"].as_bool()), (Some("32.2 KB"), Some("≤ 20 KB"), Some(false)));
+    assert_eq!(r["message"]["zh"], "文件有 32.2 KB（32,176 字节），超过上限 20 KB：请用本工具压缩");
+    assert_eq!(r["message"]["en"], "The file is 32.2 KB (32,176 bytes), over the limit of 20 KB: compress it with this tool");
+    // Sichuan, "more than 10KB, under 20KB" (10241–20479): the limit's bytes said too.
+    let r = rule("documents/text_defocus.jpg", "sc-photo");
+    assert_eq!((r["measured"].as_str(), r["expected"].as_str()), (Some("31.4 KB"), Some("10 KB–20 KB")));
+    assert_eq!(r["message"]["zh"], "文件有 31.4 KB（32,176 字节），超过上限 20 KB（20,479 字节）：请用本工具压缩");
+    let r = rule("exif/hopper_orientation_2.jpg", "sc-photo");
+    assert_eq!(r["message"]["zh"], "文件只有 4.6 KB（4,695 字节），低于下限 10 KB（10,241 字节）：门户会判为不清晰");
+    let r = rule("documents/text_defocus.jpg", "nat-photo");
+    assert_eq!((r["measured"].as_str(), r["passed"].as_bool()), (Some("31.4 KB"), Some(true)));
+    assert_eq!(r["message"]["zh"], "大小 31.4 KB 符合要求（≥ 10 KB）");
+    // The spec list says the limits the same way.
+    let o = caiji(&["--lang", "en", "specs", "list"]);
+    let t = String::from_utf8_lossy(&o.stdout);
+    let line = |id: &str| t.lines().find(|l| l.starts_with(&format!("{id} "))).unwrap_or_else(|| panic!("{id}: {t}")).to_string();
+    assert!(line("sc-photo").ends_with(" 10 KB–20 KB"), "{}", line("sc-photo"));
+    assert!(line("nat-proof").ends_with(" 20 KB–500 KB"), "{}", line("nat-proof"));
+    assert!(line("hb-photo").ends_with(" ≤20 KB"), "{}", line("hb-photo"));
+}
+
+#[test]
+fn the_roster_template_is_written_as_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("名单.xlsx");
+    let o = caiji(&["--json", "roster-template", "-o", s(&xlsx)]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(json(&o)["output"], s(&xlsx));
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"), "an Excel workbook (a zip)");
+    let csv = dir.path().join("名单.csv");
+    assert!(caiji(&["roster-template", "--output", s(&csv)]).status.success());
+    assert!(std::fs::read(&csv).unwrap().starts_with("\u{feff}姓名,".as_bytes()));
+    let o = caiji(&["--json", "roster-template", "-o", s(&dir.path().join("名单.doc"))]);
+    assert_eq!((o.status.code(), json(&o)["error"]["code"].as_str()), (Some(2), Some("invalid")));
+}
+
+#[test]
 fn refusals_are_errors_with_codes() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.jpg");
@@ -252,7 +296,7 @@ fn drafts_are_listed_validated_exported_and_imported_elsewhere() {
     let o = caiji_in(a.path(), &["drafts", "validate", &id]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text.contains("basic.mobile") && text.contains("11 位手机号码") && text.contains("请填写性别"), "{text}");
+    assert!(text.contains("basic.mobile") && text.contains("应为 11 位数字") && text.contains("请选择性别"), "{text}");
     // Export on one machine, import on another: the same draft and the same photo bytes.
     let bundle = a.path().join("张三.caiji");
     let o = caiji_in(a.path(), &["drafts", "export", &id, "-o", bundle.to_str().unwrap()]);

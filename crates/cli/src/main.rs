@@ -113,6 +113,13 @@ enum Cmd {
         #[command(subcommand)]
         cmd: DraftsCmd,
     },
+    /// Write a blank staff roster to fill in, by the name's extension: an Excel workbook (.xlsx:
+    /// ID numbers kept as text, drop-downs of the posts) or a CSV (.csv); one example row.
+    RosterTemplate {
+        /// The file to write (.xlsx or .csv).
+        #[arg(long, short, default_value = "会计人员名单.xlsx")]
+        output: PathBuf,
+    },
     /// List or show the spec profiles.
     Specs {
         #[command(subcommand)]
@@ -195,7 +202,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
                 input.with_file_name(format!("{stem}_{}.jpg", spec.id))
             });
             let report = pipeline::write_and_verify(&prepared, spec, &target, &[input])?;
-            out.prepared(&target, &prepared, &report);
+            out.prepared(&target, spec, &prepared, &report);
             Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Cmd::Check { file, spec } => {
@@ -234,7 +241,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             let prepared = merge::merge(&list, spec)?;
             let originals: Vec<&Path> = pages.iter().map(|p| p.as_path()).collect();
             let report = pipeline::write_and_verify(&prepared, spec, output, &originals)?;
-            out.prepared(output, &prepared, &report);
+            out.prepared(output, spec, &prepared, &report);
             Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Cmd::Batch { input, output, spec, jobs, template, resume, recursive, frame, whiten } => {
@@ -281,6 +288,11 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             })
         }
         Cmd::Drafts { cmd } => drafts(cmd, out),
+        Cmd::RosterTemplate { output } => {
+            caiji_filing::roster::write_template(&caiji_forms::Forms::builtin()?, output)?;
+            out.roster_template(output);
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Specs { cmd: SpecsCmd::List } => {
             out.specs_list(reg);
             Ok(ExitCode::SUCCESS)

@@ -1,11 +1,11 @@
 //! Everything the CLI prints: human text in the chosen language, or JSON.
-use caiji_base::i18n::human_bytes;
+use caiji_base::i18n::{size_against, size_limit};
 use caiji_base::ids::mask_ids_in;
 use caiji_base::{Error, ErrorBody, Lang, Msg};
 use caiji_image::batch::{Item, Status, Summary};
 use caiji_image::check::{Level, Report};
 use caiji_image::pipeline::Prepared;
-use caiji_image::spec::{Confidence, Origin, PixelRuleKind, Registry, SpecEntry};
+use caiji_image::spec::{Confidence, Origin, PixelRuleKind, Registry, Spec, SpecEntry};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use std::path::Path;
@@ -59,7 +59,8 @@ impl Out {
         self.rules(report);
     }
 
-    pub fn prepared(&self, out: &Path, p: &Prepared, report: &Report) {
+    /// The output's size reads in the unit of the spec's limits ("20.2 KB" next to "20 KB").
+    pub fn prepared(&self, out: &Path, spec: &Spec, p: &Prepared, report: &Report) {
         if self.json {
             let v = json!({"output": out, "prepared": p, "report": report});
             print_json(&v);
@@ -71,7 +72,7 @@ impl Out {
             mask_ids_in(&out.display().to_string()),
             p.width,
             p.height,
-            human_bytes(p.bytes),
+            size_against(p.bytes, spec.bytes.min, spec.bytes.max),
             self.t("质量", "quality"),
             p.encoded.quality,
             serde_json::to_value(p.encoded.chroma).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
@@ -142,9 +143,9 @@ impl Out {
             _ => self.t("像素不限", "any pixels").to_string(),
         };
         let bytes = match (s.bytes.min, s.bytes.max) {
-            (Some(a), Some(b)) => format!("{}–{}", human_bytes(a), human_bytes(b)),
-            (Some(a), None) => format!("≥{}", human_bytes(a)),
-            (None, Some(b)) => format!("≤{}", human_bytes(b)),
+            (Some(a), Some(b)) => format!("{}–{}", size_limit(a).text, size_limit(b).text),
+            (Some(a), None) => format!("≥{}", size_limit(a).text),
+            (None, Some(b)) => format!("≤{}", size_limit(b).text),
             _ => String::new(),
         };
         format!("{px} {bytes}")
@@ -223,6 +224,21 @@ impl Out {
             self.t("份草稿", "drafts"),
             m.files.len() - m.drafts.len(),
             self.t("个附件", "attachments")
+        );
+    }
+
+    pub fn roster_template(&self, file: &Path) {
+        if self.json {
+            print_json(&json!({"output": file}));
+            return;
+        }
+        println!(
+            "✓ {}: {}",
+            file.display(),
+            self.t(
+                "名单模板，填好后在单位页导入（示例行不会导入）",
+                "a roster template; fill it in and import it on the unit page (the example row is not imported)"
+            )
         );
     }
 

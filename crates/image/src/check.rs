@@ -7,7 +7,7 @@ use crate::jpeg_markers;
 use crate::report::rule;
 pub use crate::report::{Facts, Level, Report, RuleResult};
 use crate::spec::{Colour, Format, Kind, PageOrientation, PixelRuleKind, Spec};
-use caiji_base::i18n::{human_bytes, Msg};
+use caiji_base::i18n::{group_digits, size_against, size_limit, Msg};
 use image::DynamicImage;
 
 fn has_gps(exif_tiff: &[u8]) -> bool {
@@ -135,31 +135,48 @@ fn check_inner(data: &[u8], spec: &Spec, face: bool) -> Report {
         }
         _ => {}
     }
-    // Bytes
+    // Bytes: limits as the portal wrote them ("20 KB"), the file's size in the same unit.
     if spec.bytes.min.is_some() || spec.bytes.max.is_some() {
         let b = f.bytes;
+        let (min, max) = (spec.bytes.min.map(size_limit), spec.bytes.max.map(size_limit));
         let lo_ok = spec.bytes.min.is_none_or(|m| b >= m);
         let hi_ok = spec.bytes.max.is_none_or(|m| b <= m);
-        let expected = match (spec.bytes.min, spec.bytes.max) {
-            (Some(a), Some(z)) => format!("{}–{}", human_bytes(a), human_bytes(z)),
-            (Some(a), None) => format!("≥ {}", human_bytes(a)),
-            (None, Some(z)) => format!("≤ {}", human_bytes(z)),
+        let expected = match (&min, &max) {
+            (Some(a), Some(z)) => format!("{}–{}", a.text, z.text),
+            (Some(a), None) => format!("≥ {}", a.text),
+            (None, Some(z)) => format!("≤ {}", z.text),
             _ => unreachable!(),
         };
-        let msg = if !lo_ok {
-            Msg::new(
-                format!("文件只有 {}，低于下限（要求 {}）：门户会判为不清晰", human_bytes(b), expected),
-                format!("The file is only {}, under the minimum (required {}): the portal treats it as unclear", human_bytes(b), expected),
-            )
-        } else if !hi_ok {
-            Msg::new(
-                format!("文件有 {}，超过上限（要求 {}）：请用本工具压缩", human_bytes(b), expected),
-                format!("The file is {}, over the limit ({}): compress it with this tool", human_bytes(b), expected),
-            )
-        } else {
-            Msg::new(format!("大小 {} 符合要求（{}）", human_bytes(b), expected), format!("Size {} meets {}", human_bytes(b), expected))
+        let measured = size_against(b, spec.bytes.min, spec.bytes.max);
+        let n = group_digits(b);
+        // A limit as the portal wrote it; with its bytes when it is a byte off that round size
+        // ("more than 10 KB" is 10241) or not round at all.
+        let said = |bytes: u64| -> Msg {
+            let l = size_limit(bytes);
+            if l.exact {
+                Msg::new(l.text.clone(), l.text)
+            } else {
+                Msg::new(format!("{}（{} 字节）", l.text, group_digits(bytes)), format!("{} ({} bytes)", l.text, group_digits(bytes)))
+            }
         };
-        rules.push(rule("bytes", Level::Error, lo_ok && hi_ok, format!("{b} B"), expected, msg));
+        let msg = match (spec.bytes.min, spec.bytes.max) {
+            (Some(m), _) if !lo_ok => {
+                let l = said(m);
+                Msg::new(
+                    format!("文件只有 {measured}（{n} 字节），低于下限 {}：门户会判为不清晰", l.zh),
+                    format!("The file is only {measured} ({n} bytes), under the minimum of {}: the portal treats it as unclear", l.en),
+                )
+            }
+            (_, Some(m)) if !hi_ok => {
+                let l = said(m);
+                Msg::new(
+                    format!("文件有 {measured}（{n} 字节），超过上限 {}：请用本工具压缩", l.zh),
+                    format!("The file is {measured} ({n} bytes), over the limit of {}: compress it with this tool", l.en),
+                )
+            }
+            _ => Msg::new(format!("大小 {measured} 符合要求（{expected}）"), format!("Size {measured} meets {expected}")),
+        };
+        rules.push(rule("bytes", Level::Error, lo_ok && hi_ok, measured, expected, msg));
     }
     // Colour
     match spec.colour {
@@ -214,6 +231,11 @@ fn check_inner(data: &[u8], spec: &Spec, face: bool) -> Report {
             format!("{want} dpi"),
             if ok {
                 Msg::new(format!("分辨率 {want} dpi"), format!("Resolution {want} dpi"))
+            } else if f.dpi.is_none() {
+                Msg::new(
+                    format!("文件里没有记录分辨率，规格建议 {want} dpi（多数门户不检查此项）"),
+                    format!("The file records no resolution; the spec suggests {want} dpi (most portals do not check it)"),
+                )
             } else {
                 Msg::new(
                     format!("分辨率为 {got}，规格建议 {want} dpi（多数门户不检查此项）"),
