@@ -294,7 +294,15 @@ fn a_unit_is_saved_with_its_credit_code_checked_and_normalised() {
     assert!(desk.save_unit(&Unit { uscc: USCC.into(), name: "  ".into(), region: String::new() }).is_err());
     // The roster template Excel opens with its Chinese headers: a BOM, CRLF.
     let t = dir.path().join("模板.csv");
-    roster::write_template(&t).unwrap();
+    roster::write_template(&forms, &t).unwrap();
     let text = std::fs::read(&t).unwrap();
     assert!(text.starts_with("\u{feff}".as_bytes()) && text.ends_with(b"\r\n"));
+    // Either template imported as it comes adds no one: its example row is passed over.
+    let t2 = dir.path().join("模板.xlsx");
+    roster::write_template(&forms, &t2).unwrap();
+    for t in [&t, &t2] {
+        let r = roster::import(&store, &forms, &units[0].uscc, t).unwrap();
+        assert_eq!((r.rows, r.added, r.updated, r.rejected.len()), (0, 0, 0, 0), "{}", t.display());
+    }
+    assert!(store.staff(&units[0].uscc).unwrap().is_empty());
 }

@@ -43,10 +43,12 @@ pub async fn unit_roster_import(app: AppHandle, uscc: String, path: String) -> A
     .await
 }
 
-/// A blank roster to fill in (CSV with a BOM so that Excel reads the Chinese headers).
+/// A blank roster to fill in: an Excel workbook (`.xlsx`: IDs kept as text, drop-downs of the
+/// posts) or a CSV (`.csv`, with a BOM so that Excel reads the Chinese headers), by the path's
+/// extension; both with one example row that import passes over.
 #[tauri::command]
 pub async fn unit_roster_template(app: AppHandle, path: String) -> AppResult<()> {
-    desk(&app, move |_| roster::write_template(std::path::Path::new(&path))).await
+    desk(&app, move |d| roster::write_template(d.forms, std::path::Path::new(&path))).await
 }
 
 /// A draft of `form` for one staff member, prefilled from the roster.
