@@ -97,6 +97,7 @@ pub fn run() -> std::process::ExitCode {
             commands::app::app_take_pending,
             commands::settings::settings_get,
             commands::settings::settings_set,
+            commands::settings::settings_open_dir,
             commands::specs::specs_view,
             commands::specs::specs_validate,
             commands::specs::specs_save,

@@ -11,7 +11,7 @@ fn error_codes_are_stable() {
     let io = || std::io::Error::other("x");
     let all = [
         (Error::io("/x", io()), "io"),
-        (Error::NotAnImage { detail: "x".into() }, "not_an_image"),
+        (Error::NotAnImage { detail: Msg::new("x", "x") }, "not_an_image"),
         (Error::UnsupportedFormat { format: "HEIC".into() }, "unsupported_format"),
         (Error::Truncated, "truncated"),
         (Error::Corrupt { detail: "x".into() }, "corrupt"),

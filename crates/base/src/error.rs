@@ -43,8 +43,8 @@ impl From<Error> for ErrorBody {
 pub enum Error {
     #[error("cannot read or write {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("not an image: {detail}")]
-    NotAnImage { detail: String },
+    #[error("not an image: {}", detail.en)]
+    NotAnImage { detail: Msg },
     #[error("unsupported format {format}")]
     UnsupportedFormat { format: String },
     #[error("the file is truncated")]
@@ -79,6 +79,32 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What an operating system's error means, in plain Chinese (the OS's own words are English or
+/// in the system's locale); the OS's text for the rare kinds without a name here.
+pub fn io_zh(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let said = match e.kind() {
+        K::NotFound => "找不到文件或文件夹",
+        K::PermissionDenied => "没有权限（文件可能是只读的，或正被其他程序打开）",
+        K::AlreadyExists => "文件已存在",
+        K::StorageFull => "磁盘已满",
+        K::ReadOnlyFilesystem => "所在磁盘是只读的",
+        K::IsADirectory => "这是一个文件夹，不是文件",
+        K::NotADirectory => "路径中有一段不是文件夹",
+        K::DirectoryNotEmpty => "文件夹不是空的",
+        K::InvalidFilename => "文件名不合法（含有不允许的字符或过长）",
+        K::FileTooLarge => "文件太大",
+        K::ResourceBusy => "文件正被其他程序使用",
+        K::UnexpectedEof => "文件不完整（读到一半就结束了）",
+        K::InvalidData => "内容无法读取",
+        K::TimedOut => "操作超时",
+        K::Interrupted => "操作被中断",
+        K::OutOfMemory => "内存不足",
+        _ => return e.to_string(),
+    };
+    said.to_string()
+}
+
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io { path: path.into(), source }
@@ -112,11 +138,11 @@ impl Error {
     pub fn msg(&self) -> Msg {
         match self {
             Error::Io { path, source } => {
-                Msg::new(format!("无法读写文件 {}：{}", path.display(), source), format!("Cannot read or write {}: {}", path.display(), source))
+                Msg::new(format!("无法读写文件 {}：{}", path.display(), io_zh(source)), format!("Cannot read or write {}: {}", path.display(), source))
             }
             Error::NotAnImage { detail } => Msg::new(
-                format!("不是可识别的图片（支持 JPEG、PNG、WebP、TIFF、BMP、GIF）：{detail}"),
-                format!("Not a recognisable image (JPEG, PNG, WebP, TIFF, BMP, GIF are supported): {detail}"),
+                format!("不是可识别的图片（支持 JPEG、PNG、WebP、TIFF、BMP、GIF）：{}", detail.zh),
+                format!("Not a recognisable image (JPEG, PNG, WebP, TIFF, BMP, GIF are supported): {}", detail.en),
             ),
             Error::UnsupportedFormat { format } => Msg::new(
                 format!("不支持 {format} 格式：请在手机或电脑上另存为 JPEG 后再试"),

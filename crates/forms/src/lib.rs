@@ -419,7 +419,14 @@ impl Forms {
             let text = obj.get(&f.id).map(value_text).unwrap_or_default();
             if text.is_empty() {
                 if f.required {
-                    out.push(Problem { path, code: "required", message: Msg::new(format!("请填写{}", f.label.zh), format!("{} is required", f.label.en)) });
+                    // Said as the field is answered: a choice is chosen, a box ticked, a file made.
+                    let verb = match f.kind {
+                        FieldKind::Choice | FieldKind::Division => "请选择",
+                        FieldKind::Bool => "请勾选",
+                        FieldKind::Attachment => "请制作并放入",
+                        _ => "请填写",
+                    };
+                    out.push(Problem { path, code: "required", message: Msg::new(format!("{verb}{}", f.label.zh), format!("{} is required", f.label.en)) });
                 }
                 continue;
             }
@@ -486,9 +493,8 @@ impl Forms {
                     )
                 }
             }
-            FieldKind::Mobile => {
-                (!ids::valid_mobile(v)).then(|| ("invalid", Msg::new(format!("{}应为 11 位手机号码", l.zh), format!("{}: an 11-digit mobile number", l.en))))
-            }
+            FieldKind::Mobile => (!ids::valid_mobile(v))
+                .then(|| ("invalid", Msg::new(format!("{}应为 11 位数字，以 1 开头", l.zh), format!("{}: 11 digits starting with 1", l.en)))),
             FieldKind::Email => {
                 (!ids::valid_email(v)).then(|| ("invalid", Msg::new(format!("{}不是有效的电子邮箱", l.zh), format!("{} is not a valid e-mail address", l.en))))
             }

@@ -3,6 +3,7 @@
 //! to 8-bit RGB or grey on white.
 use crate::jpeg_markers;
 use caiji_base::error::{Error, Result};
+use caiji_base::i18n::Msg;
 use image::{DynamicImage, GrayImage, ImageDecoder, RgbImage};
 use serde::Serialize;
 use std::io::Cursor;
@@ -58,7 +59,7 @@ impl Default for Limits {
 /// What the file is, judged by its bytes, never by its name.
 pub fn sniff(data: &[u8]) -> Result<SourceFormat> {
     if data.is_empty() {
-        return Err(Error::NotAnImage { detail: "empty file (0 bytes) / 空文件".into() });
+        return Err(Error::NotAnImage { detail: Msg::new("文件是空的（0 字节）", "the file is empty (0 bytes)") });
     }
     let has = |off: usize, m: &[u8]| data.len() >= off + m.len() && &data[off..off + m.len()] == m;
     if has(0, &[0xFF, 0xD8, 0xFF]) {
@@ -95,7 +96,7 @@ pub fn sniff(data: &[u8]) -> Result<SourceFormat> {
         return Ok(SourceFormat::Jpeg); // junk before SOI
     }
     let head: String = data.iter().take(8).map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ");
-    Err(Error::NotAnImage { detail: format!("unknown content, first bytes {head}") })
+    Err(Error::NotAnImage { detail: Msg::new(format!("内容不是图片（开头字节 {head}）"), format!("unknown content, first bytes {head}")) })
 }
 
 /// Orientation 1..8 as in EXIF.

@@ -1,5 +1,5 @@
 //! Settings: language, default output folder, threads; and where the app keeps its data.
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use caiji_base::appdata::Settings;
 use serde::Serialize;
@@ -49,4 +49,22 @@ pub fn settings_set(state: State<'_, AppState>, settings: Settings) -> AppResult
         *s = settings.clone();
     }
     Ok(settings)
+}
+
+/// Opens one of the app's folders in the system's file manager: `data`, `logs` or `specs` —
+/// only these (the caller names a folder, never a path).
+#[tauri::command]
+pub fn settings_open_dir(app: tauri::AppHandle, state: State<'_, AppState>, which: String) -> AppResult<()> {
+    use tauri_plugin_opener::OpenerExt;
+    let dir = match which.as_str() {
+        "data" => state.data.root.clone(),
+        "logs" => log_dir(&app, &state),
+        "specs" => state.specs_dir.clone(),
+        _ => return Err(AppError::new("invalid", "没有这个文件夹", "No such folder")),
+    };
+    // A folder not made yet (no logs written so far) is made, so that it opens.
+    std::fs::create_dir_all(&dir).map_err(|e| caiji_base::Error::io(&dir, e))?;
+    app.opener()
+        .open_path(dir.display().to_string(), None::<&str>)
+        .map_err(|e| AppError::new("open_failed", format!("无法打开文件夹 {}：{e}", dir.display()), format!("Cannot open the folder {}: {e}", dir.display())))
 }
