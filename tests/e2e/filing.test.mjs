@@ -82,7 +82,7 @@ test("a collection draft: typed, an error seen and fixed, a photo attached, kill
   await choose("basic.sex", "2"); // wrong for this ID: the 17th digit is odd
   await type(field("basic.mobile"), "1391234567");
   await settled();
-  assert.match(await errOf("basic.mobile"), /11 位手机号码/);
+  assert.match(await errOf("basic.mobile"), /手机号码应为 11 位数字/);
   assert.match(await errOf("basic.sex"), /性别与身份证号码不一致/);
   // Fixed: one more digit, the right sex.
   await type(field("basic.mobile"), "8");
@@ -196,7 +196,7 @@ test("a unit imports a roster of 200 staff with a few bad rows and assesses ever
   const csv = path.join(tmp, "名单.csv");
   fs.writeFileSync(csv, "\ufeff" + rows.map((r) => r.join(",")).join("\r\n"));
   await s.click('.tab[data-screen="unit"]');
-  assert.equal(await s.exec("return window.caiji.saveUnit({uscc: '91150102MA0N12345P', name: '呼和浩特某某有限公司', region: '新城区'})"), true);
+  assert.equal(await s.exec("return window.caiji.saveUnit({uscc: '91150102MA0N12345P', name: '呼和浩特某某有限公司', region: '150102'})"), true);
   await s.exec("return window.caiji.importRoster(arguments[0])", csv);
   await s.waitFor("return document.querySelector('.roster-report') !== null", "the roster report");
   assert.match(await s.exec("return document.querySelector('.roster-report b').textContent"), /200 行：新增 197 人，更新 0 人，3 行有问题未导入/);

@@ -123,7 +123,7 @@ try {
   }
   fs.writeFileSync(roster, "\ufeff" + lines.join("\r\n"));
   await s.exec("window.caiji.show('unit')");
-  await s.exec("return window.caiji.saveUnit({uscc: '91150102MA0N12345P', name: '呼和浩特某某有限公司', region: '呼和浩特市新城区'})");
+  await s.exec("return window.caiji.saveUnit({uscc: '91150102MA0N12345P', name: '呼和浩特某某有限公司', region: '150102'})");
   await s.exec("return window.caiji.importRoster(arguments[0])", roster);
   await s.exec("document.getElementById('bulk-assessor').value = '王会计'");
   await s.exec("return window.caiji.bulkAssessment()");

@@ -37,6 +37,9 @@ export class Session {
       try {
         const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
         const id = Object.values(el)[0];
+        // In the middle of its scroller, as a person would bring it into view: WebKit's driver
+        // scrolls it to the top edge, under a sticky header, and reports the click intercepted.
+        await this.cmd("POST", "/execute/sync", { script: "arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' })", args: [el] });
         await this.cmd("POST", `/element/${id}/click`, {});
         return;
       } catch (e) {

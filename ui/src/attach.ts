@@ -5,8 +5,9 @@
 import { attached, type AttachTarget } from "./filing";
 import { $ } from "./dom";
 import { t } from "./i18n";
-import { attachPhoto } from "./photo";
-import { attachScan } from "./scan";
+import { specTitle } from "./specinfo";
+import { attachPhoto, resetPhoto } from "./photo";
+import { attachScan, resetScan } from "./scan";
 
 let target: AttachTarget | null = null;
 let screen: "photo" | "scan" = "photo";
@@ -18,14 +19,17 @@ function bar() {
     const on = !!target && s === screen;
     b.hidden = !on;
     // Emptied when off: it never names whoever the last attachment was for.
-    b.querySelector("span")!.textContent = on ? t("attach.for").replace("{label}", target!.label).replace("{spec}", target!.spec) : "";
+    b.querySelector("span")!.textContent = on ? t("attach.for").replace("{label}", target!.label).replace("{spec}", specTitle(target!.spec)) : "";
   }
 }
 
-/** Opens the right tool for the slot, its spec picked. */
+/** Opens the right tool for the slot, empty (whatever was open there was someone else's or
+ * another slot's), its spec picked. */
 export function startAttach(tg: AttachTarget, document: boolean) {
   target = tg;
   screen = document ? "scan" : "photo";
+  if (document) resetScan();
+  else resetPhoto();
   const sel = $<HTMLSelectElement>(`${screen}-spec`);
   if ([...sel.options].some((o) => o.value === tg.spec)) {
     sel.value = tg.spec;

@@ -9,6 +9,7 @@ import { html, render, type Html } from "./html";
 import { current } from "./settings";
 import { $, showMessage } from "./dom";
 import { bump } from "./hooks";
+import { specById } from "./specinfo";
 
 type ItemStatus = "ok" | "warning" | "failed" | "skipped" | "cancelled";
 interface Item { source: string; output?: string; status: ItemStatus; width?: number; height?: number; bytes?: number; quality?: number; code?: string; reasons: Msg[] }
@@ -24,6 +25,7 @@ let running = false;
 let paused = false;
 let last: Result | null = null;
 let frame = 0;
+let needFolders = false;
 
 function draw() {
   frame = 0;
@@ -38,11 +40,14 @@ function draw() {
     const mark = it.status === "failed" ? "✗" : it.status === "warning" ? "!" : it.status === "ok" ? "✓" : "·";
     const why = it.reasons.map(pick).join("; ");
     const size = html`<span>${it.width ? `${it.width}×${it.height}` : ""}</span><span>${it.bytes ? kb(it.bytes) : ""}</span>`;
-    rows.push(html`<div class="vrow ${it.status}" style="top:${i * ROW}px"><span class="st">${mark}</span><span title="${it.source}">${it.source}</span>${size}<span title="${why}">${t(`status.${it.status}`)} ${why}</span></div>`);
+    // A failed file opens in the tool on a click, to be made by hand.
+    const fix = it.status === "failed" && html` data-fix="${i}" title="${t("batch.openFailed")}"`;
+    rows.push(html`<div class="vrow ${it.status}" style="top:${i * ROW}px"${fix}><span class="st">${mark}</span><span title="${it.source}">${it.source}</span>${size}<span title="${why}">${t(`status.${it.status}`)} ${why}</span></div>`);
   }
   render(inner, html`${rows}`);
   $("batch-bar").style.width = total ? `${(100 * items.length) / total}%` : "0";
-  $("batch-count").textContent = `${items.length} / ${total}`;
+  // Before a run there is nothing to count yet: no "0 / 0".
+  $("batch-count").textContent = total ? `${items.length} / ${total}` : "";
 }
 
 function schedule() {
@@ -61,33 +66,38 @@ function buttons() {
 
 function showSummary(r: Result) {
   const s = r.summary;
-  const text = t("batch.summary")
+  const text = () => t("batch.summary")
     .replace("{total}", String(s.total)).replace("{ok}", String(s.ok)).replace("{warning}", String(s.warning))
     .replace("{failed}", String(s.failed)).replace("{skipped}", String(s.skipped)).replace("{cancelled}", String(s.cancelled))
     .replace("{report}", r.reportCsv);
-  const m = $("batch-summary");
-  m.textContent = text;
-  m.className = `msg ${s.failed ? "bad" : "ok"}`;
-  m.hidden = false;
+  showMessage("batch-summary", text, s.failed ? "bad" : "ok");
+}
+
+/** The folders chosen (a dialog's, or a test's): the "choose the folders first" message goes
+ * once both are there. */
+export function setFolders(inDir: string, outDir: string) {
+  $("batch-in-path").textContent = input = inDir;
+  $("batch-out-path").textContent = output = outDir;
+  if (input && output && needFolders) {
+    needFolders = false;
+    showMessage("batch-summary", "");
+  }
 }
 
 /** Runs a batch (also the test hook). `only` retries just those sources. */
 export async function runBatch(inDir = input, outDir = output, only?: string[]) {
-  const m = $("batch-summary");
   if (!inDir || !outDir) {
-    m.textContent = t("batch.needFolders");
-    m.className = "msg bad";
-    m.hidden = false;
+    needFolders = true;
+    showMessage("batch-summary", () => t("batch.needFolders"), "bad");
     return;
   }
   // Remember the folders, so retry and the path labels follow this run.
-  $("batch-in-path").textContent = input = inDir;
-  $("batch-out-path").textContent = output = outDir;
+  setFolders(inDir, outDir);
   items = [];
   total = 0;
   running = true;
   paused = false;
-  m.hidden = true;
+  showMessage("batch-summary", "");
   buttons();
   const ch = new Channel<Event>();
   ch.onmessage = (e) => {
@@ -106,9 +116,7 @@ export async function runBatch(inDir = input, outDir = output, only?: string[]) 
     draw();
     showSummary(last);
   } catch (e) {
-    m.textContent = errText(e);
-    m.className = "msg bad";
-    m.hidden = false;
+    showMessage("batch-summary", () => errText(e), "bad");
   } finally {
     running = false;
     buttons();
@@ -116,15 +124,31 @@ export async function runBatch(inDir = input, outDir = output, only?: string[]) 
   }
 }
 
-export function initBatch() {
+export function initBatch(openIn: (tool: "photo" | "scan", path: string, spec: string) => void) {
   $("batch-list").addEventListener("scroll", schedule);
+  $("batch-list").addEventListener("click", (e) => {
+    const row = (e.target as HTMLElement).closest<HTMLElement>("[data-fix]");
+    const it = row && items[Number(row.dataset.fix)];
+    if (!it) return;
+    const sep = input.includes("\\") && !input.includes("/") ? "\\" : "/";
+    const path = /^([a-zA-Z]:[\\/]|\/|\\\\)/.test(it.source) ? it.source : `${input.replace(/[\\/]+$/, "")}${sep}${it.source}`;
+    const spec = $<HTMLSelectElement>("batch-spec").value;
+    openIn(specById(spec)?.kind === "document" ? "scan" : "photo", path, spec);
+  });
   $("batch-in").addEventListener("click", async () => {
     const d = await open({ directory: true });
-    if (typeof d === "string") $("batch-in-path").textContent = input = d;
+    if (typeof d === "string") setFolders(d, output);
   });
   $("batch-out").addEventListener("click", async () => {
     const d = await open({ directory: true });
-    if (typeof d === "string") $("batch-out-path").textContent = output = d;
+    if (typeof d === "string") setFolders(input, d);
+  });
+  $<HTMLSelectElement>("batch-naming").addEventListener("change", (e) => {
+    const v = (e.target as HTMLSelectElement).value;
+    const tpl = $<HTMLInputElement>("batch-template");
+    tpl.hidden = v !== "";
+    if (v) tpl.value = v;
+    else tpl.focus();
   });
   $("batch-start").addEventListener("click", () => runBatch());
   $("batch-pause").addEventListener("click", async () => {
@@ -133,7 +157,7 @@ export function initBatch() {
     buttons();
   });
   $("batch-cancel").addEventListener("click", () => invoke("batch_cancel"));
-  const openIt = (what: string) => invoke("batch_open", { what, lang: getLang() }).catch((e) => showMessage("batch-summary", errText(e), "bad"));
+  const openIt = (what: string) => invoke("batch_open", { what, lang: getLang() }).catch((e) => showMessage("batch-summary", () => errText(e), "bad"));
   $("batch-report").addEventListener("click", () => openIt("report"));
   $("batch-folder").addEventListener("click", () => openIt("folder"));
   $("batch-retry").addEventListener("click", () => {

@@ -41,10 +41,14 @@ export function resizeTo(r: Rect, nw: number, w: number, h: number, minW: number
   return clamp({ x: r.x, y: r.y, w: nw, h: nw / aspect }, w, h);
 }
 
-/** Resizes from the bottom-right corner to `nw`×`nh` with no aspect lock (scanned pages),
- * keeping the top-left, never below minW×minH nor beyond the image. */
-export function resizeFree(r: Rect, nw: number, nh: number, w: number, h: number, minW: number, minH: number): Rect {
-  nw = Math.min(Math.max(nw, Math.min(minW, w)), w - r.x);
-  nh = Math.min(Math.max(nh, Math.min(minH, h)), h - r.y);
-  return clamp({ x: r.x, y: r.y, w: nw, h: nh }, w, h);
+/** Moves the edges a handle holds (`edge`: any of n, s, e, w, as "nw", "e"…) by (dx, dy), with no
+ * aspect lock (scanned pages): the other edges stay, never below minW×minH nor beyond the image. */
+export function resizeEdges(r: Rect, edge: string, dx: number, dy: number, w: number, h: number, minW: number, minH: number): Rect {
+  const [mw, mh] = [Math.min(minW, w), Math.min(minH, h)];
+  let [x0, y0, x1, y1] = [r.x, r.y, r.x + r.w, r.y + r.h];
+  if (edge.includes("w")) x0 = Math.min(Math.max(0, x0 + dx), x1 - mw);
+  if (edge.includes("e")) x1 = Math.max(Math.min(w, x1 + dx), x0 + mw);
+  if (edge.includes("n")) y0 = Math.min(Math.max(0, y0 + dy), y1 - mh);
+  if (edge.includes("s")) y1 = Math.max(Math.min(h, y1 + dy), y0 + mh);
+  return clamp({ x: x0, y: y0, w: x1 - x0, h: y1 - y0 }, w, h);
 }

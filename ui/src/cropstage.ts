@@ -2,7 +2,7 @@
 // zoom; what the box leaves out is dimmed. Coordinates are full-resolution upright pixels.
 // The ID-photo screen locks the box to the spec's aspect; a scanned page's box is free.
 import type { Rect } from "./api";
-import { clamp, resizeFree, resizeTo, zoom } from "./crop";
+import { clamp, resizeEdges, resizeTo, zoom } from "./crop";
 
 export interface StageOptions {
   /** Smallest box (full-resolution pixels). */
@@ -26,6 +26,15 @@ export class CropStage {
     this.img = stage.querySelector("img")!;
     this.box = stage.querySelector(".crop")!;
     this.dims = [...stage.querySelectorAll<HTMLElement>(".dim")];
+    // A free box (a scanned page) has a handle on every corner and edge; a locked one (a
+    // photo, whose aspect is the spec's) its bottom-right corner.
+    if (!opts.locked)
+      for (const edge of ["n", "s", "e", "w", "nw", "ne", "sw"]) {
+        const h = document.createElement("div");
+        h.className = `handle h-${edge}`;
+        h.dataset.edge = edge;
+        this.box.append(h);
+      }
     this.bind();
   }
 
@@ -39,6 +48,23 @@ export class CropStage {
     });
     this.stage.classList.remove("empty");
     this.box.hidden = false;
+  }
+
+  /** No picture: the stage empty again, the box and the dimming gone. */
+  clear() {
+    this.crop = null;
+    this.w = this.h = 0;
+    this.img.removeAttribute("src");
+    this.stage.classList.add("empty");
+    this.box.hidden = true;
+    this.dims.forEach((d) => (d.hidden = true));
+  }
+
+  /** Moves the box by (dx, dy) display pixels (the arrow keys). */
+  nudge(dx: number, dy: number) {
+    if (!this.crop) return;
+    const k = this.scale();
+    this.set({ ...this.crop, x: this.crop.x + dx / k, y: this.crop.y + dy / k });
   }
 
   set(r: Rect, notify = true) {
@@ -83,10 +109,13 @@ export class CropStage {
 
   private bind() {
     let mode: "move" | "resize" | null = null;
+    let edge = "se";
     let start = { x: 0, y: 0, crop: null as Rect | null };
     this.box.addEventListener("pointerdown", (e) => {
       if (!this.crop) return;
-      mode = (e.target as HTMLElement).classList.contains("handle") ? "resize" : "move";
+      const t = e.target as HTMLElement;
+      mode = t.classList.contains("handle") ? "resize" : "move";
+      edge = t.dataset.edge ?? "se";
       start = { x: e.clientX, y: e.clientY, crop: { ...this.crop } };
       this.box.setPointerCapture(e.pointerId);
       e.preventDefault();
@@ -100,7 +129,7 @@ export class CropStage {
       const s = start.crop;
       if (mode === "move") this.crop = clamp({ ...s, x: s.x + dx, y: s.y + dy }, this.w, this.h);
       else if (this.opts.locked) this.crop = resizeTo(s, s.w + dx, this.w, this.h, mw, mh);
-      else this.crop = resizeFree(s, s.w + dx, s.h + dy, this.w, this.h, mw, mh);
+      else this.crop = resizeEdges(s, edge, dx, dy, this.w, this.h, mw, mh);
       this.draw();
       this.opts.onChange();
     });

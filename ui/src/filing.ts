@@ -7,21 +7,28 @@ import { open, save } from "@tauri-apps/plugin-dialog";
 import { errText, type Msg } from "./api";
 import { busy, editing, keepOpen, listed, loadList, loadOpen, opened, setOpen, subscribe } from "./drafts-state";
 import { filingApi, type Choice, type Division, type Draft, type DraftState, type Field, type Form, type Problem, type Row, type Values } from "./filing-api";
-import { $, showMessage } from "./dom";
-import { both, getLang, pick, t } from "./i18n";
+import { $ } from "./dom";
+import { notice, noticeCheck } from "./notice";
+import { clock, dateTime, idFacts, parseDate, parseMonth } from "./dates";
+import { specTitle } from "./specinfo";
+import { both, pick, t } from "./i18n";
 import { html, render, replace, type Html } from "./html";
 import { resolve, send, syncApi } from "./sync";
 
 /** Where an attachment made with the photo or scan tool goes. */
 export interface AttachTarget { draft: string; path: string; spec: string; label: string }
 
-const lang = () => getLang();
 let forms: Form[] = [];
 let choices: Record<string, { source: string; items: Choice[] }> = {};
 let divisions: Division[] = [];
 /** The editor's working copy of the open draft's values (saved on every change). */
 let values: Values = {};
 let onAttach: (target: AttachTarget, document: boolean) => void = () => {};
+/** The open draft's fields whose problems are shown: those left (or filled in) since it was
+ * opened; all of them once finalizing was tried or when it came back with a reason. */
+let touched = new Set<string>();
+let showAll = false;
+let touchedFor: string | null = null;
 
 export const formById = (id: string) => forms.find((f) => f.id === id);
 export const choiceName = (list: string | null | undefined, code: unknown) => {
@@ -30,8 +37,23 @@ export const choiceName = (list: string | null | undefined, code: unknown) => {
 };
 export const allChoices = (list: string) => choices[list]?.items ?? [];
 
+/** A division's name by its code (`1501`, `150102`), with its city before a county's; the code
+ * itself when unknown (a region typed by hand in an older version shows as it was). */
+export function divisionName(code: string): string {
+  const names: string[] = [];
+  let level = divisions;
+  for (;;) {
+    const d = level.find((x) => code.startsWith(x.code));
+    if (!d) break;
+    if (d.code.length > 2) names.push(d.name);
+    if (d.code === code) return names.join(" ");
+    level = d.children ?? [];
+  }
+  return code;
+}
+
 /** The divisions inside a parent value (a province choice `150000`, or a city code `1501`). */
-function divisionsIn(parent: string): Division[] {
+export function divisionsIn(parent: string): Division[] {
   const code = parent.endsWith("0000") ? parent.slice(0, -4) : parent;
   let level = divisions;
   for (;;) {
@@ -51,9 +73,9 @@ function dependants(path: string): string[] {
 }
 
 const isDoc = (spec: string) => !spec.includes("photo");
-// A failed one too: the server said what to fix (the first edit makes it a draft again).
-const editable = (state: DraftState) => state === "draft" || state === "returned" || state === "finalized" || state === "failed";
-const fmtTime = (ms: number) => new Date(ms).toLocaleString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false });
+// A returned or failed one too: the reviewer or the server said what to fix (the first edit
+// makes it a draft again). A finalized one is locked until 重新编辑.
+const editable = (state: DraftState) => state === "draft" || state === "returned" || state === "failed";
 
 function get(path: string): unknown {
   return path.split(".").reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), values);
@@ -89,7 +111,7 @@ export function renderList() {
     shown.length
       ? html`${shown.map((r) => {
           const what = html`<div class="what"><b>${pick(formById(r.form)?.title ?? { zh: r.form, en: r.form })}</b><span>${r.title.split(" · ").slice(1).join(" · ") || "—"}</span></div>`;
-          return html`<li data-id="${r.id}" class="${cur?.draft.id === r.id ? "active" : ""}"><label class="sel"><input type="checkbox" data-sel="${r.id}" /></label>${what}<div class="pills">${pill(r)}<time>${fmtTime(r.updated)}</time></div></li>`;
+          return html`<li data-id="${r.id}" class="${cur?.draft.id === r.id ? "active" : ""}"><label class="sel"><input type="checkbox" data-sel="${r.id}" /></label>${what}<div class="pills">${pill(r)}<time>${dateTime(r.updated)}</time></div></li>`;
         })}`
       : html`<li class="empty">${rows.length ? t("filing.noMatch") : t("filing.none")}</li>`,
   );
@@ -118,10 +140,11 @@ function input(f: Field, path: string, locked: boolean): Html {
       const hint = parent ? t("filing.pick") : t("filing.pickAbove");
       return html`<select ${attrs}${list.length === 0 && html` disabled`}><option value="">${hint}</option>${list.map((c) => option(c.code, c.name))}</select>`;
     }
+    // Typed as people type dates (19900307, 1990.3.7, 1990年3月7日) and shown YYYY-MM-DD.
     case "date":
-      return html`<input type="date" ${attrs} value="${val}" />`;
+      return html`<input type="text" inputmode="numeric" data-kind="date" placeholder="${t("filing.datePh")}" ${attrs} value="${val}" maxlength="12" />`;
     case "month":
-      return html`<input type="month" placeholder="2020-01" ${attrs} value="${val}" />`;
+      return html`<input type="text" inputmode="numeric" data-kind="month" placeholder="${t("filing.monthPh")}" ${attrs} value="${val}" maxlength="9" />`;
     case "number":
       return html`<input type="number" ${attrs} value="${val}"${f.min != null && html` min="${f.min}"`}${f.max != null && html` max="${f.max}"`} />`;
     case "bool":
@@ -131,7 +154,7 @@ function input(f: Field, path: string, locked: boolean): Html {
       const img = has ? html`<img alt="" data-hash="${val}" />` : html`<img alt="" hidden />`;
       const make = html`<button type="button" data-make="${path}" data-spec="${f.spec ?? ""}"${dis}>${has ? t("filing.remake") : isDoc(f.spec ?? "") ? t("filing.makeScan") : t("filing.makePhoto")}</button>`;
       const clear = has && !locked && html` <button type="button" data-clear="${path}">${t("filing.clear")}</button>`;
-      return html`<div class="slot" data-slot="${path}">${img}<div><span class="spec">${t("filing.madeTo")} ${f.spec ?? ""}</span>${make}${clear}</div></div>`;
+      return html`<div class="slot" data-slot="${path}">${img}<div><span class="spec">${specTitle(f.spec ?? "")}</span>${make}${clear}</div></div>`;
     }
     default: {
       const type = f.type === "email" ? "email" : f.type === "mobile" ? "tel" : "text";
@@ -176,6 +199,7 @@ function renderTop() {
   if (!cur || !head || !form) return renderEditor();
   ed.querySelector("#ed-reason")?.remove();
   ed.querySelector("#ed-conflict")?.remove();
+  noticeCheck();
   replace(head, topHtml(cur.draft, form, !editable(cur.draft.state)));
   void showConflict(cur.draft);
 }
@@ -265,12 +289,16 @@ function showProblems() {
   });
   ed.querySelectorAll(".ff.bad").forEach((e) => e.classList.remove("bad"));
   const orphan: Problem[] = [];
+  const all = showAll || cur.draft.state !== "draft";
   for (const p of cur.problems) {
     const e = ed.querySelector<HTMLElement>(`[data-err="${CSS.escape(p.path)}"]`);
     if (!e) {
       orphan.push(p);
       continue;
     }
+    // A field's problem waits until the field was left or filled in (a blank draft is not a
+    // page of red); the count above says how many there are.
+    if (!all && !touched.has(p.path) && !filled(p.path)) continue;
     e.textContent = e.textContent ? `${e.textContent}；${pick(p.message)}` : pick(p.message);
     e.hidden = false;
     e.closest(".ff")?.classList.add("bad");
@@ -319,15 +347,30 @@ async function showStanding() {
 
 export async function openDraft(id: string) {
   try {
+    // What is being typed is saved first: the editor then starts from the store's copy.
+    await waitSaved();
     await loadOpen(id);
   } catch (e) {
-    showMessage("filing-msg", errText(e), "bad");
+    notice(() => errText(e), "bad");
   }
+}
+
+/** Whether a field has a value (its problems then show at once). */
+function filled(path: string): boolean {
+  const v = get(path);
+  return v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && v.length === 0);
 }
 
 /** The open draft (or none) changed from scratch: its values and the editor start over. */
 function drawOpen() {
+  const id = opened()?.draft.id ?? null;
+  if (id !== touchedFor) {
+    touched = new Set();
+    showAll = false;
+    touchedFor = id;
+  }
   values = structuredClone(opened()?.draft.data ?? {}) as Values;
+  noticeCheck();
   renderEditor();
   renderList();
 }
@@ -358,35 +401,63 @@ async function autosave() {
         if (moved) renderTop();
         showProblems();
       }
-      $("ed-saved").textContent = `${t("filing.saved")} ${new Date().toLocaleTimeString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false })}`;
+      $("ed-saved").textContent = `${t("filing.saved")} ${clock(Date.now())}`;
       wasState = c.draft.state;
     } while (editing.dirty);
   } catch (e) {
-    showMessage("filing-msg", errText(e), "bad");
+    notice(() => errText(e), "bad");
   } finally {
     editing.saving = false;
   }
 }
 
+/** A resident ID number typed in: the birth date and sex beside it follow what it says, when
+ * they are empty or were what the previous number said (a value typed by hand is kept; a
+ * disagreement is then a problem on the field). True when a field was filled in. */
+function derive(path: string, before: string, now: string): boolean {
+  const i = path.lastIndexOf(".");
+  if (path.slice(i + 1) !== "id_number") return false;
+  const prefix = path.slice(0, i);
+  const idType = String(get(`${prefix}.id_type`) ?? "1");
+  const facts = idType === "1" || idType === "" ? idFacts(now) : null;
+  if (!facts) return false;
+  const old = idFacts(before);
+  const sec = formById(opened()?.draft.form ?? "")?.sections.find((s) => s.id === prefix.split(".")[0]);
+  let changed = false;
+  for (const [id, val] of [["birth", facts.birth], ["sex", facts.sex]] as const) {
+    if (!sec?.fields.some((f) => f.id === id)) continue;
+    const cur = String(get(`${prefix}.${id}`) ?? "");
+    if (cur === val || (cur && cur !== (old ? old[id] : ""))) continue;
+    set(`${prefix}.${id}`, val);
+    changed = true;
+  }
+  return changed;
+}
+
 /** Sets a field's value as if typed (also for tests and for the attachment tools). */
 export async function setField(path: string, v: unknown) {
+  const before = String(get(path) ?? "");
   set(path, v);
+  noticeCheck(true);
   const el = document.getElementById(`f-${path}`) as HTMLInputElement | null;
   if (el && el.type !== "checkbox") el.value = String(v ?? "");
+  if (derive(path, before, String(v ?? ""))) renderEditor();
   await autosave();
 }
 
 export async function finalize() {
   const cur = opened();
   if (!cur) return;
+  showAll = true;
   try {
     await waitSaved();
     await setOpen(await filingApi.finalize(cur.draft.id));
-    showMessage("filing-msg", t("filing.finalized"), "ok");
+    notice(() => t("filing.finalized"), "ok");
     await loadList();
   } catch (e) {
-    showMessage("filing-msg", errText(e), "bad");
-    await setOpen(await filingApi.get(cur.draft.id));
+    notice(() => errText(e), "bad");
+    // Refused: the draft as the store has it, unless a change typed meanwhile is on its way.
+    if (!busy()) await setOpen(await filingApi.get(cur.draft.id));
   }
 }
 
@@ -398,18 +469,18 @@ export async function create(form: string, data: Values = {}, unit: string | nul
   try {
     await setOpen(await filingApi.create(form, data, unit));
     await loadList();
-    showMessage("filing-msg", "");
+    noticeCheck(true);
   } catch (e) {
-    showMessage("filing-msg", errText(e), "bad");
+    notice(() => errText(e), "bad");
   }
 }
 
 export async function exportTo(ids: string[], path: string) {
   try {
     const r = await filingApi.exportTo(ids, path);
-    showMessage("filing-msg", t("filing.exported").replace("{n}", String(r.drafts)) + r.path, "ok");
+    notice(() => t("filing.exported").replace("{n}", String(r.drafts)) + r.path, "ok");
   } catch (e) {
-    showMessage("filing-msg", errText(e), "bad");
+    notice(() => errText(e), "bad");
   }
 }
 
@@ -417,13 +488,15 @@ export async function importFrom(path: string) {
   try {
     const r = await filingApi.importFrom(path);
     await loadList();
-    const counts = new Map<string, number>();
-    r.forEach((i) => counts.set(pick(i.outcome_name), (counts.get(pick(i.outcome_name)) ?? 0) + 1));
-    const sum = [...counts].map(([k, n]) => `${k} ${n}`).join("，");
-    showMessage("filing-msg", `${t("filing.imported").replace("{n}", String(r.length))}${sum}`, r.some((i) => i.outcome === "kept_local") ? "info" : "ok");
+    const text = () => {
+      const counts = new Map<string, number>();
+      r.forEach((i) => counts.set(pick(i.outcome_name), (counts.get(pick(i.outcome_name)) ?? 0) + 1));
+      return `${t("filing.imported").replace("{n}", String(r.length))}${[...counts].map(([k, n]) => `${k} ${n}`).join(t("sep"))}`;
+    };
+    notice(text, r.some((i) => i.outcome === "kept_local") ? "info" : "ok");
     return r;
   } catch (e) {
-    showMessage("filing-msg", errText(e), "bad");
+    notice(() => errText(e), "bad");
     return [];
   }
 }
@@ -437,7 +510,7 @@ export async function attached(target: AttachTarget, hash: string) {
 }
 
 async function pickExport(ids: string[]) {
-  if (!ids.length) return showMessage("filing-msg", t("filing.pickSome"), "info");
+  if (!ids.length) return notice(() => t("filing.pickSome"), "info");
   const path = await save({ defaultPath: `caiji-${new Date().toISOString().slice(0, 10)}.caiji`, filters: [{ name: t("filing.bundle"), extensions: ["caiji"] }] });
   if (path) await exportTo(ids, path);
 }
@@ -506,10 +579,23 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
     const el = e.target as HTMLInputElement;
     const path = el.dataset.path;
     if (!path) return;
-    const v = el.type === "checkbox" ? (el.checked ? "true" : "") : el.value;
+    let v = el.type === "checkbox" ? (el.checked ? "true" : "") : el.value;
+    // A date or month is saved as typed, and written YYYY-MM-DD (YYYY-MM) once the field is
+    // left; what is not a date stays as typed, and its problem says so.
+    if (e.type === "change" && el.dataset.kind) {
+      const norm = el.dataset.kind === "date" ? parseDate(v) : parseMonth(v);
+      if (norm) v = el.value = norm;
+    }
     // Pickers fire both "input" and "change": save a value once.
     if ((get(path) ?? "") === v) return;
+    const before = get(path);
     set(path, v);
+    noticeCheck(true);
+    if (derive(path, String(before ?? ""), v)) {
+      renderEditor();
+      void autosave();
+      return;
+    }
     // A new province empties the city (and its county) unless it still lies inside.
     const deps = dependants(path);
     if (deps.length) {
@@ -527,9 +613,18 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
   };
   ed.addEventListener("input", onEdit);
   ed.addEventListener("change", onEdit);
+  ed.addEventListener("focusout", (e) => {
+    const path = (e.target as HTMLElement).dataset?.path;
+    if (path && !touched.has(path)) {
+      touched.add(path);
+      showProblems();
+    }
+  });
   ed.addEventListener("click", async (e) => {
     const el = e.target as HTMLElement;
     if (!opened()) return;
+    // An action on the draft: what was said before is over (the action may say its own).
+    if (el.closest("button")) noticeCheck(true);
     // Read at each use: a save finished meanwhile may have answered a newer draft.
     const cur = () => opened()!;
     if (el.id === "ed-first") {
@@ -570,7 +665,7 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
         await setOpen(await filingApi.change(cur().draft.id));
         await loadList();
       } catch (err) {
-        showMessage("filing-msg", errText(err), "bad");
+        notice(() => errText(err), "bad");
       }
     } else if (el.id === "ed-send") {
       await waitSaved();

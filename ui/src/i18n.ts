@@ -12,6 +12,11 @@ const dict = {
   "nav.scan": ["扫描件", "Scans"],
   "nav.settings": ["设置", "Settings"],
   ok: ["确定", "OK"],
+  sep: ["，", ", "],
+  "tech.show": ["技术细节", "Technical details"],
+  bytes: ["字节", "bytes"],
+  sep2: ["；", "; "],
+  colon: ["：", ": "],
   cancel: ["取消", "Cancel"],
   "scan.crop": ["裁剪此页", "Crop this page"],
   "scan.cropped": ["已裁剪", "cropped"],
@@ -87,14 +92,15 @@ const dict = {
   "settings.besideSource": ["与原图同一文件夹", "Beside the original"],
   "settings.choose": ["选择…", "Choose…"],
   "settings.clear": ["恢复默认", "Reset"],
-  "settings.threads": ["批量处理线程数", "Batch threads"],
+  "settings.threads": ["批量时同时处理张数", "Photos processed at once in a batch"],
   "settings.threadsHint": ["0 表示自动（本机 {n} 核）", "0 means automatic ({n} cores here)"],
-  "settings.badThreads": ["线程数应为 0 到 256 的整数", "Threads must be a whole number from 0 to 256"],
+  "settings.badThreads": ["同时处理张数应为 0 到 256 的整数", "Enter a whole number from 0 to 256"],
   "settings.saved": ["设置已保存", "Settings saved"],
   "settings.unreadable": ["设置文件无法读取，已使用默认设置：", "The settings file could not be read; using the defaults:"],
   "settings.mode": ["运行方式", "Mode"],
   "settings.portable": ["便携版（数据保存在程序旁的 caiji-data 文件夹）", "Portable (data in caiji-data beside the program)"],
   "settings.installed": ["安装版（数据保存在用户目录）", "Installed (data in your user folder)"],
+  "settings.openDir": ["打开", "Open"],
   "settings.dataDir": ["数据文件夹", "Data folder"],
   "settings.specsDir": ["自定义规格", "Your profiles"],
   "settings.logDir": ["日志（不含身份证号等个人信息）", "Logs (no ID numbers or other personal data)"],
@@ -114,7 +120,13 @@ const dict = {
   "batch.continue": ["继续", "Continue"],
   "batch.cancel": ["停止", "Stop"],
   "batch.retry": ["重试失败的", "Retry failed"],
-  "batch.hint": ["命名：{stem} 原文件名，{id} 文件名中的身份证号，{n} 序号。原图不会被修改。", "Naming: {stem} source name, {id} resident ID in the name, {n} number. Originals are never modified."],
+  "batch.hint": ["原图不会被修改。按身份证号命名时，身份证号取自原文件名（如“张三_150102199003071237.jpg”）。自定义命名可用 {stem} 原文件名、{id} 身份证号、{n} 序号。", "Originals are never modified. Naming by ID number takes the ID from the file's name (e.g. \"Zhang San_150102199003071237.jpg\"). A custom name may use {stem} (source name), {id} (ID number), {n} (number)."],
+  "batch.openFailed": ["点击在工具中打开，手动处理", "Click to open it in the tool and make it by hand"],
+  "batch.nameStem": ["原文件名", "Source file name"],
+  "batch.nameId": ["身份证号", "ID number"],
+  "batch.nameN": ["序号（0001、0002…）", "Number (0001, 0002…)"],
+  "batch.nameCustom": ["自定义…", "Custom…"],
+  "batch.files": ["{n} 个文件", "{n} files"],
   "batch.needFolders": ["请先选择输入和输出文件夹", "Choose the input and output folders first"],
   "batch.summary": ["共 {total} 个：成功 {ok}，有提示 {warning}，失败 {failed}，跳过 {skipped}，未处理 {cancelled}。报告：{report}", "{total} files: {ok} ok, {warning} with warnings, {failed} failed, {skipped} skipped, {cancelled} not started. Report: {report}"],
   "status.ok": ["成功", "ok"],
@@ -132,6 +144,10 @@ const dict = {
   "photo.output": ["输出预览", "Output preview"],
   "photo.drop": ["把照片拖到这里，或点“打开照片”", "Drop a photo here, or click “Open photo”"],
   "photo.hint": ["裁剪框按规格比例锁定；不会放大小图。", "The box keeps the spec's aspect; small images are never upscaled."],
+  "verdict.ok": ["可以上传", "Ready to upload"],
+  "verdict.bad": ["不合格：", "Not accepted: "],
+  "verdict.more": ["（另有 {n} 项不合格，见下方清单）", " ({n} more in the list below)"],
+  "photo.whitenFailed": ["换白底没有成功，已取消勾选：", "The background could not be replaced, so it is off again: "],
   "photo.saved": ["已保存并通过检查：", "Saved and checked: "],
   "photo.savedFail": ["已保存，但未通过：", "Saved, but it fails: "],
   "batch.face": ["按人脸裁剪", "Frame from faces"],
@@ -152,6 +168,8 @@ const dict = {
   "photo.previewMs": ["预览用时", "preview took"],
   "check.open": ["选择文件…", "Choose a file…"],
   "check.drop": ["把要检查的文件拖到这里", "Drop the file to check here"],
+  "check.fixPhoto": ["用证件照工具改好它", "Fix it in the photo tool"],
+  "check.fixScan": ["用扫描件工具改好它", "Fix it in the scan tool"],
   "check.pass": ["通过", "PASS"],
   "check.fail": ["不通过", "FAIL"],
   "facts.pixels": ["像素", "Pixels"],
@@ -164,6 +182,9 @@ const dict = {
   "conf.confirmed": ["已确认", "confirmed"],
   "conf.third-party": ["第三方", "third-party"],
   "conf.unconfirmed": ["未确认", "unconfirmed"],
+  "conf.tip.confirmed": ["数值来自官方公布的要求", "The figures are the official published ones"],
+  "conf.tip.third-party": ["⚠ 数值来自第三方整理，未见官方原文：上传前请以门户页面为准", "⚠ The figures come from a third party, not the official text: check the portal's page before uploading"],
+  "conf.tip.unconfirmed": ["⚠ 数值尚未核实：上传前请以门户页面上的要求为准", "⚠ The figures are not verified: check the portal's own page before uploading"],
   "anyPixels": ["像素不限", "any pixels"],
   "nav.filing": ["填报", "Filing"],
   "nav.unit": ["单位", "Unit"],
@@ -247,6 +268,8 @@ const dict = {
   "filing.pickOne": ["在左侧选择一份填报，或新建一份。每次输入都会自动保存。", "Pick a filing on the left or start a new one. Every keystroke is saved."],
   "filing.pick": ["请选择", "Choose"],
   "filing.yes": ["是", "Yes"],
+  "filing.datePh": ["年-月-日，如 1990-03-07", "YYYY-MM-DD, e.g. 1990-03-07"],
+  "filing.monthPh": ["年-月，如 2020-01", "YYYY-MM, e.g. 2020-01"],
   "filing.pickAbove": ["先选上一级", "Choose the level above first"],
   "filing.madeTo": ["规格", "Spec"],
   "filing.makePhoto": ["用证件照工具制作…", "Make with the photo tool…"],
@@ -287,7 +310,7 @@ const dict = {
   "filing.recoverTitle": ["上次没有正常退出。", "The app did not close normally last time."],
   "filing.recoverText": ["以下 {n} 份填报的每次输入都已自动保存，可以继续填写：", "Every keystroke of these {n} filings was saved; carry on:"],
   "filing.recoverOk": ["知道了", "OK"],
-  "attach.for": ["正在为“{label}”制作附件（规格 {spec}）", "Making the attachment for \"{label}\" (spec {spec})"],
+  "attach.for": ["正在为“{label}”制作附件（{spec}）", "Making the attachment for \"{label}\" ({spec})"],
   "attach.go": ["放入填报", "Attach to the filing"],
   "attach.cancel": ["不放入", "Cancel"],
   "attach.done": ["已放入填报", "Attached"],
@@ -298,11 +321,19 @@ const dict = {
   "unit.hint": ["单位财务部门可以在这里维护本单位会计人员名单（从 Excel 或 CSV 导入）、为每人建立填报、一次性完成年度考评。", "A unit's finance office keeps its accountants here: import the roster from Excel or CSV, start each person's filings, assess everyone at once."],
   "unit.uscc": ["统一社会信用代码", "Unified social credit code"],
   "unit.name": ["姓名", "Name"],
-  "unit.region": ["管理地区（盟市、旗县区）", "Authority (city, county)"],
+  "unit.unitName": ["单位名称", "Unit name"],
+  "unit.city": ["管理地区：盟市", "Region: league or city"],
+  "unit.county": ["管理地区：旗县（市、区）", "Region: banner or county"],
+  "unit.direct": ["自治区直属", "Directly under the region"],
+  "unit.pickCity": ["请选择盟市", "Choose the league or city"],
+  "unit.pickCounty": ["请选择旗县（市、区）", "Choose the banner or county"],
+  "unit.cityLevel": ["盟市本级", "The league or city itself"],
+  "unit.needRegion": ["请选择管理地区（盟市，及旗县或“盟市本级”）", "Choose the region (the league or city, then the county or \"the league or city itself\")"],
   "unit.saved": ["单位已保存", "Unit saved"],
   "unit.importRoster": ["导入名单…", "Import roster…"],
   "unit.rosterFiles": ["名单（Excel 或 CSV）", "Roster (Excel or CSV)"],
   "unit.template": ["下载名单模板…", "Roster template…"],
+  "unit.templateName": ["会计人员名单", "accountants roster"],
   "unit.templateSaved": ["模板已保存到 ", "Template saved to "],
   "unit.export": ["导出本单位…", "Export the unit…"],
   "unit.rosterDone": ["名单共 {rows} 行：新增 {added} 人，更新 {updated} 人，{bad} 行有问题未导入", "{rows} rows: {added} added, {updated} updated, {bad} rows with problems not imported"],
@@ -381,6 +412,39 @@ export function applyTexts() {
   if (b) b.textContent = lang === "zh" ? "English" : "中文";
 }
 
-export function kb(n: number): string {
-  return n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KB`;
+/** Sizes as the portals say them: the same rule as caiji_base::i18n (size_limit, size_in,
+ * size_against). A limit within a byte of a whole number of MB or KB (1024 or 1000 to the KB:
+ * profiles store the stricter, 不超过20KB as 20000) is named as that number ("20 KB"); a measured
+ * size is written in the unit of the limit it is held against, so that a file over "20 KB" never
+ * reads 19.7 KB. Integer arithmetic, halves rounded up, as in Rust. */
+export function limitSize(n: number): { text: string; unit: number } {
+  for (const [name, unit, scale] of [["MB", 1024, 1048576], ["MB", 1000, 1000000], ["KB", 1024, 1024], ["KB", 1000, 1000]] as const) {
+    const k = Math.floor((n + Math.floor(scale / 2)) / scale);
+    if (k >= 1 && Math.abs(n - k * scale) <= 1) return { text: `${k} ${name}`, unit };
+  }
+  return { text: kb(n), unit: 1024 };
+}
+
+/** A size in a unit (1000 or 1024 to the KB), one decimal. */
+export function kb(n: number, unit = 1024): string {
+  const u = unit === 1000 ? 1000 : 1024;
+  const tenth = (scale: number) => {
+    const t = Math.floor((n * 10 + Math.floor(scale / 2)) / scale);
+    return `${Math.floor(t / 10)}.${t % 10}`;
+  };
+  if (n < u) return `${n} B`;
+  if (n < u * u) return `${tenth(u)} KB`;
+  return `${tenth(u * u)} MB`;
+}
+
+/** A measured size against a spec's limits: in the unit of the limit it is nearest to failing
+ * (the minimum's when under it, else the maximum's, else the minimum's). */
+export function sizeAgainst(n: number, b: { min?: number | null; max?: number | null }): string {
+  const unit = b.min && n < b.min ? limitSize(b.min).unit : b.max ? limitSize(b.max).unit : b.min ? limitSize(b.min).unit : 1024;
+  return kb(n, unit);
+}
+
+/** The exact count, for details: "20,000 字节". */
+export function bytesText(n: number): string {
+  return `${n.toLocaleString("en-US")} ${t("bytes")}`;
 }

@@ -5,9 +5,10 @@ import { api, type Spec, type SpecsView } from "./api";
 import { defaultOutput, initBatch, refreshBatch, runBatch } from "./batch";
 import { checkPath, initCheck, refreshCheck } from "./check";
 import { applyTexts, getLang, setLang, t } from "./i18n";
-import { autoFrame, initPhoto, openPath, refreshPhoto, saveTo, setCrop, setSpecs, setWhiten, showSpecInfo } from "./photo";
-import { fillSelect } from "./specinfo";
-import { addPages, cropPage, initScan, mergePages, refreshScan, setScanSpecs } from "./scan";
+import { autoFrame, initPhoto, nudgeCrop, openPath, refreshPhoto, saveTo, setCrop, setSpecs, setWhiten, showSpecInfo } from "./photo";
+import { fillSelect, knowSpecs } from "./specinfo";
+import { relabelMessages } from "./dom";
+import { addPages, cropPage, initScan, resetScan, mergePages, refreshScan, setScanSpecs } from "./scan";
 import { current, initSettings, loadSettings, refreshSettings, saveSettings } from "./settings";
 import { cancelAttach, finishAttach, initAttach, refreshAttach, screenShown, startAttach } from "./attach";
 import { create as createDraft, current as currentDraft, exportTo, finalize, importFrom, initFiling, openDraft, refreshFiling, setField } from "./filing";
@@ -28,6 +29,7 @@ function show(name: string) {
 }
 
 function fillAll() {
+  knowSpecs(specs);
   fillSelect(document.getElementById("photo-spec") as HTMLSelectElement, specs.filter((s) => s.kind === "photo"));
   fillSelect(document.getElementById("check-spec") as HTMLSelectElement, specs);
   fillSelect(document.getElementById("batch-spec") as HTMLSelectElement, specs);
@@ -60,6 +62,7 @@ function relabel() {
   renderUnit();
   refreshAttach();
   refreshSyncTexts();
+  relabelMessages();
 }
 
 async function openFiles(paths: string[]) {
@@ -72,6 +75,46 @@ async function openFiles(paths: string[]) {
   }
 }
 
+/** A file to make right (a failing check, a failed batch row): its tool, on its spec. */
+async function openIn(tool: "photo" | "scan", path: string, spec: string) {
+  const sel = document.getElementById(`${tool}-spec`) as HTMLSelectElement;
+  if ([...sel.options].some((o) => o.value === spec)) sel.value = spec;
+  show(tool);
+  if (tool === "photo") {
+    showSpecInfo();
+    await openPath(path);
+  } else {
+    sel.dispatchEvent(new Event("change"));
+    resetScan();
+    await addPages([path]);
+  }
+}
+
+/** Keys: Ctrl+O opens a file for the screen, Ctrl+S saves its output; on the photo screen the
+ * arrow keys move the crop box (Shift: ten times as far). Not while typing in a field. */
+function keys(e: KeyboardEvent) {
+  const typing = (e.target as HTMLElement).closest?.("input, select, textarea, dialog[open]");
+  const click = (id: string) => {
+    const b = document.getElementById(id) as HTMLButtonElement | null;
+    if (b && !b.disabled) b.click();
+  };
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key === "o" || e.key === "s")) {
+    const ids: Record<string, [string, string]> = { photo: ["photo-open", "photo-save"], scan: ["scan-add", "scan-save"], check: ["check-open", ""], filing: ["filing-import", ""] };
+    const id = ids[screen]?.[e.key === "o" ? 0 : 1];
+    if (id) {
+      e.preventDefault();
+      click(id);
+    }
+    return;
+  }
+  const arrows: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  if (screen === "photo" && !typing && arrows[e.key] && !e.ctrlKey && !e.altKey) {
+    e.preventDefault();
+    const k = e.shiftKey ? 10 : 1;
+    nudgeCrop(arrows[e.key][0] * k, arrows[e.key][1] * k);
+  }
+}
+
 async function main() {
   setLang(getLang());
   document.querySelectorAll<HTMLElement>(".tab").forEach((b) => b.addEventListener("click", () => show(b.dataset.screen!)));
@@ -81,9 +124,11 @@ async function main() {
     relabel();
     await saveSettings({ ...current(), lang });
   });
+  document.addEventListener("keydown", keys);
+  document.querySelectorAll<HTMLInputElement>("input[data-tech]").forEach((i) => i.addEventListener("change", () => i.closest(".pane")?.classList.toggle("show-tech", i.checked)));
   initPhoto();
-  initCheck();
-  initBatch();
+  initCheck(openIn);
+  initBatch(openIn);
   initScan();
   initSpecs(specsChanged);
   initSettings(relabel);

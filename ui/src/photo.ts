@@ -6,12 +6,12 @@ import { centred } from "./crop";
 import { CropStage } from "./cropstage";
 import { Guides } from "./guides";
 import { invoke } from "@tauri-apps/api/core";
-import { getLang, kb, t } from "./i18n";
-import { checklist } from "./report";
-import { specLine } from "./specinfo";
+import { bytesText, getLang, sizeAgainst, t } from "./i18n";
+import { checklist, verdictLine } from "./report";
+import { outputName, specLine } from "./specinfo";
 import { html, render } from "./html";
 import { saveDir } from "./settings";
-import { $, showMessage } from "./dom";
+import { $, showMessage, type Text } from "./dom";
 import { bump, mark } from "./hooks";
 
 
@@ -23,9 +23,13 @@ interface State {
   /** The head found when the picture was framed from its face (null: not found or not asked). */
   head: Head | null;
   whiten: boolean;
+  /** Whether the output preview shows what saving would write (save is offered only then). */
+  output: boolean;
 }
-const st: State = { pic: null, imgUrl: null, busy: false, dirty: false, head: null, whiten: false };
+const st: State = { pic: null, imgUrl: null, busy: false, dirty: false, head: null, whiten: false, output: false };
 let specs: Spec[] = [];
+/** The last preview failed and its message is on show. */
+let failed = false;
 let stage: CropStage;
 let guides: Guides;
 
@@ -42,8 +46,41 @@ function exportSize(s: Spec): [number, number] {
   return p.export ?? [p.width ?? 295, p.height ?? 413];
 }
 
-function message(text: string, kind: "ok" | "bad" | "info" = "info") {
+function message(text: Text, kind: "ok" | "bad" | "info" = "info") {
   showMessage("photo-msg", text, kind);
+}
+
+/** Whether there is an output to save or attach: the save button follows. */
+function hasOutput(on: boolean) {
+  st.output = on;
+  $<HTMLButtonElement>("photo-save").disabled = !on;
+  $<HTMLButtonElement>("photo-attach-go").disabled = !on;
+}
+
+/** No output: the preview, its facts, checklist and verdict emptied. */
+function clearOutput() {
+  hasOutput(false);
+  $("checklist").replaceChildren();
+  $("out-facts").replaceChildren();
+  $<HTMLImageElement>("out-img").removeAttribute("src");
+  $("out-before").hidden = true;
+  $("after-cap").hidden = true;
+  verdictLine($("photo-verdict"), null);
+}
+
+/** The tool back to its first state, no picture open (a filing's slot opens it so: never on
+ * someone else's photo). */
+export function resetPhoto() {
+  if (st.pic) void api.close(st.pic.id).catch(() => {});
+  st.pic = null;
+  st.head = null;
+  if (st.imgUrl) URL.revokeObjectURL(st.imgUrl);
+  st.imgUrl = null;
+  stage.clear();
+  guides.set(null, null);
+  frameInfo("");
+  clearOutput();
+  message("");
 }
 
 export function setSpecs(list: Spec[]) {
@@ -63,12 +100,13 @@ export async function openPath(path: string) {
   message("");
   try {
     const pic = await api.open(path, s.id);
-    if (st.pic) api.close(st.pic.id);
+    if (st.pic) void api.close(st.pic.id).catch(() => {});
+    clearOutput();
     st.pic = pic;
     await loadImage();
     await autoFrame();
   } catch (e) {
-    message(errText(e), "bad");
+    message(() => errText(e), "bad");
   }
 }
 
@@ -78,7 +116,6 @@ async function loadImage() {
   if (st.imgUrl) URL.revokeObjectURL(st.imgUrl);
   st.imgUrl = URL.createObjectURL(new Blob([buf], { type: "image/jpeg" }));
   await stage.load(st.imgUrl, st.pic.width, st.pic.height);
-  $<HTMLButtonElement>("photo-save").disabled = false;
 }
 
 function recentre() {
@@ -88,11 +125,17 @@ function recentre() {
   stage.set(centred(st.pic.width, st.pic.height, aw, ah));
 }
 
-function frameInfo(text: string, kind: "ok" | "bad" | "" = "") {
+/** The framing note under the toolbar (read again in the current language on a redraw). */
+let frameNote: { text: () => string; kind: string } = { text: () => "", kind: "" };
+function frameInfo(text: Text, kind: "ok" | "bad" | "" = "") {
+  frameNote = { text: typeof text === "function" ? text : () => text, kind };
+  drawFrameInfo();
+}
+function drawFrameInfo() {
   const el = $("frame-info");
-  el.textContent = text;
-  el.className = `frame-info ${kind}`;
-  el.hidden = !text;
+  el.textContent = frameNote.text();
+  el.className = `frame-info ${frameNote.kind}`;
+  el.hidden = !el.textContent;
 }
 
 /** Frames the picture from its face by the spec's head rules; when that is refused, says why
@@ -112,12 +155,11 @@ export async function autoFrame() {
     st.head = f.head;
     guides.set(f.head, s.head);
     const share = Math.round(((f.head.chin - f.head.crown) / f.crop.h) * 100);
-    let text = t("photo.framed").replace("{h}", String(share));
-    if (Math.abs(f.head.roll) > 2) text += t("photo.levelled").replace("{r}", Math.abs(f.head.roll).toFixed(1));
-    frameInfo(text, "ok");
+    const roll = Math.abs(f.head.roll);
+    frameInfo(() => t("photo.framed").replace("{h}", String(share)) + (roll > 2 ? t("photo.levelled").replace("{r}", roll.toFixed(1)) : ""), "ok");
     stage.set(f.crop);
   } catch (e) {
-    frameInfo(`${t("photo.frameFail")}${errText(e)} ${t("photo.frameManual")}`, "bad");
+    frameInfo(() => `${t("photo.frameFail")}${errText(e)} ${t("photo.frameManual")}`, "bad");
     recentre();
   }
 }
@@ -146,20 +188,29 @@ async function runPreview() {
     $("after-cap").hidden = !p.before;
     if (p.before) $<HTMLImageElement>("before-img").src = `data:image/jpeg;base64,${p.before}`;
     const ms = performance.now() - t0;
-    const facts = html`<span>${t("facts.pixels")} <b>${p.width}×${p.height}</b></span><span>${t("facts.bytes")} <b>${kb(p.bytes)}</b></span><span>${t("facts.quality")} <b>${p.quality}</b> (${p.chroma})</span>`;
-    const took = html`<span class="ms" data-ms="${ms.toFixed(1)}">${t("photo.previewMs")} ${ms.toFixed(0)} ms</span>`;
+    const facts = html`<span>${t("facts.pixels")} <b>${p.width}×${p.height}</b></span><span>${t("facts.bytes")} <b title="${bytesText(p.bytes)}">${sizeAgainst(p.bytes, s.bytes)}</b></span><span>${t("facts.quality")} <b>${p.quality}</b></span><span class="tech">${p.chroma}</span>`;
+    const took = html`<span class="ms tech" data-ms="${ms.toFixed(1)}">${t("photo.previewMs")} ${ms.toFixed(0)} ms</span>`;
     render($("out-facts"), html`${facts}${took}${p.notes.map((n) => html`<div class="note">${n}</div>`)}`);
     render($("checklist"), checklist(p.report));
+    verdictLine($("photo-verdict"), p.report);
+    hasOutput(true);
     if (__TEST_HOOKS__) {
       mark("lastPreviewMs", ms.toFixed(1));
       bump("previews");
     }
-    message("");
+    // A preview that failed before said so: this one worked.
+    if (failed) message("");
+    failed = false;
   } catch (e) {
-    $("checklist").replaceChildren();
-    $("out-facts").replaceChildren();
-    $<HTMLImageElement>("out-img").removeAttribute("src");
-    message(errText(e), "bad");
+    clearOutput();
+    if (st.whiten) {
+      // The background could not be replaced: the photo as it is (previewed again), and why.
+      setWhiten(false);
+      message(() => t("photo.whitenFailed") + errText(e), "bad");
+    } else {
+      failed = true;
+      message(() => errText(e), "bad");
+    }
   } finally {
     st.busy = false;
     if (st.dirty) schedule();
@@ -183,15 +234,14 @@ async function rotate(turns: number) {
     await loadImage();
     await autoFrame();
   } catch (e) {
-    message(errText(e), "bad");
+    message(() => errText(e), "bad");
   }
 }
 
 async function saveAs() {
   const s = spec();
-  if (!st.pic || !s) return;
-  const stem = st.pic.name.replace(/\.[^.]+$/, "");
-  const path = await save({ defaultPath: `${saveDir(st.pic.path)}${stem}_${s.id}.jpg`, filters: [{ name: "JPEG", extensions: ["jpg", "jpeg"] }] });
+  if (!st.pic || !s || !st.output) return;
+  const path = await save({ defaultPath: `${saveDir(st.pic.path)}${outputName(st.pic.name, s.id)}`, filters: [{ name: "JPEG", extensions: ["jpg", "jpeg"] }] });
   if (path) await saveTo(path);
 }
 
@@ -201,9 +251,9 @@ export async function saveTo(path: string) {
   if (!st.pic || !s) return;
   try {
     const r = await api.save(st.pic.id, s.id, edits(), path);
-    message(`${r.passed ? t("photo.saved") : t("photo.savedFail")}${path}`, r.passed ? "ok" : "bad");
+    message(() => `${r.passed ? t("photo.saved") : t("photo.savedFail")}${path}`, r.passed ? "ok" : "bad");
   } catch (e) {
-    message(errText(e), "bad");
+    message(() => errText(e), "bad");
   }
 }
 
@@ -231,7 +281,13 @@ export function initPhoto() {
 }
 
 export function refreshPhoto() {
+  drawFrameInfo();
   if (st.pic) schedule();
+}
+
+/** The arrow keys: the crop box moves a display pixel (ten with Shift). */
+export function nudgeCrop(dx: number, dy: number) {
+  if (st.pic) stage.nudge(dx, dy);
 }
 
 /** For tests and scripts: move the crop box to `r` (full-resolution pixels). */
@@ -258,7 +314,7 @@ export async function attachPhoto(): Promise<{ hash: string; passed: boolean } |
     const r = await invoke<{ hash: string; report: { passed: boolean } }>("photo_attach", { id: st.pic.id, spec: s.id, edits: edits(), lang: getLang() });
     return { hash: r.hash, passed: r.report.passed };
   } catch (e) {
-    message(errText(e), "bad");
+    message(() => errText(e), "bad");
     return null;
   }
 }

@@ -4,12 +4,12 @@ import { invoke } from "@tauri-apps/api/core";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import { api, errText, type Opened, type Preview, type Rect, type Spec } from "./api";
 import { CropStage } from "./cropstage";
-import { getLang, kb, t } from "./i18n";
+import { bytesText, getLang, sizeAgainst, t } from "./i18n";
 import { html, render } from "./html";
-import { checklist } from "./report";
-import { specLine } from "./specinfo";
+import { checklist, verdictLine } from "./report";
+import { outputName, specLine } from "./specinfo";
 import { saveDir } from "./settings";
-import { $, showMessage } from "./dom";
+import { $, showMessage, type Text } from "./dom";
 import { bump } from "./hooks";
 
 interface Page extends Opened {
@@ -22,13 +22,42 @@ let specs: Spec[] = [];
 let seq = 0;
 let stage: CropStage;
 let cropping = -1;
+/** Whether the output shows the merged pages (save and attach are offered only then). */
+let output = false;
 
 function spec(): Spec | undefined {
   return specs.find((s) => s.id === $<HTMLSelectElement>("scan-spec").value);
 }
 
-function message(text: string, kind: "ok" | "bad" = "bad") {
+function message(text: Text, kind: "ok" | "bad" = "bad") {
   showMessage("scan-msg", text, kind);
+}
+
+function hasOutput(on: boolean) {
+  output = on;
+  $<HTMLButtonElement>("scan-save").disabled = !on;
+  $<HTMLButtonElement>("scan-attach-go").disabled = !on;
+}
+
+function clearOutput() {
+  hasOutput(false);
+  $("scan-checklist").replaceChildren();
+  $("scan-facts").replaceChildren();
+  $<HTMLImageElement>("scan-out").removeAttribute("src");
+  verdictLine($("scan-verdict"), null);
+}
+
+/** No pages: the tool as at first (a filing's slot opens it so, never on someone else's pages). */
+export function resetScan() {
+  for (const p of pages) {
+    void api.close(p.id).catch(() => {});
+    URL.revokeObjectURL(p.thumb);
+  }
+  pages = [];
+  seq++;
+  renderPages();
+  clearOutput();
+  message("");
 }
 
 export function setScanSpecs(list: Spec[]) {
@@ -55,7 +84,6 @@ function renderPages() {
       return html`<li>${name}${button("crop", i, t("scan.crop"), "✂")}${button("rotl", i, t("photo.rotl"), "⟲")}${button("rotr", i, t("photo.rotr"), "⟳")}${button("up", i, t("scan.up"), "↑")}${button("down", i, t("scan.down"), "↓")}${button("del", i, t("scan.remove"), "✕")}</li>`;
     })}`,
   );
-  $<HTMLButtonElement>("scan-save").disabled = pages.length === 0;
 }
 
 /** Merges the pages and shows the result (and saves it when `path` is given). */
@@ -66,9 +94,7 @@ export async function mergePages(path?: string): Promise<Preview | null> {
     if (__TEST_HOOKS__) bump("scanMerges");
   };
   if (!s || !pages.length) {
-    $("scan-checklist").replaceChildren();
-    $("scan-facts").replaceChildren();
-    $<HTMLImageElement>("scan-out").removeAttribute("src");
+    clearOutput();
     return null;
   }
   $("scan-facts").textContent = t("scan.working");
@@ -77,17 +103,18 @@ export async function mergePages(path?: string): Promise<Preview | null> {
     const p = await invoke<Preview>("scan_merge", { pages: req, spec: s.id, save: path ?? null, lang: getLang() });
     if (my !== seq) return p; // a newer merge is on its way
     $<HTMLImageElement>("scan-out").src = `data:image/jpeg;base64,${p.jpeg}`;
-    const facts = html`<span>${t("facts.pixels")} <b>${p.width}×${p.height}</b></span><span>${t("facts.bytes")} <b>${kb(p.bytes)}</b></span><span>${t("facts.quality")} <b>${p.quality}</b> (${p.chroma})</span>`;
+    const facts = html`<span>${t("facts.pixels")} <b>${p.width}×${p.height}</b></span><span>${t("facts.bytes")} <b title="${bytesText(p.bytes)}">${sizeAgainst(p.bytes, s.bytes)}</b></span><span>${t("facts.quality")} <b>${p.quality}</b></span><span class="tech">${p.chroma}</span>`;
     render($("scan-facts"), html`${facts}${p.notes.map((n) => html`<div class="note">${n}</div>`)}`);
     render($("scan-checklist"), checklist(p.report));
-    message(path ? `${p.report.passed ? t("photo.saved") : t("photo.savedFail")}${path}` : "", p.report.passed ? "ok" : "bad");
+    verdictLine($("scan-verdict"), p.report);
+    hasOutput(true);
+    message(path ? () => `${p.report.passed ? t("photo.saved") : t("photo.savedFail")}${path}` : "", p.report.passed ? "ok" : "bad");
     merged();
     return p;
   } catch (e) {
     if (my === seq) {
-      $("scan-facts").replaceChildren();
-      $("scan-checklist").replaceChildren();
-      message(errText(e));
+      clearOutput();
+      message(() => errText(e));
     }
     merged();
     return null;
@@ -104,7 +131,7 @@ export async function addPages(paths: string[]) {
       const o = await api.open(path, s.id);
       pages.push({ ...o, crop: null, thumb: await thumb(o.id) });
     } catch (e) {
-      message(errText(e));
+      message(() => errText(e));
     }
   }
   renderPages();
@@ -139,7 +166,7 @@ async function act(a: string, i: number) {
       // The crop was in the old orientation's pixels: the turned page starts uncropped.
       pages[i] = { ...o, path: p.path, name: p.name, crop: null, thumb: await thumb(o.id) };
     } catch (e) {
-      message(errText(e));
+      message(() => errText(e));
     }
   } else if (a === "up" && i > 0) [pages[i - 1], pages[i]] = [pages[i], pages[i - 1]];
   else if (a === "down" && i < pages.length - 1) [pages[i + 1], pages[i]] = [pages[i], pages[i + 1]];
@@ -154,6 +181,14 @@ async function act(a: string, i: number) {
 
 export function initScan() {
   stage = new CropStage($("page-stage"), { min: () => [64, 64], locked: false, onChange: () => {} });
+  // The merged output larger, on a click; a click (or Esc) closes it.
+  $("scan-out").addEventListener("click", () => {
+    const src = $<HTMLImageElement>("scan-out").getAttribute("src");
+    if (!src) return;
+    $("scan-zoom").querySelector("img")!.src = src;
+    $<HTMLDialogElement>("scan-zoom").showModal();
+  });
+  $("scan-zoom").addEventListener("click", () => $<HTMLDialogElement>("scan-zoom").close());
   $("scan-add").addEventListener("click", async () => {
     const picked = await open({ multiple: true, filters: [{ name: "Images", extensions: ["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp", "gif"] }] });
     if (Array.isArray(picked)) await addPages(picked);
@@ -180,8 +215,8 @@ export function initScan() {
   });
   $("scan-save").addEventListener("click", async () => {
     const s = spec();
-    if (!s || !pages.length) return;
-    const path = await save({ defaultPath: `${saveDir(pages[0].path)}${s.id}.jpg`, filters: [{ name: "JPEG", extensions: ["jpg", "jpeg"] }] });
+    if (!s || !pages.length || !output) return;
+    const path = await save({ defaultPath: `${saveDir(pages[0].path)}${outputName(pages[0].name, s.id)}`, filters: [{ name: "JPEG", extensions: ["jpg", "jpeg"] }] });
     if (path) await mergePages(path);
   });
 }
@@ -204,7 +239,7 @@ export async function attachScan(): Promise<{ hash: string; passed: boolean } | 
     const r = await invoke<{ hash: string; report: { passed: boolean } }>("scan_attach", { pages: req, spec: s.id, lang: getLang() });
     return { hash: r.hash, passed: r.report.passed };
   } catch (e) {
-    message(errText(e));
+    message(() => errText(e));
     return null;
   }
 }

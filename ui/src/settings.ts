@@ -1,5 +1,6 @@
 // Settings: language, default output folder, threads; where the app keeps its data. Saved by
 // the backend in the data folder (beside the program in portable mode).
+import { invoke } from "@tauri-apps/api/core";
 import { open } from "@tauri-apps/plugin-dialog";
 import { api, errText, type Settings, type SettingsView } from "./api";
 import { getLang, setLang, t, type Key } from "./i18n";
@@ -24,7 +25,8 @@ export async function loadSettings() {
   try {
     view = await api.settings();
     setLang(view.settings.lang);
-    if (view.problem) showMessage("settings-msg", `${t("settings.unreadable")} ${view.problem}`, "bad");
+    const problem = view.problem;
+    if (problem) showMessage("settings-msg", () => `${t("settings.unreadable")} ${problem}`, "bad");
   } catch {
     view = null;
   }
@@ -38,15 +40,16 @@ function draw() {
   $<HTMLButtonElement>("set-out-clear").disabled = !s.outputDir;
   $<HTMLInputElement>("set-threads").value = String(s.threads);
   $("set-threads-hint").textContent = t("settings.threadsHint").replace("{n}", String(view?.cores ?? "?"));
-  const rows: [Key, string][] = view
+  const rows: [Key, string, string][] = view
     ? [
-        ["settings.mode", view.portable ? t("settings.portable") : t("settings.installed")],
-        ["settings.dataDir", view.dataDir],
-        ["settings.specsDir", view.specsDir],
-        ["settings.logDir", view.logDir],
+        ["settings.mode", view.portable ? t("settings.portable") : t("settings.installed"), ""],
+        ["settings.dataDir", view.dataDir, "data"],
+        ["settings.specsDir", view.specsDir, "specs"],
+        ["settings.logDir", view.logDir, "logs"],
       ]
     : [];
-  render($("set-where"), html`${rows.map(([k, v]) => html`<dt>${t(k)}</dt><dd><code>${v}</code></dd>`)}`);
+  const openBtn = (dir: string) => dir && html` <button type="button" data-open-dir="${dir}">${t("settings.openDir")}</button>`;
+  render($("set-where"), html`${rows.map(([k, v, dir]) => html`<dt>${t(k)}</dt><dd>${dir ? html`<code>${v}</code>` : v}${openBtn(dir)}</dd>`)}`);
 }
 
 /** Saves new settings; on error the old ones stay and the reason is shown. */
@@ -57,12 +60,16 @@ export async function saveSettings(next: Settings): Promise<boolean> {
     else view = { settings: saved, dataDir: "", specsDir: "", logDir: "", portable: false, cores: 0 };
     return true;
   } catch (e) {
-    showMessage("settings-msg", errText(e), "bad");
+    showMessage("settings-msg", () => errText(e), "bad");
     return false;
   }
 }
 
 export function initSettings(onLang: () => void) {
+  $("set-where").addEventListener("click", (e) => {
+    const dir = (e.target as HTMLElement).dataset.openDir;
+    if (dir) void invoke("settings_open_dir", { which: dir }).catch((err) => showMessage("settings-msg", () => errText(err), "bad"));
+  });
   $("set-out-pick").addEventListener("click", async () => {
     const d = await open({ directory: true });
     if (typeof d === "string" && (await saveSettings({ ...current(), outputDir: d }))) done();
@@ -81,7 +88,7 @@ export function initSettings(onLang: () => void) {
   $("set-threads").addEventListener("change", async () => {
     const n = Number($<HTMLInputElement>("set-threads").value);
     if (!Number.isInteger(n) || n < 0 || n > 256) {
-      showMessage("settings-msg", t("settings.badThreads"), "bad");
+      showMessage("settings-msg", () => t("settings.badThreads"), "bad");
       return;
     }
     if (await saveSettings({ ...current(), threads: n })) done();
@@ -90,7 +97,7 @@ export function initSettings(onLang: () => void) {
 
 function done() {
   draw();
-  showMessage("settings-msg", t("settings.saved"), "ok");
+  showMessage("settings-msg", () => t("settings.saved"), "ok");
 }
 
 export function refreshSettings() {

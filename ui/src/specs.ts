@@ -184,9 +184,9 @@ async function saveForm() {
     $("spec-editor").hidden = true;
     editing = null;
     onChange(v);
-    showMessage("specs-msg", `${t("specs.saved")} ${s.id}`, "ok");
+    showMessage("specs-msg", () => `${t("specs.saved")} ${s.id}`, "ok");
   } catch (e) {
-    showMessage("specs-msg", errText(e), "bad");
+    showMessage("specs-msg", () => errText(e), "bad");
   }
 }
 
@@ -205,9 +205,9 @@ async function act(a: string, id: string) {
     armedDelete = "";
     try {
       onChange(await api.deleteSpec(id));
-      showMessage("specs-msg", `${t("specs.deleted")} ${id}`, "ok");
+      showMessage("specs-msg", () => `${t("specs.deleted")} ${id}`, "ok");
     } catch (e) {
-      showMessage("specs-msg", errText(e), "bad");
+      showMessage("specs-msg", () => errText(e), "bad");
     }
   }
 }
@@ -216,9 +216,9 @@ async function act(a: string, id: string) {
 export async function exportSpec(id: string, path: string) {
   try {
     await api.exportSpec(id, path);
-    showMessage("specs-msg", `${t("specs.exported")} ${path}`, "ok");
+    showMessage("specs-msg", () => `${t("specs.exported")} ${path}`, "ok");
   } catch (e) {
-    showMessage("specs-msg", errText(e), "bad");
+    showMessage("specs-msg", () => errText(e), "bad");
   }
 }
 
@@ -226,9 +226,9 @@ export async function exportSpec(id: string, path: string) {
 export async function importSpec(path: string) {
   try {
     onChange(await api.importSpec(path));
-    showMessage("specs-msg", `${t("specs.imported")} ${path}`, "ok");
+    showMessage("specs-msg", () => `${t("specs.imported")} ${path}`, "ok");
   } catch (e) {
-    showMessage("specs-msg", errText(e), "bad");
+    showMessage("specs-msg", () => errText(e), "bad");
   }
 }
 

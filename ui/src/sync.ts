@@ -7,6 +7,8 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { errText, msgOf, type Msg } from "./api";
 import { $, showMessage } from "./dom";
+import { notice } from "./notice";
+import { clock } from "./dates";
 import { getLang, pick, t } from "./i18n";
 import { html, render } from "./html";
 import { changed, loadList, loadOpen, opened } from "./drafts-state";
@@ -35,7 +37,6 @@ function setStatus(s: Status | null) {
   if (s && (!status || s.taken >= status.taken)) status = s;
 }
 let running = false;
-const clock = (ms: number) => new Date(ms).toLocaleTimeString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false });
 
 export function renderBar() {
   const bar = $("sync-bar");
@@ -77,22 +78,21 @@ export async function syncNow() {
   renderBar();
   try {
     const r = await syncApi.now();
-    const parts = (
-      [
-        [r.sent.length, "sync.r.sent"],
-        [r.reviewed.length, "sync.r.reviewed"],
-        [r.pulled.length, "sync.r.pulled"],
-        [r.failed.length, "sync.r.failed"],
-        [r.retrying.length, "sync.r.retrying"],
-      ] as const
-    )
-      .filter(([n]) => n)
-      .map(([n, k]) => t(k).replace("{n}", String(n)));
-    const text = r.error ? pick(r.error) : parts.length ? parts.join("，") : t("sync.r.nothing");
-    showMessage("filing-msg", text, r.error || r.failed.length ? "bad" : "ok");
+    const counts = [
+      [r.sent.length, "sync.r.sent"],
+      [r.reviewed.length, "sync.r.reviewed"],
+      [r.pulled.length, "sync.r.pulled"],
+      [r.failed.length, "sync.r.failed"],
+      [r.retrying.length, "sync.r.retrying"],
+    ] as const;
+    const text = () => {
+      const parts = counts.filter(([n]) => n).map(([n, k]) => t(k).replace("{n}", String(n)));
+      return r.error ? pick(r.error) : parts.length ? parts.join(t("sep")) : t("sync.r.nothing");
+    };
+    notice(text, r.error || r.failed.length ? "bad" : "ok");
     return r;
   } catch (e) {
-    showMessage("filing-msg", errText(e), "bad");
+    notice(() => errText(e), "bad");
     if ((e as { code?: string })?.code === "signed_out") openDialog();
     return null;
   } finally {
@@ -103,15 +103,18 @@ export async function syncNow() {
 
 /** 上报: finalized filings into the outbox; the worker sends them at once if it can. */
 export async function send(ids: string[]) {
-  if (!ids.length) return showMessage("filing-msg", t("sync.nothingToSend"), "info");
+  if (!ids.length) return notice(() => t("sync.nothingToSend"), "info");
   try {
     const r = await syncApi.send(ids);
     await changed(ids);
-    const skipped = r.skipped.map((s) => `${s.title}：${pick(msgOf(s.message))}`).join("；");
-    const text = (r.queued.length ? t(status?.signed_in ? "sync.queued" : "sync.queuedOffline").replace("{n}", String(r.queued.length)) : "") + (skipped ? ` ${t("sync.skipped")}${skipped}` : "");
-    showMessage("filing-msg", text, r.skipped.length ? "bad" : "ok");
+    const online = !!status?.signed_in;
+    const text = () => {
+      const skipped = r.skipped.map((s) => `${s.title}${t("colon")}${pick(msgOf(s.message))}`).join(t("sep2"));
+      return (r.queued.length ? t(online ? "sync.queued" : "sync.queuedOffline").replace("{n}", String(r.queued.length)) : "") + (skipped ? ` ${t("sync.skipped")}${skipped}` : "");
+    };
+    notice(text, r.skipped.length ? "bad" : "ok");
   } catch (e) {
-    showMessage("filing-msg", errText(e), "bad");
+    notice(() => errText(e), "bad");
   }
   await refreshSync();
 }
@@ -138,17 +141,25 @@ export function openDialog() {
 }
 
 /** Signs in (or registers and signs in) with what the dialog holds; true when it worked. */
-export async function signIn(server: string, login: string, password: string, register?: { kind: string; name: string }) {
-  showMessage("sync-dlg-msg", t("sync.connecting"), "info");
+/** A server address as people type it: a bare host (caiji.example.cn, or with a port) is
+ * reached over https. */
+export function serverUrl(typed: string): string {
+  const s = typed.trim().replace(/\/+$/, "");
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `https://${s}`;
+}
+
+export async function signIn(typed: string, login: string, password: string, register?: { kind: string; name: string }) {
+  const server = serverUrl(typed);
+  showMessage("sync-dlg-msg", () => t("sync.connecting"), "info");
   try {
     const s = register ? await syncApi.register(server, register.kind, login, register.name, password) : await syncApi.signIn(server, login, password);
     setStatus(s);
     renderBar();
     if (dlg().open) dlg().close();
-    showMessage("filing-msg", t("sync.signedIn").replace("{name}", s.name ?? ""), "ok");
+    notice(() => t("sync.signedIn").replace("{name}", s.name ?? ""), "ok");
     return true;
   } catch (e) {
-    showMessage("sync-dlg-msg", errText(e), "bad");
+    showMessage("sync-dlg-msg", () => errText(e), "bad");
     return false;
   }
 }
@@ -163,9 +174,9 @@ export async function resolve(keepMine: boolean) {
     await syncApi.resolve(cur.draft.id, keepMine);
     await loadList();
     await loadOpen(cur.draft.id);
-    showMessage("filing-msg", t(keepMine ? "sync.keptMine" : "sync.tookTheirs"), "ok");
+    notice(() => t(keepMine ? "sync.keptMine" : "sync.tookTheirs"), "ok");
   } catch (e) {
-    showMessage("filing-msg", errText(e), "bad");
+    notice(() => errText(e), "bad");
   }
   await refreshSync();
 }
@@ -196,7 +207,7 @@ export async function initSync() {
     renderBar();
     if (!ev.payload.changed.length) return;
     // The open filing is read again if its state moved (it cannot be mid-edit: only sent or queued ones do).
-    await changed(ev.payload.changed).catch((e) => showMessage("filing-msg", errText(e), "bad"));
+    await changed(ev.payload.changed).catch((e) => notice(() => errText(e), "bad"));
   });
   await refreshSync();
 }

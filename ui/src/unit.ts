@@ -6,10 +6,11 @@ import { open, save } from "@tauri-apps/plugin-dialog";
 import { errText, type Msg } from "./api";
 import { $, showMessage } from "./dom";
 import { loadList, subscribe } from "./drafts-state";
-import { allChoices, choiceName, exportTo, openDraft } from "./filing";
+import { allChoices, choiceName, divisionName, divisionsIn, exportTo, openDraft } from "./filing";
 import type { Row } from "./filing-api";
 import { getLang, pick, t } from "./i18n";
 import { html, render, type Html } from "./html";
+import { parseDate, today } from "./dates";
 
 interface Unit { uscc: string; name: string; region: string }
 interface Staff { unit: string; id_number: string; name: string; data: Record<string, string> }
@@ -34,7 +35,7 @@ let view: UnitView | null = null;
 let report: RosterReport | null = null;
 let onOpen: () => void = () => {};
 /** The bulk assessment's inputs, kept across redraws. */
-const bulk = { year: new Date().getFullYear() - 1, grade: "2", assessor: "", date: new Date().toISOString().slice(0, 10) };
+const bulk = { year: new Date().getFullYear() - 1, grade: "2", assessor: "", date: today() };
 
 const mask = (id: string) => (id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : id);
 
@@ -67,7 +68,7 @@ export function renderUnit() {
   }
   const u = view.unit;
   const acts = html`<button id="unit-roster" class="primary">${t("unit.importRoster")}</button><button id="unit-template">${t("unit.template")}</button><button id="unit-export">${t("unit.export")}</button>`;
-  const head = html`<div class="unit-head"><div><h2>${u.name}</h2><span>${t("unit.uscc")} ${u.uscc}${u.region ? ` · ${u.region}` : ""}</span></div><div class="acts">${acts}</div></div>`;
+  const head = html`<div class="unit-head"><div><h2>${u.name}</h2><span>${t("unit.uscc")} ${u.uscc}${u.region ? ` · ${regionName(u.region)}` : ""}</span></div><div class="acts">${acts}</div></div>`;
   let rosterReport: Html | "" = "";
   if (report) {
     const done = t("unit.rosterDone").replace("{rows}", String(report.rows)).replace("{added}", String(report.added)).replace("{updated}", String(report.updated)).replace("{bad}", String(report.rejected.length));
@@ -80,7 +81,7 @@ export function renderUnit() {
   const year = html`<label>${t("unit.year")}<input type="number" id="bulk-year" value="${bulk.year}" min="2000" max="2100" /></label>`;
   const grade = html`<label>${t("unit.grade")}<select id="bulk-grade">${grades}</select></label>`;
   const assessor = html`<label>${t("unit.assessor")}<input type="text" id="bulk-assessor" value="${bulk.assessor}" /></label>`;
-  const date = html`<label>${t("unit.date")}<input type="date" id="bulk-date" value="${bulk.date}" /></label>`;
+  const date = html`<label>${t("unit.date")}<input type="text" inputmode="numeric" id="bulk-date" value="${bulk.date}" placeholder="${t("filing.datePh")}" maxlength="12" /></label>`;
   const bulkBox = html`<div class="bulk"><b>${t("unit.bulk")}</b>${year}${grade}${assessor}${date}<button id="bulk-go">${t("unit.bulkGo")}</button><button id="bulk-final">${t("unit.finalizeReady")}</button></div>`;
   const columns = (["unit.name", "unit.id", "unit.sex", "unit.post", "unit.mobile", "unit.collection", "unit.assessment"] as const).map((k) => html`<th>${t(k)}</th>`);
   const staff = view.staff.length
@@ -98,14 +99,44 @@ export async function showUnit(uscc: string) {
   renderUnit();
 }
 
+/** A unit's region as people name it: 自治区直属, a city, or a city and county. */
+const DIRECT = "150000";
+function regionName(code: string): string {
+  return code === DIRECT ? t("unit.direct") : divisionName(code);
+}
+
+/** The dialog's region pickers: the cities of Inner Mongolia (and 自治区直属), then the chosen
+ * city's counties (or the city itself). */
+function regionPickers(code = "") {
+  const city = $<HTMLSelectElement>("unit-city");
+  const county = $<HTMLSelectElement>("unit-county");
+  const c = code === DIRECT ? DIRECT : code.slice(0, 4);
+  const cities = divisionsIn(DIRECT);
+  render(city, html`<option value="">${t("unit.pickCity")}</option><option value="${DIRECT}"${c === DIRECT && html` selected`}>${t("unit.direct")}</option>${cities.map((d) => html`<option value="${d.code}"${d.code === c && html` selected`}>${d.name}</option>`)}`);
+  const inCity = c && c !== DIRECT ? divisionsIn(c) : [];
+  const own = html`<option value="${c}"${code === c && html` selected`}>${t("unit.cityLevel")}</option>`;
+  render(county, html`<option value="">${t("unit.pickCounty")}</option>${inCity.length > 0 && own}${inCity.map((d) => html`<option value="${d.code}"${d.code === code && html` selected`}>${d.name}</option>`)}`);
+  county.disabled = !inCity.length;
+}
+
+/** The region the dialog's pickers say, or "" when it is not said yet. */
+function pickedRegion(): string {
+  const city = $<HTMLSelectElement>("unit-city").value;
+  return city === DIRECT ? DIRECT : $<HTMLSelectElement>("unit-county").value;
+}
+
+/** Saves a unit; a refusal is said where it is asked (in the dialog when it is open). */
 export async function saveUnit(u: Unit) {
+  const dlg = $<HTMLDialogElement>("unit-dialog");
+  const where = dlg.open ? "unit-dlg-msg" : "unit-msg";
   try {
     units = await unitApi.save(u);
     await showUnit(u.uscc.trim().toUpperCase());
-    showMessage("unit-msg", t("unit.saved"), "ok");
+    showMessage(where, "");
+    showMessage("unit-msg", () => t("unit.saved"), "ok");
     return true;
   } catch (e) {
-    showMessage("unit-msg", errText(e), "bad");
+    showMessage(where, () => errText(e), "bad");
     return false;
   }
 }
@@ -117,7 +148,7 @@ export async function importRoster(path: string) {
     showMessage("unit-msg", "");
   } catch (e) {
     report = null;
-    showMessage("unit-msg", errText(e), "bad");
+    showMessage("unit-msg", () => errText(e), "bad");
   }
   await showUnit(view.unit.uscc);
 }
@@ -127,14 +158,15 @@ export async function bulkAssessment() {
   bulk.year = Number($<HTMLInputElement>("bulk-year").value);
   bulk.grade = $<HTMLSelectElement>("bulk-grade").value;
   bulk.assessor = $<HTMLInputElement>("bulk-assessor").value.trim();
-  bulk.date = $<HTMLInputElement>("bulk-date").value;
+  const typed = $<HTMLInputElement>("bulk-date").value;
+  bulk.date = parseDate(typed) ?? typed;
   try {
     const r = await unitApi.bulk(view.unit.uscc, bulk.year, bulk.grade, bulk.assessor, bulk.date);
     // The list and this screen redrawn first, then the message: what it says is on screen.
     await loadList();
-    showMessage("unit-msg", t("unit.bulkDone").replace("{n}", String(r.created.length)).replace("{m}", String(r.existing)), "ok");
+    showMessage("unit-msg", () => t("unit.bulkDone").replace("{n}", String(r.created.length)).replace("{m}", String(r.existing)), "ok");
   } catch (e) {
-    showMessage("unit-msg", errText(e), "bad");
+    showMessage("unit-msg", () => errText(e), "bad");
   }
 }
 
@@ -151,13 +183,18 @@ export function initUnit(openEditor: () => void) {
   $("unit-pick").addEventListener("change", (e) => void showUnit((e.target as HTMLSelectElement).value).then(() => (report = null)));
   $("unit-add").addEventListener("click", () => {
     ($("unit-form") as HTMLFormElement).reset();
+    regionPickers();
+    showMessage("unit-dlg-msg", "");
     ($("unit-dialog") as HTMLDialogElement).showModal();
   });
+  $("unit-city").addEventListener("change", () => regionPickers($<HTMLSelectElement>("unit-city").value));
   $("unit-form").addEventListener("submit", async (e) => {
     const d = e as SubmitEvent;
     if (d.submitter && (d.submitter as HTMLButtonElement).value === "cancel") return;
     e.preventDefault();
-    const ok = await saveUnit({ uscc: $<HTMLInputElement>("unit-uscc").value, name: $<HTMLInputElement>("unit-name").value, region: $<HTMLInputElement>("unit-region").value });
+    const region = pickedRegion();
+    if (!region) return showMessage("unit-dlg-msg", () => t("unit.needRegion"), "bad");
+    const ok = await saveUnit({ uscc: $<HTMLInputElement>("unit-uscc").value, name: $<HTMLInputElement>("unit-name").value, region });
     if (ok) ($("unit-dialog") as HTMLDialogElement).close();
   });
   $("unit-body").addEventListener("click", async (e) => {
@@ -167,16 +204,16 @@ export function initUnit(openEditor: () => void) {
       const p = await open({ multiple: false, filters: [{ name: t("unit.rosterFiles"), extensions: ["xlsx", "xls", "csv", "ods"] }] });
       if (typeof p === "string") await importRoster(p);
     } else if (el.id === "unit-template") {
-      const p = await save({ defaultPath: "会计人员名单.csv", filters: [{ name: "CSV", extensions: ["csv"] }] });
-      if (p) await unitApi.template(p).then(() => showMessage("unit-msg", t("unit.templateSaved") + p, "ok"), (err) => showMessage("unit-msg", errText(err), "bad"));
+      const p = await save({ defaultPath: `${t("unit.templateName")}.xlsx`, filters: [{ name: "Excel", extensions: ["xlsx"] }, { name: "CSV", extensions: ["csv"] }] });
+      if (p) await unitApi.template(p).then(() => showMessage("unit-msg", () => t("unit.templateSaved") + p, "ok"), (err) => showMessage("unit-msg", () => errText(err), "bad"));
     } else if (el.id === "unit-export") {
       const p = await save({ defaultPath: `${view.unit.name}.caiji`, filters: [{ name: t("filing.bundle"), extensions: ["caiji"] }] });
       if (p) await exportTo(view.drafts.map((d) => d.id), p);
     } else if (el.id === "bulk-go") await bulkAssessment();
     else if (el.id === "bulk-final") {
-      const n = await unitApi.finalizeReady(view.unit.uscc, "assessment").catch((err) => (showMessage("unit-msg", errText(err), "bad"), -1));
+      const n = await unitApi.finalizeReady(view.unit.uscc, "assessment").catch((err) => (showMessage("unit-msg", () => errText(err), "bad"), -1));
       await loadList();
-      if (n >= 0) showMessage("unit-msg", t("unit.finalizedN").replace("{n}", String(n)), "ok");
+      if (n >= 0) showMessage("unit-msg", () => t("unit.finalizedN").replace("{n}", String(n)), "ok");
     } else if (el.dataset.open) {
       e.preventDefault();
       onOpen();
@@ -188,7 +225,7 @@ export function initUnit(openEditor: () => void) {
         onOpen();
         await openDraft(c.draft.id);
       } catch (err) {
-        showMessage("unit-msg", errText(err), "bad");
+        showMessage("unit-msg", () => errText(err), "bad");
       }
     }
   });

@@ -117,7 +117,7 @@ const collection = {
   sections: [
     { id: "basic", title: msg("基本信息", "Basic"), fields: [
       field("photo", "证件照", "attachment", { spec: "nat-photo" }), field("id_number", "证件号码", "id_number"), field("name", "姓名", "text", { max_len: 50 }),
-      field("sex", "性别", "choice", { choices: "sex" }), field("mobile", "手机号码", "mobile"),
+      field("sex", "性别", "choice", { choices: "sex" }), field("birth", "出生日期", "date", { required: false }), field("mobile", "手机号码", "mobile"),
       field("proof", "学历证书", "attachment", { spec: "nat-proof", required: false }),
     ] },
     { id: "education", title: msg("学历信息", "Education"), repeat: { min: 1, max: 3 }, fields: [field("school", "毕业院校", "text"), field("start", "入学时间", "month")] },
@@ -139,7 +139,7 @@ function problems(d: FakeDraft) {
   const out: { path: string; code: string; message: { zh: string; en: string } }[] = [];
   const basic = (d.data.basic ?? {}) as Record<string, unknown>;
   for (const f of collection.sections[0].fields) if (f.required && !basic[f.id]) out.push({ path: `basic.${f.id}`, code: "required", message: msg(`请填写${f.label.zh}`, `${f.id} is required`) });
-  if (basic.mobile && !/^1[3-9]\d{9}$/.test(String(basic.mobile))) out.push({ path: "basic.mobile", code: "invalid", message: msg("手机号码应为 11 位手机号码", "an 11-digit mobile") });
+  if (basic.mobile && !/^1[3-9]\d{9}$/.test(String(basic.mobile))) out.push({ path: "basic.mobile", code: "invalid", message: msg("手机号码应为 11 位数字，以 1 开头", "11 digits starting with 1") });
   if (!((d.data.education as unknown[]) ?? []).length) out.push({ path: "education", code: "too_few", message: msg("学历信息至少要填 1 条", "at least 1") });
   return out;
 }
@@ -259,6 +259,11 @@ mockIPC(
         d.state = "finalized";
         return checked(d);
       }
+      case "filing_reopen": {
+        const d = w.drafts.get(String(a.id))!;
+        d.state = "draft";
+        return checked(d);
+      }
       case "filing_import":
         return w.importResult ?? [];
       case "filing_standing":
@@ -297,6 +302,7 @@ mockIPC(
       case "unit_list":
         return units;
       case "unit_save":
+        if ((a.unit as (typeof units)[0]).uscc.trim().length < 18) throw { code: "invalid", message: msg("统一社会信用代码无效（18 位，末位校验码按 GB 32100 计算）", "Not a valid unified social credit code") };
         // The backend keeps a credit code in capitals.
         units.push({ ...(a.unit as (typeof units)[0]), uscc: (a.unit as (typeof units)[0]).uscc.trim().toUpperCase() });
         return units;
