@@ -87,7 +87,9 @@ fn batch_of_200_with_report_resume_and_untouched_sources() {
     let csv = std::fs::read_to_string(out.join("caiji-report.csv")).unwrap();
     assert!(csv.starts_with('\u{feff}'));
     assert_eq!(csv.lines().count(), 204);
-    assert!(csv.lines().next().unwrap().contains("source,output,status,pixels,bytes,quality"));
+    // In Chinese (the CLI's default language), for the clerk who opens it in Excel.
+    assert!(csv.lines().next().unwrap().contains("源文件,输出文件,结果,像素,字节,质量"), "{}", csv.lines().next().unwrap());
+    assert!(csv.lines().any(|l| l.contains(",成功,") || l.contains(",有提示,")) && csv.lines().any(|l| l.contains(",失败,")), "{csv}");
     let rj: Value = serde_json::from_str(&std::fs::read_to_string(out.join("caiji-report.json")).unwrap()).unwrap();
     assert_eq!(rj["total"], 203);
     // Sources are byte-identical.

@@ -67,8 +67,10 @@ pub(crate) fn background_verdict(m: [f64; 3], sd: f64, allowed: &[Background], (
         if ok {
             Msg::new(format!("{where_zh}的背景接近{names_zh}且均匀"), format!("The background {where_en} is even and close to {names_en}"))
         } else {
+            // In plain words: the colour and its spread are in `measured` (the technical details).
+            let how = if hit.is_some() { "颜色不均匀" } else { "颜色不对" };
             Msg::new(
-                format!("{where_zh}的背景为 {measured}，不像均匀的{names_zh}背景：官方审核可能不通过，请在{names_zh}墙前重拍"),
+                format!("{where_zh}的背景{how}，不像均匀的{names_zh}背景：官方审核可能不通过，请在{names_zh}墙前重拍"),
                 format!(
                     "The background {where_en} is {measured}, not an even {names_en}: official checks may reject it; retake it in front of a {names_en} wall"
                 ),

@@ -78,6 +78,19 @@ pub enum Status {
     Cancelled,
 }
 
+impl Status {
+    /// The status as the report says it to a person.
+    pub fn name(self) -> Msg {
+        match self {
+            Status::Ok => Msg::new("成功", "ok"),
+            Status::Warning => Msg::new("有提示", "warning"),
+            Status::Failed => Msg::new("失败", "failed"),
+            Status::Skipped => Msg::new("已跳过", "skipped"),
+            Status::Cancelled => Msg::new("未处理", "not started"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Item {
     pub source: String,
@@ -374,13 +387,17 @@ pub fn write_reports(summary: &Summary, dir: &Path, lang: crate::Lang) -> Result
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| Error::invalid(e.to_string(), e.to_string());
     // A BOM so that Excel on Chinese Windows opens the UTF-8 file correctly.
-    w.write_record(["source", "output", "status", "pixels", "bytes", "quality", "code", "reasons"]).map_err(csv_err)?;
+    // In the language asked for: a clerk opens it in Excel (programs read caiji-report.json).
+    let head = match lang {
+        crate::Lang::Zh => ["源文件", "输出文件", "结果", "像素", "字节", "质量", "代码", "原因"],
+        crate::Lang::En => ["source", "output", "status", "pixels", "bytes", "quality", "code", "reasons"],
+    };
+    w.write_record(head).map_err(csv_err)?;
     for it in &summary.items {
-        let status = serde_json::to_value(it.status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
         w.write_record([
             it.source.clone(),
             it.output.clone().unwrap_or_default(),
-            status,
+            it.status.name().get(lang).to_string(),
             match (it.width, it.height) {
                 (Some(a), Some(b)) => format!("{a}x{b}"),
                 _ => String::new(),
