@@ -27,3 +27,5 @@ GSETTINGS_BACKEND=memory xvfb-run -a node --test tests/e2e/app.test.mjs
 GSETTINGS_BACKEND=memory xvfb-run -a node --test tests/e2e/filing.test.mjs
 # The sync story: the app registers with a real caiji-server, sends, is returned, resends, is accepted.
 GSETTINGS_BACKEND=memory xvfb-run -a node --test tests/e2e/sync.test.mjs
+# A walk of every screen at 1280×800 and 1024×700: each result shows without scrolling.
+GSETTINGS_BACKEND=memory xvfb-run -a -s "-screen 0 1400x900x24" node --test tests/e2e/walk.test.mjs
