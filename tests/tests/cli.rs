@@ -135,10 +135,11 @@ fn sizes_read_as_the_portal_wrote_the_limit() {
     assert_eq!(r["message"]["en"], "The file is 32.2 KB (32,176 bytes), over the limit of 20 KB: compress it with this tool");
     // Sichuan, "more than 10KB, under 20KB" (10241–20479): the limit's bytes said too.
     let r = rule("documents/text_defocus.jpg", "sc-photo");
-    assert_eq!((r["measured"].as_str(), r["expected"].as_str()), (Some("31.4 KB"), Some("10 KB–20 KB")));
-    assert_eq!(r["message"]["zh"], "文件有 31.4 KB（32,176 字节），超过上限 20 KB（20,479 字节）：请用本工具压缩");
+    // Over the limit it is rounded up (31.42 → 31.5), under one down: never read as the limit.
+    assert_eq!((r["measured"].as_str(), r["expected"].as_str()), (Some("31.5 KB"), Some("10 KB–20 KB")));
+    assert_eq!(r["message"]["zh"], "文件有 31.5 KB（32,176 字节），超过上限 20 KB（20,479 字节）：请用本工具压缩");
     let r = rule("exif/hopper_orientation_2.jpg", "sc-photo");
-    assert_eq!(r["message"]["zh"], "文件只有 4.6 KB（4,695 字节），低于下限 10 KB（10,241 字节）：门户会判为不清晰");
+    assert_eq!(r["message"]["zh"], "文件只有 4.5 KB（4,695 字节），低于下限 10 KB（10,241 字节）：门户会判为不清晰");
     let r = rule("documents/text_defocus.jpg", "nat-photo");
     assert_eq!((r["measured"].as_str(), r["passed"].as_bool()), (Some("31.4 KB"), Some(true)));
     assert_eq!(r["message"]["zh"], "大小 31.4 KB 符合要求（≥ 10 KB）");

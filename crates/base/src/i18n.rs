@@ -54,7 +54,7 @@ pub fn human_bytes(n: u64) -> String {
 /// A size limit named the way the portal wrote it: "20 KB", "500 KB", "1 MB".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SizeLimit {
-    /// "20 KB"; a limit no portal would write falls back to [`human_bytes`] ("12.1 KB").
+    /// "20 KB"; a limit no portal would write falls back to [`size_in`] with 1024 ("12.1 KB").
     pub text: String,
     /// The bytes in a KB that the text counts (1000 or 1024; 1024 for the fallback): sizes shown
     /// next to the limit count the same, through [`size_in`].
@@ -68,7 +68,7 @@ pub struct SizeLimit {
 /// of 1000 and 1024 bytes a KB, sometimes a byte inside it ("more than 10KB" is 10241), so a
 /// count within one byte of k × 1024² or k × 1000² (k ≥ 1 whole) is "k MB", else within one byte
 /// of k × 1024 or k × 1000 is "k KB" (tried in that order: 1024 before 1000), else
-/// [`human_bytes`] with a unit of 1024.
+/// [`size_in`] with a unit of 1024.
 pub fn size_limit(bytes: u64) -> SizeLimit {
     for (name, unit, scale) in [("MB", 1024, 1024 * 1024), ("MB", 1000, 1000 * 1000), ("KB", 1024, 1024), ("KB", 1000, 1000)] {
         let k = bytes.saturating_add(scale / 2) / scale;
@@ -76,16 +76,35 @@ pub fn size_limit(bytes: u64) -> SizeLimit {
             return SizeLimit { text: format!("{k} {name}"), unit, exact: round == bytes };
         }
     }
-    SizeLimit { text: human_bytes(bytes), unit: 1024, exact: bytes < 1024 }
+    SizeLimit { text: size_in(bytes, 1024), unit: 1024, exact: bytes < 1024 }
 }
 
 /// A measured size in a limit's unit (1000 or 1024 bytes a KB; anything else counts 1024), with
 /// one decimal rounded half up: "20.2 KB" (20200 bytes, unit 1000), "45.5 KB" (46555, 1024),
 /// "1.5 MB"; under one KB, the bytes: "512 B".
 pub fn size_in(bytes: u64, unit: u64) -> String {
+    size_rounded(bytes, unit, Round::Nearest)
+}
+
+/// Which way a size's last decimal goes.
+#[derive(Clone, Copy)]
+enum Round {
+    Nearest,
+    /// Over a maximum: up, so that it never reads as the limit itself ("20.1 KB", not "20.0 KB").
+    Up,
+    /// Under a minimum: down, likewise.
+    Down,
+}
+
+fn size_rounded(bytes: u64, unit: u64, round: Round) -> String {
     let unit = if unit == 1000 { 1000 } else { 1024 };
     let tenths = |scale: u64| {
-        let t = (u128::from(bytes) * 10 + u128::from(scale / 2)) / u128::from(scale);
+        let add = match round {
+            Round::Nearest => scale / 2,
+            Round::Up => scale - 1,
+            Round::Down => 0,
+        };
+        let t = (u128::from(bytes) * 10 + u128::from(add)) / u128::from(scale);
         format!("{}.{}", t / 10, t % 10)
     };
     if bytes < unit {
@@ -98,14 +117,15 @@ pub fn size_in(bytes: u64, unit: u64) -> String {
 }
 
 /// A measured size next to a byte window, in the unit of the limit it is judged against: the
-/// minimum's when it is under the minimum, else the maximum's, else the minimum's.
+/// minimum's when it is under the minimum, else the maximum's, else the minimum's. A size outside
+/// the window is rounded away from it, so that it never reads as the limit it fails.
 pub fn size_against(bytes: u64, min: Option<u64>, max: Option<u64>) -> String {
-    let unit = match (min, max) {
-        (Some(m), _) if bytes < m => size_limit(m).unit,
-        (_, Some(m)) | (Some(m), None) => size_limit(m).unit,
-        (None, None) => 1024,
-    };
-    size_in(bytes, unit)
+    match (min, max) {
+        (Some(m), _) if bytes < m => size_rounded(bytes, size_limit(m).unit, Round::Down),
+        (_, Some(m)) if bytes > m => size_rounded(bytes, size_limit(m).unit, Round::Up),
+        (_, Some(m)) | (Some(m), None) => size_in(bytes, size_limit(m).unit),
+        (None, None) => size_in(bytes, 1024),
+    }
 }
 
 /// A whole number with its thousands grouped: 20200 → "20,200".
@@ -151,6 +171,8 @@ mod tests {
         assert_eq!(limit(1), ("1 B".into(), 1024, true));
         assert_eq!(limit(0), ("0 B".into(), 1024, true));
         assert_eq!(limit(u64::MAX).1, 1024);
+        // No round size: one decimal, as every other size (the app's TypeScript says the same).
+        assert_eq!(limit(2_100_123), ("2.0 MB".into(), 1024, false));
     }
 
     #[test]
@@ -167,9 +189,13 @@ mod tests {
         assert_eq!(size_against(20_200, None, Some(20_000)), "20.2 KB");
         assert_eq!(size_against(46_555, Some(10_240), None), "45.5 KB");
         // GA 461: at least 14 KB (× 1024), at most 20 KB (× 1000).
-        assert_eq!(size_against(14_000, Some(14_336), Some(20_000)), "13.7 KB");
+        assert_eq!(size_against(14_000, Some(14_336), Some(20_000)), "13.6 KB", "under the minimum: rounded down");
         assert_eq!(size_against(19_800, Some(14_336), Some(20_000)), "19.8 KB");
         assert_eq!(size_against(5000, None, None), "4.9 KB");
+        // Just outside the window: never read as the limit it fails.
+        assert_eq!(size_against(20_040, None, Some(20_000)), "20.1 KB");
+        assert_eq!(size_against(10_200, Some(10_240), None), "9.9 KB");
+        assert_eq!(size_against(20_000, None, Some(20_000)), "20.0 KB");
         assert_eq!(group_digits(20_200), "20,200");
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1_048_576), "1,048,576");

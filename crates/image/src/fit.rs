@@ -10,7 +10,7 @@ use crate::head::Head;
 use crate::spec::{Colour, Spec};
 use crate::whiten::Whitened;
 use caiji_base::error::Error;
-use caiji_base::i18n::{size_in, size_limit, Msg};
+use caiji_base::i18n::{size_against, size_limit, Msg};
 use image::DynamicImage;
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -79,7 +79,7 @@ pub(crate) fn padded_note(n: usize) -> Msg {
 /// The limit as the portal wrote it ("20 KB"), the smallest result in the same unit.
 pub(crate) fn cannot_fit(best: u64, max: u64, what_zh: &str, what_en: &str) -> Error {
     let limit = size_limit(max);
-    let best = size_in(best, limit.unit);
+    let best = size_against(best, None, Some(max));
     Error::CannotFit {
         msg: Msg::new(
             format!("无法压到 {} 以内：{what_zh}最小也有 {best}", limit.text),
