@@ -77,6 +77,11 @@ fn the_workflow_finalizes_only_without_errors_and_keeps_revisions() {
     assert_eq!(d.data["basic"]["name"], "张三");
     let d = store.finalize(&d.id, &[]).unwrap();
     assert_eq!(d.state, State::Finalized);
+    // Finalized is locked until opened again (重新编辑): a save is refused, the draft unchanged.
+    let e = store.autosave(&d.id, "张三", &json!({"basic": {"name": "李四"}})).unwrap_err();
+    assert!(e.msg().zh.contains("重新编辑"), "{}", e.msg().zh);
+    let d = store.get(&d.id).unwrap();
+    assert_eq!((d.state, d.data["basic"]["name"].as_str()), (State::Finalized, Some("张三")));
     // Not every move is allowed.
     assert!(store.set_state(&d.id, State::Accepted, None).is_err());
     let d = store.set_state(&d.id, State::Queued, None).unwrap();

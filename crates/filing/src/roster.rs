@@ -371,7 +371,7 @@ pub fn parse(forms: &Forms, unit: &str, cells: &[Vec<String>], today: (u32, u32,
         let facts = if id_type == "1" { ids::resident_id_facts(&id) } else { None };
         if id.is_empty() {
             bad.push(Msg::new("缺少证件号码", "no ID number"));
-        } else if scientific(&typed) {
+        } else if id_type == "1" && scientific(&typed) {
             // Excel keeps 15 digits of a number: the ID is lost, only pasting it again as text helps.
             bad.push(Msg::new(
                 format!("Excel 把身份证号变成了科学计数法（{typed}）：请把这一列设为“文本”格式，再重新粘贴身份证号"),
@@ -421,7 +421,10 @@ pub fn parse(forms: &Forms, unit: &str, cells: &[Vec<String>], today: (u32, u32,
             if ids::valid_mobile(&mobile) {
                 data.insert("mobile".into(), json!(mobile));
             } else {
-                bad.push(Msg::new(format!("手机号码“{mobile}”应为 11 位"), format!("mobile \"{mobile}\" should be 11 digits starting with 1")));
+                bad.push(Msg::new(
+                    format!("手机号码“{mobile}”应为 11 位数字，以 13–19 开头"),
+                    format!("mobile \"{mobile}\" should be 11 digits starting with 13 to 19"),
+                ));
             }
         }
         let post = get(row, "post");

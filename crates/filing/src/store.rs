@@ -405,6 +405,11 @@ impl Store {
                 format!("This filing is {}: it cannot be edited", state_name(d.state).en),
             ));
         }
+        // Finalized is locked until it is opened for editing again (重新编辑): a save that slips
+        // through never turns it back into a draft behind the person's back.
+        if d.state == State::Finalized {
+            return Err(Error::invalid("此填报已定稿：要修改请先点“重新编辑”", "This filing is finalized: choose \"Edit again\" to change it"));
+        }
         let now = now_ms();
         let text = data.to_string();
         let tx = self.conn.unchecked_transaction().map_err(db_error)?;

@@ -494,7 +494,7 @@ impl Forms {
                 }
             }
             FieldKind::Mobile => (!ids::valid_mobile(v))
-                .then(|| ("invalid", Msg::new(format!("{}应为 11 位数字，以 1 开头", l.zh), format!("{}: 11 digits starting with 1", l.en)))),
+                .then(|| ("invalid", Msg::new(format!("{}应为 11 位数字，以 13–19 开头", l.zh), format!("{}: 11 digits starting with 13 to 19", l.en)))),
             FieldKind::Email => {
                 (!ids::valid_email(v)).then(|| ("invalid", Msg::new(format!("{}不是有效的电子邮箱", l.zh), format!("{} is not a valid e-mail address", l.en))))
             }
