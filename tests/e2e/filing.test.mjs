@@ -82,6 +82,9 @@ test("a collection draft: typed, an error seen and fixed, a photo attached, kill
   await choose("basic.sex", "2"); // wrong for this ID: the 17th digit is odd
   await type(field("basic.mobile"), "1391234567");
   await settled();
+  // A field's problem shows once it is left.
+  assert.equal(await errOf("basic.mobile"), "");
+  await s.exec("document.getElementById('f-basic.mobile').blur()");
   assert.match(await errOf("basic.mobile"), /手机号码应为 11 位数字/);
   assert.match(await errOf("basic.sex"), /性别与身份证号码不一致/);
   // Fixed: one more digit, the right sex.

@@ -4,7 +4,7 @@
 import { Channel, invoke } from "@tauri-apps/api/core";
 import { open } from "@tauri-apps/plugin-dialog";
 import { errText, type Msg } from "./api";
-import { getLang, kb, pick, t } from "./i18n";
+import { getLang, pick, sizeAgainst, t } from "./i18n";
 import { html, render, type Html } from "./html";
 import { current } from "./settings";
 import { $, showMessage } from "./dom";
@@ -35,11 +35,12 @@ function draw() {
   const first = Math.max(0, Math.floor(list.scrollTop / ROW) - 5);
   const last = Math.min(items.length, first + Math.ceil(list.clientHeight / ROW) + 10);
   const rows: Html[] = [];
+  const limits = specById($<HTMLSelectElement>("batch-spec").value)?.bytes ?? {};
   for (let i = first; i < last; i++) {
     const it = items[i];
     const mark = it.status === "failed" ? "✗" : it.status === "warning" ? "!" : it.status === "ok" ? "✓" : "·";
     const why = it.reasons.map(pick).join("; ");
-    const size = html`<span>${it.width ? `${it.width}×${it.height}` : ""}</span><span>${it.bytes ? kb(it.bytes) : ""}</span>`;
+    const size = html`<span>${it.width ? `${it.width}×${it.height}` : ""}</span><span>${it.bytes ? sizeAgainst(it.bytes, limits) : ""}</span>`;
     // A failed file opens in the tool on a click, to be made by hand.
     const fix = it.status === "failed" && html` data-fix="${i}" title="${t("batch.openFailed")}"`;
     rows.push(html`<div class="vrow ${it.status}" style="top:${i * ROW}px"${fix}><span class="st">${mark}</span><span title="${it.source}">${it.source}</span>${size}<span title="${why}">${t(`status.${it.status}`)} ${why}</span></div>`);

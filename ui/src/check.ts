@@ -1,7 +1,7 @@
 // The check screen: any file against a spec, like the official checker.
 import { open } from "@tauri-apps/plugin-dialog";
 import { api, errText } from "./api";
-import { kb, t } from "./i18n";
+import { bytesText, sizeAgainst, t } from "./i18n";
 import { html, render } from "./html";
 import { checklist } from "./report";
 import { specById } from "./specinfo";
@@ -18,7 +18,8 @@ export async function checkPath(path: string) {
     const r = await api.check(path, spec);
     const name = path.split(/[\\/]/).pop() ?? path;
     const verdict = html`<span class="big">${r.passed ? "✓" : "✗"}</span> ${name} — ${r.passed ? t("check.pass") : t("check.fail")}`;
-    const facts = html`<small>${r.facts.width}×${r.facts.height} · ${kb(r.facts.bytes)}</small>`;
+    const limits = specById(spec)?.bytes ?? {};
+    const facts = html`<small>${r.facts.width}×${r.facts.height} · <span title="${bytesText(r.facts.bytes)}">${sizeAgainst(r.facts.bytes, limits)}</span></small>`;
     // A file that fails: one click to the tool that makes it right, on this file and spec.
     const tool = specById(spec)?.kind === "document" ? "scan" : "photo";
     const fix = !r.passed && html`<button id="check-fix" class="primary" data-tool="${tool}">${t(tool === "scan" ? "check.fixScan" : "check.fixPhoto")}</button>`;

@@ -9,9 +9,13 @@ function realDay(y: number, m: number, d: number): boolean {
   return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
 }
 
+/** What a Chinese input method types, as plain ASCII: full-width digits and punctuation
+ * (１９９０．３．７), the ideographic full stop (1990。3。7). */
+const plain = (text: string) => text.normalize("NFKC").replace(/。/g, ".").trim();
+
 /** A typed date as YYYY-MM-DD, or null when it is not a real date. */
 export function parseDate(text: string): string | null {
-  const s = text.trim().replace(/[日号]$/, "");
+  const s = plain(text).replace(/[日号]$/, "");
   let m = /^(\d{4})(\d{2})(\d{2})$/.exec(s) ?? /^(\d{4})\s*[-./年\s]\s*(\d{1,2})\s*[-./月\s]\s*(\d{1,2})$/.exec(s);
   if (!m) return null;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -20,7 +24,7 @@ export function parseDate(text: string): string | null {
 
 /** A typed month as YYYY-MM, or null. */
 export function parseMonth(text: string): string | null {
-  const s = text.trim().replace(/月$/, "");
+  const s = plain(text).replace(/月$/, "");
   const m = /^(\d{4})(\d{2})$/.exec(s) ?? /^(\d{4})\s*[-./年\s]\s*(\d{1,2})$/.exec(s);
   if (!m) return null;
   const [y, mo] = [Number(m[1]), Number(m[2])];

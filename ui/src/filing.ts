@@ -9,7 +9,7 @@ import { busy, editing, keepOpen, listed, loadList, loadOpen, opened, setOpen, s
 import { filingApi, type Choice, type Division, type Draft, type DraftState, type Field, type Form, type Problem, type Row, type Values } from "./filing-api";
 import { $ } from "./dom";
 import { notice, noticeCheck } from "./notice";
-import { clock, dateTime, idFacts, parseDate, parseMonth } from "./dates";
+import { clock, dateTime, idFacts, parseDate, parseMonth, today } from "./dates";
 import { specTitle } from "./specinfo";
 import { both, pick, t } from "./i18n";
 import { html, render, replace, type Html } from "./html";
@@ -298,7 +298,7 @@ function showProblems() {
     }
     // A field's problem waits until the field was left or filled in (a blank draft is not a
     // page of red); the count above says how many there are.
-    if (!all && !touched.has(p.path) && !filled(p.path)) continue;
+    if (!all && !touched.has(p.path) && (!filled(p.path) || typingIn(p.path))) continue;
     e.textContent = e.textContent ? `${e.textContent}；${pick(p.message)}` : pick(p.message);
     e.hidden = false;
     e.closest(".ff")?.classList.add("bad");
@@ -355,6 +355,11 @@ export async function openDraft(id: string) {
   }
 }
 
+/** Whether the person is typing in this field now (not left since it was opened). */
+function typingIn(path: string): boolean {
+  return (document.activeElement as HTMLElement | null)?.dataset?.path === path;
+}
+
 /** Whether a field has a value (its problems then show at once). */
 function filled(path: string): boolean {
   const v = get(path);
@@ -370,6 +375,7 @@ function drawOpen() {
     touchedFor = id;
   }
   values = structuredClone(opened()?.draft.data ?? {}) as Values;
+  rememberIds();
   noticeCheck();
   renderEditor();
   renderList();
@@ -411,37 +417,58 @@ async function autosave() {
   }
 }
 
+/** The last valid resident ID number seen in each ID field of the open draft (by its path),
+ * and what it said: a birth date or sex equal to that was filled in from it (or agrees with it),
+ * so a new number may replace it; anything else was typed by hand and is kept. */
+let lastIds = new Map<string, { birth: string; sex: string }>();
+
+/** The open draft's ID fields as stored: what their numbers say. */
+function rememberIds() {
+  lastIds = new Map();
+  const walk = (o: unknown, prefix: string) => {
+    if (!o || typeof o !== "object") return;
+    for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
+      const path = prefix ? `${prefix}.${k}` : k;
+      if (k === "id_number" && typeof v === "string") {
+        const f = idFacts(v);
+        if (f) lastIds.set(path, f);
+      } else walk(v, path);
+    }
+  };
+  walk(values, "");
+}
+
 /** A resident ID number typed in: the birth date and sex beside it follow what it says, when
- * they are empty or were what the previous number said (a value typed by hand is kept; a
- * disagreement is then a problem on the field). True when a field was filled in. */
-function derive(path: string, before: string, now: string): boolean {
+ * they are empty or still what the previous valid number said (a value typed by hand is kept;
+ * a disagreement is then a problem on the field). The fields are updated in place: the editor
+ * is not redrawn under the person's fingers. */
+function derive(path: string, now: string) {
   const i = path.lastIndexOf(".");
-  if (path.slice(i + 1) !== "id_number") return false;
+  if (path.slice(i + 1) !== "id_number") return;
   const prefix = path.slice(0, i);
   const idType = String(get(`${prefix}.id_type`) ?? "1");
   const facts = idType === "1" || idType === "" ? idFacts(now) : null;
-  if (!facts) return false;
-  const old = idFacts(before);
+  if (!facts) return;
+  const old = lastIds.get(path);
+  lastIds.set(path, facts);
   const sec = formById(opened()?.draft.form ?? "")?.sections.find((s) => s.id === prefix.split(".")[0]);
-  let changed = false;
   for (const [id, val] of [["birth", facts.birth], ["sex", facts.sex]] as const) {
     if (!sec?.fields.some((f) => f.id === id)) continue;
     const cur = String(get(`${prefix}.${id}`) ?? "");
-    if (cur === val || (cur && cur !== (old ? old[id] : ""))) continue;
+    if (cur === val || (cur && cur !== old?.[id])) continue;
     set(`${prefix}.${id}`, val);
-    changed = true;
+    const el = document.getElementById(`f-${prefix}.${id}`) as HTMLInputElement | HTMLSelectElement | null;
+    if (el) el.value = val;
   }
-  return changed;
 }
 
 /** Sets a field's value as if typed (also for tests and for the attachment tools). */
 export async function setField(path: string, v: unknown) {
-  const before = String(get(path) ?? "");
   set(path, v);
   noticeCheck(true);
   const el = document.getElementById(`f-${path}`) as HTMLInputElement | null;
   if (el && el.type !== "checkbox") el.value = String(v ?? "");
-  if (derive(path, before, String(v ?? ""))) renderEditor();
+  derive(path, String(v ?? ""));
   await autosave();
 }
 
@@ -511,7 +538,7 @@ export async function attached(target: AttachTarget, hash: string) {
 
 async function pickExport(ids: string[]) {
   if (!ids.length) return notice(() => t("filing.pickSome"), "info");
-  const path = await save({ defaultPath: `caiji-${new Date().toISOString().slice(0, 10)}.caiji`, filters: [{ name: t("filing.bundle"), extensions: ["caiji"] }] });
+  const path = await save({ defaultPath: `caiji-${today()}.caiji`, filters: [{ name: t("filing.bundle"), extensions: ["caiji"] }] });
   if (path) await exportTo(ids, path);
 }
 
@@ -588,14 +615,9 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
     }
     // Pickers fire both "input" and "change": save a value once.
     if ((get(path) ?? "") === v) return;
-    const before = get(path);
     set(path, v);
     noticeCheck(true);
-    if (derive(path, String(before ?? ""), v)) {
-      renderEditor();
-      void autosave();
-      return;
-    }
+    derive(path, v);
     // A new province empties the city (and its county) unless it still lies inside.
     const deps = dependants(path);
     if (deps.length) {

@@ -107,6 +107,7 @@ const dict = {
   "scan.add": ["添加页面…", "Add pages…"],
   "scan.pages": ["页面（按顺序合成一张）", "Pages (merged into one image, in order)"],
   "scan.hint": ["身份证：正面在前、反面在后；多页证明按页序排列。", "ID card: front first, then back; multi-page proofs in page order."],
+  "scan.replace": ["扫描件工具里已有页面。换成这个文件吗？（原来的页面会被移除）", "The scan tool has pages already. Replace them with this file? (They will be removed.)"],
   "scan.up": ["上移", "Move up"],
   "scan.down": ["下移", "Move down"],
   "scan.remove": ["移除", "Remove"],
@@ -425,11 +426,13 @@ export function limitSize(n: number): { text: string; unit: number } {
   return { text: kb(n), unit: 1024 };
 }
 
-/** A size in a unit (1000 or 1024 to the KB), one decimal. */
-export function kb(n: number, unit = 1024): string {
+/** A size in a unit (1000 or 1024 to the KB), one decimal, rounded to the nearest (or up, or
+ * down: a size outside its limits never reads as the limit it fails). */
+export function kb(n: number, unit = 1024, round: "nearest" | "up" | "down" = "nearest"): string {
   const u = unit === 1000 ? 1000 : 1024;
   const tenth = (scale: number) => {
-    const t = Math.floor((n * 10 + Math.floor(scale / 2)) / scale);
+    const add = round === "up" ? scale - 1 : round === "down" ? 0 : Math.floor(scale / 2);
+    const t = Math.floor((n * 10 + add) / scale);
     return `${Math.floor(t / 10)}.${t % 10}`;
   };
   if (n < u) return `${n} B`;
@@ -438,10 +441,13 @@ export function kb(n: number, unit = 1024): string {
 }
 
 /** A measured size against a spec's limits: in the unit of the limit it is nearest to failing
- * (the minimum's when under it, else the maximum's, else the minimum's). */
+ * (the minimum's when under it, else the maximum's, else the minimum's), rounded away from a
+ * limit it fails. */
 export function sizeAgainst(n: number, b: { min?: number | null; max?: number | null }): string {
-  const unit = b.min && n < b.min ? limitSize(b.min).unit : b.max ? limitSize(b.max).unit : b.min ? limitSize(b.min).unit : 1024;
-  return kb(n, unit);
+  if (b.min && n < b.min) return kb(n, limitSize(b.min).unit, "down");
+  if (b.max && n > b.max) return kb(n, limitSize(b.max).unit, "up");
+  const lim = b.max ?? b.min;
+  return kb(n, lim ? limitSize(lim).unit : 1024);
 }
 
 /** The exact count, for details: "20,000 字节". */

@@ -8,7 +8,7 @@ import { applyTexts, getLang, setLang, t } from "./i18n";
 import { autoFrame, initPhoto, nudgeCrop, openPath, refreshPhoto, saveTo, setCrop, setSpecs, setWhiten, showSpecInfo } from "./photo";
 import { fillSelect, knowSpecs } from "./specinfo";
 import { relabelMessages } from "./dom";
-import { addPages, cropPage, initScan, resetScan, mergePages, refreshScan, setScanSpecs } from "./scan";
+import { addPages, cropPage, initScan, resetScan, scanPages, mergePages, refreshScan, setScanSpecs } from "./scan";
 import { current, initSettings, loadSettings, refreshSettings, saveSettings } from "./settings";
 import { cancelAttach, finishAttach, initAttach, refreshAttach, screenShown, startAttach } from "./attach";
 import { create as createDraft, current as currentDraft, exportTo, finalize, importFrom, initFiling, openDraft, refreshFiling, setField } from "./filing";
@@ -84,6 +84,8 @@ async function openIn(tool: "photo" | "scan", path: string, spec: string) {
     showSpecInfo();
     await openPath(path);
   } else {
+    // Pages arranged there are someone's work: replaced only when the person says so.
+    if (scanPages() > 0 && !confirm(t("scan.replace"))) return;
     sel.dispatchEvent(new Event("change"));
     resetScan();
     await addPages([path]);
@@ -98,6 +100,8 @@ function keys(e: KeyboardEvent) {
     const b = document.getElementById(id) as HTMLButtonElement | null;
     if (b && !b.disabled) b.click();
   };
+  // A dialog open: its own keys only.
+  if (document.querySelector("dialog[open]")) return;
   if ((e.ctrlKey || e.metaKey) && !e.altKey && (e.key === "o" || e.key === "s")) {
     const ids: Record<string, [string, string]> = { photo: ["photo-open", "photo-save"], scan: ["scan-add", "scan-save"], check: ["check-open", ""], filing: ["filing-import", ""] };
     const id = ids[screen]?.[e.key === "o" ? 0 : 1];

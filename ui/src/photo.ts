@@ -28,8 +28,10 @@ interface State {
 }
 const st: State = { pic: null, imgUrl: null, busy: false, dirty: false, head: null, whiten: false, output: false };
 let specs: Spec[] = [];
-/** The last preview failed and its message is on show. */
-let failed = false;
+/** Which failure's message is on show: a preview's, or a background that could not be replaced. */
+let failed: false | "preview" | "whiten" = false;
+/** Why the last preview with a new background failed, while the photo is tried without one. */
+let whitenError: unknown = null;
 let stage: CropStage;
 let guides: Guides;
 
@@ -80,6 +82,8 @@ export function resetPhoto() {
   guides.set(null, null);
   frameInfo("");
   clearOutput();
+  failed = false;
+  whitenError = null;
   message("");
 }
 
@@ -97,6 +101,8 @@ export function showSpecInfo() {
 export async function openPath(path: string) {
   const s = spec();
   if (!s) return;
+  failed = false;
+  whitenError = null;
   message("");
   try {
     const pic = await api.open(path, s.id);
@@ -180,8 +186,12 @@ async function runPreview() {
   st.busy = true;
   st.dirty = false;
   const t0 = performance.now();
+  // The picture this preview is of: if another is opened (or the tool is emptied for a slot)
+  // meanwhile, what comes back is someone else's and is dropped.
+  const pic = st.pic;
   try {
-    const p = await api.preview(st.pic.id, s.id, edits());
+    const p = await api.preview(pic.id, s.id, edits());
+    if (st.pic !== pic) return;
     $<HTMLImageElement>("out-img").src = `data:image/jpeg;base64,${p.jpeg}`;
     // Whitening: the same output with its own background beside it.
     $("out-before").hidden = !p.before;
@@ -198,17 +208,28 @@ async function runPreview() {
       mark("lastPreviewMs", ms.toFixed(1));
       bump("previews");
     }
-    // A preview that failed before said so: this one worked.
-    if (failed) message("");
-    failed = false;
+    if (whitenError) {
+      // The photo works without the new background: that was what failed, and why.
+      const e = whitenError;
+      whitenError = null;
+      failed = "whiten";
+      message(() => t("photo.whitenFailed") + errText(e), "bad");
+    } else if (failed === "preview") {
+      // A preview that failed before said so: this one worked.
+      failed = false;
+      message("");
+    }
   } catch (e) {
+    if (st.pic !== pic) return;
     clearOutput();
     if (st.whiten) {
-      // The background could not be replaced: the photo as it is (previewed again), and why.
+      // With a new background it failed: tried again without it (unticked); if that works, the
+      // background was the cause and is said to be.
+      whitenError = e;
       setWhiten(false);
-      message(() => t("photo.whitenFailed") + errText(e), "bad");
     } else {
-      failed = true;
+      whitenError = null;
+      failed = "preview";
       message(() => errText(e), "bad");
     }
   } finally {
@@ -298,6 +319,11 @@ export function setCrop(r: Rect) {
 /** Background replacement on or off (the checkbox, or a test). */
 export function setWhiten(on: boolean) {
   st.whiten = on;
+  // Tried again: the last failure's message is over.
+  if (on && failed === "whiten") {
+    failed = false;
+    message("");
+  }
   $<HTMLInputElement>("photo-whiten").checked = on;
   if (st.pic) schedule();
 }
@@ -307,7 +333,7 @@ export function setWhiten(on: boolean) {
 export async function attachPhoto(): Promise<{ hash: string; passed: boolean } | null> {
   const s = spec();
   if (!st.pic || !s) {
-    message(t("photo.drop"), "info");
+    message(() => t("photo.drop"), "info");
     return null;
   }
   try {

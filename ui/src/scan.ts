@@ -24,12 +24,16 @@ let stage: CropStage;
 let cropping = -1;
 /** Whether the output shows the merged pages (save and attach are offered only then). */
 let output = false;
+/** Bumped when the tool is emptied: pages being opened for the old set are dropped. */
+let resets = 0;
+/** The message on show is a merge's failure (the next merge that works clears it). */
+let mergeFailed = false;
 
 function spec(): Spec | undefined {
   return specs.find((s) => s.id === $<HTMLSelectElement>("scan-spec").value);
 }
 
-function message(text: Text, kind: "ok" | "bad" = "bad") {
+function message(text: Text, kind: "ok" | "bad" | "info" = "bad") {
   showMessage("scan-msg", text, kind);
 }
 
@@ -47,6 +51,9 @@ function clearOutput() {
   verdictLine($("scan-verdict"), null);
 }
 
+/** How many pages are in the tool. */
+export const scanPages = () => pages.length;
+
 /** No pages: the tool as at first (a filing's slot opens it so, never on someone else's pages). */
 export function resetScan() {
   for (const p of pages) {
@@ -55,6 +62,8 @@ export function resetScan() {
   }
   pages = [];
   seq++;
+  resets++;
+  mergeFailed = false;
   renderPages();
   clearOutput();
   message("");
@@ -108,12 +117,17 @@ export async function mergePages(path?: string): Promise<Preview | null> {
     render($("scan-checklist"), checklist(p.report));
     verdictLine($("scan-verdict"), p.report);
     hasOutput(true);
-    message(path ? () => `${p.report.passed ? t("photo.saved") : t("photo.savedFail")}${path}` : "", p.report.passed ? "ok" : "bad");
+    // A save says where; a plain merge leaves any other message (a page that did not open, the
+    // last save) as it is, except a merge failure, which is over now.
+    if (path) message(() => `${p.report.passed ? t("photo.saved") : t("photo.savedFail")}${path}`, p.report.passed ? "ok" : "bad");
+    else if (mergeFailed) message("");
+    mergeFailed = false;
     merged();
     return p;
   } catch (e) {
     if (my === seq) {
       clearOutput();
+      mergeFailed = true;
       message(() => errText(e));
     }
     merged();
@@ -126,11 +140,19 @@ export async function addPages(paths: string[]) {
   const s = spec();
   if (!s) return;
   message("");
+  mergeFailed = false;
+  // Emptied meanwhile (a filing's slot opened the tool): the pages still coming are dropped.
+  const gen = resets;
   for (const path of paths) {
     try {
       const o = await api.open(path, s.id);
+      if (gen !== resets) {
+        void api.close(o.id).catch(() => {});
+        return;
+      }
       pages.push({ ...o, crop: null, thumb: await thumb(o.id) });
     } catch (e) {
+      if (gen !== resets) return;
       message(() => errText(e));
     }
   }
@@ -231,7 +253,7 @@ export function refreshScan() {
 export async function attachScan(): Promise<{ hash: string; passed: boolean } | null> {
   const s = spec();
   if (!s || !pages.length) {
-    message(t("scan.hint"));
+    message(() => t("scan.hint"), "info");
     return null;
   }
   try {

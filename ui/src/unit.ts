@@ -106,11 +106,12 @@ function regionName(code: string): string {
 }
 
 /** The dialog's region pickers: the cities of Inner Mongolia (and 自治区直属), then the chosen
- * city's counties (or the city itself). */
-function regionPickers(code = "") {
+ * city's counties (or the city itself). `code` is the region chosen (a county, a city for the
+ * city itself, 自治区直属), or `city` alone when only the city is picked so far. */
+function regionPickers(code = "", city4 = "") {
   const city = $<HTMLSelectElement>("unit-city");
   const county = $<HTMLSelectElement>("unit-county");
-  const c = code === DIRECT ? DIRECT : code.slice(0, 4);
+  const c = city4 || (code === DIRECT ? DIRECT : code.slice(0, 4));
   const cities = divisionsIn(DIRECT);
   render(city, html`<option value="">${t("unit.pickCity")}</option><option value="${DIRECT}"${c === DIRECT && html` selected`}>${t("unit.direct")}</option>${cities.map((d) => html`<option value="${d.code}"${d.code === c && html` selected`}>${d.name}</option>`)}`);
   const inCity = c && c !== DIRECT ? divisionsIn(c) : [];
@@ -187,7 +188,11 @@ export function initUnit(openEditor: () => void) {
     showMessage("unit-dlg-msg", "");
     ($("unit-dialog") as HTMLDialogElement).showModal();
   });
-  $("unit-city").addEventListener("change", () => regionPickers($<HTMLSelectElement>("unit-city").value));
+  // A city picked: its counties offered, none chosen yet (not even the city itself).
+  $("unit-city").addEventListener("change", () => {
+    const c = $<HTMLSelectElement>("unit-city").value;
+    regionPickers(c === DIRECT ? DIRECT : "", c);
+  });
   $("unit-form").addEventListener("submit", async (e) => {
     const d = e as SubmitEvent;
     if (d.submitter && (d.submitter as HTMLButtonElement).value === "cancel") return;

@@ -3,6 +3,8 @@ import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import appHtml from "../index.html?raw";
 import * as crop from "../src/crop";
+import * as dates from "../src/dates";
+import { kb, limitSize, sizeAgainst } from "../src/i18n";
 
 type Call = { cmd: string; args: Record<string, unknown> };
 type BatchItem = { source: string; status: string; reasons: { zh: string; en: string }[]; width?: number; height?: number; bytes?: number };
@@ -11,6 +13,7 @@ const w = window as unknown as {
   /** The next call of `cmd` fails with this error ({code, message: {zh, en}, details?}; a plain
    * string message as older backends sent it). */
   failNext?: { cmd: string; code: string; message: { zh: string; en: string } | string; details?: unknown };
+  failAlso?: { cmd: string; code: string; message: { zh: string; en: string } | string; details?: unknown };
   cropLib: typeof crop;
   previewDelayMs: number;
   /** What the next batch reports, item by item (through the Channel). */
@@ -38,6 +41,8 @@ const w = window as unknown as {
 type FakeDraft = { id: string; form: string; title: string; state: string; reason?: string | null; data: Record<string, Record<string, unknown> | unknown[]>; revision: number; updated: number; person: string | null; unit: string | null; origin: null };
 w.calls = [];
 w.cropLib = crop;
+(window as unknown as { sizeLib: object }).sizeLib = { kb, limitSize, sizeAgainst };
+(window as unknown as { datesLib: object }).datesLib = dates;
 w.previewDelayMs = 30;
 w.batchItems = [];
 w.settings = { lang: "zh", outputDir: null, threads: 0 };
@@ -139,7 +144,7 @@ function problems(d: FakeDraft) {
   const out: { path: string; code: string; message: { zh: string; en: string } }[] = [];
   const basic = (d.data.basic ?? {}) as Record<string, unknown>;
   for (const f of collection.sections[0].fields) if (f.required && !basic[f.id]) out.push({ path: `basic.${f.id}`, code: "required", message: msg(`请填写${f.label.zh}`, `${f.id} is required`) });
-  if (basic.mobile && !/^1[3-9]\d{9}$/.test(String(basic.mobile))) out.push({ path: "basic.mobile", code: "invalid", message: msg("手机号码应为 11 位数字，以 1 开头", "11 digits starting with 1") });
+  if (basic.mobile && !/^1[3-9]\d{9}$/.test(String(basic.mobile))) out.push({ path: "basic.mobile", code: "invalid", message: msg("手机号码应为 11 位数字，以 13–19 开头", "11 digits starting with 13 to 19") });
   if (!((d.data.education as unknown[]) ?? []).length) out.push({ path: "education", code: "too_few", message: msg("学历信息至少要填 1 条", "at least 1") });
   return out;
 }
@@ -159,7 +164,9 @@ mockIPC(
     w.calls.push({ cmd, args: a });
     if (w.failNext && w.failNext.cmd === cmd) {
       const f = w.failNext;
-      w.failNext = undefined;
+      // A second failure queued behind the first (the retry fails too).
+      w.failNext = w.failAlso;
+      w.failAlso = undefined;
       throw { code: f.code, message: f.message, ...(f.details === undefined ? {} : { details: f.details }) };
     }
     switch (cmd) {

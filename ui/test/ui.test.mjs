@@ -450,14 +450,19 @@ test("filing: every keystroke is saved, problems show on their fields and in the
   await page.type("#f-basic\\.name", "欧阳娜娜", { delay: 5 });
   await page.type("#f-basic\\.mobile", "1391234567", { delay: 5 });
   await page.waitForFunction(() => !window.caiji.currentDraft().saving);
+  // Not while it is being typed: once the field is left.
+  assert.equal(await page.isVisible('[data-err="basic.mobile"]'), false);
+  await page.press("#f-basic\\.mobile", "Tab");
   const saves = await calls("filing_save");
   assert.ok(saves.length >= 2 && saves.length <= 14, `${saves.length} saves for 14 keys`);
   assert.deepEqual(saves.at(-1).args.data.basic, { name: "欧阳娜娜", mobile: "1391234567" });
-  assert.equal(await page.textContent('[data-err="basic.mobile"]'), "手机号码应为 11 位数字，以 1 开头");
+  assert.equal(await page.textContent('[data-err="basic.mobile"]'), "手机号码应为 11 位数字，以 13–19 开头");
   assert.equal(await page.isVisible('[data-err="basic.name"]'), false);
   assert.match(await page.textContent("#filing-list li.active"), /欧阳娜娜/);
   // Fixed: the message goes, the count drops.
-  await page.type("#f-basic\\.mobile", "8");
+  await page.focus("#f-basic\\.mobile");
+  await page.keyboard.press("End");
+  await page.keyboard.type("8");
   await page.waitForFunction(() => !window.caiji.currentDraft().saving && document.querySelector('[data-err="basic.mobile"]').hidden);
   assert.match(await page.textContent("#ed-summary"), /还有 4 处/);
   // A repeatable section: an entry added, its fields by index.
@@ -968,14 +973,28 @@ for (const [width, height] of [[1280, 800], [1024, 700]]) {
     assert.ok(await inView("#photo-msg"), "the save's result without scrolling");
     assert.ok(await inView("#photo-verdict"));
     // 换白底 fails: unticked, said why, in view; the photo as it is comes back and can be saved.
-    await page.evaluate(() => (window.failNext = { cmd: "photo_preview", code: "whiten_failed", message: { zh: "背景不是纯色，无法替换", en: "The background is not plain" } }));
+    await page.evaluate(() => (window.failNext = { cmd: "photo_preview", code: "background_uneven", message: { zh: "背景不是一块均匀的颜色，无法自动换底", en: "The background is not one even colour" } }));
     await page.click("#photo-whiten");
     await page.waitForFunction(() => /换白底没有成功/.test(document.getElementById("photo-msg").textContent));
     assert.equal(await page.isChecked("#photo-whiten"), false);
-    assert.match(await page.textContent("#photo-msg"), /背景不是纯色，无法替换/);
+    assert.match(await page.textContent("#photo-msg"), /背景不是一块均匀的颜色/);
     assert.ok(await inView("#photo-msg"));
     await page.waitForFunction(() => !document.getElementById("photo-save").disabled && document.getElementById("out-img").hasAttribute("src"));
     assert.match(await page.textContent("#photo-msg"), /换白底没有成功/, "the reason stays after the photo comes back");
+    // Ticked again, and this time it works: the old reason goes.
+    await page.click("#photo-whiten");
+    await page.waitForFunction(() => document.getElementById("photo-msg").hidden && document.getElementById("before-img").hasAttribute("src"));
+    // A failure that is not the background's (the picture cannot be read at all): said as it is,
+    // not blamed on 换白底.
+    await page.evaluate(() => {
+      window.failNext = { cmd: "photo_preview", code: "decode", message: { zh: "无法读取这张图片", en: "Cannot read this picture" } };
+      window.failAlso = { cmd: "photo_preview", code: "decode", message: { zh: "无法读取这张图片", en: "Cannot read this picture" } };
+    });
+    await page.evaluate(() => window.caiji.setCrop({ x: 205, y: 150, w: 500, h: 700 }));
+    await page.waitForFunction(() => document.getElementById("photo-msg").textContent === "无法读取这张图片");
+    assert.doesNotMatch(await page.textContent("#photo-msg"), /换白底/);
+    await page.evaluate(() => window.caiji.setCrop({ x: 200, y: 150, w: 500, h: 700 }));
+    await page.waitForFunction(() => !document.getElementById("photo-save").disabled && document.getElementById("photo-msg").hidden);
     // A failing preview: the verdict names the first reason; save is offered only with an output.
     await page.evaluate(() => (window.failNext = { cmd: "photo_preview", code: "decode", message: { zh: "无法读取这张图片", en: "Cannot read this picture" } }));
     await page.evaluate(() => window.caiji.setCrop({ x: 210, y: 150, w: 500, h: 700 }));
@@ -1082,8 +1101,16 @@ test("dates: the ID number gives the birth date and sex; dates typed as people t
   await page.focus("#f-basic\\.mobile");
   await page.waitForSelector('[data-err="basic.name"]:not([hidden])');
   assert.equal(await page.isVisible('[data-err="basic.mobile"]'), false);
-  // A date typed in the ways people type it.
-  for (const typed of ["19900307", "1990.3.7", "1990/3/7", "1990年3月7日", "1990-3-7"]) {
+  // Retyped key by key (select all, then the new number): the fields follow the new number,
+  // filled in place while the person types (the focus stays in the ID field).
+  await page.click("#f-basic\\.id_number", { clickCount: 3 });
+  await page.keyboard.press("Control+a");
+  await page.keyboard.type("15010219851225001X");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "f-basic.id_number");
+  assert.equal(await page.inputValue("#f-basic\\.birth"), "1985-12-25");
+  assert.equal(await page.inputValue("#f-basic\\.sex"), "1");
+  // A date typed in the ways people type it (a Chinese input method's full-width forms too).
+  for (const typed of ["19900307", "1990.3.7", "1990/3/7", "1990年3月7日", "1990-3-7", "１９９０。３。７", "１９９０．０３．０７"]) {
     await page.fill("#f-basic\\.birth", "");
     await page.type("#f-basic\\.birth", typed);
     await page.press("#f-basic\\.birth", "Tab");
@@ -1136,6 +1163,33 @@ test("sizes read as the portal writes them; the exact bytes are in the details",
   await page.close();
 });
 
+test("sizes and dates: the same rules as the backend's (caiji_base::i18n, caiji_base::ids)", async () => {
+  await fresh();
+  const r = await page.evaluate(() => {
+    const { limitSize, sizeAgainst, kb } = window.sizeLib;
+    const d = window.datesLib;
+    return {
+      limits: [20000, 20479, 10241, 10240, 20481, 500000, 199999, 14336, 1048576, 1000000, 512000, 12345, 1, 2100123].map((n) => [n, limitSize(n).text, limitSize(n).unit]),
+      sizes: [kb(20200, 1000), kb(20200, 1024), kb(46555, 1024), kb(20250, 1000), kb(999, 1000), kb(1572864, 1024), kb(1234567, 1000), kb(2048, 7)],
+      against: [sizeAgainst(20200, { max: 20000 }), sizeAgainst(46555, { min: 10240 }), sizeAgainst(14000, { min: 14336, max: 20000 }), sizeAgainst(19800, { min: 14336, max: 20000 }), sizeAgainst(5000, {}), sizeAgainst(20040, { max: 20000 }), sizeAgainst(10200, { min: 10240 }), sizeAgainst(20000, { max: 20000 })],
+      dates: ["1990.13.1", "19900230", "2000-02-29", "1900-02-29", "1990年3月7日", "1990-3-7 ", "199037"].map(d.parseDate),
+      months: ["202001", "2020.1", "2020年1月", "2020-13", "2020"].map(d.parseMonth),
+      ids: ["150102199003071237", "150102199003071229", "15010219851225001X", "15010219851225001x", "150102199003071238", "150102199002301231"].map((x) => d.idFacts(x)),
+    };
+  });
+  // The numbers of the Rust tests (crates/base/src/i18n.rs).
+  assert.deepEqual(r.limits, [
+    [20000, "20 KB", 1000], [20479, "20 KB", 1024], [10241, "10 KB", 1024], [10240, "10 KB", 1024], [20481, "20 KB", 1024], [500000, "500 KB", 1000],
+    [199999, "200 KB", 1000], [14336, "14 KB", 1024], [1048576, "1 MB", 1024], [1000000, "1 MB", 1000], [512000, "500 KB", 1024], [12345, "12.1 KB", 1024], [1, "1 B", 1024], [2100123, "2.0 MB", 1024],
+  ]);
+  assert.deepEqual(r.sizes, ["20.2 KB", "19.7 KB", "45.5 KB", "20.3 KB", "999 B", "1.5 MB", "1.2 MB", "2.0 KB"]);
+  assert.deepEqual(r.against, ["20.2 KB", "45.5 KB", "13.6 KB", "19.8 KB", "4.9 KB", "20.1 KB", "9.9 KB", "20.0 KB"]);
+  assert.deepEqual(r.dates, [null, null, "2000-02-29", null, "1990-03-07", "1990-03-07", null]);
+  assert.deepEqual(r.months, ["2020-01", "2020-01", "2020-01", null, null]);
+  assert.deepEqual(r.ids, [{ birth: "1990-03-07", sex: "1" }, { birth: "1990-03-07", sex: "2" }, { birth: "1985-12-25", sex: "1" }, { birth: "1985-12-25", sex: "1" }, null, null]);
+  await page.close();
+});
+
 test("adding a unit: its name is asked as 单位名称, the region from the pickers, a wrong code said in the dialog", async () => {
   await fresh();
   await page.click('.tab[data-screen="unit"]');
@@ -1151,6 +1205,10 @@ test("adding a unit: its name is asked as 单位名称, the region from the pick
   assert.equal(await page.isDisabled("#unit-county"), true);
   await page.selectOption("#unit-city", "1501");
   assert.deepEqual(await page.$$eval("#unit-county option", (l) => l.map((o) => o.textContent)), ["请选择旗县（市、区）", "盟市本级", "新城区", "回民区"]);
+  // A city alone is not a region yet: the county (or 盟市本级) is asked for, never assumed.
+  assert.equal(await page.inputValue("#unit-county"), "");
+  await page.click("#unit-ok");
+  assert.equal(await page.textContent("#unit-dlg-msg"), "请选择管理地区（盟市，及旗县或“盟市本级”）");
   await page.selectOption("#unit-county", "150103");
   // A wrong credit code: said in the dialog, which stays open with what was typed.
   await page.click("#unit-ok");
