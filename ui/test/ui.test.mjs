@@ -929,8 +929,15 @@ test("a filing's photo slot opens the tool empty, never on the previous person's
   await page.selectOption("#filing-new", "collection");
   await page.fill("#f-basic\\.name", "王芳");
   await page.waitForFunction(() => !window.caiji.currentDraft().saving && window.caiji.currentDraft().draft.title.includes("王芳"));
+  // 张三's preview still on its way when her slot is opened: it must not land in her tool.
+  await page.evaluate(() => {
+    window.previewDelayMs = 400;
+    window.caiji.setCrop({ x: 190, y: 150, w: 500, h: 700 });
+  });
   await page.click('[data-make="basic.photo"]');
   assert.equal(await page.isVisible("#screen-photo"), true);
+  await page.waitForFunction(() => document.body.dataset.previewIdle === "1");
+  await page.evaluate(() => (window.previewDelayMs = 30));
   assert.equal(await page.$eval("#stage", (s) => s.classList.contains("empty")), true, "no picture on the stage");
   assert.equal(await page.$eval("#out-img", (i) => i.hasAttribute("src")), false, "no output");
   assert.equal(await page.$$eval("#checklist li", (l) => l.length), 0);
