@@ -132,7 +132,7 @@ try {
   // reason, pulled back.
   const serverData = path.join(tmp, "server");
   const serverBin = path.join(root, "target/debug/caiji-server");
-  spawnSync(serverBin, ["--data", serverData, "add-authority", "--login", "im-review", "--password", "review-pass", "--name", "内蒙古财政厅", "--region", "150000"]);
+  spawnSync(serverBin, ["--data", serverData, "add-authority", "--login", "im-review", "--name", "内蒙古财政厅", "--region", "150000"], { input: "review-pass\n" });
   const server = spawn(serverBin, ["--data", serverData, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
   try {
     const url = await new Promise((ok) => server.stdout.on("data", (b) => { const m = String(b).match(/listening on (http:\/\/\S+)/); if (m) ok(m[1]); }));

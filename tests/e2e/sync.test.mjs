@@ -56,7 +56,8 @@ async function finalizeOpen() {
 
 before(async () => {
   fs.mkdirSync(serverData);
-  const add = spawn(serverBin, ["--data", serverData, "add-authority", "--login", "im-review", "--password", "review-pass", "--name", "内蒙古财政厅", "--region", "150000"], { stdio: "inherit" });
+  const add = spawn(serverBin, ["--data", serverData, "add-authority", "--login", "im-review", "--name", "内蒙古财政厅", "--region", "150000"], { stdio: ["pipe", "inherit", "inherit"] });
+  add.stdin.end("review-pass\n");
   assert.equal(await new Promise((r) => add.on("exit", r)), 0, "add-authority");
   server = spawn(serverBin, ["--data", serverData, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
   url = await new Promise((resolve, reject) => {

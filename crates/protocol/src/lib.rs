@@ -207,6 +207,85 @@ pub struct OffsetDetails {
 }
 
 /// The TypeScript declarations of every wire type, in one module for the UI.
+/// Passwords people pick first, which a guesser tries first (lower case; all-digit and
+/// one-character ones are refused by rule, not listed).
+const COMMON_PASSWORDS: &[&str] = &[
+    "password",
+    "password1",
+    "password123",
+    "passw0rd",
+    "qwertyui",
+    "qwerty12",
+    "qwerty123",
+    "qwertyuiop",
+    "asdfghjk",
+    "asdf1234",
+    "zxcvbnm1",
+    "abcdefgh",
+    "abc12345",
+    "abcd1234",
+    "abc123456",
+    "a1234567",
+    "a12345678",
+    "a123456789",
+    "aa123456",
+    "aa12345678",
+    "aaa12345",
+    "1qaz2wsx",
+    "1q2w3e4r",
+    "1q2w3e4r5t",
+    "qwe12345",
+    "qweasdzxc",
+    "iloveyou",
+    "woaini1314",
+    "woaini520",
+    "admin123",
+    "admin888",
+    "administrator",
+    "root1234",
+    "qq123456",
+    "qq5201314",
+    "wang1234",
+    "zhang123",
+    "li123456",
+    "caiji123",
+    "kuaiji123",
+    "123456ab",
+    "123456aa",
+    "12345abc",
+    "1234abcd",
+    "11111111a",
+    "test1234",
+    "welcome1",
+    "letmein1",
+    "sunshine",
+    "football",
+    "baseball",
+    "princess",
+    "dragon12",
+    "monkey12",
+    "shadow12",
+];
+
+/// Why a new password is refused, or `None`: shorter than 8, all digits, one character
+/// repeated, one of the commonest, or the login itself (a resident ID or credit code is no
+/// secret). The server refuses it (`weak_password`) and the app says it before sending.
+pub fn password_problem(password: &str, login: &str) -> Option<Msg> {
+    let p = password.trim();
+    let lower = p.to_lowercase();
+    if p.chars().count() < 8 {
+        Some(Msg::new("密码至少 8 位", "The password needs at least 8 characters"))
+    } else if p.chars().all(|c| c.is_ascii_digit()) {
+        Some(Msg::new("密码不能全是数字：请加入字母", "The password cannot be all digits: add letters"))
+    } else if p.chars().all(|c| p.starts_with(c)) || COMMON_PASSWORDS.contains(&lower.as_str()) {
+        Some(Msg::new("这个密码太常见，容易被猜中：请换一个", "This password is too common to be safe: choose another"))
+    } else if !login.trim().is_empty() && lower.contains(&login.trim().to_lowercase()) {
+        Some(Msg::new("密码不能包含账号（身份证号或信用代码人人可见）", "The password cannot contain the login (an ID or credit code is no secret)"))
+    } else {
+        None
+    }
+}
+
 pub fn typescript() -> String {
     // Revisions, sizes and times in ms are JSON numbers (all well below 2^53).
     let cfg = ts_rs::Config::default().with_large_int("number");
@@ -238,6 +317,30 @@ pub fn typescript() -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod passwords {
+    use super::password_problem;
+
+    #[test]
+    fn weak_passwords_are_refused_and_said_why() {
+        for (pw, why) in [
+            ("short1", "至少 8 位"),
+            ("12345678", "全是数字"),
+            ("150102199003071237", "全是数字"),
+            ("aaaaaaaa", "太常见"),
+            ("Password1", "太常见"),
+            ("qwe12345", "太常见"),
+            ("x150102199003071237", "包含账号"),
+        ] {
+            let m = password_problem(pw, "150102199003071237").map(|m| m.zh).unwrap_or_default();
+            assert!(m.contains(why), "{pw}: {m}");
+        }
+        for pw in ["secret-123", "review-pass", "短密码但够长的中文句子", "Xm9!tq4z"] {
+            assert_eq!(password_problem(pw, "150102199003071237"), None, "{pw}");
+        }
+    }
 }
 
 #[cfg(test)]

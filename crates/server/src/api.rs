@@ -1,4 +1,5 @@
 //! The HTTP API (`docs/openapi.yaml`): handlers over the database, the forms and the rules.
+use crate::auth::Passwords;
 use crate::db::{Db, Tx, Val};
 use crate::error::ApiError;
 use crate::limit::{self, Limiter};
@@ -31,26 +32,55 @@ pub struct Server {
     pub forms: Arc<Forms>,
     /// Where attachment files are kept (`<hash>`, and `<hash>.part` while uploading).
     pub blobs: PathBuf,
+    /// Password hashing and checking, bounded (auth.rs).
+    pub passwords: Passwords,
+}
+
+/// Password work waiting for a worker at most; past it, 503 `busy` at once.
+pub const PASSWORD_QUEUE: usize = 64;
+
+/// Opening options for a file only the server's own user may read (0600 on Unix): attachments
+/// are people's photos and diplomas.
+fn private_file() -> std::fs::OpenOptions {
+    #[allow(unused_mut)]
+    let mut o = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o
+}
+
+/// The data folder and its blobs folder, made private (0700 on Unix), whatever the umask.
+fn private_dirs(dir: &std::path::Path) -> Result<(), ApiError> {
+    let err = |e: std::io::Error| ApiError::internal(e.to_string());
+    std::fs::create_dir_all(dir.join("blobs")).map_err(err)?;
+    #[cfg(unix)]
+    for d in [dir.to_path_buf(), dir.join("blobs")] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
+    }
+    Ok(())
 }
 
 impl Server {
     /// A server on an SQLite database in `dir` (`caiji-server.sqlite`, `blobs/`).
     pub fn sqlite(dir: &std::path::Path) -> Result<Server, ApiError> {
-        std::fs::create_dir_all(dir.join("blobs")).map_err(|e| ApiError::internal(e.to_string()))?;
+        private_dirs(dir)?;
         let forms = Forms::builtin().map_err(|e| ApiError::internal(e.to_string()))?;
-        Ok(Server { db: Db::sqlite(&dir.join("caiji-server.sqlite"))?, forms: Arc::new(forms), blobs: dir.join("blobs") })
+        let passwords = Passwords::new(0, PASSWORD_QUEUE)?;
+        Ok(Server { db: Db::sqlite(&dir.join("caiji-server.sqlite"))?, forms: Arc::new(forms), blobs: dir.join("blobs"), passwords })
     }
 
     /// A server on a PostgreSQL database (`config`), attachments in `dir/blobs`.
     pub fn postgres(config: &str, dir: &std::path::Path) -> Result<Server, ApiError> {
-        std::fs::create_dir_all(dir.join("blobs")).map_err(|e| ApiError::internal(e.to_string()))?;
+        private_dirs(dir)?;
         let forms = Forms::builtin().map_err(|e| ApiError::internal(e.to_string()))?;
-        Ok(Server { db: Db::postgres(config)?, forms: Arc::new(forms), blobs: dir.join("blobs") })
+        let passwords = Passwords::new(0, PASSWORD_QUEUE)?;
+        Ok(Server { db: Db::postgres(config)?, forms: Arc::new(forms), blobs: dir.join("blobs"), passwords })
     }
 
     /// Adds an account directly (the admin command; authorities are made this way).
     pub fn add_account(&self, kind: AccountKind, login: &str, password: &str, name: &str, region: &str) -> Result<Account, ApiError> {
-        let hash = hash_password(password)?;
+        let hash = crate::auth::hash_password(password)?;
         // Logins are kept upper-case (ID numbers end in X, credit codes are upper-case).
         let (kind, login, name, region) = (kind, login.trim().to_uppercase(), name.to_string(), region.to_string());
         self.db.tx(move |t| insert_account(t, kind, &login, &hash, &name, &region))
@@ -110,17 +140,6 @@ pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
 
 // ---------------------------------------------------------------- accounts and sessions
 
-fn hash_password(pw: &str) -> Result<String, ApiError> {
-    use argon2::password_hash::{rand_core::OsRng, PasswordHasher, SaltString};
-    let salt = SaltString::generate(&mut OsRng);
-    argon2::Argon2::default().hash_password(pw.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| ApiError::internal(e.to_string()))
-}
-
-fn password_ok(pw: &str, hash: &str) -> bool {
-    use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    PasswordHash::new(hash).is_ok_and(|h| argon2::Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
-}
-
 fn insert_account(t: &mut dyn Tx, kind: AccountKind, login: &str, hash: &str, name: &str, region: &str) -> Result<Account, ApiError> {
     if t.row("SELECT id FROM accounts WHERE login = ?", vals![login])?.is_some() {
         return Err(ApiError::new(StatusCode::CONFLICT, "account_exists", "该账号已注册，请直接登录", "This account exists already: sign in"));
@@ -146,13 +165,13 @@ async fn register(State(s): State<Server>, Body(r): Body<RegisterRequest>) -> Re
             "The login must be a valid resident ID (person) or unified social credit code (unit)",
         ));
     }
-    if r.password.chars().count() < 8 {
-        return Err(ApiError::bad_request("密码至少 8 位", "The password needs at least 8 characters"));
+    if let Some(why) = caiji_protocol::password_problem(&r.password, &login) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "weak_password", why.zh, why.en));
     }
     if r.name.trim().is_empty() || r.name.chars().count() > 100 {
         return Err(ApiError::bad_request("请填写姓名或单位名称", "A name is required"));
     }
-    let hash = tokio::task::spawn_blocking(move || hash_password(&r.password)).await.map_err(|e| ApiError::internal(e.to_string()))??;
+    let hash = s.passwords.hash(r.password).await?;
     let (kind, name) = (r.kind, r.name.trim().to_string());
     let a = s.db.run(move |t| insert_account(t, kind, &login, &hash, &name, "")).await?;
     Ok((StatusCode::CREATED, Json(a)))
@@ -166,14 +185,13 @@ fn account_row(r: &[Val]) -> Result<Account, ApiError> {
 
 async fn login(State(s): State<Server>, Body(r): Body<LoginRequest>) -> Result<Json<Session>, ApiError> {
     let login = r.login.trim().to_uppercase();
-    let row = s.db.run(move |t| t.row("SELECT id, kind, login, name, region, password FROM accounts WHERE login = ?", vals![login])).await?;
-    let wrong = || ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "账号或密码不对", "Wrong login or password");
-    let row = row.ok_or_else(wrong)?;
-    let hash = row[5].text();
-    let ok = tokio::task::spawn_blocking(move || password_ok(&r.password, &hash)).await.map_err(|e| ApiError::internal(e.to_string()))?;
-    if !ok {
-        return Err(wrong());
-    }
+    let key = login.clone();
+    let row = s.db.run(move |t| t.row("SELECT id, kind, login, name, region, password FROM accounts WHERE login = ?", vals![key])).await?;
+    // An unknown login costs the same check as a wrong password, and is locked the same way.
+    let ok = s.passwords.check(&login, r.password, row.as_ref().map(|r| r[5].text())).await?;
+    let Some(row) = row.filter(|_| ok) else {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "账号或密码不对", "Wrong login or password"));
+    };
     let account = account_row(&row)?;
     let token = random_token();
     let expires = now_ms() + SESSION_MS;
@@ -578,7 +596,7 @@ async fn blob_put(
         let part = dir.join(format!("{hash}.part"));
         {
             use std::io::Write;
-            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&part).map_err(|e| ApiError::internal(e.to_string()))?;
+            let mut f = private_file().create(true).append(true).open(&part).map_err(|e| ApiError::internal(e.to_string()))?;
             // A crash after an earlier append left more on disk than recorded: cut it back.
             f.set_len(received as u64).map_err(|e| ApiError::internal(e.to_string()))?;
             f.write_all(&body).map_err(|e| ApiError::internal(e.to_string()))?;

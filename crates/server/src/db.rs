@@ -153,14 +153,34 @@ fn sql_error(e: impl std::fmt::Display) -> ApiError {
     ApiError::internal(format!("database: {e}"))
 }
 
+/// An SQLite error; the database held by another program (a backup, the admin command) past
+/// the short busy wait is 503 `busy` with `Retry-After`, said at once, not an internal error.
+fn sqlite_error(e: rusqlite::Error) -> ApiError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => ApiError::busy(),
+        _ => sql_error(e),
+    }
+}
+
+/// How long a request waits for a database another program holds, before `busy`.
+const SQLITE_BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl Db {
     /// An SQLite file (WAL, foreign keys), created and brought up to date.
     pub fn sqlite(path: &Path) -> Result<Db, ApiError> {
         let c = rusqlite::Connection::open(path).map_err(sql_error)?;
+        // People's personal data: readable by the server's own user only (with its WAL files).
+        #[cfg(unix)]
+        for f in [path.to_path_buf(), path.with_extension("sqlite-wal"), path.with_extension("sqlite-shm")] {
+            use std::os::unix::fs::PermissionsExt;
+            if f.exists() {
+                std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600)).map_err(sql_error)?;
+            }
+        }
         c.pragma_update(None, "journal_mode", "WAL").map_err(sql_error)?;
         c.pragma_update(None, "synchronous", "NORMAL").map_err(sql_error)?;
         c.pragma_update(None, "foreign_keys", "ON").map_err(sql_error)?;
-        c.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql_error)?;
+        c.busy_timeout(SQLITE_BUSY_WAIT).map_err(sql_error)?;
         let db = Db(Arc::new(Engine::Sqlite(Mutex::new(c))), Arc::new(tokio::sync::Semaphore::new(MAX_AT_ONCE)));
         db.migrate()?;
         Ok(db)
@@ -195,10 +215,10 @@ impl Db {
         match &*self.0 {
             Engine::Sqlite(m) => {
                 let mut c = m.lock().unwrap_or_else(|p| p.into_inner());
-                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql_error)?;
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sqlite_error)?;
                 let mut w = SqliteTx(&tx);
                 let out = f(&mut w)?;
-                tx.commit().map_err(sql_error)?;
+                tx.commit().map_err(sqlite_error)?;
                 Ok(out)
             }
             Engine::Postgres { config, idle } => {
@@ -248,12 +268,12 @@ impl rusqlite::ToSql for Bind<'_> {
 impl Tx for SqliteTx<'_> {
     fn exec(&mut self, sql: &str, p: &[Val]) -> Result<u64, ApiError> {
         let b: Vec<Bind> = p.iter().map(Bind).collect();
-        self.0.execute(sql, rusqlite::params_from_iter(b.iter())).map(|n| n as u64).map_err(sql_error)
+        self.0.execute(sql, rusqlite::params_from_iter(b.iter())).map(|n| n as u64).map_err(sqlite_error)
     }
 
     fn rows(&mut self, sql: &str, p: &[Val]) -> Result<Vec<Vec<Val>>, ApiError> {
         let b: Vec<Bind> = p.iter().map(Bind).collect();
-        let mut st = self.0.prepare_cached(sql).map_err(sql_error)?;
+        let mut st = self.0.prepare_cached(sql).map_err(sqlite_error)?;
         let n = st.column_count();
         let rows = st
             .query_map(rusqlite::params_from_iter(b.iter()), |r| {
@@ -268,8 +288,8 @@ impl Tx for SqliteTx<'_> {
                     })
                     .collect::<rusqlite::Result<Vec<Val>>>()
             })
-            .map_err(sql_error)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sql_error)
+            .map_err(sqlite_error)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(sqlite_error)
     }
 }
 

@@ -48,12 +48,12 @@ enum Cmd {
         days: i64,
     },
     /// Adds a reviewing authority's account (region: a province code such as 150000, or empty
-    /// for all).
+    /// for all). The password is read from standard input (typed at the prompt, or piped), or
+    /// from CAIJI_AUTHORITY_PASSWORD; never from the command line, where other users of the
+    /// machine could read it.
     AddAuthority {
         #[arg(long)]
         login: String,
-        #[arg(long, env = "CAIJI_AUTHORITY_PASSWORD")]
-        password: String,
         #[arg(long)]
         name: String,
         #[arg(long, default_value = "")]
@@ -78,7 +78,30 @@ async fn main() -> std::process::ExitCode {
         }
     };
     match cli.cmd.unwrap_or(Cmd::Serve { listen: SocketAddr::from(([127, 0, 0, 1], 8440)), rate: 50.0, burst: 200.0 }) {
-        Cmd::AddAuthority { login, password, name, region } => {
+        Cmd::AddAuthority { login, name, region } => {
+            let password = match std::env::var("CAIJI_AUTHORITY_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprint!("密码 / password: ");
+                    let mut line = String::new();
+                    if std::io::stdin().read_line(&mut line).is_err() {
+                        eprintln!("无法读取密码 / cannot read the password");
+                        return std::process::ExitCode::from(2);
+                    }
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            if let Some(why) = caiji_protocol::password_problem(&password, &login) {
+                eprintln!("{} / {}", why.zh, why.en);
+                return std::process::ExitCode::from(2);
+            }
+            // A province of the division table (its code as 150000), or empty for every region.
+            let known = region.is_empty()
+                || (region.len() == 6 && region.ends_with("0000") && server.forms.divisions.iter().any(|d| region.starts_with(&d.code) && d.code.len() == 2));
+            if !known {
+                eprintln!("管理地区应为省级行政区划代码（如 150000）或留空 / the region must be a province code such as 150000, or empty: {region}");
+                return std::process::ExitCode::from(2);
+            }
             match server.add_account(caiji_server::api::AccountKind::Authority, &login, &password, &name, &region) {
                 Ok(a) => {
                     println!("已添加审核账号 / authority added: {} ({})", a.login, a.name);
@@ -143,11 +166,10 @@ async fn main() -> std::process::ExitCode {
                     }
                 }
             });
-            let app = router(server, rate, burst).into_make_service_with_connect_info::<SocketAddr>();
             let stop = async {
                 let _ = tokio::signal::ctrl_c().await;
             };
-            if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
+            if let Err(e) = caiji_server::serve(listener, router(server, rate, burst), stop).await {
                 eprintln!("{e}");
                 return std::process::ExitCode::from(1);
             }

@@ -8,11 +8,29 @@ use std::process::{Command, Stdio};
 fn one_command_starts_the_server_on_a_fresh_folder() {
     let dir = tempfile::tempdir().unwrap();
     let bin = env!("CARGO_BIN_EXE_caiji-server");
-    let out = Command::new(bin)
-        .args(["add-authority", "--login", "im-review", "--password", "review-pass", "--name", "内蒙古财政厅", "--region", "150000"])
-        .env("CAIJI_SERVER_DATA", dir.path())
-        .output()
-        .unwrap();
+    // The password from standard input (never the command line); a weak one or an unknown
+    // region refused.
+    let add = |password: &str, region: &str| {
+        let mut c = Command::new(bin)
+            .args(["add-authority", "--login", "im-review", "--name", "内蒙古财政厅", "--region", region])
+            .env("CAIJI_SERVER_DATA", dir.path())
+            .env_remove("CAIJI_AUTHORITY_PASSWORD")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut c.stdin.take().unwrap(), format!("{password}\n").as_bytes()).unwrap();
+        c.wait_with_output().unwrap()
+    };
+    let out = add("12345678", "150000");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("全是数字"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = add("", "150000");
+    assert_eq!(out.status.code(), Some(2), "an empty password");
+    assert_eq!(add("review-pass", "内蒙古").status.code(), Some(2), "a region must be a province code");
+    assert_eq!(add("review-pass", "990000").status.code(), Some(2), "a province that does not exist");
+    let out = add("review-pass", "150000");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("IM-REVIEW"));
 
@@ -43,4 +61,50 @@ fn one_command_starts_the_server_on_a_fresh_folder() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(review(&["--return", "5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11"]).status.code(), Some(2), "--reason is required");
+}
+
+/// Resident memory of a process, from /proc (Linux).
+fn rss_mib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: u64 = status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
+}
+
+#[test]
+fn a_burst_of_wrong_logins_keeps_the_server_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_caiji-server");
+    let mut child = Command::new(bin).args(["--data"]).arg(dir.path()).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let register = serde_json::json!({"kind": "person", "login": "150102199003071237", "name": "张三", "password": "secret-123"});
+    assert_eq!(agent.post(&format!("{url}/api/v1/register")).send_json(register).unwrap().status().as_u16(), 201);
+    // 96 wrong logins, 32 at a time (before: 11 MiB → 2.9 GiB, kept).
+    let codes: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..32)
+            .map(|t| {
+                let (agent, url) = (agent.clone(), url.clone());
+                s.spawn(move || {
+                    (0..3)
+                        .map(|i| {
+                            let body = serde_json::json!({"login": format!("guess{t}-{i}"), "password": "wrong-pass-1"});
+                            agent.post(&format!("{url}/api/v1/login")).send_json(body).unwrap().status().as_u16()
+                        })
+                        .collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    assert!(codes.iter().all(|c| [401, 429, 503].contains(c)), "{codes:?}");
+    let rss = rss_mib(child.id()).unwrap();
+    println!("# server memory after 96 wrong logins, 32 at a time: {rss} MiB");
+    assert!(rss < 512, "{rss} MiB");
+    // An honest login still works.
+    let ok = agent.post(&format!("{url}/api/v1/login")).send_json(serde_json::json!({"login": "150102199003071237", "password": "secret-123"})).unwrap();
+    assert_eq!(ok.status().as_u16(), 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
