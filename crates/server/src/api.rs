@@ -234,6 +234,12 @@ async fn account(s: &Server, h: &HeaderMap) -> Result<Account, ApiError> {
 
 const RECEIPT_COLUMNS: &str = "uuid, form, revision, state, reason, digest, updated, person, data, account, unit, region";
 
+/// The fixed fields whose value differs between the stored data (JSON text) and `new`.
+fn fixed_changed(fixed: &[String], stored: &str, new: &Value) -> Vec<String> {
+    let old: Value = serde_json::from_str(stored).unwrap_or(Value::Null);
+    fixed.iter().filter(|p| caiji_forms::text_at(&old, p).to_uppercase() != caiji_forms::text_at(new, p).to_uppercase()).cloned().collect()
+}
+
 /// The receipt of a submission's row; a state the protocol does not know is an error.
 fn receipt(r: &[Val], with_data: bool) -> Result<Receipt, ApiError> {
     Ok(Receipt {
@@ -292,6 +298,15 @@ async fn submit(
         return Err(ApiError::forbidden());
     }
     let form = s.forms.get(&r.form).ok_or_else(|| ApiError::bad_request(format!("没有表单 {}", r.form), format!("No form {}", r.form)))?;
+    // Who files it, as the guide says: a unit's form (入库备案 by a unit, 年度考评) from a unit.
+    if form.by == caiji_forms::Filer::Unit && a.kind != AccountKind::Unit {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "unit_only",
+            "这份表由单位填报：请用单位账号提交",
+            "This form is filed by a unit: submit it from the unit's account",
+        ));
+    }
     if r.form_version > form.version as i64 || r.form_version < 1 {
         return Err(ApiError::bad_request("表单版本不对，请更新软件", "Unknown form version: update the app"));
     }
@@ -319,6 +334,14 @@ async fn submit(
     let data = r.data.to_string();
     let region = caiji_forms::text_at(&r.data, "authority.province");
     let (form_id, version, replaces) = (r.form.clone(), r.form_version, r.replaces);
+    // The fields fixed once filed (`section.field`), checked against the stored copy on an edit.
+    let fixed: Vec<String> = form
+        .sections
+        .iter()
+        .filter(|s| s.repeat.is_none())
+        .flat_map(|s| s.fields.iter().filter(|f| f.fixed).map(move |f| format!("{}.{}", s.id, f.id)))
+        .collect();
+    let r_data = r.data.clone();
     s.db.run(move |t| {
         let mut missing = Vec::new();
         for h in &hashes {
@@ -343,7 +366,25 @@ async fn submit(
                 let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
                 Ok((StatusCode::CREATED, Json(receipt(&row, false)?)))
             }
-            Some(row) if row[9].text() != a.id => Err(ApiError::forbidden()),
+            // Someone else's: as if it did not exist (a 403 would say that it does).
+            Some(row) if row[9].text() != a.id => Err(ApiError::not_found("这份填报")),
+            // An edit stays the same form, with the fields fixed once filed unchanged.
+            Some(row) if row[1].text() != form_id => Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "form_changed",
+                "修改不能换成另一张表：请另建一份填报",
+                "An edit cannot change the form: start a new filing",
+            )),
+            Some(row) if !fixed_changed(&fixed, &row[8].text(), &r_data).is_empty() => {
+                let changed = fixed_changed(&fixed, &row[8].text(), &r_data);
+                Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "fixed_field",
+                    "姓名、证件号码、首次从事会计工作时间等登记后不能修改：如需更正请提交信息变更",
+                    "Name, ID number, first accounting work and other fixed fields cannot change once filed: file a change instead",
+                )
+                .with(json!(changed)))
+            }
             // The same submission again (a retry): one effect, the same receipt.
             Some(row) if row[5].text() == digest => Ok((StatusCode::OK, Json(receipt(&row, false)?))),
             Some(row) if state_of(&row)? == SubmissionState::Accepted => Err(ApiError::new(
@@ -355,9 +396,10 @@ async fn submit(
             .with(json!(receipt(&row, true)?))),
             Some(row) if replaces == Some(row[2].int()) => {
                 let rev = row[2].int() + 1;
+                // The person the filing is about follows the edit (who sees it, the public query).
                 t.exec(
-                    "UPDATE submissions SET revision = ?, digest = ?, data = ?, state = 'submitted', reason = NULL, region = ?, updated = ? WHERE uuid = ?",
-                    vals![rev, &digest, &data, &region, now, &uuid],
+                    "UPDATE submissions SET revision = ?, digest = ?, data = ?, state = 'submitted', reason = NULL, region = ?, person = ?, updated = ? WHERE uuid = ?",
+                    vals![rev, &digest, &data, &region, &person, now, &uuid],
                 )?;
                 t.exec(
                     "INSERT INTO submission_revisions (uuid, revision, digest, data, saved) VALUES (?, ?, ?, ?, ?)",
@@ -576,13 +618,13 @@ async fn blob_put(
         };
         let status = |received: i64, complete: bool| Json(BlobStatus { hash: hash.clone(), size, received, complete });
         if complete {
-            return Ok(status(size, true));
+            return Ok(Ok(status(size, true)));
         }
         // Killed after the last chunk was checked and renamed, before it was recorded.
         let done = dir.join(&hash);
         if std::fs::read(&done).is_ok_and(|b| sha_hex(&b) == hash) {
             t.exec("UPDATE blobs SET received = size, complete = 1, updated = ? WHERE hash = ?", vals![now, &hash])?;
-            return Ok(status(size, true));
+            return Ok(Ok(status(size, true)));
         }
         if q.offset != received || q.size != size || received + body.len() as i64 > size {
             return Err(ApiError::new(
@@ -607,20 +649,22 @@ async fn blob_put(
         if received == size {
             let bytes = std::fs::read(&part).map_err(|e| ApiError::internal(e.to_string()))?;
             if sha_hex(&bytes) != hash {
+                // Started over: the part file and the row go together (this is committed, and the
+                // refusal comes after), so the next upload starts at 0 instead of after zeros.
                 let _ = std::fs::remove_file(&part);
                 t.exec("DELETE FROM blobs WHERE hash = ?", vals![&hash])?;
-                return Err(ApiError::new(
+                return Ok(Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "blob_checksum",
                     "附件整体校验不符，请重新上传",
                     "The attachment fails its checksum: upload it again",
-                ));
+                )));
             }
             std::fs::rename(&part, dir.join(&hash)).map_err(|e| ApiError::internal(e.to_string()))?;
             complete = true;
         }
         t.exec("UPDATE blobs SET received = ?, complete = ?, updated = ? WHERE hash = ?", vals![received, complete as i64, now, &hash])?;
-        Ok(status(received, complete))
+        Ok(Ok(status(received, complete)))
     })
-    .await
+    .await?
 }

@@ -198,6 +198,13 @@ fn protocol(api: &Api, server: &Server) {
     // A file whose bytes do not make its hash is refused at the end.
     let fake = "ab".repeat(32);
     assert_eq!(api.chunk(&zhang, &fake, 0, 3, b"abc", None).1["code"], "blob_checksum");
+    // A failed whole-file check starts the upload over: the right bytes are then taken (the
+    // row used to keep its count while the part file was gone: 422 forever).
+    let right = b"the right bytes".to_vec();
+    let right_hash = format!("{:x}", Sha256::digest(&right));
+    assert_eq!(api.chunk(&zhang, &right_hash, 0, right.len(), b"the wrong bytes", None).1["code"], "blob_checksum");
+    let (st, s) = api.chunk(&zhang, &right_hash, 0, right.len(), &right, None);
+    assert_eq!((st, s["complete"].as_bool()), (200, Some(true)), "{s}");
     assert_eq!(api.call("GET", "/api/v1/blobs/nothex", Some(&zhang), None).0, 400);
 
     // Submissions: received once however often sent; checked like the app; owners only.
@@ -225,6 +232,27 @@ fn protocol(api: &Api, server: &Server) {
     assert_eq!((st, e["code"].as_str()), (403, Some("not_yours")), "a person files only for themselves");
     assert_eq!(api.call("PUT", "/api/v1/submissions/not-a-uuid", Some(&zhang), Some(body.clone())).0, 400);
     assert_eq!(api.call("GET", &format!("/api/v1/submissions/{uuid}"), Some(&li), None).0, 404, "someone else's is not found");
+    // Nor written to: a PUT on someone else's UUID says not found too (403 told it existed).
+    let lis = json!({"form": "collection", "form_version": 2, "data": collection(LI, "李四", &hash)});
+    let (st, e) = api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&li), Some(lis));
+    assert_eq!((st, e["code"].as_str()), (404, Some("not_found")));
+    // An edit cannot switch the form, nor change the fields fixed once filed (name, ID number).
+    let mut renamed = body.clone();
+    renamed["data"]["basic"]["name"] = json!("王五");
+    renamed["replaces"] = json!(1);
+    let (st, e) = api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), Some(renamed));
+    assert_eq!((st, e["code"].as_str(), e["details"][0].as_str()), (422, Some("fixed_field"), Some("basic.name")), "{e}");
+    let ce = json!({"person": {"id_number": ZHANG, "name": "张三", "year": 2025}, "courses": {"professional": 60, "general": 30}});
+    let other_form = json!({"form": "ce", "form_version": 1, "replaces": 1, "data": ce});
+    let (st, e) = api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), Some(other_form));
+    assert_eq!((st, e["code"].as_str()), (422, Some("form_changed")), "{e}");
+    // A unit's form from a person's account is refused, whoever it is about.
+    let own_entry = json!({"form": "entry_unit", "form_version": 1, "data": {
+        "unit": {"uscc": UNIT, "name": "某某公司", "unit_type": "1"},
+        "person": {"id_type": "1", "id_number": ZHANG, "name": "张三", "sex": "1", "mobile": "13800001111"},
+        "appointment": {"post": "01", "first_work": "2010-07", "appointed": "2019-01", "proof": hash}}});
+    let (st, e) = api.call("PUT", "/api/v1/submissions/0a5b9fd3-8e62-4b83-9fa6-5c70c2436b66", Some(&zhang), Some(own_entry));
+    assert_eq!((st, e["code"].as_str()), (403, Some("unit_only")));
 
     // A unit files for its staff and sees only those.
     let entry = json!({"form": "entry_unit", "form_version": 1, "data": {
@@ -321,7 +349,7 @@ fn protocol(api: &Api, server: &Server) {
     let half = format!("{:x}", Sha256::digest(b"never finished"));
     assert_eq!(api.chunk(&zhang, &half, 0, 14, b"never", None).0, 200);
     assert_eq!(server.sweep(60_000).unwrap(), (0, 0), "nothing old enough");
-    assert_eq!(server.sweep(-60_000).unwrap(), (2, 5_005), "the spare file and the unfinished one");
+    assert_eq!(server.sweep(-60_000).unwrap(), (3, 5_020), "the spare file, the unfinished one, and the 15 right bytes no filing names");
     assert!(!server.blobs.join(&spare_hash).exists() && !server.blobs.join(format!("{half}.part")).exists());
     assert_eq!(std::fs::read(server.blobs.join(&hash)).unwrap(), photo, "the photo a filing uses is kept");
     assert_eq!(api.call("GET", &format!("/api/v1/blobs/{spare_hash}"), Some(&zhang), None).0, 404);
