@@ -12,7 +12,7 @@ fn record() -> Value {
         "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": true},
         "category": {"category": "1"},
         "basic": {
-            "photo": "sha256:0b5e…", "id_type": "1", "id_number": "150102199003071237", "name": "张三",
+            "photo": "0b5e9c1d2a3f4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "id_type": "1", "id_number": "150102199003071237", "name": "张三",
             "sex": "1", "birth": "1990-03-07", "mobile": "13912345678", "email": "zhangsan@example.cn",
             "ethnicity": "02", "political": "13"
         },
@@ -60,6 +60,7 @@ fn each_mistake_is_reported_on_its_field() {
     let cases: Vec<(&str, Value, &str, &str, &str)> = vec![
         // (field, value, path reported, code, words of the Chinese message)
         ("basic.name", json!(""), "basic.name", "required", "请填写姓名"),
+        ("basic.photo", json!("no-photo-here"), "basic.photo", "invalid", "用工具制作的文件"),
         ("basic.id_number", json!("150102199003071238"), "basic.id_number", "invalid", "GB 11643"),
         ("basic.id_number", json!("15010219900230123X"), "basic.id_number", "invalid", "出生日期须真实"),
         ("basic.birth", json!("1990-03-08"), "basic.birth", "rule", "出生日期与身份证号码"),
@@ -165,7 +166,7 @@ fn a_diff_reads_as_the_form_does() {
         &shown[..5],
         [
             ("authority.county", "新城区", "回民区"),
-            ("basic.photo", "附件 sha256:0…", "附件 中文不是哈希值…"),
+            ("basic.photo", "附件 0b5e9c1d…", "附件 中文不是哈希值…"),
             ("basic.id_number", "150102********1237", "150102********1245"),
             ("basic.sex", "男", "女"),
             ("education.0.full_time", "全日制", "（空）"),

@@ -284,3 +284,26 @@ fn a_units_filings_come_back_to_its_workspace_and_to_the_person() {
     assert_eq!((mine.person.as_deref(), mine.unit.as_deref(), mine.data.clone()), (Some(ZHANG), None, office.get(&d.id).unwrap().data));
     assert!(home.units().unwrap().is_empty(), "a person's computer has no unit workspace");
 }
+
+#[test]
+fn signing_out_ends_the_session_on_the_server_and_a_locked_login_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::sqlite(&dir.path().join("server")).unwrap();
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    let addr = caiji_server::spawn_local(server, 1000.0, 1000.0).unwrap();
+    let base = format!("http://{addr}");
+    let t = std::time::Duration::from_secs(10);
+    let link = sync::connect(&base, ZHANG, "secret-123", t).unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let with =
+        |token: &str| agent.get(&format!("{base}/api/v1/submissions")).header("authorization", &format!("Bearer {token}")).call().unwrap().status().as_u16();
+    assert_eq!(with(&link.token), 200);
+    sync::disconnect(&link, t).unwrap();
+    assert_eq!(with(&link.token), 401, "the token no longer works anywhere");
+    // Guessed at: the app is told the login is locked and for how long, not "offline".
+    for _ in 0..caiji_server::auth::FREE_FAILURES {
+        assert!(sync::connect(&base, ZHANG, "guess-0001", t).is_err());
+    }
+    let e = sync::connect(&base, ZHANG, "secret-123", t).unwrap_err();
+    assert!(e.msg().zh.contains("登录失败次数过多"), "{}", e.msg().zh);
+}

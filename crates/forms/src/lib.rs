@@ -324,6 +324,14 @@ impl Forms {
                 }
             }
         }
+        // What the form does not have is not kept: a section it does not know is a problem.
+        for k in root.keys().filter(|k| !form.sections.iter().any(|s| &s.id == *k)) {
+            out.push(Problem {
+                path: k.clone(),
+                code: "unknown_section",
+                message: Msg::new(format!("表中没有“{k}”这一部分"), format!("The form has no section \"{k}\"")),
+            });
+        }
         out
     }
 
@@ -507,7 +515,10 @@ impl Forms {
                 _ => None,
             },
             FieldKind::Bool => (!matches!(v, "true" | "false")).then(|| ("invalid", Msg::new(format!("{}应为是或否", l.zh), format!("{}: yes or no", l.en)))),
-            FieldKind::Attachment => None,
+            // A file made with the photo or scan tool, named by its SHA-256: nothing else (a URL,
+            // a note) may stand in a slot.
+            FieldKind::Attachment => (!(v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())))
+                .then(|| ("invalid", Msg::new(format!("{}应为用工具制作的文件", l.zh), format!("{}: a file made with the tool", l.en)))),
             FieldKind::Division => {
                 // A province choice is stored as `150000`; its division code is `15`.
                 let parent = dep.map(|p| p.strip_suffix("0000").unwrap_or(p).to_string()).unwrap_or_default();

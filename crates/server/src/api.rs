@@ -127,6 +127,8 @@ pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
         .route("/api/v1/health", get(|| async { Json(Health { ok: true, version: env!("CARGO_PKG_VERSION").into() }) }))
         .route("/api/v1/register", post(register))
         .route("/api/v1/login", post(login))
+        .route("/api/v1/logout", post(|State(s): State<Server>, h: HeaderMap| async move { logout(&s, &h, false).await }))
+        .route("/api/v1/logout/all", post(|State(s): State<Server>, h: HeaderMap| async move { logout(&s, &h, true).await }))
         .route("/api/v1/submissions", get(list))
         .route("/api/v1/submissions/{uuid}", put(submit).get(fetch))
         .route("/api/v1/review", get(review_queue))
@@ -228,6 +230,25 @@ async fn account(s: &Server, h: &HeaderMap) -> Result<Account, ApiError> {
         })
         .await?;
     account_row(&row.ok_or_else(ApiError::unauthorized)?)
+}
+
+/// Signs out: this session (`all`: every session of the account, on every computer — after a
+/// lost laptop or a leaked token). 204; the token is useless afterwards.
+async fn logout(s: &Server, h: &HeaderMap, all: bool) -> Result<StatusCode, ApiError> {
+    let a = account(s, h).await?;
+    let token = h.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("").trim().to_string();
+    let stored = sha_hex(token.as_bytes());
+    s.db.run(
+        move |t| {
+            if all {
+                t.exec("DELETE FROM sessions WHERE account = ?", vals![&a.id])
+            } else {
+                t.exec("DELETE FROM sessions WHERE token = ?", vals![stored])
+            }
+        },
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---------------------------------------------------------------- submissions

@@ -176,6 +176,16 @@ fn protocol(api: &Api, server: &Server) {
     assert!(e["message"]["zh"].as_str().unwrap().contains("密码"));
     assert_eq!(api.call("GET", "/api/v1/submissions", None, None).0, 401);
     assert_eq!(api.call("GET", "/api/v1/submissions", Some("not-a-token"), None).0, 401);
+    // Signing out ends that session; signing out everywhere ends every session of the account.
+    let (a1, a2, b1) = (api.login(ZHANG, "secret-123"), api.login(ZHANG, "secret-123"), api.login(LI, "secret-456"));
+    assert_eq!(api.call("POST", "/api/v1/logout", Some(&a1), None).0, 204);
+    assert_eq!(api.call("GET", "/api/v1/submissions", Some(&a1), None).0, 401);
+    assert_eq!(api.call("GET", "/api/v1/submissions", Some(&a2), None).0, 200, "the other computer's session stays");
+    let a3 = api.login(ZHANG, "secret-123");
+    assert_eq!(api.call("POST", "/api/v1/logout/all", Some(&a3), None).0, 204);
+    assert_eq!(api.call("GET", "/api/v1/submissions", Some(&a2), None).0, 401, "every session of the account ends");
+    assert_eq!(api.call("GET", "/api/v1/submissions", Some(&b1), None).0, 200, "another account's does not");
+    assert_eq!(api.call("POST", "/api/v1/logout", Some("not-a-token"), None).0, 401);
     let zhang = api.login(ZHANG, "secret-123");
     let li = api.login(LI, "secret-456");
     let unit = api.login(UNIT, "unit-pass-1");
@@ -224,6 +234,17 @@ fn protocol(api: &Api, server: &Server) {
     let (st, e) = api.call("PUT", "/api/v1/submissions/6c1d5b9f-4a2e-4d4f-8b62-1e3c8e0f2d22", Some(&zhang), Some(bad));
     assert_eq!((st, e["code"].as_str()), (422, Some("invalid_filing")));
     assert_eq!(e["details"][0]["path"], "basic.mobile", "the same problems as the app, by field");
+    // A slot holds a file's hash, nothing else; a section the form does not have is refused.
+    for (what, v) in [("a note", json!("no-photo-here")), ("a link", json!("https://example.com/p.jpg"))] {
+        let mut odd = body.clone();
+        odd["data"]["basic"]["photo"] = v;
+        let (st, e) = api.call("PUT", "/api/v1/submissions/1b6caee4-9f73-4c94-a0b7-6d81d3547c77", Some(&zhang), Some(odd));
+        assert_eq!((st, e["details"][0]["path"].as_str()), (422, Some("basic.photo")), "{what}: {e}");
+    }
+    let mut extra = body.clone();
+    extra["data"]["stash"] = json!({"anything": "x".repeat(1000)});
+    let (st, e) = api.call("PUT", "/api/v1/submissions/1b6caee4-9f73-4c94-a0b7-6d81d3547c77", Some(&zhang), Some(extra));
+    assert_eq!((st, e["details"][0]["code"].as_str()), (422, Some("unknown_section")), "{e}");
     let mut no_photo = body.clone();
     no_photo["data"]["basic"]["photo"] = json!("cd".repeat(32));
     let (st, e) = api.call("PUT", "/api/v1/submissions/7d2e6ca0-5b3f-4e50-9c73-2f4d9f103e33", Some(&zhang), Some(no_photo));

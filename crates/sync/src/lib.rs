@@ -147,6 +147,18 @@ pub fn connect(server: &str, login: &str, password: &str, timeout: std::time::Du
     }
 }
 
+/// Ends the link's session on the server (its token stops working there too); best effort: a
+/// server out of reach still lets the computer forget the token.
+pub fn disconnect(link: &Link, timeout: std::time::Duration) -> Result<()> {
+    let mut c = Client::new(&link.server, timeout);
+    c.token = link.token.clone();
+    match c.call("POST", "/logout", Some(Value::Null), None) {
+        Reply::Ok(_) => Ok(()),
+        Reply::Refused(_, e) => Err(refused("refused", e.message)),
+        Reply::Transient(e) => Err(offline(e)),
+    }
+}
+
 /// One sync of this machine's outbox and review results with the linked server; remembers when
 /// it ran and what went wrong. A session the server no longer knows signs the link out.
 pub fn run(store: &Store, forms: &Forms, timeout: std::time::Duration) -> Result<Report> {
@@ -354,6 +366,9 @@ impl Client {
             Err(e) => return Reply::Transient(e.to_string()),
         };
         let status = res.status().as_u16();
+        if status == 204 {
+            return Reply::Ok(Value::Null);
+        }
         let v: Value = match res.body_mut().read_json() {
             Ok(v) => v,
             Err(e) if status < 300 => return Reply::Transient(format!("incomplete answer: {e}")),
@@ -361,6 +376,8 @@ impl Client {
         };
         match status {
             200..=299 => return Reply::Ok(v),
+            // A login locked after failed passwords is a refusal to show, not a line to retry.
+            429 if v["code"] == "locked" => {}
             429 | 500..=599 => return Reply::Transient(format!("HTTP {status}")),
             _ => {}
         }

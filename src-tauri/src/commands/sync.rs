@@ -141,9 +141,17 @@ pub async fn sync_register(app: AppHandle, server: String, kind: String, login: 
     sync_sign_in(app, server, login, password).await
 }
 
-/// Forgets the session (the server address stays); queued filings wait for the next sign-in.
+/// Ends the session on the server (when it answers) and forgets it here (the server address
+/// stays); queued filings wait for the next sign-in.
 #[tauri::command]
 pub async fn sync_sign_out(app: AppHandle) -> AppResult<Status> {
+    if let Some(link) = desk(&app, |d| Link::load(d.store)).await? {
+        if !link.token.is_empty() {
+            if let Err(e) = off_ui_thread(move || Ok(sync::disconnect(&link, TIMEOUT))).await? {
+                log::info!("sign-out not told to the server: {}", e.msg().en);
+            }
+        }
+    }
     desk(&app, |d| {
         if let Some(mut l) = Link::load(d.store)? {
             l.token.clear();
