@@ -96,6 +96,80 @@ pub struct Account {
     pub name: String,
     /// An authority's region (empty: every region).
     pub region: String,
+    /// Whether the account is proven to be the person or unit its login names (an activation
+    /// or reset code from its unit or a reviewing authority). Until then it sees only what it
+    /// filed itself.
+    #[serde(default)]
+    pub verified: bool,
+}
+
+wire_enum! {
+    /// What a one-time code is for: proving an account is the person or unit it claims to be,
+    /// or setting a new password (which proves it as well).
+    CodePurpose { Activate = "activate", Reset = "reset" }
+}
+
+/// `POST /codes`: a unit (for a person it has filed about) or an authority issues a code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct IssueCodeRequest {
+    pub login: String,
+    pub purpose: CodePurpose,
+}
+
+/// A code issued: given to its person on paper or by phone, used once before `expires` (ms).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct IssuedCode {
+    /// Ten characters in two groups (`K7Q3M-9XPA2`); case, spaces and dashes do not matter.
+    pub code: String,
+    pub login: String,
+    pub purpose: CodePurpose,
+    pub expires: i64,
+}
+
+/// `POST /verify`: the signed-in account proves itself with an activation code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct VerifyRequest {
+    pub code: String,
+}
+
+/// `POST /reset`: a new password with a reset code (no session needed: the password is lost).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ResetRequest {
+    pub login: String,
+    pub code: String,
+    pub password: String,
+}
+
+/// A code as typed: case, spaces and dashes ignored, and the letters people mistake for digits
+/// read as those digits (O as 0, I and L as 1: the alphabet has neither).
+pub fn normalize_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect()
+}
+
+/// The alphabet of codes (Crockford's base 32: no I, L, O or U).
+pub const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Who filed a submission, as the review queue shows it (a person's ID masked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Filer {
+    pub kind: AccountKind,
+    pub login: String,
+    pub name: String,
+    pub verified: bool,
+}
+
+/// The details of a 413 `quota`: what the account holds and may hold (bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct QuotaDetails {
+    pub used: i64,
+    pub quota: i64,
 }
 
 /// `POST /register`: a person or a unit registers itself.
@@ -151,6 +225,10 @@ pub struct Receipt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "unknown")]
     pub data: Option<Value>,
+    /// Who filed it (the review queue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub filer: Option<Filer>,
 }
 
 /// `GET /submissions?since=`: changes after `since` (ms).
@@ -295,6 +373,7 @@ pub fn typescript() -> String {
         AccountKind::decl(&cfg),
         SubmissionState::decl(&cfg),
         Decision::decl(&cfg),
+        CodePurpose::decl(&cfg),
         Health::decl(&cfg),
         Account::decl(&cfg),
         RegisterRequest::decl(&cfg),
@@ -309,6 +388,12 @@ pub fn typescript() -> String {
         ChunkQuery::decl(&cfg),
         BlobStatus::decl(&cfg),
         OffsetDetails::decl(&cfg),
+        IssueCodeRequest::decl(&cfg),
+        IssuedCode::decl(&cfg),
+        VerifyRequest::decl(&cfg),
+        ResetRequest::decl(&cfg),
+        Filer::decl(&cfg),
+        QuotaDetails::decl(&cfg),
     ];
     let mut out = String::from("// Generated from crates/protocol (cargo test -p caiji-protocol; CAIJI_BLESS=1 to rewrite). Do not edit.\n");
     for d in decls {

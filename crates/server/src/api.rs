@@ -5,7 +5,6 @@ use crate::error::ApiError;
 use crate::limit::{self, Limiter};
 use crate::wire::{Body, Params};
 use crate::{now_ms, vals};
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post, put};
@@ -13,7 +12,7 @@ use axum::{Json, Router};
 use caiji_base::ids;
 use caiji_forms::Forms;
 pub use caiji_protocol::{Account, AccountKind, BlobStatus, Decision, Receipt, SubmissionState};
-use caiji_protocol::{ChunkQuery, Health, LoginRequest, NameQuery, OffsetDetails, RegisterRequest, ReviewRequest, Session, Since, SubmitRequest, Uncollected};
+use caiji_protocol::{Filer, Health, LoginRequest, NameQuery, RegisterRequest, ReviewRequest, Session, Since, SubmitRequest, Uncollected};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -34,20 +33,14 @@ pub struct Server {
     pub blobs: PathBuf,
     /// Password hashing and checking, bounded (auth.rs).
     pub passwords: Passwords,
+    /// What a person's account (and an unverified unit's) may hold in attachments, and a
+    /// verified unit's, in bytes (blobs.rs).
+    pub quota_person: i64,
+    pub quota_unit: i64,
 }
 
 /// Password work waiting for a worker at most; past it, 503 `busy` at once.
 pub const PASSWORD_QUEUE: usize = 64;
-
-/// Opening options for a file only the server's own user may read (0600 on Unix): attachments
-/// are people's photos and diplomas.
-fn private_file() -> std::fs::OpenOptions {
-    #[allow(unused_mut)]
-    let mut o = std::fs::OpenOptions::new();
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o
-}
 
 /// The data folder and its blobs folder, made private (0700 on Unix), whatever the umask.
 fn private_dirs(dir: &std::path::Path) -> Result<(), ApiError> {
@@ -58,6 +51,7 @@ fn private_dirs(dir: &std::path::Path) -> Result<(), ApiError> {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700)).map_err(err)?;
     }
+    crate::blobs::drop_shared_parts(&dir.join("blobs"));
     Ok(())
 }
 
@@ -65,17 +59,20 @@ impl Server {
     /// A server on an SQLite database in `dir` (`caiji-server.sqlite`, `blobs/`).
     pub fn sqlite(dir: &std::path::Path) -> Result<Server, ApiError> {
         private_dirs(dir)?;
+        Server::with(Db::sqlite(&dir.join("caiji-server.sqlite"))?, dir)
+    }
+
+    fn with(db: Db, dir: &std::path::Path) -> Result<Server, ApiError> {
         let forms = Forms::builtin().map_err(|e| ApiError::internal(e.to_string()))?;
         let passwords = Passwords::new(0, PASSWORD_QUEUE)?;
-        Ok(Server { db: Db::sqlite(&dir.join("caiji-server.sqlite"))?, forms: Arc::new(forms), blobs: dir.join("blobs"), passwords })
+        let (quota_person, quota_unit) = (crate::blobs::PERSON_QUOTA, crate::blobs::UNIT_QUOTA);
+        Ok(Server { db, forms: Arc::new(forms), blobs: dir.join("blobs"), passwords, quota_person, quota_unit })
     }
 
     /// A server on a PostgreSQL database (`config`), attachments in `dir/blobs`.
     pub fn postgres(config: &str, dir: &std::path::Path) -> Result<Server, ApiError> {
         private_dirs(dir)?;
-        let forms = Forms::builtin().map_err(|e| ApiError::internal(e.to_string()))?;
-        let passwords = Passwords::new(0, PASSWORD_QUEUE)?;
-        Ok(Server { db: Db::postgres(config)?, forms: Arc::new(forms), blobs: dir.join("blobs"), passwords })
+        Server::with(Db::postgres(config)?, dir)
     }
 
     /// Adds an account directly (the admin command; authorities are made this way).
@@ -83,45 +80,16 @@ impl Server {
         let hash = crate::auth::hash_password(password)?;
         // Logins are kept upper-case (ID numbers end in X, credit codes are upper-case).
         let (kind, login, name, region) = (kind, login.trim().to_uppercase(), name.to_string(), region.to_string());
-        self.db.tx(move |t| insert_account(t, kind, &login, &hash, &name, &region))
-    }
-
-    /// Removes uploads no submission references (abandoned, or replaced by a new photo) that
-    /// have not been touched for `older_than_ms`: their rows, files and partial files. Returns
-    /// (uploads removed, bytes freed).
-    pub fn sweep(&self, older_than_ms: i64) -> Result<(usize, u64), ApiError> {
-        let cutoff = now_ms() - older_than_ms;
-        let gone = self.db.tx(move |t| {
-            let old = t.rows("SELECT hash, received FROM blobs WHERE updated < ?", vals![cutoff])?;
-            if old.is_empty() {
-                return Ok(Vec::new());
-            }
-            // Every attachment any revision of any submission names.
-            let mut used = Vec::new();
-            for r in t.rows("SELECT data FROM submission_revisions", &[])? {
-                caiji_forms::attachment_hashes(&serde_json::from_str(&r[0].text()).unwrap_or(Value::Null), &mut used);
-            }
-            let used: std::collections::HashSet<String> = used.into_iter().map(|h| h.to_lowercase()).collect();
-            let mut gone = Vec::new();
-            for r in old.into_iter().filter(|r| !used.contains(&r[0].text())) {
-                t.exec("DELETE FROM blobs WHERE hash = ?", vals![r[0].text()])?;
-                gone.push((r[0].text(), r[1].int() as u64));
-            }
-            Ok(gone)
-        })?;
-        for (hash, _) in &gone {
-            let _ = std::fs::remove_file(self.blobs.join(hash));
-            let _ = std::fs::remove_file(self.blobs.join(format!("{hash}.part")));
-        }
-        Ok((gone.len(), gone.iter().map(|(_, b)| b).sum()))
+        // Made on the server machine by its administrator: verified.
+        self.db.tx(move |t| insert_account(t, kind, &login, &hash, &name, &region, true))
     }
 }
 
 /// The routes, with body limits and the rate limiter (`per_second` per address, `burst`).
 pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
     let blobs = Router::new()
-        .route("/api/v1/blobs/{hash}", get(blob_status).put(blob_put))
-        .route("/api/v1/blobs/{hash}/content", get(blob_content))
+        .route("/api/v1/blobs/{hash}", get(crate::blobs::status).put(crate::blobs::put))
+        .route("/api/v1/blobs/{hash}/content", get(crate::blobs::content))
         .layer(DefaultBodyLimit::max(MAX_CHUNK + 1024));
     Router::new()
         .route("/api/v1/health", get(|| async { Json(Health { ok: true, version: env!("CARGO_PKG_VERSION").into() }) }))
@@ -129,6 +97,9 @@ pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
         .route("/api/v1/login", post(login))
         .route("/api/v1/logout", post(|State(s): State<Server>, h: HeaderMap| async move { logout(&s, &h, false).await }))
         .route("/api/v1/logout/all", post(|State(s): State<Server>, h: HeaderMap| async move { logout(&s, &h, true).await }))
+        .route("/api/v1/codes", post(crate::codes::issue))
+        .route("/api/v1/verify", post(crate::codes::verify))
+        .route("/api/v1/reset", post(crate::codes::reset))
         .route("/api/v1/submissions", get(list))
         .route("/api/v1/submissions/{uuid}", put(submit).get(fetch))
         .route("/api/v1/review", get(review_queue))
@@ -142,16 +113,16 @@ pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
 
 // ---------------------------------------------------------------- accounts and sessions
 
-fn insert_account(t: &mut dyn Tx, kind: AccountKind, login: &str, hash: &str, name: &str, region: &str) -> Result<Account, ApiError> {
+fn insert_account(t: &mut dyn Tx, kind: AccountKind, login: &str, hash: &str, name: &str, region: &str, verified: bool) -> Result<Account, ApiError> {
     if t.row("SELECT id FROM accounts WHERE login = ?", vals![login])?.is_some() {
         return Err(ApiError::new(StatusCode::CONFLICT, "account_exists", "该账号已注册，请直接登录", "This account exists already: sign in"));
     }
     let id = format!("{:x}", Sha256::digest(format!("{login}{}", now_ms()).as_bytes()))[..24].to_string();
     t.exec(
-        "INSERT INTO accounts (id, kind, login, password, name, region, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        vals![&id, kind.as_str(), login, hash, name, region, now_ms()],
+        "INSERT INTO accounts (id, kind, login, password, name, region, created, verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        vals![&id, kind.as_str(), login, hash, name, region, now_ms(), verified as i64],
     )?;
-    Ok(Account { id, kind, login: login.into(), name: name.into(), region: region.into() })
+    Ok(Account { id, kind, login: login.into(), name: name.into(), region: region.into(), verified })
 }
 
 async fn register(State(s): State<Server>, Body(r): Body<RegisterRequest>) -> Result<(StatusCode, Json<Account>), ApiError> {
@@ -175,22 +146,24 @@ async fn register(State(s): State<Server>, Body(r): Body<RegisterRequest>) -> Re
     }
     let hash = s.passwords.hash(r.password).await?;
     let (kind, name) = (r.kind, r.name.trim().to_string());
-    let a = s.db.run(move |t| insert_account(t, kind, &login, &hash, &name, "")).await?;
+    // A claim until a code from its unit or an authority proves it (codes.rs).
+    let a = s.db.run(move |t| insert_account(t, kind, &login, &hash, &name, "", false)).await?;
     Ok((StatusCode::CREATED, Json(a)))
 }
 
-/// An account from its row; a kind the protocol does not know is an error, never a default.
-fn account_row(r: &[Val]) -> Result<Account, ApiError> {
+/// An account from its row (`id, kind, login, name, region, verified`); a kind the protocol
+/// does not know is an error, never a default.
+pub(crate) fn account_row(r: &[Val]) -> Result<Account, ApiError> {
     let kind = r[1].text().parse().map_err(|e: caiji_protocol::UnknownValue| ApiError::internal(e.to_string()))?;
-    Ok(Account { id: r[0].text(), kind, login: r[2].text(), name: r[3].text(), region: r[4].text() })
+    Ok(Account { id: r[0].text(), kind, login: r[2].text(), name: r[3].text(), region: r[4].text(), verified: r[5].int() == 1 })
 }
 
 async fn login(State(s): State<Server>, Body(r): Body<LoginRequest>) -> Result<Json<Session>, ApiError> {
     let login = r.login.trim().to_uppercase();
     let key = login.clone();
-    let row = s.db.run(move |t| t.row("SELECT id, kind, login, name, region, password FROM accounts WHERE login = ?", vals![key])).await?;
+    let row = s.db.run(move |t| t.row("SELECT id, kind, login, name, region, verified, password FROM accounts WHERE login = ?", vals![key])).await?;
     // An unknown login costs the same check as a wrong password, and is locked the same way.
-    let ok = s.passwords.check(&login, r.password, row.as_ref().map(|r| r[5].text())).await?;
+    let ok = s.passwords.check(&login, r.password, row.as_ref().map(|r| r[6].text())).await?;
     let Some(row) = row.filter(|_| ok) else {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "账号或密码不对", "Wrong login or password"));
     };
@@ -213,18 +186,18 @@ fn random_token() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn sha_hex(b: &[u8]) -> String {
+pub(crate) fn sha_hex(b: &[u8]) -> String {
     format!("{:x}", Sha256::digest(b))
 }
 
 /// The signed-in account (`Authorization: Bearer <token>`).
-async fn account(s: &Server, h: &HeaderMap) -> Result<Account, ApiError> {
+pub(crate) async fn account(s: &Server, h: &HeaderMap) -> Result<Account, ApiError> {
     let token = h.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
     let stored = sha_hex(token.trim().as_bytes());
     let row =
         s.db.run(move |t| {
             t.row(
-                "SELECT a.id, a.kind, a.login, a.name, a.region FROM sessions s JOIN accounts a ON a.id = s.account WHERE s.token = ? AND s.expires > ?",
+                "SELECT a.id, a.kind, a.login, a.name, a.region, a.verified FROM sessions s JOIN accounts a ON a.id = s.account WHERE s.token = ? AND s.expires > ?",
                 vals![stored, now_ms()],
             )
         })
@@ -253,7 +226,7 @@ async fn logout(s: &Server, h: &HeaderMap, all: bool) -> Result<StatusCode, ApiE
 
 // ---------------------------------------------------------------- submissions
 
-const RECEIPT_COLUMNS: &str = "uuid, form, revision, state, reason, digest, updated, person, data, account, unit, region";
+pub(crate) const RECEIPT_COLUMNS: &str = "uuid, form, revision, state, reason, digest, updated, person, data, account, unit, region";
 
 /// The fixed fields whose value differs between the stored data (JSON text) and `new`.
 fn fixed_changed(fixed: &[String], stored: &str, new: &Value) -> Vec<String> {
@@ -273,6 +246,7 @@ fn receipt(r: &[Val], with_data: bool) -> Result<Receipt, ApiError> {
         updated: r[6].int(),
         person: ids::mask_id(&r[7].text()),
         data: with_data.then(|| serde_json::from_str(&r[8].text()).unwrap_or(Value::Null)),
+        filer: None,
     })
 }
 
@@ -280,11 +254,12 @@ fn state_of(r: &[Val]) -> Result<SubmissionState, ApiError> {
     r[3].text().parse().map_err(|e: caiji_protocol::UnknownValue| ApiError::internal(e.to_string()))
 }
 
-/// May `a` see the submission in row `r`? Its owner; the unit it belongs to; the person it is
-/// about; an authority of its region.
-fn may_see(a: &Account, r: &[Val]) -> bool {
+/// May `a` see the submission in row `r`? Its owner; once verified, the unit it belongs to
+/// and the person it is about; an authority of its region.
+pub(crate) fn may_see(a: &Account, r: &[Val]) -> bool {
     r[9].text() == a.id
         || match a.kind {
+            _ if !a.verified => false,
             AccountKind::Unit => r[10].text() == a.login,
             AccountKind::Person => r[7].text() == a.login,
             AccountKind::Authority => a.region.is_empty() || r[11].text() == a.region,
@@ -293,8 +268,10 @@ fn may_see(a: &Account, r: &[Val]) -> bool {
 
 /// [`may_see`] as SQL, so that the database picks the rows (by the person, unit and updated
 /// indexes) rather than the server reading them all.
-fn visible(a: &Account) -> (&'static str, Vec<Val>) {
+pub(crate) fn visible(a: &Account) -> (&'static str, Vec<Val>) {
     match a.kind {
+        // An account that only claims its login sees what it filed itself (codes.rs).
+        AccountKind::Person | AccountKind::Unit if !a.verified => ("account = ?", vec![Val::from(&a.id)]),
         AccountKind::Person => ("(account = ? OR person = ?)", vec![Val::from(&a.id), Val::from(&a.login)]),
         AccountKind::Unit => ("(account = ? OR unit = ?)", vec![Val::from(&a.id), Val::from(&a.login)]),
         AccountKind::Authority => ("(? = '' OR region = ?)", vec![Val::from(&a.region), Val::from(&a.region)]),
@@ -364,19 +341,20 @@ async fn submit(
         .collect();
     let r_data = r.data.clone();
     s.db.run(move |t| {
-        let mut missing = Vec::new();
-        for h in &hashes {
-            if t.row("SELECT hash FROM blobs WHERE hash = ? AND complete = 1", vals![h])?.is_none() {
-                missing.push(h.clone());
-            }
+        let now = now_ms();
+        let sel = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?");
+        let existing = t.row(&sel, vals![&uuid])?;
+        // Someone else's: as if it did not exist (a 403 would say that it does).
+        if existing.as_ref().is_some_and(|row| row[9].text() != a.id) {
+            return Err(ApiError::not_found("这份填报"));
         }
+        // Only files this account uploaded, or that a filing it may see names already.
+        let missing = crate::blobs::unavailable(t, &a, &hashes)?;
         if !missing.is_empty() {
             return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "attachments_missing", "附件尚未上传完整", "Attachments are not uploaded yet")
                 .with(json!(missing)));
         }
-        let now = now_ms();
-        let sel = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid = ?");
-        match t.row(&sel, vals![&uuid])? {
+        match existing {
             None => {
                 t.exec(
                     "INSERT INTO submissions (uuid, account, person, unit, form, form_version, revision, digest, data, state, region, created, updated)
@@ -387,8 +365,6 @@ async fn submit(
                 let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
                 Ok((StatusCode::CREATED, Json(receipt(&row, false)?)))
             }
-            // Someone else's: as if it did not exist (a 403 would say that it does).
-            Some(row) if row[9].text() != a.id => Err(ApiError::not_found("这份填报")),
             // An edit stays the same form, with the fields fixed once filed unchanged.
             Some(row) if row[1].text() != form_id => Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -465,11 +441,30 @@ async fn fetch(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>) 
 
 // ---------------------------------------------------------------- review
 
-/// The queue an authority sees: submitted filings of its region, the oldest first.
+/// The queue an authority sees: submitted filings of its region, the oldest first, each with
+/// who filed it (a unit's form from a person's account would show here; a person's ID masked).
 fn queue_in(t: &mut dyn Tx, a: &Account) -> Result<Vec<Receipt>, ApiError> {
     let (cond, who) = visible(a);
     let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE state = 'submitted' AND {cond} ORDER BY updated, uuid");
-    Ok(t.rows(&sql, &who)?.iter().filter(|r| may_see(a, r)).filter_map(|r| receipt(r, true).ok()).collect())
+    let mut filers: std::collections::HashMap<String, Option<Filer>> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for r in t.rows(&sql, &who)?.iter().filter(|r| may_see(a, r)) {
+        let Ok(mut receipt) = receipt(r, true) else { continue };
+        let id = r[9].text();
+        if !filers.contains_key(&id) {
+            let row = t.row("SELECT id, kind, login, name, region, verified FROM accounts WHERE id = ?", vals![&id])?;
+            let filer = row.and_then(|r| account_row(&r).ok()).map(|f| Filer {
+                login: if f.kind == AccountKind::Person { ids::mask_id(&f.login) } else { f.login },
+                kind: f.kind,
+                name: f.name,
+                verified: f.verified,
+            });
+            filers.insert(id.clone(), filer);
+        }
+        receipt.filer = filers.get(&id).cloned().flatten();
+        out.push(receipt);
+    }
+    Ok(out)
 }
 
 /// Accepts or returns (with a reason) revision `revision` of a filing the authority sees.
@@ -512,8 +507,8 @@ async fn review(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>,
 }
 
 /// The server's administrator, on the machine itself: an authority over every region.
-fn administrator() -> Account {
-    Account { id: String::new(), kind: AccountKind::Authority, login: "ADMIN".into(), name: String::new(), region: String::new() }
+pub(crate) fn administrator() -> Account {
+    Account { id: String::new(), kind: AccountKind::Authority, login: "ADMIN".into(), name: String::new(), region: String::new(), verified: true }
 }
 
 impl Server {
@@ -559,133 +554,4 @@ async fn uncollected(State(s): State<Server>, Params(q): Params<NameQuery>) -> R
         }
     }
     Ok(Json(out))
-}
-
-// ---------------------------------------------------------------- attachments
-
-fn check_hash(h: &str) -> Result<String, ApiError> {
-    let h = h.to_lowercase();
-    if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(h)
-    } else {
-        Err(ApiError::bad_request("附件应以 SHA-256 标识", "Attachments are named by their SHA-256"))
-    }
-}
-
-async fn blob_status(State(s): State<Server>, h: HeaderMap, Path(hash): Path<String>) -> Result<Json<BlobStatus>, ApiError> {
-    account(&s, &h).await?;
-    let hash = check_hash(&hash)?;
-    let k = hash.clone();
-    let row = s.db.run(move |t| t.row("SELECT size, received, complete FROM blobs WHERE hash = ?", vals![k])).await?;
-    let r = row.ok_or_else(|| ApiError::not_found("这个附件"))?;
-    Ok(Json(BlobStatus { hash, size: r[0].int(), received: r[1].int(), complete: r[2].int() == 1 }))
-}
-
-/// An attachment's bytes, for an account that may see a submission naming it; anyone else's
-/// (or an unfinished upload) is not found.
-async fn blob_content(
-    State(s): State<Server>,
-    h: HeaderMap,
-    Path(hash): Path<String>,
-) -> Result<([(axum::http::header::HeaderName, &'static str); 1], Vec<u8>), ApiError> {
-    let a = account(&s, &h).await?;
-    let hash = check_hash(&hash)?;
-    let (cond, who) = visible(&a);
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE data LIKE ? AND {cond}");
-    let (k, like) = (hash.clone(), format!("%{hash}%"));
-    let named =
-        s.db.run(move |t| {
-            let complete = t.row("SELECT hash FROM blobs WHERE hash = ? AND complete = 1", vals![k])?.is_some();
-            Ok(complete && t.rows(&sql, &[vec![Val::from(&like)], who].concat())?.iter().any(|r| may_see(&a, r)))
-        })
-        .await?;
-    if !named {
-        return Err(ApiError::not_found("这个附件"));
-    }
-    let bytes = tokio::fs::read(s.blobs.join(&hash)).await.map_err(|_| ApiError::not_found("这个附件"))?;
-    Ok(([(axum::http::header::CONTENT_TYPE, "application/octet-stream")], bytes))
-}
-
-/// Appends a chunk at `offset` of an attachment of `size` bytes. The chunk's SHA-256 comes in
-/// `x-chunk-sha256`; the whole file is checked against its hash when the last chunk arrives. A
-/// chunk at the wrong offset gets 409 with how much the server has (the client resumes there).
-async fn blob_put(
-    State(s): State<Server>,
-    h: HeaderMap,
-    Path(hash): Path<String>,
-    Params(q): Params<ChunkQuery>,
-    body: Bytes,
-) -> Result<Json<BlobStatus>, ApiError> {
-    account(&s, &h).await?;
-    let hash = check_hash(&hash)?;
-    if q.size <= 0 || q.size > MAX_BLOB {
-        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "附件过大（最大 20 MB）", "Attachment too large (20 MB at most)"));
-    }
-    let want = h.get(caiji_protocol::CHUNK_SHA256).and_then(|v| v.to_str().ok()).unwrap_or("").to_lowercase();
-    if want != sha_hex(&body) {
-        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "chunk_checksum", "分块校验不符，请重传", "The chunk fails its checksum: send it again"));
-    }
-    let dir = s.blobs.clone();
-    s.db.run(move |t| {
-        let now = now_ms();
-        let row = t.row("SELECT size, received, complete FROM blobs WHERE hash = ?", vals![&hash])?;
-        let (size, received, complete) = match row {
-            Some(r) => (r[0].int(), r[1].int(), r[2].int() == 1),
-            None => {
-                t.exec("INSERT INTO blobs (hash, size, received, complete, updated) VALUES (?, ?, 0, 0, ?)", vals![&hash, q.size, now])?;
-                let _ = std::fs::remove_file(dir.join(format!("{hash}.part")));
-                (q.size, 0, false)
-            }
-        };
-        let status = |received: i64, complete: bool| Json(BlobStatus { hash: hash.clone(), size, received, complete });
-        if complete {
-            return Ok(Ok(status(size, true)));
-        }
-        // Killed after the last chunk was checked and renamed, before it was recorded.
-        let done = dir.join(&hash);
-        if std::fs::read(&done).is_ok_and(|b| sha_hex(&b) == hash) {
-            t.exec("UPDATE blobs SET received = size, complete = 1, updated = ? WHERE hash = ?", vals![now, &hash])?;
-            return Ok(Ok(status(size, true)));
-        }
-        if q.offset != received || q.size != size || received + body.len() as i64 > size {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "offset",
-                format!("服务器已收到 {received} 字节，请从那里继续"),
-                format!("The server has {received} bytes: continue from there"),
-            )
-            .with(json!(OffsetDetails { received, size })));
-        }
-        let part = dir.join(format!("{hash}.part"));
-        {
-            use std::io::Write;
-            let mut f = private_file().create(true).append(true).open(&part).map_err(|e| ApiError::internal(e.to_string()))?;
-            // A crash after an earlier append left more on disk than recorded: cut it back.
-            f.set_len(received as u64).map_err(|e| ApiError::internal(e.to_string()))?;
-            f.write_all(&body).map_err(|e| ApiError::internal(e.to_string()))?;
-            f.sync_data().map_err(|e| ApiError::internal(e.to_string()))?;
-        }
-        let received = received + body.len() as i64;
-        let mut complete = false;
-        if received == size {
-            let bytes = std::fs::read(&part).map_err(|e| ApiError::internal(e.to_string()))?;
-            if sha_hex(&bytes) != hash {
-                // Started over: the part file and the row go together (this is committed, and the
-                // refusal comes after), so the next upload starts at 0 instead of after zeros.
-                let _ = std::fs::remove_file(&part);
-                t.exec("DELETE FROM blobs WHERE hash = ?", vals![&hash])?;
-                return Ok(Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "blob_checksum",
-                    "附件整体校验不符，请重新上传",
-                    "The attachment fails its checksum: upload it again",
-                )));
-            }
-            std::fs::rename(&part, dir.join(&hash)).map_err(|e| ApiError::internal(e.to_string()))?;
-            complete = true;
-        }
-        t.exec("UPDATE blobs SET received = ?, complete = ?, updated = ? WHERE hash = ?", vals![received, complete as i64, now, &hash])?;
-        Ok(Ok(status(received, complete)))
-    })
-    .await?
 }

@@ -79,7 +79,8 @@ pub trait Tx {
 }
 
 /// The schema, one step per release; each runs once, in order, recorded in `schema_steps`.
-const SCHEMA: &[&str] = &["CREATE TABLE accounts (
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE accounts (
         id TEXT PRIMARY KEY,
         kind TEXT NOT NULL CHECK (kind IN ('person', 'unit', 'authority')),
         login TEXT NOT NULL UNIQUE,
@@ -126,7 +127,34 @@ const SCHEMA: &[&str] = &["CREATE TABLE accounts (
         received BIGINT NOT NULL,
         complete BIGINT NOT NULL DEFAULT 0,
         updated BIGINT NOT NULL
-    )"];
+    )",
+    // Identity (codes.rs) and attachments owned by their uploaders (blobs.rs). Accounts made
+    // before are claims like new ones; unfinished uploads start again.
+    "ALTER TABLE accounts ADD COLUMN verified BIGINT NOT NULL DEFAULT 0;
+    UPDATE accounts SET verified = 1 WHERE kind = 'authority';
+    CREATE TABLE codes (
+        hash TEXT PRIMARY KEY,
+        login TEXT NOT NULL,
+        purpose TEXT NOT NULL CHECK (purpose IN ('activate', 'reset')),
+        issuer TEXT NOT NULL,
+        created BIGINT NOT NULL,
+        expires BIGINT NOT NULL,
+        used BIGINT
+    );
+    CREATE INDEX codes_login ON codes(login);
+    CREATE TABLE uploads (
+        hash TEXT NOT NULL,
+        account TEXT NOT NULL REFERENCES accounts(id),
+        size BIGINT NOT NULL,
+        received BIGINT NOT NULL,
+        complete BIGINT NOT NULL DEFAULT 0,
+        updated BIGINT NOT NULL,
+        PRIMARY KEY (hash, account)
+    );
+    CREATE INDEX uploads_account ON uploads(account);
+    CREATE INDEX submissions_account ON submissions(account);
+    DELETE FROM blobs WHERE complete = 0",
+];
 
 /// PostgreSQL connections kept open between requests: as many as may run at once, so a busy
 /// server does not open and close connections on every burst (the gate below bounds the total).

@@ -11,6 +11,8 @@
 //! masked). Request bodies are bounded and request rates limited per address.
 pub mod api;
 pub mod auth;
+pub mod blobs;
+pub mod codes;
 pub mod db;
 pub mod error;
 pub mod limit;

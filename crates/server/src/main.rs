@@ -30,6 +30,21 @@ enum Cmd {
         rate: f64,
         #[arg(long, default_value_t = 200.0)]
         burst: f64,
+        /// Attachments a person's account may hold (MB; an unverified unit's too).
+        #[arg(long, default_value_t = caiji_server::blobs::PERSON_QUOTA >> 20)]
+        quota_person_mb: i64,
+        /// Attachments a verified unit's account may hold (MB), for its whole staff.
+        #[arg(long, default_value_t = caiji_server::blobs::UNIT_QUOTA >> 20)]
+        quota_unit_mb: i64,
+    },
+    /// Issues a one-time code for a person (resident ID) or a unit (credit code), after checking
+    /// who they are: `activate` proves their account is theirs, `reset` sets a new password
+    /// (找回密码). Give the code to them on paper or by phone; it is good for 7 days, once.
+    IssueCode {
+        #[arg(long)]
+        login: String,
+        #[arg(long, value_parser = ["activate", "reset"], default_value = "activate")]
+        purpose: String,
     },
     /// The review queue on this machine (every region): lists it, or accepts or returns a filing
     /// (its current revision; a return needs --reason).
@@ -77,7 +92,30 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    match cli.cmd.unwrap_or(Cmd::Serve { listen: SocketAddr::from(([127, 0, 0, 1], 8440)), rate: 50.0, burst: 200.0 }) {
+    let serve = Cmd::Serve {
+        listen: SocketAddr::from(([127, 0, 0, 1], 8440)),
+        rate: 50.0,
+        burst: 200.0,
+        quota_person_mb: caiji_server::blobs::PERSON_QUOTA >> 20,
+        quota_unit_mb: caiji_server::blobs::UNIT_QUOTA >> 20,
+    };
+    let mut server = server;
+    match cli.cmd.unwrap_or(serve) {
+        Cmd::IssueCode { login, purpose } => {
+            let purpose = if purpose == "reset" { caiji_protocol::CodePurpose::Reset } else { caiji_protocol::CodePurpose::Activate };
+            match server.issue_code(&login, purpose) {
+                Ok(c) => {
+                    let until = caiji_base::time::date_time_of(c.expires);
+                    let what = if purpose == caiji_protocol::CodePurpose::Reset { "重置密码 / password reset" } else { "账号激活 / activation" };
+                    println!("{what} {}: {}  (有效期至 / good until {until})", c.login, c.code);
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("{} / {}", e.message.zh, e.message.en);
+                    std::process::ExitCode::from(1)
+                }
+            }
+        }
         Cmd::AddAuthority { login, name, region } => {
             let password = match std::env::var("CAIJI_AUTHORITY_PASSWORD") {
                 Ok(p) => p,
@@ -142,7 +180,8 @@ async fn main() -> std::process::ExitCode {
                 std::process::ExitCode::from(1)
             }
         },
-        Cmd::Serve { listen, rate, burst } => {
+        Cmd::Serve { listen, rate, burst, quota_person_mb, quota_unit_mb } => {
+            (server.quota_person, server.quota_unit) = (quota_person_mb << 20, quota_unit_mb << 20);
             let listener = match tokio::net::TcpListener::bind(listen).await {
                 Ok(l) => l,
                 Err(e) => {

@@ -1,6 +1,6 @@
 //! `caiji-server` starts with one command on a fresh folder, says where it listens, serves, and
-//! stops cleanly; `add-authority` makes a reviewing account that can sign in; `review` lists
-//! and decides.
+//! stops cleanly; `add-authority` makes a reviewing account that can sign in; `issue-code`
+//! prints a code that works; `review` lists and decides.
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -44,6 +44,20 @@ fn one_command_starts_the_server_on_a_fresh_folder() {
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.body_mut().read_json::<serde_json::Value>().unwrap()["ok"], true);
     let r = agent.post(&format!("{url}/api/v1/login")).send_json(serde_json::json!({"login": "im-review", "password": "review-pass"})).unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // `issue-code`, while the server runs: the code printed sets a forgotten password.
+    let register = serde_json::json!({"kind": "person", "login": "150102199003071237", "name": "张三", "password": "forgotten-1"});
+    assert_eq!(agent.post(&format!("{url}/api/v1/register")).send_json(register).unwrap().status().as_u16(), 201);
+    let issue = |login: &str| Command::new(bin).arg("--data").arg(dir.path()).args(["issue-code", "--purpose", "reset", "--login", login]).output().unwrap();
+    let out = issue("150102199003071238");
+    assert_eq!(out.status.code(), Some(1), "a bad check digit");
+    let out = issue("150102199003071237");
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success() && said.contains("重置密码"), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    let code = said.split_whitespace().find(|w| w.len() == 11 && w.as_bytes()[5] == b'-').unwrap_or_else(|| panic!("no code in {said}"));
+    let reset = serde_json::json!({"login": "150102199003071237", "code": code, "password": "remembered-1"});
+    assert_eq!(agent.post(&format!("{url}/api/v1/reset")).send_json(reset).unwrap().status().as_u16(), 204);
+    let r = agent.post(&format!("{url}/api/v1/login")).send_json(serde_json::json!({"login": "150102199003071237", "password": "remembered-1"})).unwrap();
     assert_eq!(r.status().as_u16(), 200);
     child.kill().unwrap();
     child.wait().unwrap();

@@ -275,7 +275,11 @@ fn protocol(api: &Api, server: &Server) {
     let (st, e) = api.call("PUT", "/api/v1/submissions/0a5b9fd3-8e62-4b83-9fa6-5c70c2436b66", Some(&zhang), Some(own_entry));
     assert_eq!((st, e["code"].as_str()), (403, Some("unit_only")));
 
-    // A unit files for its staff and sees only those.
+    // A unit files for its staff and sees only those. Its proof is its own upload: the same
+    // bytes as Zhang's photo, sent whole, kept once.
+    assert_eq!(api.chunk(&unit, &hash, 0, photo.len(), &photo[..c], None).1["received"], c as i64, "the unit's own upload starts at 0");
+    assert_eq!(api.chunk(&unit, &hash, c, photo.len(), &photo[c..2 * c], None).1["received"], (2 * c) as i64);
+    assert_eq!(api.chunk(&unit, &hash, 2 * c, photo.len(), &photo[2 * c..], None).1["complete"], true);
     let entry = json!({"form": "entry_unit", "form_version": 1, "data": {
         "unit": {"uscc": UNIT, "name": "某某公司", "unit_type": "1"},
         "person": {"id_type": "1", "id_number": LI, "name": "李四", "sex": "1", "mobile": "13800001111"},
@@ -284,8 +288,28 @@ fn protocol(api: &Api, server: &Server) {
     assert_eq!(api.call("PUT", &format!("/api/v1/submissions/{e_uuid}"), Some(&unit), Some(entry)).0, 201);
     let (_, seen) = api.call("GET", "/api/v1/submissions", Some(&unit), None);
     assert_eq!(seen.as_array().unwrap().iter().map(|r| r["uuid"].as_str().unwrap()).collect::<Vec<_>>(), [e_uuid]);
+    // Li's account is only a claim until proven: it sees nothing the unit filed. The unit, once
+    // verified itself by the administrator's code, vouches for Li, whom it filed about.
     let (_, seen) = api.call("GET", "/api/v1/submissions", Some(&li), None);
-    assert_eq!(seen.as_array().unwrap().len(), 1, "the person sees the unit's filing about them");
+    assert_eq!(seen, json!([]), "an unverified account sees only its own filings");
+    let vouch = |token: &str, login: &str, purpose: &str| api.call("POST", "/api/v1/codes", Some(token), Some(json!({"login": login, "purpose": purpose})));
+    let (st, e) = vouch(&unit, LI, "activate");
+    assert_eq!((st, e["code"].as_str()), (403, Some("not_verified")), "{e}");
+    let for_unit = server.issue_code(UNIT, caiji_protocol::CodePurpose::Activate).unwrap();
+    let (st, me) = api.call("POST", "/api/v1/verify", Some(&unit), Some(json!({"code": for_unit.code.to_lowercase().replace('-', " ")})));
+    assert_eq!((st, me["verified"].as_bool()), (200, Some(true)), "case, spaces and dashes do not matter: {me}");
+    let (st, e) = vouch(&unit, ZHANG, "activate");
+    assert_eq!((st, e["code"].as_str()), (403, Some("not_yours")), "the unit never filed about Zhang");
+    assert_eq!(vouch(&zhang, LI, "activate").0, 403, "a person vouches for no one");
+    let (st, code) = vouch(&unit, LI, "activate");
+    assert_eq!((st, code["login"].as_str(), code["code"].as_str().map(str::len)), (201, Some(LI), Some(11)), "{code}");
+    let (st, e) = api.call("POST", "/api/v1/verify", Some(&li), Some(json!({"code": "00000-00000"})));
+    assert_eq!((st, e["code"].as_str()), (400, Some("bad_code")));
+    assert_eq!(api.call("POST", "/api/v1/verify", Some(&zhang), Some(json!({"code": code["code"]}))).1["code"], "bad_code", "Li's code is Li's");
+    let (st, me) = api.call("POST", "/api/v1/verify", Some(&li), Some(json!({"code": code["code"]})));
+    assert_eq!((st, me["verified"].as_bool()), (200, Some(true)));
+    let (_, seen) = api.call("GET", "/api/v1/submissions", Some(&li), None);
+    assert_eq!(seen.as_array().unwrap().len(), 1, "the person, verified, sees the unit's filing about them");
 
     // Review: returned with a reason, pulled by the client, fixed against its revision,
     // accepted; a stale edit gets the server's copy; an accepted one cannot change.
@@ -298,6 +322,9 @@ fn protocol(api: &Api, server: &Server) {
     assert!(q.as_array().unwrap().iter().all(|r| r["uuid"] != uuid), "another region's authority does not see it");
     let (_, q) = api.call("GET", "/api/v1/review", Some(&im), None);
     assert!(q.as_array().unwrap().iter().any(|r| r["uuid"] == uuid && r["data"]["basic"]["name"] == "张三"));
+    // The queue says who filed each one, and whether that account is proven.
+    let filer = &q.as_array().unwrap().iter().find(|r| r["uuid"] == uuid).unwrap()["filer"];
+    assert_eq!(*filer, json!({"kind": "person", "login": "150102********1237", "name": "张三", "verified": false}));
     assert_eq!(
         api.call("POST", &format!("/api/v1/review/{uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "return"}))).0,
         400,
@@ -371,7 +398,9 @@ fn protocol(api: &Api, server: &Server) {
     assert_eq!(api.chunk(&zhang, &half, 0, 14, b"never", None).0, 200);
     assert_eq!(server.sweep(60_000).unwrap(), (0, 0), "nothing old enough");
     assert_eq!(server.sweep(-60_000).unwrap(), (3, 5_020), "the spare file, the unfinished one, and the 15 right bytes no filing names");
-    assert!(!server.blobs.join(&spare_hash).exists() && !server.blobs.join(format!("{half}.part")).exists());
+    assert!(!server.blobs.join(&spare_hash).exists());
+    let parts = std::fs::read_dir(&server.blobs).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".part")).count();
+    assert_eq!(parts, 0, "the unfinished upload's part file is gone");
     assert_eq!(std::fs::read(server.blobs.join(&hash)).unwrap(), photo, "the photo a filing uses is kept");
     assert_eq!(api.call("GET", &format!("/api/v1/blobs/{spare_hash}"), Some(&zhang), None).0, 404);
     api.check_documented();

@@ -35,7 +35,73 @@ impl Api {
     fn login(&self, login: &str, password: &str) -> (u16, Option<u64>, Value) {
         self.post("/api/v1/login", json!({"login": login, "password": password}))
     }
+
+    fn token(&self, login: &str, password: &str) -> String {
+        let (st, _, v) = self.login(login, password);
+        assert_eq!(st, 200, "{v}");
+        v["token"].as_str().unwrap().to_string()
+    }
+
+    /// A signed-in call (status, body); GET without a body, otherwise POST or PUT with JSON.
+    fn call(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.base);
+        let auth = format!("Bearer {token}");
+        let mut res = match method {
+            "GET" => self.agent.get(&url).header("authorization", &auth).call().unwrap(),
+            "PUT" => self.agent.put(&url).header("authorization", &auth).send_json(body.unwrap_or(json!({}))).unwrap(),
+            _ => self.agent.post(&url).header("authorization", &auth).send_json(body.unwrap_or(json!({}))).unwrap(),
+        };
+        (res.status().as_u16(), res.body_mut().read_json().unwrap_or(Value::Null))
+    }
+
+    /// A chunk of an upload (status, body).
+    fn chunk(&self, token: &str, hash: &str, offset: usize, size: usize, bytes: &[u8]) -> (u16, Value) {
+        use sha2::{Digest, Sha256};
+        let url = format!("{}/api/v1/blobs/{hash}?offset={offset}&size={size}", self.base);
+        let sum = format!("{:x}", Sha256::digest(bytes));
+        let mut res = self.agent.put(&url).header("authorization", &format!("Bearer {token}")).header("x-chunk-sha256", &sum).send(bytes).unwrap();
+        (res.status().as_u16(), res.body_mut().read_json().unwrap_or(Value::Null))
+    }
+
+    /// A whole small file in one chunk; its hash.
+    fn upload(&self, token: &str, bytes: &[u8]) -> String {
+        let hash = sha(bytes);
+        let (st, v) = self.chunk(token, &hash, 0, bytes.len(), bytes);
+        assert_eq!((st, v["complete"].as_bool()), (200, Some(true)), "{v}");
+        hash
+    }
+
+    fn content(&self, token: &str, hash: &str) -> (u16, Vec<u8>) {
+        let url = format!("{}/api/v1/blobs/{hash}/content", self.base);
+        let mut res = self.agent.get(&url).header("authorization", &format!("Bearer {token}")).call().unwrap();
+        (res.status().as_u16(), res.body_mut().read_to_vec().unwrap_or_default())
+    }
 }
+
+fn sha(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// A collection filing of a person, with their photo.
+fn collection(id: &str, name: &str, photo: &str) -> Value {
+    json!({"form": "collection", "form_version": 2, "data": {
+        "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": true},
+        "category": {"category": "1"},
+        "basic": {"photo": photo, "id_type": "1", "id_number": id, "name": name, "sex": "1", "birth": format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14]), "mobile": "13912345678"},
+        "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}]}})
+}
+
+/// A unit's entry filing about a person, with the unit's proof file.
+fn entry(unit: &str, id: &str, name: &str, proof: &str) -> Value {
+    json!({"form": "entry_unit", "form_version": 1, "data": {
+        "unit": {"uscc": unit, "name": "某某公司", "unit_type": "1"},
+        "person": {"id_type": "1", "id_number": id, "name": name, "sex": "1", "mobile": "13800001111"},
+        "appointment": {"post": "01", "first_work": "2010-07", "appointed": "2019-01", "proof": proof}}})
+}
+
+const UNIT: &str = "91150102MA0N12345P";
+const LI: &str = "150102198501010010";
 
 const ZHANG: &str = "150102199003071237";
 
@@ -196,4 +262,126 @@ fn the_data_folder_and_the_photos_are_private_to_the_server() {
     assert_eq!(mode(dir.path().join("caiji-server.sqlite")), 0o600);
     assert_eq!(mode(dir.path().join("caiji-server.sqlite-wal")), 0o600);
     assert_eq!(mode(dir.path().join("blobs").join(&hash)), 0o600, "the photo");
+}
+
+#[test]
+fn registering_someone_elses_id_gives_nothing_and_the_owner_takes_it_back() {
+    let (api, server, _dir) = start();
+    // A verified unit files Zhang's entry, with its proof.
+    server.add_account(caiji_server::api::AccountKind::Unit, UNIT, "unit-pass-1", "某某公司", "").unwrap();
+    let unit = api.token(UNIT, "unit-pass-1");
+    let proof = api.upload(&unit, b"%PDF the unit's appointment letter for Zhang");
+    let (st, filed) = api.call("PUT", "/api/v1/submissions/9f4a8ec2-7d51-4a72-8e95-4b6fb1325a55", &unit, Some(entry(UNIT, ZHANG, "张三", &proof)));
+    assert_eq!(st, 201, "{filed}");
+    // Someone registers Zhang's ID first (a valid check digit was all it took).
+    let (st, _, _) = api.post("/api/v1/register", json!({"kind": "person", "login": ZHANG, "name": "张三", "password": "squatter-1"}));
+    assert_eq!(st, 201);
+    let squatter = api.token(ZHANG, "squatter-1");
+    let (_, list) = api.call("GET", "/api/v1/submissions", &squatter, None);
+    assert_eq!(list, json!([]), "nothing the unit filed about Zhang");
+    assert_eq!(api.call("GET", &format!("/api/v1/submissions/{}", filed["uuid"].as_str().unwrap()), &squatter, None).0, 404);
+    assert_eq!(api.content(&squatter, &proof).0, 404, "nor the unit's proof file");
+    assert_eq!(api.call("GET", &format!("/api/v1/blobs/{proof}"), &squatter, None).0, 404, "nor that the file exists");
+    let (st, v) = api.call("POST", "/api/v1/codes", &squatter, Some(json!({"login": ZHANG, "purpose": "activate"})));
+    assert_eq!(st, 403, "a person cannot vouch, for themselves or anyone: {v}");
+    // The real Zhang asks the unit; the unit gives a reset code (and could for no one else).
+    let (st, v) = api.call("POST", "/api/v1/codes", &unit, Some(json!({"login": LI, "purpose": "reset"})));
+    assert_eq!((st, v["code"].as_str()), (403, Some("not_yours")), "{v}");
+    let (st, code) = api.call("POST", "/api/v1/codes", &unit, Some(json!({"login": ZHANG, "purpose": "reset"})));
+    assert_eq!(st, 201, "{code}");
+    let reset = |code: &str, password: &str| api.post("/api/v1/reset", json!({"login": ZHANG, "code": code, "password": password}));
+    let (st, _, v) = reset(code["code"].as_str().unwrap(), "12345678");
+    assert_eq!((st, v["code"].as_str()), (400, Some("weak_password")), "a weak password does not use the code up");
+    let (st, _, v) = reset("AAAAA-AAAAA", "zhang-real-1");
+    assert_eq!((st, v["code"].as_str()), (400, Some("bad_code")));
+    let (st, _, v) = reset(code["code"].as_str().unwrap(), "zhang-real-1");
+    assert_eq!(st, 204, "{v}");
+    // The squatter is out: their session ended, their password gone.
+    assert_eq!(api.call("GET", "/api/v1/submissions", &squatter, None).0, 401);
+    assert_eq!(api.login(ZHANG, "squatter-1").0, 401);
+    let (st, _, v) = reset(code["code"].as_str().unwrap(), "zhang-again-1");
+    assert_eq!((st, v["code"].as_str()), (400, Some("bad_code")), "a code is used once");
+    // Zhang is verified by the reset and sees the unit's filing and its proof.
+    let (_, _, session) = api.login(ZHANG, "zhang-real-1");
+    assert_eq!(session["account"]["verified"], true);
+    let zhang = session["token"].as_str().unwrap();
+    let (_, list) = api.call("GET", "/api/v1/submissions", zhang, None);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(api.content(zhang, &proof).0, 200);
+}
+
+#[test]
+fn guessing_codes_is_locked_out() {
+    let (api, _server, _dir) = start();
+    let (st, _, _) = api.post("/api/v1/register", json!({"kind": "person", "login": ZHANG, "name": "张三", "password": "secret-123"}));
+    assert_eq!(st, 201);
+    let token = api.token(ZHANG, "secret-123");
+    for i in 0..caiji_server::auth::FREE_FAILURES {
+        let (st, v) = api.call("POST", "/api/v1/verify", &token, Some(json!({"code": format!("{i:05}-00000")})));
+        assert_eq!((st, v["code"].as_str()), (400, Some("bad_code")));
+    }
+    let (st, v) = api.call("POST", "/api/v1/verify", &token, Some(json!({"code": "00000-00009"})));
+    assert_eq!((st, v["code"].as_str()), (429, Some("locked")), "{v}");
+    let (st, _, v) = api.post("/api/v1/reset", json!({"login": ZHANG, "code": "00000-00009", "password": "new-secret-1"}));
+    assert_eq!((st, v["code"].as_str()), (429, Some("locked")), "the reset path shares the lock: {v}");
+    assert_eq!(api.login(ZHANG, "secret-123").0, 200, "the password is not locked by wrong codes");
+}
+
+#[test]
+fn attachments_belong_to_their_uploader() {
+    let (api, server, _dir) = start();
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    server.add_account(caiji_server::api::AccountKind::Person, LI, "secret-456", "李四", "").unwrap();
+    let (zhang, li) = (api.token(ZHANG, "secret-123"), api.token(LI, "secret-456"));
+    let photo = b"\xff\xd8\xff Zhang's photo".to_vec();
+    let hash = api.upload(&zhang, &photo);
+    let (st, _) = api.call("PUT", "/api/v1/submissions/5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11", &zhang, Some(collection(ZHANG, "张三", &hash)));
+    assert_eq!(st, 201);
+    // Li, knowing the hash: cannot tell the file exists, name it in a filing, or fetch it.
+    assert_eq!(api.call("GET", &format!("/api/v1/blobs/{hash}"), &li, None).0, 404);
+    let (st, v) = api.call("PUT", "/api/v1/submissions/6c1d5b9f-4a2e-4d4f-8b62-1e3c8e0f2d22", &li, Some(collection(LI, "李四", &hash)));
+    assert_eq!((st, v["code"].as_str()), (422, Some("attachments_missing")), "{v}");
+    assert_eq!(api.content(&li, &hash).0, 404);
+    // Sending the same bytes whole proves Li has them: then Li may use them (kept once).
+    assert_eq!(api.upload(&li, &photo), hash);
+    let (st, v) = api.call("PUT", "/api/v1/submissions/6c1d5b9f-4a2e-4d4f-8b62-1e3c8e0f2d22", &li, Some(collection(LI, "李四", &hash)));
+    assert_eq!(st, 201, "{v}");
+    // Claiming a hash first with a huge size blocked the real upload (409 forever): no more.
+    let next = vec![7u8; 3000];
+    let next_hash = sha(&next);
+    assert_eq!(api.chunk(&li, &next_hash, 0, 20 << 20, &[1u8; 10]).0, 200, "Li starts an upload of that hash");
+    assert_eq!(api.upload(&zhang, &next), next_hash, "Zhang's own upload is not blocked");
+    // Appending to someone else's unfinished upload: the chunk lands in Li's own upload (at
+    // 0), never in Zhang's.
+    let big: Vec<u8> = (0..2000u32).map(|i| (i % 251) as u8).collect();
+    let big_hash = sha(&big);
+    assert_eq!(api.chunk(&zhang, &big_hash, 0, big.len(), &big[..1000]).1["received"], 1000);
+    let (st, v) = api.chunk(&li, &big_hash, 1000, big.len(), &[0u8; 1000]);
+    assert_eq!((st, v["details"]["received"].as_i64()), (409, Some(0)), "{v}");
+    let (st, v) = api.chunk(&zhang, &big_hash, 1000, big.len(), &big[1000..]);
+    assert_eq!((st, v["complete"].as_bool()), (200, Some(true)), "{v}");
+    assert_eq!(std::fs::read(server.blobs.join(&big_hash)).unwrap(), big);
+}
+
+#[test]
+fn each_account_has_a_storage_quota() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::sqlite(dir.path()).unwrap();
+    server.quota_person = 5000;
+    let addr = caiji_server::spawn_local(server.clone(), 1000.0, 1000.0).unwrap();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let api = Api { base: format!("http://{addr}"), agent };
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    let zhang = api.token(ZHANG, "secret-123");
+    api.upload(&zhang, &[1u8; 3000]);
+    // A new upload that would pass the quota is refused before a byte is kept, and says why.
+    let (st, v) = api.chunk(&zhang, &sha(&[2u8; 3000]), 0, 3000, &[2u8; 1000]);
+    assert_eq!((st, v["code"].as_str()), (413, Some("quota")), "{v}");
+    assert_eq!((v["details"]["used"].as_i64(), v["details"]["quota"].as_i64()), (Some(3000), Some(5000)));
+    // An unfinished upload counts by its declared size: it cannot be used to get round it.
+    assert_eq!(api.chunk(&zhang, &sha(&[3u8; 2000]), 0, 2000, &[3u8; 10]).0, 200);
+    assert_eq!(api.chunk(&zhang, &sha(&[4u8; 10]), 0, 10, &[4u8; 10]).1["code"], "quota");
+    // Once the unused ones are swept, there is room again.
+    assert_eq!(server.sweep(-60_000).unwrap().0, 2);
+    assert_eq!(api.chunk(&zhang, &sha(&[2u8; 3000]), 0, 3000, &[2u8; 3000]).1["complete"], true);
 }

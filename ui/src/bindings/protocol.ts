@@ -10,13 +10,21 @@ export type SubmissionState = "submitted" | "accepted" | "returned";
 
 export type Decision = "accept" | "return";
 
+export type CodePurpose = "activate" | "reset";
+
 export type Health = { ok: boolean, version: string, };
 
 export type Account = { id: string, kind: AccountKind, login: string, name: string, 
 /**
  * An authority's region (empty: every region).
  */
-region: string, };
+region: string, 
+/**
+ * Whether the account is proven to be the person or unit its login names (an activation
+ * or reset code from its unit or a reviewing authority). Until then it sees only what it
+ * filed itself.
+ */
+verified: boolean, };
 
 export type RegisterRequest = { kind: AccountKind, login: string, password: string, name: string, };
 
@@ -38,7 +46,11 @@ person: string,
 /**
  * The filing's data (a single filing fetched, the server's copy of a stale edit).
  */
-data?: unknown, };
+data?: unknown, 
+/**
+ * Who filed it (the review queue).
+ */
+filer?: Filer, };
 
 export type Since = { since: number, };
 
@@ -53,3 +65,19 @@ export type ChunkQuery = { offset: number, size: number, };
 export type BlobStatus = { hash: string, size: number, received: number, complete: boolean, };
 
 export type OffsetDetails = { received: number, size: number, };
+
+export type IssueCodeRequest = { login: string, purpose: CodePurpose, };
+
+export type IssuedCode = { 
+/**
+ * Ten characters in two groups (`K7Q3M-9XPA2`); case, spaces and dashes do not matter.
+ */
+code: string, login: string, purpose: CodePurpose, expires: number, };
+
+export type VerifyRequest = { code: string, };
+
+export type ResetRequest = { login: string, code: string, password: string, };
+
+export type Filer = { kind: AccountKind, login: string, name: string, verified: boolean, };
+
+export type QuotaDetails = { used: number, quota: number, };
