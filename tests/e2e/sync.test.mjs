@@ -227,3 +227,36 @@ test("a stale edit: what changed on the server is shown, and keeping mine sends 
   assert.equal(rec.data.basic.mobile, "13912345678");
   assert.ok(await s.exec("return document.getElementById('ed-conflict').hidden"));
 });
+
+test("a forgotten password: a reset code from the server's administrator sets a new one in the app, proves the account, and ends the old sessions", async () => {
+  // Registered from the app, the account is only a claim: the app says so.
+  await s.waitFor("return document.getElementById('sync-unverified') !== null", "the unverified mark");
+  const before = (await api("POST", "/api/v1/login", { login: ID, password: "short-secret-1" })).token;
+
+  // The authority checks the person and issues a reset code on the server machine.
+  const issue = spawn(serverBin, ["--data", serverData, "issue-code", "--login", ID, "--purpose", "reset"], { stdio: ["ignore", "pipe", "inherit"] });
+  let said = "";
+  issue.stdout.on("data", (b) => (said += b));
+  assert.equal(await new Promise((r) => issue.on("exit", r)), 0, "issue-code");
+  const code = said.match(/\b[0-9A-Z]{5}-[0-9A-Z]{5}\b/)?.[0];
+  assert.ok(code, `a code in: ${said}`);
+
+  // 找回密码 in the app: ID, the code, a new password; then signed in with it.
+  await s.click("#sync-account");
+  await s.waitFor("return document.getElementById('sync-dialog').open", "the dialog");
+  await s.click("#sync-form .seg label:nth-child(3)");
+  await s.waitFor("return !document.getElementById('sync-code').closest('label').hidden", "the reset fields");
+  await s.exec("for (const id of ['sync-login', 'sync-code', 'sync-password']) document.getElementById(id).value = ''");
+  await s.typeInto("#sync-login", ID);
+  await s.typeInto("#sync-code", code.toLowerCase());
+  await s.typeInto("#sync-password", "new-secret-22");
+  await s.click("#sync-ok");
+  await s.waitFor("return !document.getElementById('sync-dialog').open", "the dialog to close");
+  await s.waitFor("return /密码已重设/.test(document.getElementById('filing-msg').textContent)", "the reset said");
+  assert.equal(await s.exec("return document.getElementById('sync-unverified')"), null, "proven by the reset code");
+
+  // On the server: the old password and the old sessions are gone, the new one is verified.
+  assert.equal((await fetch(`${url}/api/v1/submissions`, { headers: { authorization: `Bearer ${before}` } })).status, 401);
+  assert.equal((await fetch(`${url}/api/v1/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ login: ID, password: "short-secret-1" }) })).status, 401);
+  assert.equal((await api("POST", "/api/v1/login", { login: ID, password: "new-secret-22" })).account.verified, true);
+});

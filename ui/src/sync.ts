@@ -16,6 +16,7 @@ import type { Checked } from "./filing-api";
 
 // The backend's types, generated from the Rust ones (ui/src/bindings).
 import type { Change, Conflict, SyncReport as Report, SyncStatus as Status } from "./bindings/app";
+import type { IssuedCode } from "./bindings/protocol";
 export type { Change, Conflict, Status };
 interface Queued { queued: string[]; skipped: { id: string; title: string; message: Msg | string }[] }
 
@@ -25,6 +26,9 @@ export const syncApi = {
   signIn: (server: string, login: string, password: string) => invoke<Status>("sync_sign_in", { server, login, password, lang: lang() }),
   register: (server: string, kind: string, login: string, name: string, password: string) => invoke<Status>("sync_register", { server, kind, login, name, password, lang: lang() }),
   signOut: () => invoke<Status>("sync_sign_out", { lang: lang() }),
+  verify: (code: string) => invoke<Status>("sync_verify", { code }),
+  issueCode: (login: string, purpose: "activate" | "reset") => invoke<IssuedCode>("sync_issue_code", { login, purpose }),
+  reset: (server: string, login: string, code: string, password: string) => invoke<void>("sync_reset_password", { server, login, code, password }),
   send: (ids: string[]) => invoke<Queued>("sync_send", { ids, lang: lang() }),
   now: () => invoke<Report>("sync_now", { lang: lang() }),
   conflict: (id: string) => invoke<Conflict | null>("sync_conflict", { id, lang: lang() }),
@@ -37,6 +41,9 @@ function setStatus(s: Status | null) {
   if (s && (!status || s.taken >= status.taken)) status = s;
 }
 let running = false;
+
+/** What the app knows of the link (the unit screen offers codes when signed in as that unit). */
+export const syncStatus = () => status;
 
 export function renderBar() {
   const bar = $("sync-bar");
@@ -64,7 +71,8 @@ export function renderBar() {
   const retry = !!s.next_try && !!s.queued && html`<span class="when">${t("sync.retry").replace("{t}", clock(s.next_try))}</span>`;
   const now = s.signed_in && html`<button id="sync-now"${running && html` disabled`}>${running ? t("sync.running") : t("sync.now")}</button>`;
   const account = html`<button id="sync-account">${s.signed_in ? t("sync.accountBtn") : t("sync.connect")}</button>`;
-  render(bar, html`<span class="dot"></span>${who}<span class="counts">${counts}</span>${last}${why}${retry}<div class="grow"></div>${now}${account}`);
+  const unproven = s.signed_in && !s.verified && html`<button id="sync-unverified" class="pill unverified" title="${t("sync.verifyIntro")}">${t("sync.unverified")}</button>`;
+  render(bar, html`<span class="dot"></span>${who}${unproven}<span class="counts">${counts}</span>${last}${why}${retry}<div class="grow"></div>${now}${account}`);
 }
 
 export async function refreshSync() {
@@ -122,22 +130,59 @@ export async function send(ids: string[]) {
 // ---------------------------------------------------------------- sign in
 
 const dlg = () => $("sync-dialog") as HTMLDialogElement;
-const mode = () => (document.querySelector<HTMLInputElement>('input[name="sync-mode"]:checked')?.value ?? "login") as "login" | "register";
+type Mode = "login" | "register" | "reset";
+const mode = () => (document.querySelector<HTMLInputElement>('input[name="sync-mode"]:checked')?.value ?? "login") as Mode;
 
-function setMode(m: "login" | "register") {
+function setMode(m: Mode) {
   document.querySelectorAll<HTMLInputElement>('input[name="sync-mode"]').forEach((i) => (i.checked = i.value === m));
   document.querySelectorAll<HTMLElement>("#sync-form .reg").forEach((e) => (e.hidden = m !== "register"));
+  document.querySelectorAll<HTMLElement>("#sync-form .rst").forEach((e) => (e.hidden = m !== "reset"));
   $<HTMLInputElement>("sync-name").required = m === "register";
-  $("sync-ok").textContent = t(m === "register" ? "sync.registerGo" : "sync.go");
+  $<HTMLInputElement>("sync-code").required = m === "reset";
+  $("sync-password-label").textContent = t(m === "reset" ? "sync.newPassword" : "sync.password");
+  $("sync-ok").textContent = t(m === "register" ? "sync.registerGo" : m === "reset" ? "sync.resetGo" : "sync.go");
+  // Proving the account belongs with the account it is signed in as.
+  $("sync-verify").hidden = m !== "login" || !status?.signed_in || status.verified;
 }
 
-export function openDialog() {
+export function openDialog(m: Mode = "login") {
   $<HTMLInputElement>("sync-server").value = status?.server ?? "";
   $<HTMLInputElement>("sync-password").value = "";
+  $<HTMLInputElement>("sync-code").value = "";
+  $<HTMLInputElement>("sync-code-verify").value = "";
   $("sync-signout").hidden = !status?.signed_in;
   showMessage("sync-dlg-msg", "");
-  setMode("login");
+  setMode(m);
   if (!dlg().open) dlg().showModal();
+}
+
+/** 找回密码: the new password set with the reset code, then signed in with it. */
+export async function resetPassword(typed: string, login: string, code: string, password: string) {
+  const server = serverUrl(typed);
+  showMessage("sync-dlg-msg", () => t("sync.connecting"), "info");
+  try {
+    await syncApi.reset(server, login, code, password);
+  } catch (e) {
+    showMessage("sync-dlg-msg", () => errText(e), "bad");
+    return false;
+  }
+  const ok = await signIn(typed, login, password);
+  if (ok) notice(() => t("sync.resetDone").replace("{name}", status?.name ?? ""), "ok");
+  return ok;
+}
+
+/** Proves the signed-in account with the activation code its unit (or an authority) gave. */
+export async function verifyAccount(code: string) {
+  try {
+    setStatus(await syncApi.verify(code));
+    renderBar();
+    if (dlg().open) dlg().close();
+    notice(() => t("sync.verifiedNow"), "ok");
+    return true;
+  } catch (e) {
+    showMessage("sync-dlg-msg", () => errText(e), "bad");
+    return false;
+  }
 }
 
 /** Signs in (or registers and signs in) with what the dialog holds; true when it worked. */
@@ -185,8 +230,9 @@ export async function initSync() {
   $("sync-bar").addEventListener("click", (e) => {
     const el = e.target as HTMLElement;
     if (el.id === "sync-now") void syncNow();
-    if (el.id === "sync-account") openDialog();
+    if (el.id === "sync-account" || el.id === "sync-unverified") openDialog();
   });
+  $("sync-verify-go").addEventListener("click", () => void verifyAccount($<HTMLInputElement>("sync-code-verify").value.trim()));
   document.querySelectorAll<HTMLInputElement>('input[name="sync-mode"]').forEach((i) => i.addEventListener("change", () => setMode(mode())));
   $("sync-signout").addEventListener("click", async () => {
     setStatus(await syncApi.signOut().catch(() => null));
@@ -198,6 +244,10 @@ export async function initSync() {
     if (d.submitter && (d.submitter as HTMLButtonElement).value === "cancel") return;
     e.preventDefault();
     const v = (id: string) => $<HTMLInputElement>(id).value.trim();
+    if (mode() === "reset") {
+      await resetPassword(v("sync-server"), v("sync-login"), v("sync-code"), $<HTMLInputElement>("sync-password").value);
+      return;
+    }
     const reg = mode() === "register" ? { kind: v("sync-kind"), name: v("sync-name") } : undefined;
     await signIn(v("sync-server"), v("sync-login"), $<HTMLInputElement>("sync-password").value, reg);
   });

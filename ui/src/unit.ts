@@ -10,7 +10,8 @@ import { allChoices, choiceName, divisionName, divisionsIn, exportTo, openDraft 
 import type { Row } from "./filing-api";
 import { getLang, pick, t } from "./i18n";
 import { html, render, type Html } from "./html";
-import { parseDate, today } from "./dates";
+import { dateTime, parseDate, today } from "./dates";
+import { syncApi, syncStatus } from "./sync";
 
 interface Unit { uscc: string; name: string; region: string }
 interface Staff { unit: string; id_number: string; name: string; data: Record<string, string> }
@@ -83,14 +84,20 @@ export function renderUnit() {
   const assessor = html`<label>${t("unit.assessor")}<input type="text" id="bulk-assessor" value="${bulk.assessor}" /></label>`;
   const date = html`<label>${t("unit.date")}<input type="text" inputmode="numeric" id="bulk-date" value="${bulk.date}" placeholder="${t("filing.datePh")}" maxlength="12" /></label>`;
   const bulkBox = html`<div class="bulk"><b>${t("unit.bulk")}</b>${year}${grade}${assessor}${date}<button id="bulk-go">${t("unit.bulkGo")}</button><button id="bulk-final">${t("unit.finalizeReady")}</button></div>`;
-  const columns = (["unit.name", "unit.id", "unit.sex", "unit.post", "unit.mobile", "unit.collection", "unit.assessment"] as const).map((k) => html`<th>${t(k)}</th>`);
+  // Codes for the staff's accounts, when this computer is signed in as this unit.
+  const st = syncStatus();
+  const asUnit = !!st?.signed_in && st.kind === "unit" && st.login === mask(u.uscc);
+  const keys = ["unit.name", "unit.id", "unit.sex", "unit.post", "unit.mobile", "unit.collection", "unit.assessment", ...(asUnit ? (["unit.account"] as const) : [])] as const;
+  const columns = keys.map((k) => html`<th>${t(k)}</th>`);
+  const codes = (id: string) =>
+    asUnit && html`<td class="codes" title="${t("unit.codeTip")}"><button type="button" data-code="activate" data-id="${id}">${t("unit.activate")}</button> <button type="button" data-code="reset" data-id="${id}">${t("unit.resetCode")}</button></td>`;
   const staff = view.staff.length
     ? view.staff.map((s) => {
         const ds = draftsOf(s.id_number);
         const who = html`<td>${s.name}</td><td class="mono">${mask(s.id_number)}</td><td>${choiceName("sex", s.data.sex)}</td><td>${s.data.post ? choiceName("post", s.data.post) : "—"}</td><td>${s.data.mobile ?? "—"}</td>`;
-        return html`<tr>${who}<td>${cell(ds.get("collection"), "collection", s.id_number)}</td><td>${cell(ds.get("assessment"), "assessment", s.id_number)}</td></tr>`;
+        return html`<tr>${who}<td>${cell(ds.get("collection"), "collection", s.id_number)}</td><td>${cell(ds.get("assessment"), "assessment", s.id_number)}</td>${codes(s.id_number)}</tr>`;
       })
-    : html`<tr><td colspan="7" class="empty">${t("unit.noStaff")}</td></tr>`;
+    : html`<tr><td colspan="${keys.length}" class="empty">${t("unit.noStaff")}</td></tr>`;
   render(body, html`${head}${rosterReport}${bulkBox}<table class="staff"><thead><tr>${columns}</tr></thead><tbody>${staff}</tbody></table>`);
 }
 
@@ -171,6 +178,23 @@ export async function bulkAssessment() {
   }
 }
 
+/** Issues a code for one of the unit's staff and shows the slip to read out or print. */
+export async function issueCode(id: string, purpose: "activate" | "reset") {
+  const person = view?.staff.find((s) => s.id_number === id);
+  try {
+    const c = await syncApi.issueCode(id, purpose);
+    $("code-title").textContent = t(`code.${purpose}.title`);
+    $("code-for").textContent = t("code.for").replace("{name}", person?.name ?? "").replace("{id}", mask(id));
+    $("code-value").textContent = c.code;
+    $("code-until").textContent = t("code.until").replace("{t}", dateTime(c.expires));
+    $("code-how").textContent = t(`code.${purpose}.how`);
+    showMessage("unit-msg", "");
+    $<HTMLDialogElement>("code-dialog").showModal();
+  } catch (e) {
+    showMessage("unit-msg", () => errText(e), "bad");
+  }
+}
+
 async function refreshUnits() {
   units = await unitApi.list().catch(() => []);
   if (view) await showUnit(view.unit.uscc);
@@ -219,6 +243,8 @@ export function initUnit(openEditor: () => void) {
       const n = await unitApi.finalizeReady(view.unit.uscc, "assessment").catch((err) => (showMessage("unit-msg", () => errText(err), "bad"), -1));
       await loadList();
       if (n >= 0) showMessage("unit-msg", () => t("unit.finalizedN").replace("{n}", String(n)), "ok");
+    } else if (el.dataset.code) {
+      await issueCode(el.dataset.id!, el.dataset.code === "reset" ? "reset" : "activate");
     } else if (el.dataset.open) {
       e.preventDefault();
       onOpen();
@@ -233,6 +259,12 @@ export function initUnit(openEditor: () => void) {
         showMessage("unit-msg", () => errText(err), "bad");
       }
     }
+  });
+  $("code-close").addEventListener("click", () => $<HTMLDialogElement>("code-dialog").close());
+  $("code-print").addEventListener("click", () => {
+    document.body.classList.add("print-slip");
+    window.print();
+    document.body.classList.remove("print-slip");
   });
   void refreshUnits();
 }

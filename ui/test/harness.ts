@@ -287,6 +287,16 @@ mockIPC(
         if (a.password !== "right-pass-1") throw { code: "bad_login", message: msg("账号或密码不对", "Wrong account or password") };
         w.syncStatus = { ...w.syncStatus, server: a.server, login: "150102********1237", name: "张三", kind: "person", signed_in: true, taken: Date.now() };
         return w.syncStatus;
+      case "sync_verify":
+        if (String(a.code).replace(/[\s-]/g, "").toUpperCase() !== "ABCDE12345") throw { code: "refused", message: msg("验证码不对、已用过或已过期", "The code is wrong, used or expired") };
+        w.syncStatus = { ...w.syncStatus, verified: true, taken: Date.now() };
+        return w.syncStatus;
+      case "sync_issue_code":
+        return { code: "K7Q3M-9XPA2", login: a.login, purpose: a.purpose, expires: Date.UTC(2026, 11, 6, 4, 30) };
+      case "sync_reset_password":
+        if (a.code !== "RESET-00001") throw { code: "refused", message: msg("验证码不对、已用过或已过期", "The code is wrong, used or expired") };
+        if (a.password !== "right-pass-1") throw { code: "refused", message: msg("这个密码太常见", "Too common") };
+        return null;
       case "sync_send": {
         const queued: string[] = [];
         const skipped: { id: string; title: string; message: string }[] = [];

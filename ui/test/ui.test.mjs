@@ -47,6 +47,16 @@ async function fresh(init) {
   return page;
 }
 
+/** Adds the test unit (呼和浩特市 新城区) through the dialog. */
+async function addUnit(name) {
+  await page.click("#unit-add");
+  await page.fill("#unit-uscc", "91150102MA0N12345P");
+  await page.fill("#unit-name", name);
+  await page.selectOption("#unit-city", "1501");
+  await page.selectOption("#unit-county", "150102");
+  await page.click("#unit-ok");
+}
+
 const calls = (cmd) => page.evaluate((c) => window.calls.filter((x) => x.cmd === c), cmd);
 
 test("crop geometry keeps the aspect, the bounds and the minimum", async () => {
@@ -574,12 +584,7 @@ test("unit: a roster's bad rows are listed by line with every reason", async () 
   await fresh();
   await page.click('.tab[data-screen="unit"]');
   assert.match(await page.textContent("#unit-body"), /导入/);
-  await page.click("#unit-add");
-  await page.fill("#unit-uscc", "91150102MA0N12345P");
-  await page.fill("#unit-name", "呼和浩特某某有限公司");
-  await page.selectOption("#unit-city", "1501");
-  await page.selectOption("#unit-county", "150102");
-  await page.click("#unit-ok");
+  await addUnit("呼和浩特某某有限公司");
   await page.waitForSelector("#unit-roster");
   assert.match(await page.textContent(".unit-head"), /91150102MA0N12345P/);
   await page.evaluate(() => window.caiji.importRoster("/staff/名单.xlsx"));
@@ -670,6 +675,76 @@ test("sync: sign in from the dialog, send a filing, see it returned with the rea
   await page.click("#conflict-mine");
   await page.waitForSelector("#ed-state .pill.st-queued");
   assert.equal((await calls("sync_resolve")).at(-1).args.keepMine, true);
+  await page.close();
+});
+
+test("sync: an unproven account is said so and proven with its code; a forgotten password is set again with a reset code", async () => {
+  await fresh(() => {
+    window.syncStatus = { server: "http://127.0.0.1:8440", login: "150102********1237", name: "张三", kind: "person", signed_in: true, verified: false, queued: 0, sent: 0, returned: 0, failed: 0, accepted: 0, taken: 1 };
+  });
+  await page.click('.tab[data-screen="filing"]');
+  await page.waitForSelector("#sync-unverified");
+  assert.match(await page.textContent("#sync-unverified"), /账号未验证/);
+  await page.click("#sync-unverified");
+  await page.waitForSelector("#sync-verify:not([hidden])");
+  assert.match(await page.textContent("#sync-verify"), /向所在单位（或审核机构）索取激活码/);
+  await page.fill("#sync-code-verify", "zzzzz-zzzzz");
+  await page.click("#sync-verify-go");
+  await page.waitForFunction(() => /验证码不对/.test(document.getElementById("sync-dlg-msg").textContent));
+  await page.fill("#sync-code-verify", "abcde 12345");
+  await page.click("#sync-verify-go");
+  await page.waitForFunction(() => !document.getElementById("sync-dialog").open);
+  assert.equal((await calls("sync_verify")).at(-1).args.code, "abcde 12345");
+  assert.equal(await page.$("#sync-unverified"), null, "verified: no more warning");
+  assert.match(await page.textContent("#filing-msg"), /账号已验证/);
+
+  // 找回密码: the code field appears, the password is the new one; a wrong code is said in
+  // the dialog; the right one sets it and signs in with it.
+  await page.click("#sync-account");
+  await page.click('label:has(input[name="sync-mode"][value="reset"])');
+  assert.equal(await page.isVisible("#sync-code"), true);
+  assert.equal(await page.isVisible("#sync-verify"), false, "proving belongs with signing in");
+  assert.match(await page.textContent("#sync-password-label"), /新密码/);
+  assert.match(await page.textContent("#sync-ok"), /重设密码并登录/);
+  await page.fill("#sync-server", "http://127.0.0.1:8440");
+  await page.fill("#sync-login", "150102199003071237");
+  await page.fill("#sync-code", "RESET-99999");
+  await page.fill("#sync-password", "right-pass-1");
+  await page.click("#sync-ok");
+  await page.waitForFunction(() => /验证码不对/.test(document.getElementById("sync-dlg-msg").textContent));
+  await page.fill("#sync-code", "RESET-00001");
+  await page.click("#sync-ok");
+  await page.waitForFunction(() => !document.getElementById("sync-dialog").open);
+  const reset = (await calls("sync_reset_password")).at(-1).args;
+  assert.deepEqual([reset.login, reset.code], ["150102199003071237", "RESET-00001"]);
+  assert.equal((await calls("sync_sign_in")).at(-1).args.password, "right-pass-1", "signed in with the new password");
+  assert.match(await page.textContent("#filing-msg"), /密码已重设/);
+  await page.close();
+});
+
+test("unit: signed in as the unit, a staff member gets an activation or a reset code on a slip to print", async () => {
+  await fresh(() => {
+    window.syncStatus = { server: "http://127.0.0.1:8440", login: "911501********345P", name: "某某公司", kind: "unit", signed_in: true, verified: true, queued: 0, sent: 0, returned: 0, failed: 0, accepted: 0, taken: 1 };
+    window.unitStaff = [{ unit: "91150102MA0N12345P", id_number: "150102199003071237", name: "<b>张三</b>", data: { sex: "1" } }];
+  });
+  await page.click('.tab[data-screen="unit"]');
+  await addUnit("某某公司");
+  await page.waitForSelector('button[data-code="activate"]');
+  await page.click('button[data-code="reset"]');
+  await page.waitForFunction(() => document.getElementById("code-dialog").open);
+  assert.deepEqual((await calls("sync_issue_code")).at(-1).args, { login: "150102199003071237", purpose: "reset" });
+  assert.equal(await page.textContent("#code-title"), "密码重置码");
+  assert.equal(await page.textContent("#code-value"), "K7Q3M-9XPA2");
+  assert.equal(await page.textContent("#code-for"), "发给：<b>张三</b>（150102********1237）", "the name as text, the ID masked");
+  assert.match(await page.textContent("#code-until"), /^有效期至 2026-12-06 \d\d:30，只能使用一次/);
+  assert.match(await page.textContent("#code-how"), /找回密码/);
+  await page.click("#code-close");
+  // Another unit's screen (not the one signed in) offers no codes.
+  await page.evaluate(() => (window.syncStatus = { ...window.syncStatus, login: "911501********999X", taken: 2 }));
+  await page.evaluate(() => window.emitSync({ status: window.syncStatus, changed: [], conflicts: [] }));
+  await page.selectOption("#unit-pick", "");
+  await page.selectOption("#unit-pick", "91150102MA0N12345P");
+  await page.waitForFunction(() => !document.querySelector('button[data-code="activate"]'));
   await page.close();
 });
 

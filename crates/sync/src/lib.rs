@@ -12,7 +12,8 @@ use caiji_base::i18n::Msg;
 use caiji_filing::store::{Draft, State, Store};
 use caiji_forms::{Change, Forms};
 use caiji_protocol::{
-    AccountKind, BlobStatus, ErrorBody, LoginRequest, Receipt, RegisterRequest, Session, SubmissionState, SubmitRequest, CHUNK_SHA256, PREFIX,
+    AccountKind, BlobStatus, CodePurpose, ErrorBody, IssueCodeRequest, IssuedCode, LoginRequest, Receipt, RegisterRequest, ResetRequest, Session,
+    SubmissionState, SubmitRequest, VerifyRequest, CHUNK_SHA256, PREFIX,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -89,6 +90,10 @@ pub struct Link {
     pub name: String,
     pub token: String,
     pub expires: i64,
+    /// Proven by a code from the unit or an authority; until then the server shows this account
+    /// only what it filed itself.
+    #[serde(default)]
+    pub verified: bool,
 }
 
 impl Link {
@@ -139,7 +144,15 @@ pub fn connect(server: &str, login: &str, password: &str, timeout: std::time::Du
     match c.call("POST", "/login", Some(json(&LoginRequest { login: login.into(), password: password.into() })), None) {
         Reply::Ok(v) => {
             let s: Session = parse(v)?;
-            Ok(Link { server, login: s.account.login, kind: s.account.kind, name: s.account.name, token: s.token, expires: s.expires })
+            Ok(Link {
+                server,
+                login: s.account.login,
+                kind: s.account.kind,
+                name: s.account.name,
+                token: s.token,
+                expires: s.expires,
+                verified: s.account.verified,
+            })
         }
         Reply::Refused(_, e) if e.code == "bad_login" => Err(refused("bad_login", e.message)),
         Reply::Refused(_, e) => Err(refused("refused", e.message)),
@@ -153,6 +166,43 @@ pub fn disconnect(link: &Link, timeout: std::time::Duration) -> Result<()> {
     let mut c = Client::new(&link.server, timeout);
     c.token = link.token.clone();
     match c.call("POST", "/logout", Some(Value::Null), None) {
+        Reply::Ok(_) => Ok(()),
+        Reply::Refused(_, e) => Err(refused("refused", e.message)),
+        Reply::Transient(e) => Err(offline(e)),
+    }
+}
+
+/// A signed-in call of `link`'s account, its answer or the refusal said.
+fn signed_call(link: &Link, path: &str, body: Value, timeout: std::time::Duration) -> Result<Value> {
+    let mut c = Client::new(&link.server, timeout);
+    c.token = link.token.clone();
+    match c.call("POST", path, Some(body), None) {
+        Reply::Ok(v) => Ok(v),
+        Reply::Refused(401, _) => Err(signed_out()),
+        Reply::Refused(_, e) => Err(refused("refused", e.message)),
+        Reply::Transient(e) => Err(offline(e)),
+    }
+}
+
+/// Proves the linked account with an activation code from its unit or an authority; the link
+/// is then verified (the caller saves it).
+pub fn verify(link: &mut Link, code: &str, timeout: std::time::Duration) -> Result<()> {
+    let a: caiji_protocol::Account = parse(signed_call(link, "/verify", json(&VerifyRequest { code: code.into() }), timeout)?)?;
+    link.verified = a.verified;
+    Ok(())
+}
+
+/// A code for a person (the linked account being their unit, or an authority) to activate
+/// their account or set a new password.
+pub fn issue_code(link: &Link, login: &str, purpose: CodePurpose, timeout: std::time::Duration) -> Result<IssuedCode> {
+    parse(signed_call(link, "/codes", json(&IssueCodeRequest { login: login.into(), purpose }), timeout)?)
+}
+
+/// 找回密码: sets a new password with a reset code (no session needed).
+pub fn reset_password(server: &str, login: &str, code: &str, password: &str, timeout: std::time::Duration) -> Result<()> {
+    let c = Client::new(&server_url(server)?, timeout);
+    let body = ResetRequest { login: login.into(), code: code.into(), password: password.into() };
+    match c.call("POST", "/reset", Some(json(&body)), None) {
         Reply::Ok(_) => Ok(()),
         Reply::Refused(_, e) => Err(refused("refused", e.message)),
         Reply::Transient(e) => Err(offline(e)),
@@ -199,6 +249,9 @@ pub struct Status {
     pub name: Option<String>,
     pub kind: Option<AccountKind>,
     pub signed_in: bool,
+    /// The account is proven (an activation or reset code); until then the server shows it only
+    /// what it filed itself.
+    pub verified: bool,
     /// Waiting in the outbox, and the next try of those retried.
     pub queued: usize,
     pub next_try: Option<i64>,
@@ -223,6 +276,7 @@ pub fn status(store: &Store) -> Result<Status> {
         login: link.as_ref().filter(|l| !l.login.is_empty()).map(|l| caiji_base::ids::mask_id(&l.login)),
         name: link.as_ref().map(|l| l.name.clone()),
         kind: link.as_ref().map(|l| l.kind),
+        verified: link.as_ref().is_some_and(|l| l.verified || l.kind == AccountKind::Authority),
         queued: n(State::Queued),
         next_try: outbox.iter().filter(|o| o.attempts > 0).map(|o| o.next_at).min(),
         sent: n(State::Sent),

@@ -13,7 +13,7 @@ use caiji_base::Lang;
 use caiji_filing::desk::Checked;
 use caiji_filing::store::Store;
 use caiji_forms::Forms;
-use caiji_protocol::AccountKind;
+use caiji_protocol::{AccountKind, CodePurpose, IssuedCode};
 use caiji_sync::{self as sync, Conflict, Link, Report, Status};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -121,12 +121,18 @@ pub async fn sync_status(app: AppHandle) -> AppResult<Status> {
 pub async fn sync_sign_in(app: AppHandle, server: String, login: String, password: String) -> AppResult<Status> {
     let link = off_ui_thread(move || sync::connect(&server, &login, &password, TIMEOUT).map_err(AppError::from)).await?;
     log::info!("signed in to {} as a {}", link.server, link.kind);
-    let status = desk(&app, move |d| {
+    keep_link(&app, link).await
+}
+
+/// Keeps the link and wakes the worker (a new session; an account proven, whose unit's
+/// filings come in with the next pull); the status after.
+async fn keep_link(app: &AppHandle, link: Link) -> AppResult<Status> {
+    let status = desk(app, move |d| {
         link.save(d.store)?;
         sync::status(d.store)
     })
     .await?;
-    if let Some(s) = syncer(&app) {
+    if let Some(s) = syncer(app) {
         s.wake(None);
     }
     Ok(status)
@@ -160,6 +166,38 @@ pub async fn sync_sign_out(app: AppHandle) -> AppResult<Status> {
         sync::status(d.store)
     })
     .await
+}
+
+/// Proves the signed-in account with an activation code from its unit or an authority.
+#[tauri::command]
+pub async fn sync_verify(app: AppHandle, code: String) -> AppResult<Status> {
+    let mut link = desk(&app, |d| Link::load(d.store)).await?.filter(Link::signed_in).ok_or_else(not_signed_in)?;
+    let link = off_ui_thread(move || {
+        sync::verify(&mut link, &code, TIMEOUT)?;
+        Ok(link)
+    })
+    .await?;
+    keep_link(&app, link).await
+}
+
+/// A unit (signed in) issues a code for one of its staff: `activate` or `reset`.
+#[tauri::command]
+pub async fn sync_issue_code(app: AppHandle, login: String, purpose: String) -> AppResult<IssuedCode> {
+    let purpose: CodePurpose =
+        purpose.parse().map_err(|_| AppError::new("invalid", "验证码用途应为激活或重置密码", "The purpose must be activate or reset"))?;
+    let link = desk(&app, |d| Link::load(d.store)).await?.filter(Link::signed_in).ok_or_else(not_signed_in)?;
+    off_ui_thread(move || sync::issue_code(&link, &login, purpose, TIMEOUT).map_err(AppError::from)).await
+}
+
+/// 找回密码: a new password with the reset code from the unit or an authority (then the UI signs
+/// in with it).
+#[tauri::command]
+pub async fn sync_reset_password(server: String, login: String, code: String, password: String) -> AppResult<()> {
+    off_ui_thread(move || sync::reset_password(&server, &login, &code, &password, TIMEOUT).map_err(AppError::from)).await
+}
+
+fn not_signed_in() -> AppError {
+    AppError::new("signed_out", "尚未登录或登录已过期，请重新登录", "Not signed in, or the session has expired: sign in again")
 }
 
 #[derive(Serialize)]

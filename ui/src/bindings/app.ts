@@ -17,6 +17,11 @@ export type SyncStatus = { server: string | null,
  */
 login: string | null, name: string | null, kind: AccountKind | null, signed_in: boolean, 
 /**
+ * The account is proven (an activation or reset code); until then the server shows it only
+ * what it filed itself.
+ */
+verified: boolean, 
+/**
  * Waiting in the outbox, and the next try of those retried.
  */
 queued: number, next_try: number | null, sent: number, returned: number, failed: number, accepted: number, last_sync: number | null, last_error: Msg | null, 
