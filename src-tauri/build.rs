@@ -1,3 +1,74 @@
+//! Tauri's build step, with a permission for each of the app's commands: the window's
+//! capability (capabilities/default.json) then lists exactly those it may call, and a command
+//! left out of it cannot be called from the webview at all. tests/tests/capabilities.rs checks
+//! that this list, the commands registered in lib.rs, the capability and the UI's calls agree.
+const COMMANDS: &[&str] = &[
+    "app_take_pending",
+    "pick_open",
+    "pick_save",
+    "pick_folder",
+    "settings_get",
+    "settings_set",
+    "settings_open_dir",
+    "specs_view",
+    "specs_validate",
+    "specs_save",
+    "specs_delete",
+    "specs_import",
+    "specs_export",
+    "check_file",
+    "batch_start",
+    "batch_pause",
+    "batch_cancel",
+    "batch_open",
+    "photo_open",
+    "photo_rotate",
+    "photo_close",
+    "photo_image",
+    "photo_frame",
+    "photo_preview",
+    "photo_save",
+    "photo_attach",
+    "scan_merge",
+    "scan_attach",
+    "filing_forms",
+    "filing_list",
+    "filing_create",
+    "filing_get",
+    "filing_save",
+    "filing_finalize",
+    "filing_reopen",
+    "filing_delete",
+    "filing_change",
+    "filing_standing",
+    "filing_export",
+    "filing_import",
+    "filing_last_run",
+    "filing_attachment",
+    "unit_list",
+    "unit_save",
+    "unit_view",
+    "unit_roster_import",
+    "unit_roster_template",
+    "unit_staff_draft",
+    "unit_bulk_assessment",
+    "unit_finalize_ready",
+    "sync_status",
+    "sync_sign_in",
+    "sync_register",
+    "sync_sign_out",
+    "sync_verify",
+    "sync_issue_code",
+    "sync_reset_password",
+    "sync_send",
+    "sync_now",
+    "sync_conflict",
+    "sync_resolve",
+];
+
 fn main() {
-    tauri_build::build()
+    let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+    if let Err(e) = tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)) {
+        panic!("tauri build: {e:#}");
+    }
 }

@@ -1,6 +1,7 @@
 //! Caiji desktop app: a thin Tauri 2 shell over the caiji crates.
 pub mod commands;
 pub mod error;
+pub mod grants;
 pub mod state;
 
 use caiji_base::appdata::DataDir;
@@ -9,8 +10,10 @@ use tauri::{Emitter, Manager, WebviewUrl, WebviewWindowBuilder};
 use tauri_plugin_log::{RotationStrategy, Target, TargetKind, TimezoneStrategy};
 
 /// Files among the process arguments (skipping the program and flags).
-fn file_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
-    args.into_iter().skip(1).filter(|a| !a.starts_with('-')).collect()
+fn file_args(args: impl IntoIterator<Item = String>, cwd: &std::path::Path) -> Vec<String> {
+    // Absolute, so that they can be granted (grants.rs): "Open with" gives full paths, a
+    // console may give relative ones.
+    args.into_iter().skip(1).filter(|a| !a.starts_with('-')).map(|a| cwd.join(a).display().to_string()).collect()
 }
 
 /// Logs go to the OS log folder (or `logs` beside a portable app). Every line passes through
@@ -54,15 +57,17 @@ pub fn run() -> std::process::ExitCode {
         // The plugin joins this to its folder; an absolute path replaces the folder.
         window_state = window_state.with_filename(data.root.join("window-state.json").display().to_string());
     }
-    let state = match state::AppState::new(file_args(std::env::args()), data.clone()) {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let state = match state::AppState::new(file_args(std::env::args(), &cwd), data.clone()) {
         Ok(s) => s,
         Err(e) => return cannot_start(&e.msg().zh, &e.msg().en),
     };
     let app = tauri::Builder::default()
         // Must be the first plugin: a second launch hands its files to the running window.
-        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
-            let files = file_args(args);
+        .plugin(tauri_plugin_single_instance::init(|app, args, cwd| {
+            let files = file_args(args, std::path::Path::new(&cwd));
             if let Some(state) = app.try_state::<state::AppState>() {
+                state.grant(|g| files.iter().for_each(|f| g.opened(std::path::Path::new(f))));
                 if let Ok(mut p) = state.pending.lock() {
                     p.extend(files.iter().cloned());
                 }
@@ -89,12 +94,22 @@ pub fn run() -> std::process::ExitCode {
             if data.portable {
                 w = w.data_directory(data.webview());
             }
-            w.build()?;
+            let window = w.build()?;
+            // Files dropped on the window are the person's choice: granted for reading.
+            let handle = app.handle().clone();
+            window.on_window_event(move |e| {
+                if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = e {
+                    handle.state::<state::AppState>().grant(|g| paths.iter().for_each(|p| g.opened(p)));
+                }
+            });
             log::info!("Caiji {} started; data in {} (portable: {})", env!("CARGO_PKG_VERSION"), data.root.display(), data.portable);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_take_pending,
+            commands::files::pick_open,
+            commands::files::pick_save,
+            commands::files::pick_folder,
             commands::settings::settings_get,
             commands::settings::settings_set,
             commands::settings::settings_open_dir,

@@ -1,6 +1,8 @@
 //! What the app keeps between commands: the data folder, the settings, the spec registry and
 //! the open pictures. Locks are held only to look up or swap an `Arc` or a small value, never
 //! while pixels are processed.
+use crate::error::{AppError, AppResult};
+use crate::grants::Grants;
 use caiji_base::appdata::{DataDir, Settings};
 use caiji_filing::store::{LastRun, Store};
 use caiji_forms::Forms;
@@ -8,6 +10,7 @@ use caiji_image::batch::Control;
 use caiji_image::pipeline::Source;
 use caiji_image::spec::Registry;
 use std::collections::HashMap;
+use std::path::Path;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -36,6 +39,8 @@ pub struct AppState {
     /// What the last run left (a crash: drafts to offer for recovery), or why the store could
     /// not be opened.
     pub last_run: Mutex<Result<LastRun, String>>,
+    /// The files and folders the person chose, which commands may read or write (grants.rs).
+    grants: Mutex<Grants>,
 }
 
 impl AppState {
@@ -43,6 +48,20 @@ impl AppState {
         let specs_dir = std::env::var_os("CAIJI_SPECS_DIR").map(PathBuf::from).unwrap_or_else(|| data.specs());
         let (settings, problem) = Settings::load(&data.settings_file());
         let forms = Arc::new(Forms::builtin()?);
+        let mut grants = Grants::default();
+        for a in &args {
+            grants.opened(Path::new(a));
+        }
+        // The default output folder was chosen for output when it was set.
+        if let Some(d) = &settings.output_dir {
+            grants.output(Path::new(d));
+        }
+        // Debug builds only (the e2e tests drive the app through its test hooks, with files in
+        // these folders): never in a release build.
+        #[cfg(debug_assertions)]
+        for d in std::env::var_os("CAIJI_TEST_GRANT").iter().flat_map(std::env::split_paths) {
+            grants.output(&d);
+        }
         Ok(AppState {
             registry: RwLock::new(Arc::new(Registry::load(Some(&specs_dir)))),
             specs_dir,
@@ -57,6 +76,7 @@ impl AppState {
             forms,
             drafts: Mutex::new(None),
             last_run: Mutex::new(Err(String::new())),
+            grants: Mutex::new(grants),
         })
     }
 
@@ -146,4 +166,65 @@ impl AppState {
             m.remove(&id);
         }
     }
+}
+
+impl AppState {
+    /// Records what the person chose (a dialog, a drop, an argument).
+    pub fn grant(&self, f: impl FnOnce(&mut Grants)) {
+        if let Ok(mut g) = self.grants.lock() {
+            f(&mut g);
+        }
+    }
+
+    fn allowed(&self, check: impl FnOnce(&Grants) -> bool) -> bool {
+        self.grants.lock().map(|g| check(&g)).unwrap_or(false)
+    }
+
+    /// `path` if the person chose it to be read (opened, dropped, an argument, in a chosen
+    /// folder); otherwise `not_permitted`.
+    pub fn readable(&self, path: &str) -> AppResult<PathBuf> {
+        let p = PathBuf::from(path);
+        if self.allowed(|g| g.may_read(&p)) {
+            Ok(p)
+        } else {
+            log::warn!("refused to read a file not chosen in the app");
+            Err(not_permitted())
+        }
+    }
+
+    /// `path` if the person chose it to be written (a save dialog, inside an output folder).
+    pub fn writable(&self, path: &str) -> AppResult<PathBuf> {
+        let p = PathBuf::from(path);
+        if self.allowed(|g| g.may_write(&p)) {
+            Ok(p)
+        } else {
+            log::warn!("refused to write a file not chosen in the app");
+            Err(not_permitted())
+        }
+    }
+
+    /// A batch's folders: `input` chosen to be read, `output` chosen for output (or inside it).
+    pub fn batch_folders(&self, input: &str, output: &str) -> AppResult<()> {
+        let (i, o) = (PathBuf::from(input), PathBuf::from(output));
+        if self.allowed(|g| g.may_read(&i) && g.may_write_into(&o)) {
+            Ok(())
+        } else {
+            log::warn!("refused a batch on folders not chosen in the app");
+            Err(not_permitted())
+        }
+    }
+
+    /// Was `dir` chosen as an output folder?
+    pub fn is_output(&self, dir: &str) -> bool {
+        self.allowed(|g| g.is_output(Path::new(dir)))
+    }
+}
+
+/// A path the person did not choose in the app.
+pub fn not_permitted() -> AppError {
+    AppError::new(
+        "not_permitted",
+        "这个文件或文件夹不是在本程序中选择的：请用“打开”“保存”按钮选择，或拖入窗口",
+        "This file or folder was not chosen in the app: pick it with Open or Save, or drop it on the window",
+    )
 }

@@ -219,3 +219,19 @@ test("ID card sides merge into one landscape image that passes the spec", async 
   const facts = JSON.parse(r.stdout).report.facts;
   assert.ok(facts.width > facts.height * 2, `${facts.width}x${facts.height}`);
 });
+
+test("a script in the window cannot make the app read or write a file the person did not choose", async () => {
+  // As an injected script would: straight to the IPC, past the UI.
+  const call = (cmd, args) =>
+    s.execAsync("const [cmd, args, done] = arguments; window.__TAURI_INTERNALS__.invoke(cmd, args).then(() => done('ok'), (e) => done(e && e.code ? e.code : String(e)))", cmd, args);
+  const home = os.homedir();
+  assert.equal(await call("photo_open", { path: "/etc/hostname", spec: "cn-id-photo" }), "not_permitted");
+  assert.equal(await call("check_file", { path: "/etc/passwd", spec: "cn-id-photo" }), "not_permitted");
+  assert.equal(await call("photo_open", { path: `${tmp}/../../etc/hostname`, spec: "cn-id-photo" }), "not_permitted", "no way up from a granted folder");
+  assert.equal(await call("specs_export", { id: "cn-id-photo", path: path.join(home, ".bashrc") }), "not_permitted");
+  assert.equal(await call("unit_roster_template", { path: path.join(home, "autostart.csv") }), "not_permitted");
+  assert.equal(await call("filing_export", { ids: [], path: path.join(home, "out.caiji") }), "not_permitted");
+  assert.equal(await call("settings_set", { settings: { lang: "zh", outputDir: "/etc", threads: 0 } }), "not_permitted", "nor make a folder the default output");
+  assert.equal(await call("plugin:dialog|open", { options: {} }).then((r) => r !== "ok"), true, "no dialog plugin command from the page");
+  assert.ok(!fs.existsSync(path.join(home, ".bashrc.tmp")) && !fs.existsSync(path.join(home, "autostart.csv")));
+});

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Session } from "./webdriver.mjs";
+import { Session, testEnv } from "./webdriver.mjs";
 import { portableCopy } from "./portable.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -29,7 +29,7 @@ for (const [from, to] of [
   [path.join(samples, "broken/truncated_jpeg.jpg"), "钱七.jpg"],
 ]) fs.copyFileSync(from, path.join(staff, to));
 
-const driver = spawn("tauri-driver", [], { stdio: "ignore" });
+const driver = spawn("tauri-driver", [], { stdio: "ignore", env: testEnv() });
 try {
   for (let i = 0; i < 100; i++) {
     try {

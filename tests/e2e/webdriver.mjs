@@ -1,4 +1,6 @@
 // A minimal W3C WebDriver client (fetch only) for driving the real app through tauri-driver.
+import os from "node:os";
+import path from "node:path";
 export class Session {
   constructor(base, id) {
     this.base = base;
@@ -113,9 +115,18 @@ export async function until(check, what, timeoutMs = 20000) {
   }
 }
 
+/** The app's environment under test. The tests drive it through its test hooks with files in
+ * the temporary folder and the fixtures, as if the person had chosen them: a debug build lets
+ * those folders be read and written (CAIJI_TEST_GRANT; a release build ignores it). Anything
+ * else is refused as in real use. */
+export function testEnv() {
+  const fixtures = path.resolve(import.meta.dirname, "../fixtures");
+  return { ...process.env, GSETTINGS_BACKEND: "memory", CAIJI_TEST_GRANT: [os.tmpdir(), fixtures].join(path.delimiter) };
+}
+
 /** Starts tauri-driver and waits until it answers on `base`; returns the child process. */
 export async function startDriver(spawn, base) {
-  const driver = spawn("tauri-driver", [], { stdio: "ignore", env: { ...process.env, GSETTINGS_BACKEND: "memory" } });
+  const driver = spawn("tauri-driver", [], { stdio: "ignore", env: testEnv() });
   for (let i = 0; i < 100; i++) {
     try {
       if ((await fetch(`${base}/status`)).ok) return driver;

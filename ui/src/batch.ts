@@ -2,7 +2,7 @@
 // Channel, pause / stop, a summary and report, and retry of the failed ones. The file list is
 // virtualised: only visible rows exist, so thousands of files stay smooth.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import { open } from "@tauri-apps/plugin-dialog";
+import { pickFolder } from "./pick";
 import { errText, type Msg } from "./api";
 import { getLang, pick, sizeAgainst, t } from "./i18n";
 import { html, render, type Html } from "./html";
@@ -137,11 +137,11 @@ export function initBatch(openIn: (tool: "photo" | "scan", path: string, spec: s
     openIn(specById(spec)?.kind === "document" ? "scan" : "photo", path, spec);
   });
   $("batch-in").addEventListener("click", async () => {
-    const d = await open({ directory: true });
+    const d = await pickFolder(false);
     if (typeof d === "string") setFolders(d, output);
   });
   $("batch-out").addEventListener("click", async () => {
-    const d = await open({ directory: true });
+    const d = await pickFolder(true);
     if (typeof d === "string") setFolders(input, d);
   });
   $<HTMLSelectElement>("batch-naming").addEventListener("change", (e) => {

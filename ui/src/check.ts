@@ -1,5 +1,5 @@
 // The check screen: any file against a spec, like the official checker.
-import { open } from "@tauri-apps/plugin-dialog";
+import { pickFile } from "./pick";
 import { api, errText } from "./api";
 import { bytesText, sizeAgainst, t } from "./i18n";
 import { html, render } from "./html";
@@ -37,7 +37,7 @@ export function initCheck(fix: typeof openIn) {
   });
   $<HTMLInputElement>("check-tech").addEventListener("change", (e) => $("check-result").classList.toggle("show-tech", (e.target as HTMLInputElement).checked));
   $("check-open").addEventListener("click", async () => {
-    const path = await open({ multiple: false });
+    const path = await pickFile("any");
     if (typeof path === "string") await checkPath(path);
   });
   $("check-spec").addEventListener("change", () => last && checkPath(last));

@@ -3,7 +3,7 @@
 // with the photo and scan tools, finalize, change, export and import of bundles, a person's
 // standing, the recover-after-crash notice, and a stale filing's conflict with the server.
 // The list and the open draft live in drafts-state.ts: this screen draws them when they change.
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { pickFile, pickSavePath } from "./pick";
 import { errText, type Msg } from "./api";
 import { busy, editing, keepOpen, listed, loadList, loadOpen, opened, setOpen, subscribe } from "./drafts-state";
 import { filingApi, type Choice, type Division, type Draft, type DraftState, type Field, type Form, type Problem, type Row, type Values } from "./filing-api";
@@ -538,7 +538,7 @@ export async function attached(target: AttachTarget, hash: string) {
 
 async function pickExport(ids: string[]) {
   if (!ids.length) return notice(() => t("filing.pickSome"), "info");
-  const path = await save({ defaultPath: `caiji-${today()}.caiji`, filters: [{ name: t("filing.bundle"), extensions: ["caiji"] }] });
+  const path = await pickSavePath("bundle", `caiji-${today()}.caiji`);
   if (path) await exportTo(ids, path);
 }
 
@@ -588,7 +588,7 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
     if (li) void openDraft(li.dataset.id!);
   });
   $("filing-import").addEventListener("click", async () => {
-    const p = await open({ multiple: false, filters: [{ name: t("filing.bundle"), extensions: ["caiji"] }] });
+    const p = await pickFile("bundle");
     if (typeof p === "string") await importFrom(p);
   });
   $("filing-export").addEventListener("click", () => void pickExport(selected().length ? selected() : listed().map((r) => r.id)));

@@ -1,6 +1,6 @@
 // The ID-photo screen: open, pick a spec, move the crop box, watch the output and checklist,
 // save. Previews reuse the decoded picture in the backend and are coalesced while dragging.
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { pickFile, pickSavePath } from "./pick";
 import { api, errText, type Head, type PhotoEdits, type Opened, type Rect, type Spec } from "./api";
 import { centred } from "./crop";
 import { CropStage } from "./cropstage";
@@ -262,7 +262,7 @@ async function rotate(turns: number) {
 async function saveAs() {
   const s = spec();
   if (!st.pic || !s || !st.output) return;
-  const path = await save({ defaultPath: `${saveDir(st.pic.path)}${outputName(st.pic.name, s.id)}`, filters: [{ name: "JPEG", extensions: ["jpg", "jpeg"] }] });
+  const path = await pickSavePath("jpeg", `${saveDir(st.pic.path)}${outputName(st.pic.name, s.id)}`);
   if (path) await saveTo(path);
 }
 
@@ -282,7 +282,7 @@ export function initPhoto() {
   stage = new CropStage($("stage"), { min: minSize, locked: true, onChange: schedule, onDraw: () => guides?.draw() });
   guides = new Guides($("stage"), $("crop"), (x, y) => stage.map(x, y));
   $("photo-open").addEventListener("click", async () => {
-    const path = await open({ multiple: false, filters: [{ name: "Images", extensions: ["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp", "gif"] }] });
+    const path = await pickFile("image");
     if (typeof path === "string") await openPath(path);
   });
   $("photo-spec").addEventListener("change", async () => {

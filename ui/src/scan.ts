@@ -1,7 +1,7 @@
 // The scans screen: pages (ID card sides, a diploma's pages) opened, ordered, turned, cropped
 // each, merged into one image per the spec, previewed with the checklist, saved.
 import { invoke } from "@tauri-apps/api/core";
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { pickFiles, pickSavePath } from "./pick";
 import { api, errText, type Opened, type Preview, type Rect, type Spec } from "./api";
 import { CropStage } from "./cropstage";
 import { bytesText, getLang, sizeAgainst, t } from "./i18n";
@@ -212,9 +212,8 @@ export function initScan() {
   });
   $("scan-zoom").addEventListener("click", () => $<HTMLDialogElement>("scan-zoom").close());
   $("scan-add").addEventListener("click", async () => {
-    const picked = await open({ multiple: true, filters: [{ name: "Images", extensions: ["jpg", "jpeg", "png", "webp", "tif", "tiff", "bmp", "gif"] }] });
-    if (Array.isArray(picked)) await addPages(picked);
-    else if (typeof picked === "string") await addPages([picked]);
+    const picked = await pickFiles("image");
+    if (picked.length) await addPages(picked);
   });
   $("scan-pages").addEventListener("click", (e) => {
     const b = (e.target as HTMLElement).closest("button");
@@ -238,7 +237,7 @@ export function initScan() {
   $("scan-save").addEventListener("click", async () => {
     const s = spec();
     if (!s || !pages.length || !output) return;
-    const path = await save({ defaultPath: `${saveDir(pages[0].path)}${outputName(pages[0].name, s.id)}`, filters: [{ name: "JPEG", extensions: ["jpg", "jpeg"] }] });
+    const path = await pickSavePath("jpeg", `${saveDir(pages[0].path)}${outputName(pages[0].name, s.id)}`);
     if (path) await mergePages(path);
   });
 }

@@ -1,7 +1,7 @@
 // Settings: language, default output folder, threads; where the app keeps its data. Saved by
 // the backend in the data folder (beside the program in portable mode).
 import { invoke } from "@tauri-apps/api/core";
-import { open } from "@tauri-apps/plugin-dialog";
+import { pickFolder } from "./pick";
 import { api, errText, type Settings, type SettingsView } from "./api";
 import { getLang, setLang, t, type Key } from "./i18n";
 import { $, showMessage } from "./dom";
@@ -71,7 +71,7 @@ export function initSettings(onLang: () => void) {
     if (dir) void invoke("settings_open_dir", { which: dir }).catch((err) => showMessage("settings-msg", () => errText(err), "bad"));
   });
   $("set-out-pick").addEventListener("click", async () => {
-    const d = await open({ directory: true });
+    const d = await pickFolder(true);
     if (typeof d === "string" && (await saveSettings({ ...current(), outputDir: d }))) done();
   });
   $("set-out-clear").addEventListener("click", async () => {

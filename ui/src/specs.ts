@@ -1,7 +1,7 @@
 // The specs screen: every profile with its numbers and where they come from; duplicate one and
 // edit it (checked as you type, by the same rules a profile file gets), delete your own,
 // import and export profile files.
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { pickFile, pickSavePath } from "./pick";
 import { api, errMsg, errText, type Spec, type SpecEntry, type SpecProblem, type SpecsView } from "./api";
 import { both, pick, t } from "./i18n";
 import { html, render } from "./html";
@@ -194,7 +194,7 @@ async function act(a: string, id: string) {
   showMessage("specs-msg", "");
   if (a === "dup" || a === "edit") editSpec(id, a === "dup");
   else if (a === "export") {
-    const path = await save({ defaultPath: `${id}.toml`, filters: [{ name: "TOML", extensions: ["toml"] }] });
+    const path = await pickSavePath("spec", `${id}.toml`);
     if (path) await exportSpec(id, path);
   } else if (a === "del") {
     if (armedDelete !== id) {
@@ -253,7 +253,7 @@ export function initSpecs(changed: (v: SpecsView) => void) {
     editing = null;
   });
   $("specs-import").addEventListener("click", async () => {
-    const path = await open({ multiple: false, filters: [{ name: "TOML", extensions: ["toml"] }] });
+    const path = await pickFile("spec");
     if (typeof path === "string") await importSpec(path);
   });
 }

@@ -2,7 +2,7 @@
 // with per-row errors, per-staff drafts, the annual assessment for everyone at once, and a
 // bundle of the whole unit.
 import { invoke } from "@tauri-apps/api/core";
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { pickFile, pickSavePath } from "./pick";
 import { errText, type Msg } from "./api";
 import { $, showMessage } from "./dom";
 import { loadList, subscribe } from "./drafts-state";
@@ -230,13 +230,13 @@ export function initUnit(openEditor: () => void) {
     const el = e.target as HTMLElement;
     if (!view) return;
     if (el.id === "unit-roster") {
-      const p = await open({ multiple: false, filters: [{ name: t("unit.rosterFiles"), extensions: ["xlsx", "xls", "csv", "ods"] }] });
+      const p = await pickFile("roster");
       if (typeof p === "string") await importRoster(p);
     } else if (el.id === "unit-template") {
-      const p = await save({ defaultPath: `${t("unit.templateName")}.xlsx`, filters: [{ name: "Excel", extensions: ["xlsx"] }, { name: "CSV", extensions: ["csv"] }] });
+      const p = await pickSavePath("table", `${t("unit.templateName")}.xlsx`);
       if (p) await unitApi.template(p).then(() => showMessage("unit-msg", () => t("unit.templateSaved") + p, "ok"), (err) => showMessage("unit-msg", () => errText(err), "bad"));
     } else if (el.id === "unit-export") {
-      const p = await save({ defaultPath: `${view.unit.name}.caiji`, filters: [{ name: t("filing.bundle"), extensions: ["caiji"] }] });
+      const p = await pickSavePath("bundle", `${view.unit.name}.caiji`);
       if (p) await exportTo(view.drafts.map((d) => d.id), p);
     } else if (el.id === "bulk-go") await bulkAssessment();
     else if (el.id === "bulk-final") {

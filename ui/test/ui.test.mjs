@@ -1322,7 +1322,7 @@ test("keys: arrows move the crop box, Ctrl+S saves; a scanned page's box has a h
   assert.equal(after.w, before.w, "moved, not resized");
   // Ctrl+S: the save dialog, as the button would.
   await page.keyboard.press("Control+s");
-  await page.waitForFunction(() => window.calls.some((c) => c.cmd === "plugin:dialog|save"));
+  await page.waitForFunction(() => window.calls.some((c) => c.cmd === "pick_save" && c.args.kind === "jpeg"));
   await page.click('.tab[data-screen="scan"]');
   await page.evaluate(() => window.caiji.addPages(["/scans/a.jpg"]));
   await page.click('#scan-pages button[data-act="crop"]');

@@ -55,6 +55,7 @@ pub struct BatchResult {
 pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: Lang, on_event: Channel<BatchEvent>) -> AppResult<BatchResult> {
     let reg = state.registry();
     let settings_jobs = state.settings().jobs();
+    state.batch_folders(&req.input, &req.output)?;
     let control = Arc::new(Control::default());
     if !state.set_batch(Some(control.clone())) {
         return Err(busy());

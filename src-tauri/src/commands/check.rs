@@ -8,6 +8,7 @@ use tauri::State;
 /// Checks any file against a spec, like the official checker.
 #[tauri::command]
 pub async fn check_file(state: State<'_, AppState>, path: String, spec: String) -> AppResult<Report> {
+    let path = state.readable(&path)?;
     let reg = state.registry();
     off_ui_thread(move || {
         let spec = reg.get(&spec)?;

@@ -158,6 +158,7 @@ pub struct Exported {
 /// Writes the drafts `ids` (with attachments and their units' rosters) to a bundle.
 #[tauri::command]
 pub async fn filing_export(app: AppHandle, ids: Vec<String>, path: String) -> AppResult<Exported> {
+    app.state::<AppState>().writable(&path)?;
     desk(&app, move |d| {
         let m = bundle::export(d.store, &ids, std::path::Path::new(&path))?;
         log::info!("exported {} drafts to {path}", m.drafts.len());
@@ -175,6 +176,7 @@ pub struct ImportedRow {
 
 #[tauri::command]
 pub async fn filing_import(app: AppHandle, path: String) -> AppResult<Vec<ImportedRow>> {
+    app.state::<AppState>().readable(&path)?;
     desk(&app, move |d| {
         let out = bundle::import(d.store, std::path::Path::new(&path))?;
         log::info!("imported {} drafts from {path}", out.len());

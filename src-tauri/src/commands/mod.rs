@@ -3,6 +3,7 @@
 pub mod app;
 pub mod batch;
 pub mod check;
+pub mod files;
 pub mod filing;
 pub mod photo;
 pub mod scan;

@@ -36,6 +36,7 @@ fn opened(id: u64, path: &str, s: &Source) -> Opened {
 /// Decodes a picture once for a spec; later previews reuse it.
 #[tauri::command]
 pub async fn photo_open(state: State<'_, AppState>, path: String, spec: String) -> AppResult<Opened> {
+    state.readable(&path)?;
     let reg = state.registry();
     let (p, src) = off_ui_thread(move || {
         let spec = reg.get(&spec)?;
@@ -174,6 +175,7 @@ pub async fn photo_preview(state: State<'_, AppState>, id: u64, spec: String, ed
 /// Prepares at full quality, writes atomically and verifies the written file.
 #[tauri::command]
 pub async fn photo_save(state: State<'_, AppState>, id: u64, spec: String, edits: PhotoEdits, path: String) -> AppResult<Report> {
+    state.writable(&path)?;
     let s: Arc<Source> = state.get(id).ok_or_else(AppError::not_open)?;
     let reg = state.registry();
     off_ui_thread(move || {

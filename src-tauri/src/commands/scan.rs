@@ -28,6 +28,9 @@ fn sources(state: &AppState, pages: &[PageReq]) -> AppResult<Vec<(Arc<Source>, O
 /// writes it there atomically and verifies the written file.
 #[tauri::command]
 pub async fn scan_merge(state: State<'_, AppState>, pages: Vec<PageReq>, spec: String, save: Option<String>, lang: Lang) -> AppResult<Preview> {
+    if let Some(path) = &save {
+        state.writable(path)?;
+    }
     let pages = sources(&state, &pages)?;
     let reg = state.registry();
     off_ui_thread(move || {

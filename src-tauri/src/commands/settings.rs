@@ -43,6 +43,12 @@ pub fn settings_get(app: tauri::AppHandle, state: State<'_, AppState>) -> Settin
 /// Checks and saves the settings; on error nothing changes.
 #[tauri::command]
 pub fn settings_set(state: State<'_, AppState>, settings: Settings) -> AppResult<Settings> {
+    // The default output folder: one chosen for output in the folder dialog (or kept as it was).
+    if let Some(d) = &settings.output_dir {
+        if state.settings().output_dir.as_ref() != Some(d) && !state.is_output(d) {
+            return Err(crate::state::not_permitted());
+        }
+    }
     settings.save(&state.data.settings_file())?;
     log::info!("settings saved (language {:?}, threads {})", settings.lang, settings.threads);
     if let Ok(mut s) = state.settings.write() {

@@ -54,6 +54,7 @@ pub fn specs_delete(state: State<'_, AppState>, id: String) -> AppResult<SpecsVi
 /// Imports a profile file the user picked (checked first; a broken file changes nothing).
 #[tauri::command]
 pub async fn specs_import(state: State<'_, AppState>, path: String) -> AppResult<SpecsView> {
+    state.readable(&path)?;
     let dir = state.specs_dir.clone();
     let id = state.update_registry(|r| r.import_file(&dir, Path::new(&path)).map(|e| e.spec.id.clone()))?;
     log::info!("spec profile {id} imported");
@@ -63,6 +64,7 @@ pub async fn specs_import(state: State<'_, AppState>, path: String) -> AppResult
 /// Writes a profile to the file the user chose in the save dialog.
 #[tauri::command]
 pub async fn specs_export(state: State<'_, AppState>, id: String, path: String) -> AppResult<()> {
+    state.writable(&path)?;
     let reg = state.registry();
     off_ui_thread(move || {
         let text = reg.source_text(&id)?;

@@ -2,11 +2,12 @@
 //! per-row errors), per-staff drafts and the annual assessment for everyone at once.
 use super::filing::{desk, rows, Row};
 use crate::error::AppResult;
+use crate::state::AppState;
 use caiji_filing::desk::{Bulk, Checked};
 use caiji_filing::roster::{self, RosterReport};
 use caiji_filing::store::{Staff, Unit};
 use serde::Serialize;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 
 #[tauri::command]
 pub async fn unit_list(app: AppHandle) -> AppResult<Vec<Unit>> {
@@ -35,6 +36,7 @@ pub async fn unit_view(app: AppHandle, uscc: String) -> AppResult<UnitView> {
 /// Imports a roster (CSV or Excel): the good rows go in, the bad ones come back with reasons.
 #[tauri::command]
 pub async fn unit_roster_import(app: AppHandle, uscc: String, path: String) -> AppResult<RosterReport> {
+    app.state::<AppState>().readable(&path)?;
     desk(&app, move |d| {
         let r = roster::import(d.store, d.forms, &uscc, std::path::Path::new(&path))?;
         log::info!("roster imported: {} rows, {} added, {} updated, {} rejected", r.rows, r.added, r.updated, r.rejected.len());
@@ -48,6 +50,7 @@ pub async fn unit_roster_import(app: AppHandle, uscc: String, path: String) -> A
 /// extension; both with one example row that import passes over.
 #[tauri::command]
 pub async fn unit_roster_template(app: AppHandle, path: String) -> AppResult<()> {
+    app.state::<AppState>().writable(&path)?;
     desk(&app, move |d| roster::write_template(d.forms, std::path::Path::new(&path))).await
 }
 
