@@ -183,24 +183,21 @@ impl AppState {
     /// `path` if the person chose it to be read (opened, dropped, an argument, in a chosen
     /// folder); otherwise `not_permitted`.
     pub fn readable(&self, path: &str) -> AppResult<PathBuf> {
-        let p = PathBuf::from(path);
-        if self.allowed(|g| g.may_read(&p)) {
-            Ok(p)
-        } else {
-            log::warn!("refused to read a file not chosen in the app");
-            Err(not_permitted())
-        }
+        self.chosen(path, Grants::may_read, "read")
     }
 
     /// `path` if the person chose it to be written (a save dialog, inside an output folder).
     pub fn writable(&self, path: &str) -> AppResult<PathBuf> {
+        self.chosen(path, Grants::may_write, "write")
+    }
+
+    fn chosen(&self, path: &str, may: fn(&Grants, &Path) -> bool, what: &str) -> AppResult<PathBuf> {
         let p = PathBuf::from(path);
-        if self.allowed(|g| g.may_write(&p)) {
-            Ok(p)
-        } else {
-            log::warn!("refused to write a file not chosen in the app");
-            Err(not_permitted())
+        if self.allowed(|g| may(g, &p)) {
+            return Ok(p);
         }
+        log::warn!("refused to {what} a file not chosen in the app");
+        Err(not_permitted())
     }
 
     /// A batch's folders: `input` chosen to be read, `output` chosen for output (or inside it).
