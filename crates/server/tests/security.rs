@@ -385,3 +385,121 @@ fn each_account_has_a_storage_quota() {
     assert_eq!(server.sweep(-60_000).unwrap().0, 2);
     assert_eq!(api.chunk(&zhang, &sha(&[2u8; 3000]), 0, 3000, &[2u8; 3000]).1["complete"], true);
 }
+
+/// Signs in and uploads a photo: (token, its hash).
+fn with_photo(api: &Api, login: &str, password: &str) -> (String, String) {
+    let token = api.token(login, password);
+    let hash = api.upload(&token, b"\xff\xd8\xff the person's photo");
+    (token, hash)
+}
+
+fn uuid(i: usize) -> String {
+    format!("{:08x}-0000-4000-8000-{:012x}", i, i)
+}
+
+#[test]
+fn what_held_still_holds_identical_retries_and_competing_edits() {
+    let (api, server, _dir) = start();
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    let (token, photo) = with_photo(&api, ZHANG, "secret-123");
+    let body = collection(ZHANG, "张三", &photo);
+    // 20 identical PUTs at once: one record, one receipt.
+    let path = format!("/api/v1/submissions/{}", uuid(1));
+    let answers: Vec<(u16, Value)> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..20).map(|_| s.spawn(|| api.call("PUT", &path, &token, Some(body.clone())))).collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(answers.iter().filter(|(st, _)| *st == 201).count(), 1, "{answers:?}");
+    assert!(answers.iter().all(|(st, r)| (*st == 200 || *st == 201) && r["revision"] == 1 && r["digest"] == answers[0].1["digest"]));
+    let (_, list) = api.call("GET", "/api/v1/submissions", &token, None);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    // 20 different edits of revision 1 at once: one wins, 19 are told it is stale.
+    let answers: Vec<(u16, Value)> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..20)
+            .map(|i| {
+                let mut edit = body.clone();
+                edit["data"]["basic"]["mobile"] = json!(format!("139000011{i:02}"));
+                edit["replaces"] = json!(1);
+                let (api, path, token) = (&api, &path, &token);
+                s.spawn(move || api.call("PUT", path, token, Some(edit)))
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let codes: Vec<u16> = answers.iter().map(|(st, _)| *st).collect();
+    assert_eq!((codes.iter().filter(|c| **c == 200).count(), codes.iter().filter(|c| **c == 409).count()), (1, 19), "{codes:?}");
+    assert!(answers.iter().filter(|(st, _)| *st == 409).all(|(_, e)| e["code"] == "stale"));
+}
+
+#[cfg(unix)]
+#[test]
+fn killed_mid_burst_every_receipt_is_there_once_and_the_database_is_whole() {
+    use std::io::BufRead;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_caiji-server");
+    let serve = || {
+        let mut child = std::process::Command::new(bin)
+            .arg("--data")
+            .arg(dir.path())
+            .args(["serve", "--listen", "127.0.0.1:0", "--rate", "10000", "--burst", "10000"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        (child, Api { base: line.trim().rsplit(' ').next().unwrap().to_string(), agent })
+    };
+    let (mut child, api) = serve();
+    let (st, _, _) = api.post("/api/v1/register", json!({"kind": "person", "login": ZHANG, "name": "张三", "password": "secret-123"}));
+    assert_eq!(st, 201);
+    let (token, photo) = with_photo(&api, ZHANG, "secret-123");
+    let body = collection(ZHANG, "张三", &photo);
+    // 8 clients send filings; once 40 receipts are in, the server is killed (SIGKILL) mid-burst.
+    let received = AtomicUsize::new(0);
+    let receipts: Vec<String> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..8)
+            .map(|t| {
+                let (api, token, body, received) = (&api, &token, &body, &received);
+                s.spawn(move || {
+                    let mut mine = Vec::new();
+                    for i in 0..200 {
+                        let id = uuid(1000 * (t + 1) + i);
+                        let url = format!("{}/api/v1/submissions/{id}", api.base);
+                        match api.agent.put(&url).header("authorization", &format!("Bearer {token}")).send_json(body.clone()) {
+                            Ok(r) if r.status().is_success() => {
+                                mine.push(id);
+                                received.fetch_add(1, Ordering::SeqCst);
+                            }
+                            Ok(_) => {}
+                            Err(_) => break, // the server is gone
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        while received.load(Ordering::SeqCst) < 40 {
+            std::thread::yield_now();
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    assert!(receipts.len() >= 40 && receipts.len() < 1600, "{} receipts", receipts.len());
+    // The database file is whole, and on restart every receipt given is there, once.
+    let db = rusqlite::Connection::open(dir.path().join("caiji-server.sqlite")).unwrap();
+    let ok: String = db.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    drop(db);
+    let (mut child, api) = serve();
+    let token = api.token(ZHANG, "secret-123");
+    let (_, list) = api.call("GET", "/api/v1/submissions", &token, None);
+    let held: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["uuid"].as_str().unwrap()).collect();
+    for id in &receipts {
+        assert_eq!(held.iter().filter(|h| **h == id.as_str()).count(), 1, "{id}");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
