@@ -8,10 +8,13 @@
 //!   command line (or to a second launch): it may be read (a folder: what is inside it);
 //! - a file named in a save dialog: it may be written (and read back);
 //! - a folder picked as an output (batch output, the default output folder): files inside it
-//!   may be written.
+//!   may be written — not read: an output folder is often a big one (Documents), and what is
+//!   read can be sent away.
 //!
-//! The dialogs run in the backend (`pick_*` commands), so the webview cannot fake a choice. A
-//! path with `..` in it, or a relative one, is never granted nor allowed.
+//! The dialogs run in the backend (`pick_*` commands, whose title says what the folder is for),
+//! so the webview cannot fake a choice. A path with `..` in it, or a relative one, is never
+//! granted nor allowed; links are resolved on both sides, so a link inside a chosen folder
+//! leads nowhere the person did not choose.
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
@@ -33,48 +36,64 @@ pub fn clean(p: &Path) -> Option<PathBuf> {
     Some(p.components().filter(|c| *c != Component::CurDir).collect())
 }
 
+/// `p` clean and with its links resolved: its nearest existing ancestor made canonical (links
+/// followed, on Windows the `\\?\` form), the parts not made yet appended.
+pub fn resolve(p: &Path) -> Option<PathBuf> {
+    let p = clean(p)?;
+    let mut existing = p.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(mut real) = existing.canonicalize() {
+            real.extend(rest.iter().rev());
+            return Some(real);
+        }
+        rest.push(existing.file_name()?.to_owned());
+        existing = existing.parent()?;
+    }
+}
+
 impl Grants {
     /// A file or folder the person opened, dropped or named on the command line.
     pub fn opened(&mut self, p: &Path) {
-        if let Some(p) = clean(p) {
+        if let Some(p) = resolve(p) {
             self.read.insert(p);
         }
     }
 
     /// A file the person named in a save dialog.
     pub fn saving(&mut self, p: &Path) {
-        if let Some(p) = clean(p) {
+        if let Some(p) = resolve(p) {
             self.saves.insert(p);
         }
     }
 
     /// A folder the person chose for output.
     pub fn output(&mut self, p: &Path) {
-        if let Some(p) = clean(p) {
+        if let Some(p) = resolve(p) {
             self.outputs.insert(p);
         }
     }
 
     /// May the backend read `p` for the webview?
     pub fn may_read(&self, p: &Path) -> bool {
-        let Some(p) = clean(p) else { return false };
-        self.saves.contains(&p) || self.read.iter().chain(&self.outputs).any(|g| p.starts_with(g))
+        let Some(p) = resolve(p) else { return false };
+        self.saves.contains(&p) || self.read.iter().any(|g| p.starts_with(g))
     }
 
     /// May the backend write `p` (a file) for the webview?
     pub fn may_write(&self, p: &Path) -> bool {
-        let Some(p) = clean(p) else { return false };
+        let Some(p) = resolve(p) else { return false };
         self.saves.contains(&p) || self.outputs.iter().any(|g| p.starts_with(g) && p != *g)
     }
 
     /// May files be written into the folder `dir` (an output folder, or a folder inside one)?
     pub fn may_write_into(&self, dir: &Path) -> bool {
-        clean(dir).is_some_and(|d| self.outputs.iter().any(|g| d.starts_with(g)))
+        resolve(dir).is_some_and(|d| self.outputs.iter().any(|g| d.starts_with(g)))
     }
 
     /// May `p` be kept as an output folder (the settings' default one): chosen for output.
     pub fn is_output(&self, p: &Path) -> bool {
-        clean(p).is_some_and(|p| self.outputs.contains(&p))
+        resolve(p).is_some_and(|p| self.outputs.contains(&p))
     }
 }
 
@@ -120,7 +139,8 @@ mod tests {
         let mut g = Grants::default();
         g.saving(&p("/home/u/out/张三.jpg"));
         g.output(&p("/home/u/batch-out"));
-        assert!(g.may_write(&p("/home/u/out/张三.jpg")) && g.may_read(&p("/home/u/out/张三.jpg")));
+        assert!(g.may_write(&p("/home/u/out/张三.jpg")) && g.may_read(&p("/home/u/out/张三.jpg")), "a saved file is read back");
+        assert!(!g.may_read(&p("/home/u/batch-out/a.jpg")), "an output folder is written, not read");
         assert!(!g.may_write(&p("/home/u/out/other.jpg")), "only the file named");
         assert!(g.may_write(&p("/home/u/batch-out/a.jpg")) && g.may_write(&p("/home/u/batch-out/report.csv")));
         assert!(!g.may_write(&p("/home/u/batch-out")), "the folder itself is not a file to write");
@@ -129,5 +149,22 @@ mod tests {
         assert!(g.may_write_into(&p("/home/u/batch-out")) && g.may_write_into(&p("/home/u/batch-out/合格")));
         assert!(!g.may_write_into(&p("/home/u/out")), "a saved file's folder is not an output");
         assert!(!g.may_write_into(&p("/home/u")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_inside_a_chosen_folder_leads_nowhere_else() {
+        let chosen = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), chosen.path().join("link")).unwrap();
+        std::fs::write(elsewhere.path().join("secret.txt"), "x").unwrap();
+        let mut g = Grants::default();
+        g.opened(chosen.path());
+        g.output(chosen.path());
+        assert!(g.may_read(&chosen.path().join("a.jpg")) && g.may_write(&chosen.path().join("a.jpg")));
+        assert!(!g.may_read(&chosen.path().join("link/secret.txt")), "read through the link");
+        assert!(!g.may_write(&chosen.path().join("link/new.jpg")), "written through the link");
+        assert!(!g.may_write_into(&chosen.path().join("link/sub")), "a batch into a folder behind the link");
+        assert!(g.may_write_into(&chosen.path().join("合格/sub")), "a folder not made yet inside the chosen one");
     }
 }

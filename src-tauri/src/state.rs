@@ -60,6 +60,7 @@ impl AppState {
         // these folders): never in a release build.
         #[cfg(debug_assertions)]
         for d in std::env::var_os("CAIJI_TEST_GRANT").iter().flat_map(std::env::split_paths) {
+            grants.opened(&d);
             grants.output(&d);
         }
         Ok(AppState {

@@ -25,5 +25,5 @@ export function pickSavePath(kind: PickKind, suggested: string): Promise<string 
 
 /** A folder: to read from, or (`output`) to write into. Null when cancelled. */
 export function pickFolder(output: boolean): Promise<string | null> {
-  return invoke<string | null>("pick_folder", { output });
+  return invoke<string | null>("pick_folder", { output, lang: getLang() });
 }

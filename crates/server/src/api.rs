@@ -35,8 +35,11 @@ pub struct Server {
     pub passwords: Passwords,
     /// What a person's account (and an unverified unit's) may hold in attachments, and a
     /// verified unit's, in bytes (blobs.rs).
+    pub quota_unverified: i64,
     pub quota_person: i64,
     pub quota_unit: i64,
+    /// Held while a finished upload's file is put in place and while the sweep removes one.
+    pub files: Arc<std::sync::Mutex<()>>,
 }
 
 /// Password work waiting for a worker at most; past it, 503 `busy` at once.
@@ -65,8 +68,10 @@ impl Server {
     fn with(db: Db, dir: &std::path::Path) -> Result<Server, ApiError> {
         let forms = Forms::builtin().map_err(|e| ApiError::internal(e.to_string()))?;
         let passwords = Passwords::new(0, PASSWORD_QUEUE)?;
-        let (quota_person, quota_unit) = (crate::blobs::PERSON_QUOTA, crate::blobs::UNIT_QUOTA);
-        Ok(Server { db, forms: Arc::new(forms), blobs: dir.join("blobs"), passwords, quota_person, quota_unit })
+        db.tx(crate::blobs::index_attachments)?;
+        let (quota_unverified, quota_person, quota_unit) = (crate::blobs::UNVERIFIED_QUOTA, crate::blobs::PERSON_QUOTA, crate::blobs::UNIT_QUOTA);
+        let files = Arc::new(std::sync::Mutex::new(()));
+        Ok(Server { db, forms: Arc::new(forms), blobs: dir.join("blobs"), passwords, quota_unverified, quota_person, quota_unit, files })
     }
 
     /// A server on a PostgreSQL database (`config`), attachments in `dir/blobs`.
@@ -170,13 +175,24 @@ async fn login(State(s): State<Server>, Body(r): Body<LoginRequest>) -> Result<J
     let account = account_row(&row)?;
     let token = random_token();
     let expires = now_ms() + SESSION_MS;
-    let (stored, id) = (sha_hex(token.as_bytes()), account.id.clone());
-    s.db.run(move |t| {
-        t.exec("DELETE FROM sessions WHERE expires < ?", vals![now_ms()])?;
-        t.exec("INSERT INTO sessions (token, account, expires) VALUES (?, ?, ?)", vals![stored, id, expires])
-    })
-    .await?;
+    let (stored, id, checked) = (sha_hex(token.as_bytes()), account.id.clone(), row[6].text());
+    // Only if the password checked is still the account's: a reset meanwhile (which ends every
+    // session) must not be followed by a session made with the old one.
+    if !s.db.run(move |t| open_session(t, &id, &checked, &stored, expires)).await? {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "bad_login", "账号或密码不对", "Wrong login or password"));
+    }
     Ok(Json(Session { token, expires, account }))
+}
+
+/// Stores a session for account `id` if its password hash is still `checked` (the one the
+/// password was checked against): false when a new password was set meanwhile.
+fn open_session(t: &mut dyn Tx, id: &str, checked: &str, stored_token: &str, expires: i64) -> Result<bool, ApiError> {
+    t.exec("DELETE FROM sessions WHERE expires < ?", vals![now_ms()])?;
+    let n = t.exec(
+        "INSERT INTO sessions (token, account, expires) SELECT ?, id, ? FROM accounts WHERE id = ? AND password = ?",
+        vals![stored_token, expires, id, checked],
+    )?;
+    Ok(n == 1)
 }
 
 fn random_token() -> String {
@@ -226,7 +242,7 @@ async fn logout(s: &Server, h: &HeaderMap, all: bool) -> Result<StatusCode, ApiE
 
 // ---------------------------------------------------------------- submissions
 
-pub(crate) const RECEIPT_COLUMNS: &str = "uuid, form, revision, state, reason, digest, updated, person, data, account, unit, region";
+pub(crate) const RECEIPT_COLUMNS: &str = "uuid, form, revision, state, reason, digest, updated, person, data, account, unit, region, filed_verified";
 
 /// The fixed fields whose value differs between the stored data (JSON text) and `new`.
 fn fixed_changed(fixed: &[String], stored: &str, new: &Value) -> Vec<String> {
@@ -357,10 +373,11 @@ async fn submit(
         match existing {
             None => {
                 t.exec(
-                    "INSERT INTO submissions (uuid, account, person, unit, form, form_version, revision, digest, data, state, region, created, updated)
-                         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 'submitted', ?, ?, ?)",
-                    vals![&uuid, &a.id, &person, unit, &form_id, version, &digest, &data, &region, now, now],
+                    "INSERT INTO submissions (uuid, account, person, unit, form, form_version, revision, digest, data, state, region, created, updated, filed_verified)
+                         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 'submitted', ?, ?, ?, ?)",
+                    vals![&uuid, &a.id, &person, unit, &form_id, version, &digest, &data, &region, now, now, a.verified as i64],
                 )?;
+                crate::blobs::name_attachments(t, &uuid, &hashes)?;
                 t.exec("INSERT INTO submission_revisions (uuid, revision, digest, data, saved) VALUES (?, 1, ?, ?, ?)", vals![&uuid, &digest, &data, now])?;
                 let row = t.row(&sel, vals![&uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?;
                 Ok((StatusCode::CREATED, Json(receipt(&row, false)?)))
@@ -395,9 +412,10 @@ async fn submit(
                 let rev = row[2].int() + 1;
                 // The person the filing is about follows the edit (who sees it, the public query).
                 t.exec(
-                    "UPDATE submissions SET revision = ?, digest = ?, data = ?, state = 'submitted', reason = NULL, region = ?, person = ?, updated = ? WHERE uuid = ?",
-                    vals![rev, &digest, &data, &region, &person, now, &uuid],
+                    "UPDATE submissions SET revision = ?, digest = ?, data = ?, state = 'submitted', reason = NULL, region = ?, person = ?, updated = ?, filed_verified = ? WHERE uuid = ?",
+                    vals![rev, &digest, &data, &region, &person, now, a.verified as i64, &uuid],
                 )?;
+                crate::blobs::name_attachments(t, &uuid, &hashes)?;
                 t.exec(
                     "INSERT INTO submission_revisions (uuid, revision, digest, data, saved) VALUES (?, ?, ?, ?, ?)",
                     vals![&uuid, rev, &digest, &data, now],
@@ -461,7 +479,8 @@ fn queue_in(t: &mut dyn Tx, a: &Account) -> Result<Vec<Receipt>, ApiError> {
             });
             filers.insert(id.clone(), filer);
         }
-        receipt.filer = filers.get(&id).cloned().flatten();
+        // Whether the account was proven when it filed (a squatter's filings stay unproven).
+        receipt.filer = filers.get(&id).cloned().flatten().map(|f| Filer { verified: r[12].int() == 1, ..f });
         out.push(receipt);
     }
     Ok(out)
@@ -554,4 +573,24 @@ async fn uncollected(State(s): State<Server>, Params(q): Params<NameQuery>) -> R
         }
     }
     Ok(Json(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sign-in whose password check ran while a reset set a new password makes no session:
+    /// the reset ended every session, and this one would outlive it.
+    #[test]
+    fn a_session_is_not_made_with_a_password_replaced_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let server = Server::sqlite(dir.path()).unwrap();
+        let a = server.add_account(AccountKind::Person, "150102199003071237", "old-secret-1", "张三", "").unwrap();
+        let old = server.db.tx(|t| Ok(t.row("SELECT password FROM accounts WHERE id = ?", vals![&a.id])?.unwrap()[0].text())).unwrap();
+        assert!(server.db.tx(|t| open_session(t, &a.id, &old, "t1", now_ms() + 1000)).unwrap(), "the password as checked");
+        server.db.tx(|t| t.exec("UPDATE accounts SET password = 'new' WHERE id = ?", vals![&a.id])).unwrap();
+        assert!(!server.db.tx(|t| open_session(t, &a.id, &old, "t2", now_ms() + 1000)).unwrap(), "replaced meanwhile");
+        let n = server.db.tx(|t| Ok(t.rows("SELECT token FROM sessions", &[])?.len())).unwrap();
+        assert_eq!(n, 1);
+    }
 }

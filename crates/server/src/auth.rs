@@ -23,23 +23,6 @@ pub const MAX_LOCK: Duration = Duration::from_secs(15 * 60);
 /// The most logins with failures remembered at once (the oldest go first).
 const MAX_REMEMBERED: usize = 100_000;
 
-/// What is locked after repeated failures, each counted apart: guessing codes does not lock
-/// the password, nor the other way round.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Guarded {
-    SignIn,
-    Code,
-}
-
-impl Guarded {
-    fn key(self, login: &str) -> String {
-        match self {
-            Guarded::SignIn => login.to_string(),
-            Guarded::Code => format!("code:{login}"),
-        }
-    }
-}
-
 #[derive(Clone)]
 pub struct Passwords {
     jobs: SyncSender<Job>,
@@ -104,7 +87,16 @@ impl Passwords {
     /// the made-up hash all the same). A login locked by earlier failures is refused at once
     /// (429 `locked`, with `Retry-After`); a failure counts towards the next lock.
     pub async fn check(&self, login: &str, password: String, hash: Option<String>) -> Result<bool, ApiError> {
-        self.refuse_if_locked(login, Guarded::SignIn)?;
+        if let Some(wait) = self.locked(login) {
+            let secs = wait.as_secs_f64().ceil() as u64;
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "locked",
+                format!("登录失败次数过多，请 {secs} 秒后再试（忘记密码请向所在单位或审核机构索取重置码）"),
+                format!("Too many failed sign-ins: try again in {secs} s (forgotten password: ask your unit or the reviewing authority for a reset code)"),
+            )
+            .retry_after(secs));
+        }
         let known = hash.is_some();
         let hash = hash.unwrap_or_else(|| self.dummy.as_ref().clone());
         let checks = self.checks.clone();
@@ -123,35 +115,9 @@ impl Passwords {
         Ok(ok)
     }
 
-    /// 429 `locked` (with `Retry-After`) while `what` for `login` is locked by failures.
-    pub fn refuse_if_locked(&self, login: &str, what: Guarded) -> Result<(), ApiError> {
-        let Some(wait) = self.locked(&what.key(login)) else { return Ok(()) };
-        let secs = wait.as_secs_f64().ceil() as u64;
-        Err(match what {
-            Guarded::SignIn => ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "locked",
-                format!("登录失败次数过多，请 {secs} 秒后再试（忘记密码请向所在单位或审核机构索取重置码）"),
-                format!("Too many failed sign-ins: try again in {secs} s (forgotten password: ask your unit or the reviewing authority for a reset code)"),
-            ),
-            Guarded::Code => ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "locked",
-                format!("验证码错误次数过多，请 {secs} 秒后再试"),
-                format!("Too many wrong codes: try again in {secs} s"),
-            ),
-        }
-        .retry_after(secs))
-    }
-
-    /// Counts a failure (`ok == false`) towards the next lock of `what` for `login`, or clears
-    /// the count.
-    pub fn outcome(&self, login: &str, what: Guarded, ok: bool) {
-        if ok {
-            self.forget(&what.key(login));
-        } else {
-            self.failed(&what.key(login));
-        }
+    /// Lifts `login`'s lock (a new password was set with a reset code).
+    pub fn unlock(&self, login: &str) {
+        self.forget(login);
     }
 
     /// How many password checks have run (tests: an unknown login costs one as well).

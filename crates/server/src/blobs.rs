@@ -7,10 +7,14 @@
 //! else has the file. A finished file is kept once (`blobs`, the file `<hash>`) whoever else
 //! uploads the same bytes; each uploader proves it has them by sending them all. A filing may
 //! name only files its account uploaded, or that a filing it may already see names; a file's
-//! bytes go only to an account that may see a filing naming it. Each account holds at most its
-//! quota (finished and unfinished uploads together; an unverified unit holds a person's).
+//! bytes go only to an account that may see a filing naming it (`submission_attachments`, filled
+//! from the filing's attachment slots: text elsewhere in a filing that happens to hold a hash
+//! names nothing). Each account holds at most its quota (finished and unfinished uploads
+//! together; an unproven account little). The sweep and a finishing upload of the same file are
+//! kept apart (a file being finished is never removed under it).
 use crate::api::{account, may_see, sha_hex, visible, Server, RECEIPT_COLUMNS};
 use crate::db::{Tx, Val};
+use crate::error::ApiError as E;
 use crate::error::ApiError;
 use crate::wire::Params;
 use crate::{now_ms, vals};
@@ -23,7 +27,9 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::path::{Path as FsPath, PathBuf};
 
-/// What an account may hold by default: a person's photos and proofs (a unit's, for its staff).
+/// What an account may hold by default: an unproven one (enough for one person's filings), a
+/// proven person's photos and proofs, a proven unit's for its staff.
+pub const UNVERIFIED_QUOTA: i64 = 20 << 20;
 pub const PERSON_QUOTA: i64 = 200 << 20;
 pub const UNIT_QUOTA: i64 = 10 << 30;
 
@@ -75,10 +81,10 @@ pub(crate) fn check_hash(h: &str) -> Result<String, ApiError> {
 impl Server {
     /// What `a` may hold, in bytes.
     fn quota_of(&self, a: &Account) -> i64 {
-        if a.kind == AccountKind::Unit && a.verified {
-            self.quota_unit
-        } else {
-            self.quota_person
+        match (a.kind, a.verified) {
+            (_, false) => self.quota_unverified,
+            (AccountKind::Unit, true) => self.quota_unit,
+            _ => self.quota_person,
         }
     }
 
@@ -118,11 +124,44 @@ impl Server {
         for (hash, account, _) in &parts {
             let _ = std::fs::remove_file(part_of(&self.blobs, hash, account));
         }
-        for (hash, _) in &files {
-            let _ = std::fs::remove_file(self.blobs.join(hash));
+        // A file is removed only if no upload finished it since the rows went (a finished upload
+        // puts a fresh file in place, under the same lock).
+        let cutoff_time = std::time::UNIX_EPOCH + std::time::Duration::from_millis(cutoff.max(0) as u64);
+        let mut freed: u64 = parts.iter().map(|p| p.2).sum();
+        for (hash, size) in &files {
+            let _held = self.files.lock().unwrap_or_else(|p| p.into_inner());
+            let path = self.blobs.join(hash);
+            if std::fs::metadata(&path).and_then(|m| m.modified()).is_ok_and(|m| m < cutoff_time) && std::fs::remove_file(&path).is_ok() {
+                freed += size;
+            }
         }
-        Ok((removed, parts.iter().map(|p| p.2).chain(files.iter().map(|f| f.1)).sum()))
+        Ok((removed, freed))
     }
+}
+
+/// Records the files a submission's current revision names (lower-case hashes).
+pub(crate) fn name_attachments(t: &mut dyn Tx, uuid: &str, hashes: &[String]) -> Result<(), E> {
+    t.exec("DELETE FROM submission_attachments WHERE uuid = ?", vals![uuid])?;
+    let unique: std::collections::BTreeSet<&String> = hashes.iter().collect();
+    for h in unique {
+        t.exec("INSERT INTO submission_attachments (uuid, hash) VALUES (?, ?)", vals![uuid, h])?;
+    }
+    Ok(())
+}
+
+/// Fills `submission_attachments` for submissions stored before it existed, once.
+pub(crate) fn index_attachments(t: &mut dyn Tx) -> Result<(), E> {
+    if t.row("SELECT value FROM server_meta WHERE key = 'attachments_indexed'", &[])?.is_some() {
+        return Ok(());
+    }
+    for r in t.rows("SELECT uuid, data FROM submissions", &[])? {
+        let mut hashes = Vec::new();
+        caiji_forms::attachment_hashes(&serde_json::from_str(&r[1].text()).unwrap_or(Value::Null), &mut hashes);
+        hashes.iter_mut().for_each(|h| *h = h.to_lowercase());
+        name_attachments(t, &r[0].text(), &hashes)?;
+    }
+    t.exec("INSERT INTO server_meta (key, value) VALUES ('attachments_indexed', '1')", &[])?;
+    Ok(())
 }
 
 /// The attachments among `hashes` that `a` may not name in a filing: neither uploaded whole by
@@ -138,14 +177,11 @@ pub(crate) fn unavailable(t: &mut dyn Tx, a: &Account, hashes: &[String]) -> Res
     Ok(missing)
 }
 
-/// Is `hash` a finished file that a filing `a` may see names?
+/// Does a filing `a` may see name `hash` in an attachment slot?
 fn seen_in_filing(t: &mut dyn Tx, a: &Account, hash: &str) -> Result<bool, ApiError> {
-    if t.row("SELECT hash FROM blobs WHERE hash = ? AND complete = 1", vals![hash])?.is_none() {
-        return Ok(false);
-    }
     let (cond, who) = visible(a);
-    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE data LIKE ? AND {cond}");
-    Ok(t.rows(&sql, &[vec![Val::from(format!("%{hash}%"))], who].concat())?.iter().any(|r| may_see(a, r)))
+    let sql = format!("SELECT {RECEIPT_COLUMNS} FROM submissions WHERE uuid IN (SELECT uuid FROM submission_attachments WHERE hash = ?) AND {cond}");
+    Ok(t.rows(&sql, &[vec![Val::from(hash)], who].concat())?.iter().any(|r| may_see(a, r)))
 }
 
 /// `GET /blobs/{hash}`: how much of this file the signed-in account has uploaded (not found:
@@ -197,7 +233,7 @@ pub async fn put(
     if want != sha_hex(&body) {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "chunk_checksum", "分块校验不符，请重传", "The chunk fails its checksum: send it again"));
     }
-    let (dir, quota) = (s.blobs.clone(), s.quota_of(&a));
+    let (dir, quota, files) = (s.blobs.clone(), s.quota_of(&a), s.files.clone());
     s.db.run(move |t| {
         let now = now_ms();
         let part = part_of(&dir, &hash, &a.id);
@@ -205,6 +241,9 @@ pub async fn put(
         let (size, received, complete) = match row {
             Some(r) => (r[0].int(), r[1].int(), r[2].int() == 1),
             None => {
+                // The account's row held for this transaction: uploads started at once by the
+                // same account are counted one after the other (PostgreSQL runs them together).
+                t.exec("UPDATE accounts SET id = id WHERE id = ?", vals![&a.id])?;
                 let used =
                     t.row("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM uploads WHERE account = ?", vals![&a.id])?.map(|r| r[0].int()).unwrap_or(0);
                 if used + q.size > quota {
@@ -227,11 +266,13 @@ pub async fn put(
             return Ok(Ok(status(size, true)));
         }
         let done = dir.join(&hash);
-        // Killed after this upload's last chunk was checked and its part file renamed, before
-        // that was recorded: the part is gone, the whole file is there.
-        if received > 0 && !part.exists() && file_sha(&done).is_ok_and(|h| h == hash) {
-            finish(t, &hash, size, now, &a.id)?;
-            return Ok(Ok(status(size, true)));
+        // The part file is gone (killed after the last chunk was checked and moved into place,
+        // before that was recorded; or swept): this upload starts again at 0. Never finished
+        // from someone else's file: the bytes are the proof.
+        if received > 0 && !part.exists() {
+            t.exec("UPDATE uploads SET received = 0, updated = ? WHERE hash = ? AND account = ?", vals![now, &hash, &a.id])?;
+            return Ok(Err(ApiError::new(StatusCode::CONFLICT, "offset", "服务器已收到 0 字节，请从头上传", "The server has 0 bytes: start the upload again")
+                .with(json!(OffsetDetails { received: 0, size }))));
         }
         if q.offset != received || q.size != size || received + body.len() as i64 > size {
             return Err(ApiError::new(
@@ -267,10 +308,10 @@ pub async fn put(
                 "The attachment fails its checksum: upload it again",
             )));
         }
-        // The same bytes uploaded by someone else before are kept once.
-        if done.exists() {
-            std::fs::remove_file(&part).map_err(io)?;
-        } else {
+        // Put in place (the same bytes uploaded before are replaced by themselves: kept once), a
+        // fresh file the sweep leaves alone.
+        {
+            let _held = files.lock().unwrap_or_else(|p| p.into_inner());
             std::fs::rename(&part, &done).map_err(io)?;
         }
         finish(t, &hash, size, now, &a.id)?;

@@ -1,19 +1,21 @@
 //! Who an account is. Anyone can register with a valid resident ID or credit code, so a new
 //! account is only a claim: until it is verified it sees nothing but what it filed itself (not
 //! what a unit filed about that person, nor what people filed naming that unit). Proof comes
-//! from those who know the person: the unit that filed about them, or a reviewing authority,
-//! issues a one-time code (`POST /codes`, or `caiji-server issue-code` on the server machine),
-//! handed over on paper or by phone. An activation code verifies the account that enters it
-//! (`POST /verify`); a reset code sets a new password without a session (`POST /reset`, the
-//! app's 找回密码), verifies the account and ends every session it had, so a squatter who
-//! registered someone else's ID first loses the account to its owner.
+//! from those who know the person: the unit whose filing about them a reviewing authority
+//! accepted, or a reviewing authority, issues a one-time code (`POST /codes`, or
+//! `caiji-server issue-code` on the server machine), handed over on paper or by phone. An
+//! activation code verifies the account that enters it (`POST /verify`); a reset code sets a new
+//! password without a session (`POST /reset`, the app's 找回密码), verifies the account and ends
+//! every session it had, so a squatter who registered someone else's ID first loses the account
+//! to its owner. Once an account is verified, only an authority resets its password: a unit
+//! cannot take over its staff's proven accounts.
 //!
 //! Codes are ten characters of Crockford's base 32 (50 bits), kept only as a hash, valid for
-//! [`CODE_MS`], used once; issuing a new one voids the earlier ones of the same purpose.
-//! Wrong codes lock the login's code attempts with growing waits (auth.rs), apart from its
-//! password.
+//! [`CODE_MS`], used once; a new code from the same issuer voids its earlier one, never
+//! another issuer's. Wrong codes do not lock the login (a squatter could keep the owner's slip
+//! from working); guessing is bounded by the per-address rate limit: from one address, at 50
+//! tries a second, a code's week gives one chance in 37 million (2^50 codes).
 use crate::api::{account, account_row, administrator, sha_hex, Server};
-use crate::auth::Guarded;
 use crate::db::Tx;
 use crate::error::ApiError;
 use crate::wire::Body;
@@ -59,16 +61,20 @@ fn login_kind(login: &str) -> Option<AccountKind> {
     }
 }
 
-/// May `issuer` vouch for `login`? A verified unit for a person it has filed about; an
-/// authority for anyone with a filing in its region, or a unit registered in its province (a
-/// credit code's characters 3–4 are the province of its registration); the server's
-/// administrator for anyone.
+/// May `issuer` vouch for `login`? A verified unit for a person about whom it filed something
+/// an authority accepted (the authority saw the unit's proof); an authority for anyone with a
+/// filing in its region, or a unit registered in its province (a credit code's characters 3–4
+/// are the province of its registration); the server's administrator for anyone.
 fn may_issue(t: &mut dyn Tx, issuer: &Account, login: &str, kind: AccountKind) -> Result<bool, ApiError> {
     Ok(match issuer.kind {
         AccountKind::Person => false,
         AccountKind::Unit => {
             kind == AccountKind::Person
-                && t.row("SELECT uuid FROM submissions WHERE person = ? AND (account = ? OR unit = ?)", vals![login, &issuer.id, &issuer.login])?.is_some()
+                && t.row(
+                    "SELECT uuid FROM submissions WHERE person = ? AND (account = ? OR unit = ?) AND state = 'accepted'",
+                    vals![login, &issuer.id, &issuer.login],
+                )?
+                .is_some()
         }
         AccountKind::Authority if issuer.region.is_empty() => true,
         AccountKind::Authority => {
@@ -95,14 +101,24 @@ fn issue_in(t: &mut dyn Tx, issuer: &Account, login: &str, purpose: CodePurpose)
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "not_yours",
-            "只能为本单位填报过的人员（审核机构：本地区的人员和单位）发放验证码",
-            "Codes are issued only for people this unit has filed about (an authority: people and units of its region)",
+            "只能为本单位填报且已审核通过的人员（审核机构：本地区的人员和单位）发放验证码",
+            "Codes are issued only for people about whom this unit filed something accepted (an authority: people and units of its region)",
+        ));
+    }
+    // A proven account's password is reset by an authority only.
+    let proven = t.row("SELECT id FROM accounts WHERE login = ? AND verified = 1", vals![&login])?.is_some();
+    if issuer.kind == AccountKind::Unit && proven {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "ask_authority",
+            "这个账号已验证：激活无需再发码；找回密码请本人联系审核机构",
+            "This account is verified already: no activation needed; for a lost password the person asks the reviewing authority",
         ));
     }
     let code = new_code();
     let (now, expires) = (now_ms(), now_ms() + CODE_MS);
-    // One good code per person and purpose: a new slip voids the last one.
-    t.exec("DELETE FROM codes WHERE login = ? AND purpose = ? AND used IS NULL", vals![&login, purpose.as_str()])?;
+    // A new slip from this issuer voids its last one (never another issuer's).
+    t.exec("DELETE FROM codes WHERE login = ? AND purpose = ? AND issuer = ? AND used IS NULL", vals![&login, purpose.as_str(), &issuer.id])?;
     t.exec(
         "INSERT INTO codes (hash, login, purpose, issuer, created, expires) VALUES (?, ?, ?, ?, ?, ?)",
         vals![stored(&login, &code), &login, purpose.as_str(), &issuer.id, now, expires],
@@ -133,7 +149,6 @@ pub async fn verify(State(s): State<Server>, h: HeaderMap, Body(r): Body<VerifyR
     if a.verified {
         return Ok(Json(a));
     }
-    s.passwords.refuse_if_locked(&a.login, Guarded::Code)?;
     let (login, id) = (a.login.clone(), a.id.clone());
     let ok =
         s.db.run(move |t| {
@@ -144,7 +159,6 @@ pub async fn verify(State(s): State<Server>, h: HeaderMap, Body(r): Body<VerifyR
             Ok(ok)
         })
         .await?;
-    s.passwords.outcome(&a.login, Guarded::Code, ok);
     if !ok {
         return Err(bad_code());
     }
@@ -158,7 +172,6 @@ pub async fn reset(State(s): State<Server>, Body(r): Body<ResetRequest>) -> Resu
     if login_kind(&login).is_none() {
         return Err(ApiError::bad_request("应为有效的居民身份证号码或统一社会信用代码", "The login must be a valid resident ID or unified social credit code"));
     }
-    s.passwords.refuse_if_locked(&login, Guarded::Code)?;
     if let Some(why) = caiji_protocol::password_problem(&r.password, &login) {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "weak_password", why.zh, why.en));
     }
@@ -175,7 +188,6 @@ pub async fn reset(State(s): State<Server>, Body(r): Body<ResetRequest>) -> Resu
         })
         .await?;
     if !good {
-        s.passwords.outcome(&login, Guarded::Code, false);
         return Err(bad_code());
     }
     let hash = s.passwords.hash(r.password).await?;
@@ -195,8 +207,7 @@ pub async fn reset(State(s): State<Server>, Body(r): Body<ResetRequest>) -> Resu
     if !done {
         return Err(bad_code());
     }
-    s.passwords.outcome(&login, Guarded::Code, true);
-    s.passwords.outcome(&login, Guarded::SignIn, true);
+    s.passwords.unlock(&login);
     Ok(StatusCode::NO_CONTENT)
 }
 

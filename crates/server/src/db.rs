@@ -154,6 +154,16 @@ const SCHEMA: &[&str] = &[
     CREATE INDEX uploads_account ON uploads(account);
     CREATE INDEX submissions_account ON submissions(account);
     DELETE FROM blobs WHERE complete = 0",
+    // Which files each submission names (a download or a reuse is allowed by this, never by a
+    // text search of the data), and whether its account was proven when it filed.
+    "ALTER TABLE submissions ADD COLUMN filed_verified BIGINT NOT NULL DEFAULT 0;
+    CREATE TABLE submission_attachments (
+        uuid TEXT NOT NULL REFERENCES submissions(uuid),
+        hash TEXT NOT NULL,
+        PRIMARY KEY (uuid, hash)
+    );
+    CREATE INDEX submission_attachments_hash ON submission_attachments(hash);
+    CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 ];
 
 /// PostgreSQL connections kept open between requests: as many as may run at once, so a busy

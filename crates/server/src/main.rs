@@ -30,7 +30,10 @@ enum Cmd {
         rate: f64,
         #[arg(long, default_value_t = 200.0)]
         burst: f64,
-        /// Attachments a person's account may hold (MB; an unverified unit's too).
+        /// Attachments an account not yet proven may hold (MB).
+        #[arg(long, default_value_t = caiji_server::blobs::UNVERIFIED_QUOTA >> 20)]
+        quota_unverified_mb: i64,
+        /// Attachments a proven person's account may hold (MB).
         #[arg(long, default_value_t = caiji_server::blobs::PERSON_QUOTA >> 20)]
         quota_person_mb: i64,
         /// Attachments a verified unit's account may hold (MB), for its whole staff.
@@ -96,6 +99,7 @@ async fn main() -> std::process::ExitCode {
         listen: SocketAddr::from(([127, 0, 0, 1], 8440)),
         rate: 50.0,
         burst: 200.0,
+        quota_unverified_mb: caiji_server::blobs::UNVERIFIED_QUOTA >> 20,
         quota_person_mb: caiji_server::blobs::PERSON_QUOTA >> 20,
         quota_unit_mb: caiji_server::blobs::UNIT_QUOTA >> 20,
     };
@@ -180,8 +184,8 @@ async fn main() -> std::process::ExitCode {
                 std::process::ExitCode::from(1)
             }
         },
-        Cmd::Serve { listen, rate, burst, quota_person_mb, quota_unit_mb } => {
-            (server.quota_person, server.quota_unit) = (quota_person_mb << 20, quota_unit_mb << 20);
+        Cmd::Serve { listen, rate, burst, quota_unverified_mb, quota_person_mb, quota_unit_mb } => {
+            (server.quota_unverified, server.quota_person, server.quota_unit) = (quota_unverified_mb << 20, quota_person_mb << 20, quota_unit_mb << 20);
             let listener = match tokio::net::TcpListener::bind(listen).await {
                 Ok(l) => l,
                 Err(e) => {

@@ -288,28 +288,9 @@ fn protocol(api: &Api, server: &Server) {
     assert_eq!(api.call("PUT", &format!("/api/v1/submissions/{e_uuid}"), Some(&unit), Some(entry)).0, 201);
     let (_, seen) = api.call("GET", "/api/v1/submissions", Some(&unit), None);
     assert_eq!(seen.as_array().unwrap().iter().map(|r| r["uuid"].as_str().unwrap()).collect::<Vec<_>>(), [e_uuid]);
-    // Li's account is only a claim until proven: it sees nothing the unit filed. The unit, once
-    // verified itself by the administrator's code, vouches for Li, whom it filed about.
+    // Li's account is only a claim until proven: it sees nothing the unit filed.
     let (_, seen) = api.call("GET", "/api/v1/submissions", Some(&li), None);
     assert_eq!(seen, json!([]), "an unverified account sees only its own filings");
-    let vouch = |token: &str, login: &str, purpose: &str| api.call("POST", "/api/v1/codes", Some(token), Some(json!({"login": login, "purpose": purpose})));
-    let (st, e) = vouch(&unit, LI, "activate");
-    assert_eq!((st, e["code"].as_str()), (403, Some("not_verified")), "{e}");
-    let for_unit = server.issue_code(UNIT, caiji_protocol::CodePurpose::Activate).unwrap();
-    let (st, me) = api.call("POST", "/api/v1/verify", Some(&unit), Some(json!({"code": for_unit.code.to_lowercase().replace('-', " ")})));
-    assert_eq!((st, me["verified"].as_bool()), (200, Some(true)), "case, spaces and dashes do not matter: {me}");
-    let (st, e) = vouch(&unit, ZHANG, "activate");
-    assert_eq!((st, e["code"].as_str()), (403, Some("not_yours")), "the unit never filed about Zhang");
-    assert_eq!(vouch(&zhang, LI, "activate").0, 403, "a person vouches for no one");
-    let (st, code) = vouch(&unit, LI, "activate");
-    assert_eq!((st, code["login"].as_str(), code["code"].as_str().map(str::len)), (201, Some(LI), Some(11)), "{code}");
-    let (st, e) = api.call("POST", "/api/v1/verify", Some(&li), Some(json!({"code": "00000-00000"})));
-    assert_eq!((st, e["code"].as_str()), (400, Some("bad_code")));
-    assert_eq!(api.call("POST", "/api/v1/verify", Some(&zhang), Some(json!({"code": code["code"]}))).1["code"], "bad_code", "Li's code is Li's");
-    let (st, me) = api.call("POST", "/api/v1/verify", Some(&li), Some(json!({"code": code["code"]})));
-    assert_eq!((st, me["verified"].as_bool()), (200, Some(true)));
-    let (_, seen) = api.call("GET", "/api/v1/submissions", Some(&li), None);
-    assert_eq!(seen.as_array().unwrap().len(), 1, "the person, verified, sees the unit's filing about them");
 
     // Review: returned with a reason, pulled by the client, fixed against its revision,
     // accepted; a stale edit gets the server's copy; an accepted one cannot change.
@@ -364,7 +345,7 @@ fn protocol(api: &Api, server: &Server) {
     assert_eq!((rec["revision"].as_i64(), rec["data"]["basic"]["mobile"].as_str()), (Some(2), Some("13900001111")), "the authoritative record");
     // Its photo comes back to whoever may see the filing, and to no one else.
     assert_eq!(api.content(&zhang, &hash), (200, photo.clone()));
-    assert_eq!(api.content(&li, &hash).0, 200, "Li's entry filing (by the unit) names it too");
+    assert_eq!(api.content(&li, &hash).0, 404, "Li's entry filing (by the unit) names it, but Li is not proven yet");
     assert_eq!(api.content(&bj, &hash).0, 404, "Beijing's authority sees none of the filings naming it");
     assert_eq!(api.content(&zhang, &"ef".repeat(32)).0, 404);
     assert_eq!(api.content(&zhang, "nothex").0, 400);
@@ -378,6 +359,29 @@ fn protocol(api: &Api, server: &Server) {
     server.add_account(caiji_server::api::AccountKind::Authority, "all-review", "review-pass", "财政部", "").unwrap();
     let all = api.login("ALL-REVIEW", "review-pass");
     assert_eq!(api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&all), Some(json!({"revision": 1, "decision": "accept"}))).0, 200);
+    // The unit, once verified itself by the administrator's code, vouches for Li, about whom it
+    // filed something accepted.
+    let vouch = |token: &str, login: &str, purpose: &str| api.call("POST", "/api/v1/codes", Some(token), Some(json!({"login": login, "purpose": purpose})));
+    let (st, e) = vouch(&unit, LI, "activate");
+    assert_eq!((st, e["code"].as_str()), (403, Some("not_verified")), "{e}");
+    let for_unit = server.issue_code(UNIT, caiji_protocol::CodePurpose::Activate).unwrap();
+    let (st, me) = api.call("POST", "/api/v1/verify", Some(&unit), Some(json!({"code": for_unit.code.to_lowercase().replace('-', " ")})));
+    assert_eq!((st, me["verified"].as_bool()), (200, Some(true)), "case, spaces and dashes do not matter: {me}");
+    let (st, e) = vouch(&unit, ZHANG, "activate");
+    assert_eq!((st, e["code"].as_str()), (403, Some("not_yours")), "the unit never filed about Zhang");
+    assert_eq!(vouch(&zhang, LI, "activate").0, 403, "a person vouches for no one");
+    let (st, code) = vouch(&unit, LI, "activate");
+    assert_eq!((st, code["login"].as_str(), code["code"].as_str().map(str::len)), (201, Some(LI), Some(11)), "{code}");
+    let (st, e) = api.call("POST", "/api/v1/verify", Some(&li), Some(json!({"code": "00000-00000"})));
+    assert_eq!((st, e["code"].as_str()), (400, Some("bad_code")));
+    assert_eq!(api.call("POST", "/api/v1/verify", Some(&zhang), Some(json!({"code": code["code"]}))).1["code"], "bad_code", "Li's code is Li's");
+    let (st, me) = api.call("POST", "/api/v1/verify", Some(&li), Some(json!({"code": code["code"]})));
+    assert_eq!((st, me["verified"].as_bool()), (200, Some(true)));
+    let (_, seen) = api.call("GET", "/api/v1/submissions", Some(&li), None);
+    assert_eq!(seen.as_array().unwrap().len(), 1, "the person, verified, sees the unit's filing about them");
+    assert_eq!(api.content(&li, &hash).0, 200, "and its file");
+    let (st, e) = vouch(&unit, LI, "reset");
+    assert_eq!((st, e["code"].as_str()), (403, Some("ask_authority")), "a unit cannot reset a proven account's password");
     let (st, found) = api.call("GET", "/api/v1/public/uncollected?name=%E6%9D%8E%E5%9B%9B", None, None);
     assert_eq!(st, 200);
     assert_eq!(found, json!([{"name": "李四", "id_number": "150102********0010"}]));

@@ -273,12 +273,20 @@ fn registering_someone_elses_id_gives_nothing_and_the_owner_takes_it_back() {
     let proof = api.upload(&unit, b"%PDF the unit's appointment letter for Zhang");
     let (st, filed) = api.call("PUT", "/api/v1/submissions/9f4a8ec2-7d51-4a72-8e95-4b6fb1325a55", &unit, Some(entry(UNIT, ZHANG, "张三", &proof)));
     assert_eq!(st, 201, "{filed}");
-    // Someone registers Zhang's ID first (a valid check digit was all it took).
+    // Until an authority accepts it, the unit cannot vouch for Zhang on its strength.
+    let (st, v) = api.call("POST", "/api/v1/codes", &unit, Some(json!({"login": ZHANG, "purpose": "reset"})));
+    assert_eq!((st, v["code"].as_str()), (403, Some("not_yours")), "{v}");
+    server.decide(filed["uuid"].as_str().unwrap(), caiji_server::api::Decision::Accept, None).unwrap();
+    // Someone registers Zhang's ID first (a valid check digit was all it took), and files.
     let (st, _, _) = api.post("/api/v1/register", json!({"kind": "person", "login": ZHANG, "name": "张三", "password": "squatter-1"}));
     assert_eq!(st, 201);
     let squatter = api.token(ZHANG, "squatter-1");
+    let fake = api.upload(&squatter, b"\xff\xd8\xff someone else's face");
+    let (st, squatted) = api.call("PUT", "/api/v1/submissions/1b6caee4-9f73-4c94-a0b7-6d81d3547c77", &squatter, Some(collection(ZHANG, "张三", &fake)));
+    assert_eq!(st, 201, "{squatted}");
     let (_, list) = api.call("GET", "/api/v1/submissions", &squatter, None);
-    assert_eq!(list, json!([]), "nothing the unit filed about Zhang");
+    let uuids: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["uuid"].as_str().unwrap()).collect();
+    assert_eq!(uuids, [squatted["uuid"].as_str().unwrap()], "its own filing, nothing the unit filed about Zhang");
     assert_eq!(api.call("GET", &format!("/api/v1/submissions/{}", filed["uuid"].as_str().unwrap()), &squatter, None).0, 404);
     assert_eq!(api.content(&squatter, &proof).0, 404, "nor the unit's proof file");
     assert_eq!(api.call("GET", &format!("/api/v1/blobs/{proof}"), &squatter, None).0, 404, "nor that the file exists");
@@ -306,25 +314,33 @@ fn registering_someone_elses_id_gives_nothing_and_the_owner_takes_it_back() {
     assert_eq!(session["account"]["verified"], true);
     let zhang = session["token"].as_str().unwrap();
     let (_, list) = api.call("GET", "/api/v1/submissions", zhang, None);
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list.as_array().unwrap().len(), 2, "the unit's entry, and what the squatter filed");
     assert_eq!(api.content(zhang, &proof).0, 200);
+    // The squatter's filing still shows as filed by an unproven account to the reviewer.
+    let queued = server.review_queue().unwrap();
+    let q = queued.iter().find(|r| r.uuid == squatted["uuid"].as_str().unwrap()).unwrap();
+    assert_eq!(q.filer.as_ref().map(|f| f.verified), Some(false));
+    // A proven account's password is the authority's to reset, not the unit's.
+    let (st, v) = api.call("POST", "/api/v1/codes", &unit, Some(json!({"login": ZHANG, "purpose": "reset"})));
+    assert_eq!((st, v["code"].as_str()), (403, Some("ask_authority")), "{v}");
 }
 
 #[test]
-fn guessing_codes_is_locked_out() {
-    let (api, _server, _dir) = start();
-    let (st, _, _) = api.post("/api/v1/register", json!({"kind": "person", "login": ZHANG, "name": "张三", "password": "secret-123"}));
+fn wrong_codes_do_not_lock_the_owner_out() {
+    let (api, server, _dir) = start();
+    let (st, _, _) = api.post("/api/v1/register", json!({"kind": "person", "login": ZHANG, "name": "张三", "password": "squatter-1"}));
     assert_eq!(st, 201);
-    let token = api.token(ZHANG, "secret-123");
-    for i in 0..caiji_server::auth::FREE_FAILURES {
-        let (st, v) = api.call("POST", "/api/v1/verify", &token, Some(json!({"code": format!("{i:05}-00000")})));
+    let squatter = api.token(ZHANG, "squatter-1");
+    let code = server.issue_code(ZHANG, caiji_protocol::CodePurpose::Reset).unwrap();
+    // The squatter tries to keep the owner's slip from working with a stream of wrong codes.
+    for i in 0..4 * caiji_server::auth::FREE_FAILURES {
+        let (st, _, v) = api.post("/api/v1/reset", json!({"login": ZHANG, "code": format!("{i:05}-00000"), "password": "squatter-2"}));
         assert_eq!((st, v["code"].as_str()), (400, Some("bad_code")));
+        assert_eq!(api.call("POST", "/api/v1/verify", &squatter, Some(json!({"code": format!("{i:05}-00001")}))).0, 400);
     }
-    let (st, v) = api.call("POST", "/api/v1/verify", &token, Some(json!({"code": "00000-00009"})));
-    assert_eq!((st, v["code"].as_str()), (429, Some("locked")), "{v}");
-    let (st, _, v) = api.post("/api/v1/reset", json!({"login": ZHANG, "code": "00000-00009", "password": "new-secret-1"}));
-    assert_eq!((st, v["code"].as_str()), (429, Some("locked")), "the reset path shares the lock: {v}");
-    assert_eq!(api.login(ZHANG, "secret-123").0, 200, "the password is not locked by wrong codes");
+    let (st, _, v) = api.post("/api/v1/reset", json!({"login": ZHANG, "code": code.code, "password": "owner-secret-1"}));
+    assert_eq!(st, 204, "the owner's code still works: {v}");
+    assert_eq!(api.login(ZHANG, "owner-secret-1").0, 200);
 }
 
 #[test]
@@ -368,6 +384,7 @@ fn each_account_has_a_storage_quota() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::sqlite(dir.path()).unwrap();
     server.quota_person = 5000;
+    server.quota_unverified = 2000;
     let addr = caiji_server::spawn_local(server.clone(), 1000.0, 1000.0).unwrap();
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let api = Api { base: format!("http://{addr}"), agent };
@@ -384,6 +401,59 @@ fn each_account_has_a_storage_quota() {
     // Once the unused ones are swept, there is room again.
     assert_eq!(server.sweep(-60_000).unwrap().0, 2);
     assert_eq!(api.chunk(&zhang, &sha(&[2u8; 3000]), 0, 3000, &[2u8; 3000]).1["complete"], true);
+    // An account not yet proven (registered by anyone) holds little.
+    let (st, _, _) = api.post("/api/v1/register", json!({"kind": "person", "login": LI, "name": "李四", "password": "secret-456"}));
+    assert_eq!(st, 201);
+    let li = api.token(LI, "secret-456");
+    let (st, v) = api.chunk(&li, &sha(&[5u8; 3000]), 0, 3000, &[5u8; 3000]);
+    assert_eq!((st, v["details"]["quota"].as_i64()), (413, Some(2000)), "{v}");
+}
+
+#[test]
+fn a_hash_written_elsewhere_in_a_filing_names_no_file() {
+    let (api, server, _dir) = start();
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    server.add_account(caiji_server::api::AccountKind::Person, LI, "secret-456", "李四", "").unwrap();
+    let (zhang, li) = (api.token(ZHANG, "secret-123"), api.token(LI, "secret-456"));
+    let photo = api.upload(&zhang, b"\xff\xd8\xff Zhang's photo");
+    assert_eq!(api.call("PUT", "/api/v1/submissions/5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11", &zhang, Some(collection(ZHANG, "张三", &photo))).0, 201);
+    // Li writes Zhang's photo hash into a text field of Li's own filing (and as a key).
+    let own = api.upload(&li, b"\xff\xd8\xff Li's photo");
+    let mut sly = collection(LI, "李四", &own);
+    sly["data"]["education"][0]["school"] = json!(format!("x{photo}"));
+    let (st, v) = api.call("PUT", "/api/v1/submissions/6c1d5b9f-4a2e-4d4f-8b62-1e3c8e0f2d22", &li, Some(sly));
+    assert_eq!(st, 201, "{v}");
+    assert_eq!(api.content(&li, &photo).0, 404, "a hash in a text field names no file");
+    let (st, v) = api.call("PUT", "/api/v1/submissions/7d2e6ca0-5b3f-4e50-9c73-2f4d9f103e33", &li, Some(collection(LI, "李四", &photo)));
+    assert_eq!((st, v["code"].as_str()), (422, Some("attachments_missing")), "nor lets Li name it as an attachment: {v}");
+    // An attachment named in upper case is the same file, and downloads (PostgreSQL's LIKE
+    // would have missed it).
+    let mut upper = collection(ZHANG, "张三", &photo.to_uppercase());
+    upper["data"]["basic"]["mobile"] = json!("13900001111");
+    assert_eq!(api.call("PUT", "/api/v1/submissions/8e3f7db1-6c40-4f61-8d84-3a5ea0214f44", &zhang, Some(upper)).0, 201);
+    assert_eq!(api.content(&zhang, &photo).0, 200);
+}
+
+#[test]
+fn an_upload_whose_part_file_vanished_starts_again_and_is_never_finished_from_anothers_file() {
+    let (api, server, dir) = start();
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    server.add_account(caiji_server::api::AccountKind::Person, LI, "secret-456", "李四", "").unwrap();
+    let (zhang, li) = (api.token(ZHANG, "secret-123"), api.token(LI, "secret-456"));
+    let photo: Vec<u8> = (0..2000u32).map(|i| (i % 253) as u8).collect();
+    let hash = api.upload(&zhang, &photo);
+    // Li starts the same hash with made-up bytes, then the part file goes (a crash, a sweep).
+    assert_eq!(api.chunk(&li, &hash, 0, photo.len(), &[0u8; 1000]).1["received"], 1000);
+    for e in std::fs::read_dir(dir.path().join("blobs")).unwrap() {
+        let p = e.unwrap().path();
+        if p.to_string_lossy().ends_with(".part") {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let (st, v) = api.chunk(&li, &hash, 1000, photo.len(), &photo[1000..]);
+    assert_eq!((st, v["details"]["received"].as_i64()), (409, Some(0)), "back to the start, not finished from Zhang's file: {v}");
+    assert_eq!(api.call("GET", &format!("/api/v1/blobs/{hash}"), &li, None).1["complete"], false);
+    assert_eq!(std::fs::read(server.blobs.join(&hash)).unwrap(), photo, "Zhang's file untouched");
 }
 
 /// Signs in and uploads a photo: (token, its hash).

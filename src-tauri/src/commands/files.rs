@@ -95,10 +95,17 @@ pub async fn pick_save(app: AppHandle, kind: Kind, suggested: String, lang: Lang
 }
 
 /// A folder dialog: to read from (a batch's input) or to write into (`output`: a batch's output,
-/// the default output folder). `None` when cancelled.
+/// the default output folder). Its title, set here, says which: the person knows what a folder
+/// is chosen for. `None` when cancelled.
 #[tauri::command]
-pub async fn pick_folder(app: AppHandle, output: bool) -> AppResult<Option<String>> {
-    let mut d = app.dialog().file();
+pub async fn pick_folder(app: AppHandle, output: bool, lang: Lang) -> AppResult<Option<String>> {
+    let title = match (output, lang) {
+        (true, Lang::Zh) => "选择输出文件夹（结果将写入这里）",
+        (true, Lang::En) => "Choose the output folder (results are written here)",
+        (false, Lang::Zh) => "选择要读取的文件夹",
+        (false, Lang::En) => "Choose the folder to read",
+    };
+    let mut d = app.dialog().file().set_title(title);
     if let Some(w) = app.get_webview_window("main") {
         d = d.set_parent(&w);
     }
