@@ -1,4 +1,6 @@
 //! The HTTP API (`docs/openapi.yaml`): handlers over the database, the forms and the rules.
+pub use crate::access::Server;
+use crate::access::{account, account_row, administrator, may_see, sha_hex, visible, RECEIPT_COLUMNS};
 use crate::auth::Passwords;
 use crate::db::{Db, Tx, Val};
 use crate::error::ApiError;
@@ -15,7 +17,6 @@ pub use caiji_protocol::{Account, AccountKind, BlobStatus, Decision, Receipt, Su
 use caiji_protocol::{Filer, Health, LoginRequest, NameQuery, RegisterRequest, ReviewRequest, Session, Since, SubmitRequest, Uncollected};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Sessions last this long.
@@ -24,23 +25,6 @@ pub const SESSION_MS: i64 = 12 * 3600 * 1000;
 pub use caiji_protocol::{MAX_BLOB, MAX_CHUNK};
 /// A submission's largest body (form data; attachments go separately).
 pub const MAX_JSON: usize = 256 << 10;
-
-#[derive(Clone)]
-pub struct Server {
-    pub db: Db,
-    pub forms: Arc<Forms>,
-    /// Where attachment files are kept (`<hash>`, and `<hash>.part` while uploading).
-    pub blobs: PathBuf,
-    /// Password hashing and checking, bounded (auth.rs).
-    pub passwords: Passwords,
-    /// What a person's account (and an unverified unit's) may hold in attachments, and a
-    /// verified unit's, in bytes (blobs.rs).
-    pub quota_unverified: i64,
-    pub quota_person: i64,
-    pub quota_unit: i64,
-    /// Held while a finished upload's file is put in place and while the sweep removes one.
-    pub files: Arc<std::sync::Mutex<()>>,
-}
 
 /// Password work waiting for a worker at most; past it, 503 `busy` at once.
 pub const PASSWORD_QUEUE: usize = 64;
@@ -156,13 +140,6 @@ async fn register(State(s): State<Server>, Body(r): Body<RegisterRequest>) -> Re
     Ok((StatusCode::CREATED, Json(a)))
 }
 
-/// An account from its row (`id, kind, login, name, region, verified`); a kind the protocol
-/// does not know is an error, never a default.
-pub(crate) fn account_row(r: &[Val]) -> Result<Account, ApiError> {
-    let kind = r[1].text().parse().map_err(|e: caiji_protocol::UnknownValue| ApiError::internal(e.to_string()))?;
-    Ok(Account { id: r[0].text(), kind, login: r[2].text(), name: r[3].text(), region: r[4].text(), verified: r[5].int() == 1 })
-}
-
 async fn login(State(s): State<Server>, Body(r): Body<LoginRequest>) -> Result<Json<Session>, ApiError> {
     let login = r.login.trim().to_uppercase();
     let key = login.clone();
@@ -202,25 +179,6 @@ fn random_token() -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-pub(crate) fn sha_hex(b: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(b))
-}
-
-/// The signed-in account (`Authorization: Bearer <token>`).
-pub(crate) async fn account(s: &Server, h: &HeaderMap) -> Result<Account, ApiError> {
-    let token = h.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(ApiError::unauthorized)?;
-    let stored = sha_hex(token.trim().as_bytes());
-    let row =
-        s.db.run(move |t| {
-            t.row(
-                "SELECT a.id, a.kind, a.login, a.name, a.region, a.verified FROM sessions s JOIN accounts a ON a.id = s.account WHERE s.token = ? AND s.expires > ?",
-                vals![stored, now_ms()],
-            )
-        })
-        .await?;
-    account_row(&row.ok_or_else(ApiError::unauthorized)?)
-}
-
 /// Signs out: this session (`all`: every session of the account, on every computer — after a
 /// lost laptop or a leaked token). 204; the token is useless afterwards.
 async fn logout(s: &Server, h: &HeaderMap, all: bool) -> Result<StatusCode, ApiError> {
@@ -241,8 +199,6 @@ async fn logout(s: &Server, h: &HeaderMap, all: bool) -> Result<StatusCode, ApiE
 }
 
 // ---------------------------------------------------------------- submissions
-
-pub(crate) const RECEIPT_COLUMNS: &str = "uuid, form, revision, state, reason, digest, updated, person, data, account, unit, region, filed_verified";
 
 /// The fixed fields whose value differs between the stored data (JSON text) and `new`.
 fn fixed_changed(fixed: &[String], stored: &str, new: &Value) -> Vec<String> {
@@ -268,30 +224,6 @@ fn receipt(r: &[Val], with_data: bool) -> Result<Receipt, ApiError> {
 
 fn state_of(r: &[Val]) -> Result<SubmissionState, ApiError> {
     r[3].text().parse().map_err(|e: caiji_protocol::UnknownValue| ApiError::internal(e.to_string()))
-}
-
-/// May `a` see the submission in row `r`? Its owner; once verified, the unit it belongs to
-/// and the person it is about; an authority of its region.
-pub(crate) fn may_see(a: &Account, r: &[Val]) -> bool {
-    r[9].text() == a.id
-        || match a.kind {
-            _ if !a.verified => false,
-            AccountKind::Unit => r[10].text() == a.login,
-            AccountKind::Person => r[7].text() == a.login,
-            AccountKind::Authority => a.region.is_empty() || r[11].text() == a.region,
-        }
-}
-
-/// [`may_see`] as SQL, so that the database picks the rows (by the person, unit and updated
-/// indexes) rather than the server reading them all.
-pub(crate) fn visible(a: &Account) -> (&'static str, Vec<Val>) {
-    match a.kind {
-        // An account that only claims its login sees what it filed itself (codes.rs).
-        AccountKind::Person | AccountKind::Unit if !a.verified => ("account = ?", vec![Val::from(&a.id)]),
-        AccountKind::Person => ("(account = ? OR person = ?)", vec![Val::from(&a.id), Val::from(&a.login)]),
-        AccountKind::Unit => ("(account = ? OR unit = ?)", vec![Val::from(&a.id), Val::from(&a.login)]),
-        AccountKind::Authority => ("(? = '' OR region = ?)", vec![Val::from(&a.region), Val::from(&a.region)]),
-    }
 }
 
 fn valid_uuid(u: &str) -> bool {
@@ -523,11 +455,6 @@ async fn review(State(s): State<Server>, h: HeaderMap, Path(uuid): Path<String>,
         return Err(ApiError::forbidden());
     }
     Ok(Json(s.db.run(move |t| decide_in(t, &a, &uuid, r.revision, r.decision, r.reason)).await?))
-}
-
-/// The server's administrator, on the machine itself: an authority over every region.
-pub(crate) fn administrator() -> Account {
-    Account { id: String::new(), kind: AccountKind::Authority, login: "ADMIN".into(), name: String::new(), region: String::new(), verified: true }
 }
 
 impl Server {

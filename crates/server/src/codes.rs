@@ -15,7 +15,7 @@
 //! another issuer's. Wrong codes do not lock the login (a squatter could keep the owner's slip
 //! from working); guessing is bounded by the per-address rate limit: from one address, at 50
 //! tries a second, a code's week gives one chance in 37 million (2^50 codes).
-use crate::api::{account, account_row, administrator, sha_hex, Server};
+use crate::access::{account, account_row, administrator, sha_hex, Server};
 use crate::db::Tx;
 use crate::error::ApiError;
 use crate::wire::Body;

@@ -9,6 +9,7 @@
 //! `caiji-protocol`, shared with the app's sync client. An authority accepts or returns
 //! them with a reason; the public may look up people who have not completed collection (IDs
 //! masked). Request bodies are bounded and request rates limited per address.
+pub mod access;
 pub mod api;
 pub mod auth;
 pub mod blobs;

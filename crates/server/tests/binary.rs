@@ -122,3 +122,63 @@ fn a_burst_of_wrong_logins_keeps_the_server_small() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn many_downloads_of_a_big_attachment_at_once_keep_the_server_small() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_caiji-server");
+    let mut child = Command::new(bin).args(["--data"]).arg(dir.path()).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let id = "150102199003071237";
+    let register = serde_json::json!({"kind": "person", "login": id, "name": "张三", "password": "secret-123"});
+    assert_eq!(agent.post(&format!("{url}/api/v1/register")).send_json(register).unwrap().status().as_u16(), 201);
+    let mut r = agent.post(&format!("{url}/api/v1/login")).send_json(serde_json::json!({"login": id, "password": "secret-123"})).unwrap();
+    let token = r.body_mut().read_json::<serde_json::Value>().unwrap()["token"].as_str().unwrap().to_string();
+    let auth = format!("Bearer {token}");
+    // A 16 MB scan, in 1 MB chunks, named by a filing.
+    let scan: Vec<u8> = (0..16u32 << 20).map(|i| (i % 251) as u8).collect();
+    let hash = format!("{:x}", Sha256::digest(&scan));
+    for (i, c) in scan.chunks(1 << 20).enumerate() {
+        let put = format!("{url}/api/v1/blobs/{hash}?offset={}&size={}", i << 20, scan.len());
+        let st = agent.put(&put).header("authorization", &auth).header("x-chunk-sha256", &format!("{:x}", Sha256::digest(c))).send(c).unwrap().status();
+        assert!(st.is_success(), "{st}");
+    }
+    let filing = serde_json::json!({"form": "collection", "form_version": 2, "data": {
+        "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": true},
+        "category": {"category": "1"},
+        "basic": {"photo": hash, "id_type": "1", "id_number": id, "name": "张三", "sex": "1", "birth": "1990-03-07", "mobile": "13912345678"},
+        "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}]}});
+    let put = format!("{url}/api/v1/submissions/5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11");
+    assert_eq!(agent.put(&put).header("authorization", &auth).send_json(filing).unwrap().status().as_u16(), 201);
+    // 48 downloads started together, their bodies left unread until the server's memory is read
+    // (a whole file in memory per download held 48 × 16 MB).
+    const N: usize = 48;
+    let (started, measured) = (std::sync::Barrier::new(N + 1), std::sync::Barrier::new(N + 1));
+    let lens: Vec<usize> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..N)
+            .map(|_| {
+                let (agent, url, auth, hash, started, measured) = (&agent, &url, &auth, &hash, &started, &measured);
+                s.spawn(move || {
+                    let mut res = agent.get(&format!("{url}/api/v1/blobs/{hash}/content")).header("authorization", auth).call().unwrap();
+                    assert_eq!(res.status().as_u16(), 200);
+                    started.wait();
+                    measured.wait();
+                    res.body_mut().with_config().limit(32 << 20).read_to_vec().unwrap().len()
+                })
+            })
+            .collect();
+        started.wait();
+        let rss = rss_mib(child.id()).unwrap();
+        println!("# server memory with {N} downloads of a 16 MB file open at once: {rss} MiB");
+        assert!(rss < 300, "{rss} MiB");
+        measured.wait();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(lens.iter().all(|l| *l == scan.len()), "every download whole");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
