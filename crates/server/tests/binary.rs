@@ -1,6 +1,8 @@
 //! `caiji-server` starts with one command on a fresh folder, says where it listens, serves, and
 //! stops cleanly; `add-authority` makes a reviewing account that can sign in; `issue-code`
 //! prints a code that works; `review` lists and decides.
+// Test tooling: a failed step should stop it loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -34,12 +36,8 @@ fn one_command_starts_the_server_on_a_fresh_folder() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("IM-REVIEW"));
 
-    let mut child = Command::new(bin).args(["--data"]).arg(dir.path()).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let (mut child, url, agent) = serve(dir.path());
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let mut r = agent.get(&format!("{url}/api/v1/health")).call().unwrap();
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(r.body_mut().read_json::<serde_json::Value>().unwrap()["ok"], true);
@@ -77,6 +75,17 @@ fn one_command_starts_the_server_on_a_fresh_folder() {
     assert_eq!(review(&["--return", "5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11"]).status.code(), Some(2), "--reason is required");
 }
 
+/// The server binary serving `data` on a free port: the process, its address, a client.
+fn serve(data: &std::path::Path) -> (std::process::Child, String, ureq::Agent) {
+    let bin = env!("CARGO_BIN_EXE_caiji-server");
+    let mut child = Command::new(bin).args(["--data"]).arg(data).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    (child, url, agent)
+}
+
 /// Resident memory of a process, from /proc (Linux).
 fn rss_mib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -87,12 +96,7 @@ fn rss_mib(pid: u32) -> Option<u64> {
 #[test]
 fn a_burst_of_wrong_logins_keeps_the_server_small() {
     let dir = tempfile::tempdir().unwrap();
-    let bin = env!("CARGO_BIN_EXE_caiji-server");
-    let mut child = Command::new(bin).args(["--data"]).arg(dir.path()).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let (mut child, url, agent) = serve(dir.path());
     let register = serde_json::json!({"kind": "person", "login": "150102199003071237", "name": "张三", "password": "secret-123"});
     assert_eq!(agent.post(&format!("{url}/api/v1/register")).send_json(register).unwrap().status().as_u16(), 201);
     // 96 wrong logins, 32 at a time (before: 11 MiB → 2.9 GiB, kept).
@@ -127,12 +131,7 @@ fn a_burst_of_wrong_logins_keeps_the_server_small() {
 fn many_downloads_of_a_big_attachment_at_once_keep_the_server_small() {
     use sha2::{Digest, Sha256};
     let dir = tempfile::tempdir().unwrap();
-    let bin = env!("CARGO_BIN_EXE_caiji-server");
-    let mut child = Command::new(bin).args(["--data"]).arg(dir.path()).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let (mut child, url, agent) = serve(dir.path());
     let id = "150102199003071237";
     let register = serde_json::json!({"kind": "person", "login": id, "name": "张三", "password": "secret-123"});
     assert_eq!(agent.post(&format!("{url}/api/v1/register")).send_json(register).unwrap().status().as_u16(), 201);
