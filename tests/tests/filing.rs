@@ -219,9 +219,14 @@ fn bulk_assessment_standing_and_a_unit_bundle_on_a_fresh_machine() {
     store.autosave(&c.id, &c.title, &d).unwrap();
     store.finalize(&c.id, &[]).unwrap();
     let s = desk.standing(&someone.id_number).unwrap();
-    // Work started year-4: CE owed from year-3; none done → three consecutive years missed.
-    assert_eq!(s.status, Status::Changed, "{s:?}");
-    for y in year - 3..=year - 1 {
+    // Work started year-4 (`year` is last year): CE and assessments owed from year-3; this
+    // computer has no record of either up to last year (bar last year's assessment, the bulk
+    // run): not enough information — never 异动 on no evidence (this said Changed before).
+    assert_eq!(s.status, Status::Unknown, "{s:?}");
+    let missing = s.missing.clone().unwrap().zh;
+    assert!(missing.contains(&format!("{}–{} 年的继续教育", year - 3, year)), "{missing}");
+    assert!(missing.contains(&format!("{}–{} 年的年度考评", year - 3, year - 1)), "{missing}");
+    for y in year - 3..=year {
         let ce = desk
             .create(
                 "ce",
@@ -232,30 +237,33 @@ fn bulk_assessment_standing_and_a_unit_bundle_on_a_fresh_machine() {
             .unwrap();
         desk.finalize(&ce.id).unwrap();
     }
-    // Assessed only last year (the bulk run): two unassessed years before it make them non-active.
-    assert_eq!(desk.standing(&someone.id_number).unwrap().status, Status::NonActive);
-    for y in year - 3..=year - 2 {
+    // Assessed only last year (the bulk run): the two years before it are not known here, so
+    // still no judgement (never 非在岗 on no evidence).
+    let s = desk.standing(&someone.id_number).unwrap();
+    assert_eq!(s.status, Status::Unknown);
+    assert!(!s.missing.unwrap().zh.contains("继续教育"), "the CE years are on record now");
+    for y in year - 3..=year - 1 {
         let g = json!({"person": {"id_number": someone.id_number, "name": someone.name, "uscc": USCC},
                        "grades": {"year": y, "morality": "1", "ability": "1", "diligence": "2", "performance": "1", "integrity": "1", "overall": "1", "assessor": "王会计", "date": format!("{y}-12-20")}});
         desk.finalize(&desk.create("assessment", &g, Some(USCC), None).unwrap().id).unwrap();
     }
     let s = desk.standing(&someone.id_number).unwrap();
-    assert_eq!(s.status, Status::Active);
+    assert_eq!(s.status, Status::Active, "{:?}", s.missing);
     assert!(s.obligations.iter().any(|o| o.code == "ce") && s.obligations.iter().any(|o| o.code == "history"), "{:?}", s.obligations);
     // From March of year-4 to this month: 60 months or more, except in January (59).
     assert_eq!(s.years_of_work, Some(if today().1 >= 2 { 5 } else { 4 }));
 
     // The whole unit to a fresh machine: the unit, its roster and every draft.
     let ids: Vec<String> = store.of_unit(USCC).unwrap().into_iter().map(|d| d.id).collect();
-    assert_eq!(ids.len(), 12 + 1 + 3 + 2);
+    assert_eq!(ids.len(), 12 + 1 + 4 + 3);
     let file = dir.path().join("unit.caiji");
     bundle::export(&store, &ids, &file).unwrap();
     let fresh = Store::open(&dir.path().join("b")).unwrap();
     let got = bundle::import(&fresh, &file).unwrap();
-    assert_eq!(got.len(), 18);
+    assert_eq!(got.len(), 20);
     assert_eq!(fresh.units().unwrap()[0].name, "呼和浩特某某有限公司");
     assert_eq!(fresh.staff(USCC).unwrap(), store.staff(USCC).unwrap());
-    assert_eq!(fresh.of_unit(USCC).unwrap().iter().filter(|d| d.state == State::Finalized).count(), 18);
+    assert_eq!(fresh.of_unit(USCC).unwrap().iter().filter(|d| d.state == State::Finalized).count(), 20);
     let desk2 = Desk::new(&fresh, &forms);
     assert_eq!(desk2.standing(&someone.id_number).unwrap().status, Status::Active);
 }

@@ -6,14 +6,15 @@ fn credits(p: f32, g: f32) -> Credits {
     Credits { professional: p, general: g }
 }
 
-/// Qualified in `q`, working since `w`; CE complete (Inner Mongolia) in every year from the
+/// Qualified in `q`, working since `w`, with this computer's records complete from then on (a
+/// baseline before the first year owed); CE complete (Inner Mongolia) in every year from the
 /// first owed one up to 2025 except `missed`; assessed every year since work started except
 /// `unassessed`.
 fn person(q: Option<u32>, w: Option<u32>, missed: &[u32], unassessed: &[u32]) -> Person {
-    let from = q.or(w).map(|y| y + 1).unwrap_or(2100);
+    let from = [q, w].into_iter().flatten().min().map(|y| y + 1).unwrap_or(2100);
     let ce: BTreeMap<u32, Credits> = (from..=2025).filter(|y| !missed.contains(y)).map(|y| (y, credits(60.0, 30.0))).collect();
     let assessed = w.map(|w| (w + 1..=2025).filter(|y| !unassessed.contains(y)).collect()).unwrap_or_default();
-    Person { qualified: q, started_work: w, student: false, ce, assessed, history_declared: false }
+    Person { qualified: q, started_work: w, student: false, ce, assessed, history_declared: false, good_to: Some(from - 1) }
 }
 
 #[test]
@@ -27,7 +28,10 @@ fn who_may_enter() {
 
 #[test]
 fn when_continuing_education_is_owed() {
-    assert_eq!(ce_from(&person(Some(2015), Some(2012), &[], &[])), Some(2016), "the year after the qualification");
+    assert_eq!(ce_from(&person(Some(2015), Some(2016), &[], &[])), Some(2016), "the year after the qualification");
+    // Working since 2012, qualified in 2020: owed from 2013 (a later qualification erases
+    // nothing; this pinned 2021 before).
+    assert_eq!(ce_from(&person(Some(2020), Some(2012), &[], &[])), Some(2013), "the year after work started, when earlier");
     assert_eq!(ce_from(&person(None, Some(2018), &[], &[])), Some(2019), "else the year after work started");
     assert_eq!(ce_from(&Person::default()), None);
     // Credits count only in their own year: a year before the first owed one is never missed.
@@ -80,18 +84,49 @@ fn status_follows_missed_education_and_assessments() {
 }
 
 #[test]
+fn no_record_is_no_alarm_and_a_baseline_lets_the_rules_speak() {
+    let im = Region::InnerMongolia;
+    // Working since 2005, qualified in 2008, one collection filing on this computer: nothing is
+    // known of 2006–2025. Before, this showed 异动 (CE "missed" for 20 years).
+    let p = Person { qualified: Some(2008), started_work: Some(2005), ..Person::default() };
+    let j = judge(&p, 2026, im);
+    assert_eq!(j.status, Status::Unknown);
+    assert_eq!(j.unknown_ce, (2006..=2025).collect::<Vec<_>>());
+    assert_eq!(j.unknown_assessment, (2006..=2025).collect::<Vec<_>>());
+    assert!(ce_missed(&p, 2025, im).is_empty(), "unknown years are not missed");
+    assert!(history_refusal(&p, 2026, im).is_none(), "nor a reason to refuse the history");
+    // Some years on record, others not: still unknown, and the gaps are said.
+    let mut partly = p.clone();
+    partly.ce = (2006..=2025).filter(|y| *y != 2019).map(|y| (y, credits(60.0, 30.0))).collect();
+    partly.assessed = (2006..=2025).collect();
+    let j = judge(&partly, 2026, im);
+    assert_eq!((j.status, j.unknown_ce.as_slice(), j.unknown_assessment.len()), (Status::Unknown, &[2019][..], 0));
+    // A baseline "good to 2023", assessed since, no CE filings for 2024–2026: in 2026 two
+    // years are missed (in post still), in 2027 three running (异动).
+    let base = Person { good_to: Some(2023), assessed: vec![2024, 2025, 2026], ..p.clone() };
+    assert_eq!(judge(&base, 2026, im), Judgement { status: Status::Active, unknown_ce: vec![], unknown_assessment: vec![] });
+    assert_eq!(ce_missed(&base, 2025, im), [2024, 2025]);
+    assert_eq!(status(&base, 2027, im), Status::Changed);
+    // The same baseline, CE done, but no assessment for 2024 and 2025: 非在岗.
+    let unassessed = Person { good_to: Some(2023), ce: [2024, 2025].map(|y| (y, credits(60.0, 30.0))).into(), ..p.clone() };
+    assert_eq!(status(&unassessed, 2026, im), Status::NonActive);
+}
+
+#[test]
 fn this_years_obligations_and_refusals() {
-    let mut p = person(Some(2015), Some(2014), &[], &[]);
+    // Last year's assessment is owed from January (this year's cannot exist yet).
+    let mut p = person(Some(2015), Some(2014), &[], &[2025]);
     p.ce.insert(2026, credits(40.0, 30.0));
     let o = obligations(&p, 2026, Region::InnerMongolia);
     let codes: Vec<_> = o.iter().map(|x| x.code).collect();
     assert_eq!(codes, ["ce", "assessment", "history"]);
     assert!(o[0].message.zh.contains("专业科目 20 学分、公需科目 0 学分"), "{}", o[0].message.zh);
+    assert!(o[1].message.zh.starts_with("2025 年度考评"), "{}", o[1].message.zh);
     let o = obligations(&p, 2026, Region::National);
     assert!(o[0].message.zh.contains("还差 20 学分"), "{}", o[0].message.zh);
     // Declared, assessed and done: nothing owed.
     p.ce.insert(2026, credits(60.0, 30.0));
-    p.assessed.push(2026);
+    p.assessed.push(2025);
     p.history_declared = true;
     assert!(obligations(&p, 2026, Region::InnerMongolia).is_empty());
     // The history: once, and only in post.

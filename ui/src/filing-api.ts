@@ -20,7 +20,7 @@ export type { DraftState };
 export interface Draft { id: string; form: string; title: string; state: DraftState; reason?: string | null; data: Values; revision: number; updated: number; person?: string | null; unit?: string | null; origin?: Values | null }
 export interface Checked { draft: Draft; problems: Problem[] }
 export interface Row { id: string; form: string; title: string; state: DraftState; state_name: Msg; reason?: string | null; updated: number; problems: number; unit?: string | null; person?: string | null }
-export interface Standing { id_number: string; name: string; year: number; status: string; status_name: Msg; obligations: { code: string; message: Msg }[]; years_of_work?: number | null; counted: number }
+export interface Standing { id_number: string; name: string; year: number; status: string; status_name: Msg; missing?: Msg | null; obligations: { code: string; message: Msg }[]; years_of_work?: number | null; counted: number }
 export interface Imported { id: string; title: string; outcome: string; outcome_name: Msg }
 export interface LastRun { crashed: boolean; changed: string[] }
 

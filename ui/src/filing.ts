@@ -339,7 +339,9 @@ async function showStanding() {
     box.hidden = s.counted === 0;
     const years = s.years_of_work != null && html` <span>${t("filing.years").replace("{n}", String(s.years_of_work))}</span>`;
     const owed = s.obligations.length ? s.obligations.map((o) => html`<li>${pick(o.message)}</li>`) : html`<li>${t("filing.nothingOwed")}</li>`;
-    render(box, html`<b>${t("filing.standing")}</b> <span class="pill st-${s.status}">${pick(s.status_name)}</span>${years}<ul>${owed}</ul><small>${t("filing.standingFrom").replace("{n}", String(s.counted))}</small>`);
+    // Not enough information: what is missing, never a guess.
+    const missing = s.missing && html`<p class="hint">${pick(s.missing)}</p>`;
+    render(box, html`<b>${t("filing.standing")}</b> <span class="pill st-${s.status}">${pick(s.status_name)}</span>${years}${missing}<ul>${owed}</ul><small>${t("filing.standingFrom").replace("{n}", String(s.counted))}</small>`);
   } catch {
     box.hidden = true;
   }

@@ -26,6 +26,7 @@ const w = window as unknown as {
   drafts: Map<string, FakeDraft>;
   /** The sync worker's status, the conflicts by draft, and a way to send its event. */
   syncStatus: Record<string, unknown>;
+  standing?: Record<string, unknown>;
   conflicts?: Record<string, unknown>;
   emitSync: (payload: unknown) => Promise<void>;
   /** What the next profile import adds (specs_import), and what a bundle import reports. */
@@ -274,7 +275,7 @@ mockIPC(
       case "filing_import":
         return w.importResult ?? [];
       case "filing_standing":
-        return { id_number: a.idNumber, name: "", year: 2026, status: "active", status_name: msg("在岗", "in post"), obligations: [], years_of_work: null, counted: 0 };
+        return w.standing ?? { id_number: a.idNumber, name: "", year: 2026, status: "active", status_name: msg("在岗", "in post"), obligations: [], years_of_work: null, counted: 0 };
       case "filing_attachment":
         return pictureBytes();
       case "photo_attach":

@@ -722,6 +722,26 @@ test("sync: an unproven account is said so and proven with its code; a forgotten
   await page.close();
 });
 
+test("standing: not enough information is said with what is missing, never as 异动 or 非在岗", async () => {
+  await fresh(() => {
+    const msg = (zh, en) => ({ zh, en });
+    window.seed = [{ id: "d-col", form: "collection", title: "会计人员信息采集 · 张三", state: "finalized", reason: null, data: { basic: { name: "张三", id_number: "150102199003071237" } }, revision: 1, updated: Date.now(), person: "150102199003071237", unit: null, origin: null }];
+    window.standing = {
+      id_number: "150102199003071237", name: "张三", year: 2026, status: "unknown", status_name: msg("信息不足，无法判断", "not enough information"),
+      missing: msg("本机没有以下记录：2006–2025 年的继续教育；2006–2025 年的年度考评。不能判断在岗、非在岗或异动。", "This computer has no record of continuing education for 2006–2025"),
+      obligations: [{ code: "ce", message: msg("2026 年继续教育还差专业科目 60 学分、公需科目 30 学分", "2026 CE") }], years_of_work: null, counted: 1,
+    };
+  });
+  await page.click('.tab[data-screen="filing"]');
+  await page.click('#filing-list li[data-id="d-col"]');
+  await page.waitForSelector("#ed-standing:not([hidden]) .pill.st-unknown");
+  const box = await page.textContent("#ed-standing");
+  assert.match(box, /信息不足，无法判断/);
+  assert.match(box, /本机没有以下记录：2006–2025 年的继续教育/);
+  assert.doesNotMatch(box, /异动（|非在岗（/);
+  await page.close();
+});
+
 test("unit: signed in as the unit, a staff member gets an activation or a reset code on a slip to print", async () => {
   await fresh(() => {
     window.syncStatus = { server: "http://127.0.0.1:8440", login: "911501********345P", name: "某某公司", kind: "unit", signed_in: true, verified: true, queued: 0, sent: 0, returned: 0, failed: 0, accepted: 0, taken: 1 };

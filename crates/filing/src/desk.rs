@@ -33,6 +33,8 @@ pub struct Standing {
     pub region: Region,
     pub status: Status,
     pub status_name: Msg,
+    /// What a judgement lacks (`Unknown`): the years with no record here, and what to do.
+    pub missing: Option<Msg>,
     pub obligations: Vec<rules::Obligation>,
     /// Whole years of accounting work from the declared history (or the collection's work history).
     pub years_of_work: Option<u32>,
@@ -162,7 +164,44 @@ pub fn status_name(s: Status) -> Msg {
         Status::Active => Msg::new("在岗", "in post"),
         Status::NonActive => Msg::new("非在岗（连续两年未年度考评）", "not in post (two consecutive years unassessed)"),
         Status::Changed => Msg::new("异动（继续教育连续 3 年或累计 4 年未完成）", "changed status (CE missed 3 years running or 4 in all)"),
+        Status::Unknown => Msg::new("信息不足，无法判断", "not enough information"),
     }
+}
+
+/// Years as people write a list of them: runs joined (`2006–2019、2021`).
+fn years_text(years: &[u32], sep: &str) -> String {
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for &y in years {
+        match runs.last_mut() {
+            Some((_, b)) if *b + 1 == y => *b = y,
+            _ => runs.push((y, y)),
+        }
+    }
+    runs.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}–{b}") }).collect::<Vec<_>>().join(sep)
+}
+
+/// What an `Unknown` judgement lacks, said so that the person knows what would settle it.
+pub fn missing_text(j: &rules::Judgement) -> Option<Msg> {
+    if j.status != Status::Unknown {
+        return None;
+    }
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    if !j.unknown_ce.is_empty() {
+        zh.push(format!("{} 年的继续教育", years_text(&j.unknown_ce, "、")));
+        en.push(format!("continuing education for {}", years_text(&j.unknown_ce, ", ")));
+    }
+    if !j.unknown_assessment.is_empty() {
+        zh.push(format!("{} 年的年度考评", years_text(&j.unknown_assessment, "、")));
+        en.push(format!("the assessments for {}", years_text(&j.unknown_assessment, ", ")));
+    }
+    Some(Msg::new(
+        format!("本机没有以下记录：{}。不能判断在岗、非在岗或异动：请导入或同步已审核通过的填报，或在线上系统查看本人状态。", zh.join("；")),
+        format!(
+            "This computer has no record of {}: in post, not in post or changed status cannot be judged. Import or sync the accepted filings, or look up the standing in the online system.",
+            en.join(" or ")
+        ),
+    ))
 }
 
 impl<'a> Desk<'a> {
@@ -365,7 +404,8 @@ impl<'a> Desk<'a> {
         let name = drafts.iter().find_map(|d| self.forms.get(&d.form).map(|f| f.person_of(&d.data).0).filter(|n| !n.is_empty())).unwrap_or_default();
         let (p, region, years) = person_of(&drafts);
         let year = caiji_base::time::today().0;
-        let status = rules::status(&p, year, region);
+        let judged = rules::judge(&p, year, region);
+        let status = judged.status;
         Ok(Standing {
             id_number: id_number.to_string(),
             name,
@@ -373,9 +413,19 @@ impl<'a> Desk<'a> {
             region,
             status,
             status_name: status_name(status),
+            missing: missing_text(&judged),
             obligations: rules::obligations(&p, year, region),
             years_of_work: years,
             counted: drafts.iter().filter(|d| counts(d)).count(),
         })
+    }
+}
+
+#[cfg(test)]
+mod years {
+    #[test]
+    fn years_are_listed_as_runs() {
+        assert_eq!(super::years_text(&[2006, 2007, 2008, 2010, 2012, 2013], "、"), "2006–2008、2010、2012–2013");
+        assert_eq!(super::years_text(&[], "、"), "");
     }
 }

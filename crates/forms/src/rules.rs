@@ -102,6 +102,12 @@ pub struct Person {
     /// The work history has been declared (it is declared once).
     #[serde(default)]
     pub history_declared: bool,
+    /// On file and in good standing up to this year (a baseline the person states, e.g. from
+    /// the online system's record): every year up to it counts as CE complete and assessed, and
+    /// from the year after it the filings here are the record. Without one, a year with no
+    /// filing here is unknown, never missed.
+    #[serde(default)]
+    pub good_to: Option<u32>,
 }
 
 /// Where a record stands in a year.
@@ -114,6 +120,19 @@ pub enum Status {
     NonActive,
     /// Moved to the changed-status database (异动): CE missed 3 consecutive or 4 years in all.
     Changed,
+    /// Not enough information: years the rule counts have no record here (and no baseline
+    /// covers them). Never guessed: a wrong 异动 or 非在岗 is worse than none.
+    Unknown,
+}
+
+/// Where a record stands, with what the judgement lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Judgement {
+    pub status: Status,
+    /// Years whose continuing education the rule counts but no record here shows complete.
+    pub unknown_ce: Vec<u32>,
+    /// Years whose assessment the rule counts but no record here shows.
+    pub unknown_assessment: Vec<u32>,
 }
 
 /// May this person enter the system? Students without a qualification may not.
@@ -133,18 +152,46 @@ pub fn can_enter(p: &Person) -> Result<(), Msg> {
     Ok(())
 }
 
-/// The first year CE is owed: the year after the qualification, or without one, the year after
-/// accounting work started.
+/// The first year CE is owed: the year after accounting work started or the qualification was
+/// obtained, whichever came first (a later qualification erases nothing owed before it).
 pub fn ce_from(p: &Person) -> Option<u32> {
-    p.qualified.or(p.started_work).map(|y| y + 1)
+    [p.qualified, p.started_work].into_iter().flatten().min().map(|y| y + 1)
 }
 
-/// Years from the first owed one to `last` (inclusive) whose CE is not complete.
+/// How a year stands on the record: good (a complete record, or covered by the baseline),
+/// missed (after the baseline, with no complete record), or unknown (no baseline, no record).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Year {
+    Good,
+    Missed,
+    Unknown,
+}
+
+fn year_of(p: &Person, y: u32, recorded: bool) -> Year {
+    match p.good_to {
+        _ if recorded => Year::Good,
+        Some(g) if y <= g => Year::Good,
+        Some(_) => Year::Missed,
+        None => Year::Unknown,
+    }
+}
+
+/// Years from the first owed one to `last` (inclusive) whose CE is known to be missed.
 pub fn ce_missed(p: &Person, last: u32, region: Region) -> Vec<u32> {
+    ce_years(p, last, region, Year::Missed)
+}
+
+fn ce_years(p: &Person, last: u32, region: Region, which: Year) -> Vec<u32> {
     let Some(from) = ce_from(p) else {
         return Vec::new();
     };
-    (from..=last).filter(|y| !p.ce.get(y).is_some_and(|c| year_complete(*c, region))).collect()
+    (from..=last).filter(|y| year_of(p, *y, p.ce.get(y).is_some_and(|c| year_complete(*c, region))) == which).collect()
+}
+
+/// The years an assessment is owed for before `year` (from the year after work started) that
+/// stand as `which`.
+fn assessment_years(p: &Person, year: u32, which: Year) -> Vec<u32> {
+    p.started_work.map(|s| (s + 1..year).filter(|y| year_of(p, *y, p.assessed.contains(y)) == which).collect()).unwrap_or_default()
 }
 
 /// The longest run of consecutive years in a sorted list.
@@ -158,20 +205,35 @@ fn longest_run(years: &[u32]) -> usize {
     best
 }
 
-/// Where the record stands in `year`, judged on the years already over (before `year`).
-pub fn status(p: &Person, year: u32, region: Region) -> Status {
+/// Where the record stands in `year`, judged on the years already over (before `year`): 异动
+/// after CE missed 3 years running or 4 in all, 非在岗 after 2 years running unassessed, 在岗
+/// when every counted year is known and neither holds — and `Unknown` when a counted year has
+/// no record here and no baseline covers it.
+pub fn judge(p: &Person, year: u32, region: Region) -> Judgement {
     let missed = ce_missed(p, year - 1, region);
-    if longest_run(&missed) >= 3 || missed.len() >= 4 {
-        return Status::Changed;
-    }
-    // Assessments are owed for each year in post, from the year after work started.
-    if let Some(started) = p.started_work {
-        let unassessed: Vec<u32> = (started + 1..year).filter(|y| !p.assessed.contains(y)).collect();
-        if longest_run(&unassessed) >= 2 {
-            return Status::NonActive;
-        }
-    }
-    Status::Active
+    let unassessed = assessment_years(p, year, Year::Missed);
+    let unknown_ce = ce_years(p, year - 1, region, Year::Unknown);
+    let unknown_assessment = assessment_years(p, year, Year::Unknown);
+    let status = if longest_run(&missed) >= 3 || missed.len() >= 4 {
+        Status::Changed
+    } else if longest_run(&unassessed) >= 2 {
+        Status::NonActive
+    } else if !unknown_ce.is_empty() || !unknown_assessment.is_empty() {
+        Status::Unknown
+    } else {
+        Status::Active
+    };
+    Judgement { status, unknown_ce, unknown_assessment }
+}
+
+/// [`judge`]'s status.
+pub fn status(p: &Person, year: u32, region: Region) -> Status {
+    judge(p, year, region).status
+}
+
+/// Known to be out of post or moved to 异动 (not merely unknown).
+fn lapsed(s: Status) -> bool {
+    matches!(s, Status::NonActive | Status::Changed)
 }
 
 /// Something the person (or their unit) must do this year.
@@ -210,16 +272,18 @@ pub fn obligations(p: &Person, year: u32, region: Region) -> Vec<Obligation> {
             out.push(Obligation { code: "ce", message: Msg::new(zh, en) });
         }
     }
-    if st == Status::Active && p.started_work.is_some_and(|s| s < year) && !p.assessed.contains(&year) {
+    // Last year's assessment is owed from January (this year's cannot exist before it is over).
+    let last = year - 1;
+    if !lapsed(st) && p.started_work.is_some_and(|s| s < last) && year_of(p, last, p.assessed.contains(&last)) != Year::Good {
         out.push(Obligation {
             code: "assessment",
             message: Msg::new(
-                format!("{year} 年度考评：由单位会计机构负责人填报"),
-                format!("{year} annual assessment: filed by the unit's head of accounting"),
+                format!("{last} 年度考评：由单位会计机构负责人填报"),
+                format!("{last} annual assessment: filed by the unit's head of accounting"),
             ),
         });
     }
-    if st == Status::Active && p.started_work.is_some() && !p.history_declared {
+    if !lapsed(st) && p.started_work.is_some() && !p.history_declared {
         out.push(Obligation {
             code: "history",
             message: Msg::new("申报会计工作履历（只申报一次，须在岗时申报）", "Declare the accounting work history (once, while in post)"),
@@ -234,8 +298,8 @@ pub fn history_refusal(p: &Person, year: u32, region: Region) -> Option<Msg> {
         return Some(Msg::new("会计工作履历已申报过，只能申报一次", "The work history has been declared already: it is declared once"));
     }
     match status(p, year, region) {
-        Status::Active => None,
-        _ => Some(Msg::new("只有在岗人员才能申报会计工作履历", "Only a person in post can declare the work history")),
+        Status::NonActive | Status::Changed => Some(Msg::new("只有在岗人员才能申报会计工作履历", "Only a person in post can declare the work history")),
+        Status::Active | Status::Unknown => None,
     }
 }
 
