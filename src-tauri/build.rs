@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "filing_delete",
     "filing_change",
     "filing_standing",
+    "filing_set_baseline",
     "filing_export",
     "filing_import",
     "filing_last_run",

@@ -144,6 +144,7 @@ pub fn run() -> std::process::ExitCode {
             commands::filing::filing_delete,
             commands::filing::filing_change,
             commands::filing::filing_standing,
+            commands::filing::filing_set_baseline,
             commands::filing::filing_export,
             commands::filing::filing_import,
             commands::filing::filing_last_run,

@@ -314,3 +314,34 @@ fn a_unit_is_saved_with_its_credit_code_checked_and_normalised() {
     }
     assert!(store.staff(&units[0].uscc).unwrap().is_empty());
 }
+
+#[test]
+fn a_stated_baseline_lets_the_rules_judge_the_years_after_it() {
+    let forms = Forms::builtin().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let desk = Desk::new(&store, &forms);
+    let last = today().0 - 1;
+    // Working since ten years ago, one collection filing on this computer.
+    let id = "150102199003071237";
+    let data = json!({"basic": {"id_type": "1", "id_number": id, "name": "张三"},
+                      "work": [{"start": format!("{}-03", last - 9), "appointed": format!("{}-03", last - 9)}],
+                      "authority": {"province": "150000", "basis": "1"}});
+    let c = desk.create("collection", &data, None, None).unwrap();
+    store.finalize(&c.id, &[]).unwrap();
+    let s = desk.standing(id).unwrap();
+    assert_eq!((s.status, s.good_to), (Status::Unknown, None), "{s:?}");
+    // "In good standing up to three years ago": the two years since have no CE and no
+    // assessment here, so the rules speak — two years running unassessed is 非在岗.
+    let s = desk.set_baseline(id, Some(last - 2)).unwrap();
+    assert_eq!((s.status, s.good_to, s.missing), (Status::NonActive, Some(last - 2), None));
+    // Up to last year: in post.
+    assert_eq!(desk.set_baseline(id, Some(last)).unwrap().status, Status::Active);
+    // This year is not over; nor is any year before 1980 on file.
+    for bad in [last + 1, 1979] {
+        assert!(desk.set_baseline(id, Some(bad)).unwrap_err().msg().zh.contains("1980"), "{bad}");
+    }
+    assert_eq!(desk.baseline(id).unwrap(), Some(last), "a refused year changes nothing");
+    // Withdrawn: unknown again.
+    assert_eq!(desk.set_baseline(id, None).unwrap().status, Status::Unknown);
+}

@@ -20,7 +20,7 @@ export type { DraftState };
 export interface Draft { id: string; form: string; title: string; state: DraftState; reason?: string | null; data: Values; revision: number; updated: number; person?: string | null; unit?: string | null; origin?: Values | null }
 export interface Checked { draft: Draft; problems: Problem[] }
 export interface Row { id: string; form: string; title: string; state: DraftState; state_name: Msg; reason?: string | null; updated: number; problems: number; unit?: string | null; person?: string | null }
-export interface Standing { id_number: string; name: string; year: number; status: string; status_name: Msg; missing?: Msg | null; obligations: { code: string; message: Msg }[]; years_of_work?: number | null; counted: number }
+export interface Standing { id_number: string; name: string; year: number; status: string; status_name: Msg; missing?: Msg | null; good_to?: number | null; obligations: { code: string; message: Msg }[]; years_of_work?: number | null; counted: number }
 export interface Imported { id: string; title: string; outcome: string; outcome_name: Msg }
 export interface LastRun { crashed: boolean; changed: string[] }
 
@@ -36,6 +36,7 @@ export const filingApi = {
   remove: (id: string) => invoke<void>("filing_delete", { id, lang: lang() }),
   change: (id: string) => invoke<Checked>("filing_change", { id, lang: lang() }),
   standing: (idNumber: string) => invoke<Standing>("filing_standing", { idNumber, lang: lang() }),
+  setBaseline: (idNumber: string, year: number | null) => invoke<Standing>("filing_set_baseline", { idNumber, year }),
   exportTo: (ids: string[], path: string) => invoke<{ drafts: number; files: number; path: string }>("filing_export", { ids, path, lang: lang() }),
   importFrom: (path: string) => invoke<Imported[]>("filing_import", { path, lang: lang() }),
   lastRun: () => invoke<LastRun | null>("filing_last_run"),

@@ -326,6 +326,17 @@ function showProblems() {
   }
 }
 
+/** States (or withdraws) the year up to which the person is in good standing, and shows the
+ * standing judged again. */
+async function setBaseline(id: string, year: number | null) {
+  try {
+    await filingApi.setBaseline(id, year);
+    await showStanding();
+  } catch (e) {
+    notice(() => errText(e), "bad");
+  }
+}
+
 async function showStanding() {
   const box = $("ed-standing");
   const id = opened()?.draft.person;
@@ -339,9 +350,17 @@ async function showStanding() {
     box.hidden = s.counted === 0;
     const years = s.years_of_work != null && html` <span>${t("filing.years").replace("{n}", String(s.years_of_work))}</span>`;
     const owed = s.obligations.length ? s.obligations.map((o) => html`<li>${pick(o.message)}</li>`) : html`<li>${t("filing.nothingOwed")}</li>`;
-    // Not enough information: what is missing, never a guess.
+    // Not enough information: what is missing, never a guess; the person may state the year up
+    // to which the online system shows them in good standing (the years after are judged here).
     const missing = s.missing && html`<p class="hint">${pick(s.missing)}</p>`;
-    render(box, html`<b>${t("filing.standing")}</b> <span class="pill st-${s.status}">${pick(s.status_name)}</span>${years}${missing}<ul>${owed}</ul><small>${t("filing.standingFrom").replace("{n}", String(s.counted))}</small>`);
+    const stated = s.good_to != null;
+    const clear = stated && html`<button type="button" id="ed-baseline-clear">${t("filing.baselineClear")}</button>`;
+    const baseline =
+      (s.status === "unknown" || stated) &&
+      html`<div class="baseline"><label>${t("filing.baseline")} <input id="ed-baseline" type="number" min="1980" max="${s.year - 1}" value="${s.good_to ?? ""}" placeholder="${s.year - 1}" /> ${t("filing.baselineUnit")}</label><button type="button" id="ed-baseline-save">${t("filing.baselineSave")}</button>${clear}<small class="hint">${t("filing.baselineHint")}</small></div>`;
+    render(box, html`<b>${t("filing.standing")}</b> <span class="pill st-${s.status}">${pick(s.status_name)}</span>${years}${missing}${baseline}<ul>${owed}</ul><small>${t("filing.standingFrom").replace("{n}", String(s.counted))}</small>`);
+    document.getElementById("ed-baseline-save")?.addEventListener("click", () => void setBaseline(id, Number($<HTMLInputElement>("ed-baseline").value) || null));
+    document.getElementById("ed-baseline-clear")?.addEventListener("click", () => void setBaseline(id, null));
   } catch {
     box.hidden = true;
   }

@@ -276,6 +276,13 @@ mockIPC(
         return w.importResult ?? [];
       case "filing_standing":
         return w.standing ?? { id_number: a.idNumber, name: "", year: 2026, status: "active", status_name: msg("在岗", "in post"), obligations: [], years_of_work: null, counted: 0 };
+      case "filing_set_baseline": {
+        const year = a.year as number | null;
+        w.standing = year
+          ? { ...w.standing, good_to: year, status: "active", status_name: msg("在岗", "in post"), missing: null }
+          : { ...w.standing, good_to: null, status: "unknown", status_name: msg("信息不足，无法判断", "not enough information") };
+        return w.standing;
+      }
       case "filing_attachment":
         return pictureBytes();
       case "photo_attach":

@@ -739,6 +739,16 @@ test("standing: not enough information is said with what is missing, never as �
   assert.match(box, /信息不足，无法判断/);
   assert.match(box, /本机没有以下记录：2006–2025 年的继续教育/);
   assert.doesNotMatch(box, /异动（|非在岗（/);
+  // The person states the year up to which the online system shows them in good standing.
+  assert.equal(await page.getAttribute("#ed-baseline", "max"), "2025", "this year is not over");
+  await page.fill("#ed-baseline", "2023");
+  await page.click("#ed-baseline-save");
+  await page.waitForSelector("#ed-standing .pill.st-active");
+  assert.deepEqual((await calls("filing_set_baseline")).at(-1).args, { idNumber: "150102199003071237", year: 2023 });
+  assert.equal(await page.inputValue("#ed-baseline"), "2023", "the stated year shown, to change or withdraw");
+  await page.click("#ed-baseline-clear");
+  await page.waitForSelector("#ed-standing .pill.st-unknown");
+  assert.equal((await calls("filing_set_baseline")).at(-1).args.year, null);
   await page.close();
 });
 

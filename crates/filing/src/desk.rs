@@ -35,6 +35,8 @@ pub struct Standing {
     pub status_name: Msg,
     /// What a judgement lacks (`Unknown`): the years with no record here, and what to do.
     pub missing: Option<Msg>,
+    /// The baseline the person stated: on file and in good standing up to this year.
+    pub good_to: Option<u32>,
     pub obligations: Vec<rules::Obligation>,
     /// Whole years of accounting work from the declared history (or the collection's work history).
     pub years_of_work: Option<u32>,
@@ -398,11 +400,38 @@ impl<'a> Desk<'a> {
         Ok(out)
     }
 
+    /// The baseline a person stated: "on file and in good standing up to this year" (as the
+    /// online system shows it), after which the filings here are the record.
+    pub fn baseline(&self, id_number: &str) -> Result<Option<u32>> {
+        Ok(self.store.meta(&format!("good_to:{id_number}"))?.and_then(|v| v.parse().ok()))
+    }
+
+    /// States (or, with `None`, withdraws) a person's baseline: a year from 1980 to last year
+    /// (this year is not over, and cannot be on file as complete yet).
+    pub fn set_baseline(&self, id_number: &str, year: Option<u32>) -> Result<Standing> {
+        let key = format!("good_to:{id_number}");
+        match year {
+            None => self.store.delete_meta(&key)?,
+            Some(y) => {
+                let last = caiji_base::time::today().0 - 1;
+                if !(1980..=last).contains(&y) {
+                    return Err(caiji_base::Error::invalid(
+                        format!("年份应在 1980 到 {last} 年之间（今年尚未结束）"),
+                        format!("The year must be from 1980 to {last} (this year is not over)"),
+                    ));
+                }
+                self.store.set_meta(&key, &y.to_string())?;
+            }
+        }
+        self.standing(id_number)
+    }
+
     /// A person's status and this year's obligations, from their filings that count.
     pub fn standing(&self, id_number: &str) -> Result<Standing> {
         let drafts = self.store.of_person(id_number)?;
         let name = drafts.iter().find_map(|d| self.forms.get(&d.form).map(|f| f.person_of(&d.data).0).filter(|n| !n.is_empty())).unwrap_or_default();
-        let (p, region, years) = person_of(&drafts);
+        let (mut p, region, years) = person_of(&drafts);
+        p.good_to = self.baseline(id_number)?;
         let year = caiji_base::time::today().0;
         let judged = rules::judge(&p, year, region);
         let status = judged.status;
@@ -414,6 +443,7 @@ impl<'a> Desk<'a> {
             status,
             status_name: status_name(status),
             missing: missing_text(&judged),
+            good_to: p.good_to,
             obligations: rules::obligations(&p, year, region),
             years_of_work: years,
             counted: drafts.iter().filter(|d| counts(d)).count(),

@@ -148,6 +148,13 @@ pub async fn filing_standing(app: AppHandle, id_number: String) -> AppResult<Sta
     desk(&app, move |d| d.standing(&id_number)).await
 }
 
+/// States (or withdraws, with no year) the year up to which the person's record is complete and
+/// in good standing, as the online system shows it; the standing judged again.
+#[tauri::command]
+pub async fn filing_set_baseline(app: AppHandle, id_number: String, year: Option<u32>) -> AppResult<Standing> {
+    desk(&app, move |d| d.set_baseline(&id_number, year)).await
+}
+
 #[derive(Serialize)]
 pub struct Exported {
     pub drafts: usize,
