@@ -104,7 +104,15 @@ fn no_record_is_no_alarm_and_a_baseline_lets_the_rules_speak() {
     // A baseline "good to 2023", assessed since, no CE filings for 2024–2026: in 2026 two
     // years are missed (in post still), in 2027 three running (异动).
     let base = Person { good_to: Some(2023), assessed: vec![2024, 2025, 2026], ..p.clone() };
-    assert_eq!(judge(&base, 2026, im), Judgement { status: Status::Active, unknown_ce: vec![], unknown_assessment: vec![] });
+    assert_eq!(judge(&base, 2026, im), Judgement { status: Status::Active, unknown_ce: vec![], unknown_assessment: vec![], unknown_start: false });
+    // Neither when work started nor when the qualification came: nothing can be counted, so
+    // nothing is claimed (this said 在岗).
+    let j = judge(&Person::default(), 2026, im);
+    assert_eq!((j.status, j.unknown_start), (Status::Unknown, true));
+    // A baseline speaks for the years before it, and the years after are counted from it.
+    let stated = Person { good_to: Some(2023), ce: [2024, 2025].map(|y| (y, credits(60.0, 30.0))).into(), assessed: vec![2024, 2025], ..Person::default() };
+    assert_eq!(status(&stated, 2026, im), Status::Active);
+    assert_eq!(status(&Person { assessed: vec![], ..stated }, 2026, im), Status::NonActive);
     assert_eq!(ce_missed(&base, 2025, im), [2024, 2025]);
     assert_eq!(status(&base, 2027, im), Status::Changed);
     // The same baseline, CE done, but no assessment for 2024 and 2025: 非在岗.

@@ -349,7 +349,9 @@ async function showStanding() {
     // Judged from finalized filings only: nothing to say before the first one.
     box.hidden = s.counted === 0;
     const years = s.years_of_work != null && html` <span>${t("filing.years").replace("{n}", String(s.years_of_work))}</span>`;
-    const owed = s.obligations.length ? s.obligations.map((o) => html`<li>${pick(o.message)}</li>`) : html`<li>${t("filing.nothingOwed")}</li>`;
+    // "Nothing owed" is said only of a record that can be judged.
+    const none = s.status !== "unknown" && html`<li>${t("filing.nothingOwed")}</li>`;
+    const owed = s.obligations.length ? s.obligations.map((o) => html`<li>${pick(o.message)}</li>`) : none;
     // Not enough information: what is missing, never a guess; the person may state the year up
     // to which the online system shows them in good standing (the years after are judged here).
     const missing = s.missing && html`<p class="hint">${pick(s.missing)}</p>`;

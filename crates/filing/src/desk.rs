@@ -189,6 +189,10 @@ pub fn missing_text(j: &rules::Judgement) -> Option<Msg> {
     }
     let mut zh = Vec::new();
     let mut en = Vec::new();
+    if j.unknown_start {
+        zh.push("首次从事会计工作的年份或取得会计专业技术资格的年份".to_string());
+        en.push("the year accounting work started or the qualification was obtained".to_string());
+    }
     if !j.unknown_ce.is_empty() {
         zh.push(format!("{} 年的继续教育", years_text(&j.unknown_ce, "、")));
         en.push(format!("continuing education for {}", years_text(&j.unknown_ce, ", ")));

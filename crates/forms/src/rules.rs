@@ -133,6 +133,9 @@ pub struct Judgement {
     pub unknown_ce: Vec<u32>,
     /// Years whose assessment the rule counts but no record here shows.
     pub unknown_assessment: Vec<u32>,
+    /// Neither the year accounting work started nor the qualification's is known: nothing can
+    /// be counted.
+    pub unknown_start: bool,
 }
 
 /// May this person enter the system? Students without a qualification may not.
@@ -156,6 +159,18 @@ pub fn can_enter(p: &Person) -> Result<(), Msg> {
 /// obtained, whichever came first (a later qualification erases nothing owed before it).
 pub fn ce_from(p: &Person) -> Option<u32> {
     [p.qualified, p.started_work].into_iter().flatten().min().map(|y| y + 1)
+}
+
+/// The first year CE is counted: [`ce_from`], or, when neither start is known, the year after a
+/// baseline (someone in good standing on file owes CE every year after it).
+fn counted_from(p: &Person) -> Option<u32> {
+    ce_from(p).or(p.good_to.map(|g| g + 1))
+}
+
+/// The year from which a person counts as in post (assessments owed from the year after): work
+/// started, or a baseline (good standing being in post).
+fn in_post_since(p: &Person) -> Option<u32> {
+    p.started_work.or(p.good_to)
 }
 
 /// How a year stands on the record: good (a complete record, or covered by the baseline),
@@ -182,7 +197,7 @@ pub fn ce_missed(p: &Person, last: u32, region: Region) -> Vec<u32> {
 }
 
 fn ce_years(p: &Person, last: u32, region: Region, which: Year) -> Vec<u32> {
-    let Some(from) = ce_from(p) else {
+    let Some(from) = counted_from(p) else {
         return Vec::new();
     };
     (from..=last).filter(|y| year_of(p, *y, p.ce.get(y).is_some_and(|c| year_complete(*c, region))) == which).collect()
@@ -191,7 +206,8 @@ fn ce_years(p: &Person, last: u32, region: Region, which: Year) -> Vec<u32> {
 /// The years an assessment is owed for before `year` (from the year after work started) that
 /// stand as `which`.
 fn assessment_years(p: &Person, year: u32, which: Year) -> Vec<u32> {
-    p.started_work.map(|s| (s + 1..year).filter(|y| year_of(p, *y, p.assessed.contains(y)) == which).collect()).unwrap_or_default()
+    let from = in_post_since(p).map(|s| s + 1);
+    from.map(|f| (f..year).filter(|y| year_of(p, *y, p.assessed.contains(y)) == which).collect()).unwrap_or_default()
 }
 
 /// The longest run of consecutive years in a sorted list.
@@ -214,16 +230,17 @@ pub fn judge(p: &Person, year: u32, region: Region) -> Judgement {
     let unassessed = assessment_years(p, year, Year::Missed);
     let unknown_ce = ce_years(p, year - 1, region, Year::Unknown);
     let unknown_assessment = assessment_years(p, year, Year::Unknown);
+    let unknown_start = ce_from(p).is_none() && p.good_to.is_none();
     let status = if longest_run(&missed) >= 3 || missed.len() >= 4 {
         Status::Changed
     } else if longest_run(&unassessed) >= 2 {
         Status::NonActive
-    } else if !unknown_ce.is_empty() || !unknown_assessment.is_empty() {
+    } else if unknown_start || !unknown_ce.is_empty() || !unknown_assessment.is_empty() {
         Status::Unknown
     } else {
         Status::Active
     };
-    Judgement { status, unknown_ce, unknown_assessment }
+    Judgement { status, unknown_ce, unknown_assessment, unknown_start }
 }
 
 /// [`judge`]'s status.
@@ -248,7 +265,7 @@ pub struct Obligation {
 pub fn obligations(p: &Person, year: u32, region: Region) -> Vec<Obligation> {
     let mut out = Vec::new();
     let st = status(p, year, region);
-    if ce_from(p).is_some_and(|f| f <= year) {
+    if counted_from(p).is_some_and(|f| f <= year) {
         let c = p.ce.get(&year).copied().unwrap_or_default();
         if !year_complete(c, region) {
             let (zh, en) = match region {
@@ -274,7 +291,7 @@ pub fn obligations(p: &Person, year: u32, region: Region) -> Vec<Obligation> {
     }
     // Last year's assessment is owed from January (this year's cannot exist before it is over).
     let last = year - 1;
-    if !lapsed(st) && p.started_work.is_some_and(|s| s < last) && year_of(p, last, p.assessed.contains(&last)) != Year::Good {
+    if !lapsed(st) && in_post_since(p).is_some_and(|s| s < last) && year_of(p, last, p.assessed.contains(&last)) != Year::Good {
         out.push(Obligation {
             code: "assessment",
             message: Msg::new(
@@ -283,7 +300,7 @@ pub fn obligations(p: &Person, year: u32, region: Region) -> Vec<Obligation> {
             ),
         });
     }
-    if !lapsed(st) && p.started_work.is_some() && !p.history_declared {
+    if !lapsed(st) && in_post_since(p).is_some() && !p.history_declared {
         out.push(Obligation {
             code: "history",
             message: Msg::new("申报会计工作履历（只申报一次，须在岗时申报）", "Declare the accounting work history (once, while in post)"),
