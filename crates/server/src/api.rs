@@ -84,8 +84,10 @@ pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
         .route("/api/v1/health", get(|| async { Json(Health { ok: true, version: env!("CARGO_PKG_VERSION").into() }) }))
         .route("/api/v1/register", post(register))
         .route("/api/v1/login", post(login))
-        .route("/api/v1/logout", post(|State(s): State<Server>, h: HeaderMap| async move { logout(&s, &h, false).await }))
-        .route("/api/v1/logout/all", post(|State(s): State<Server>, h: HeaderMap| async move { logout(&s, &h, true).await }))
+        // The body (the client sends `null`) is read and dropped: an unread body makes the
+        // connection close after the answer, and a client reusing it meets "disconnected".
+        .route("/api/v1/logout", post(|State(s): State<Server>, h: HeaderMap, _: axum::body::Bytes| async move { logout(&s, &h, false).await }))
+        .route("/api/v1/logout/all", post(|State(s): State<Server>, h: HeaderMap, _: axum::body::Bytes| async move { logout(&s, &h, true).await }))
         .route("/api/v1/codes", post(crate::codes::issue))
         .route("/api/v1/verify", post(crate::codes::verify))
         .route("/api/v1/reset", post(crate::codes::reset))

@@ -573,3 +573,32 @@ fn killed_mid_burst_every_receipt_is_there_once_and_the_database_is_whole() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// A sign-out's body is read before the answer, whatever the answer: an unread body makes the
+/// server close the connection, and a client reusing it met "peer disconnected" on its next
+/// request (the protocol test's next sign-in, now and then, in CI).
+#[tokio::test]
+async fn a_sign_out_reads_its_body_so_the_connection_stays_usable() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::sqlite(dir.path()).unwrap();
+    for path in ["/api/v1/logout", "/api/v1/logout/all"] {
+        let read = Arc::new(AtomicBool::new(false));
+        let flag = read.clone();
+        let body = futures_util::stream::once(async move {
+            flag.store(true, Ordering::SeqCst);
+            Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"null"))
+        });
+        let mut req = axum::http::Request::post(path)
+            .header("authorization", "Bearer not-a-token")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from_stream(body))
+            .unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 9))));
+        let res = caiji_server::router(server.clone(), 1000.0, 1000.0).oneshot(req).await.unwrap();
+        assert_eq!(res.status().as_u16(), 401);
+        assert!(read.load(Ordering::SeqCst), "{path}: the body was left unread");
+    }
+}
