@@ -124,7 +124,15 @@ test("a collection draft: typed, an error seen and fixed, a photo attached, kill
   await choose("authority.county", "150102");
   await choose("authority.basis", "1");
   await s.click(field("authority.pledge"));
-  await choose("category.category", "1");
+  // Qualified in accounting (category 2): the certificate is what lets the person in.
+  await choose("category.category", "2");
+  await s.click('[data-add="qualification"]');
+  await s.waitFor("return document.getElementById('f-qualification.0.level') !== null", "a qualification entry");
+  await choose("qualification.0.level", "1");
+  await choose("qualification.0.type", "1");
+  await choose("qualification.0.how", "1");
+  await choose("qualification.0.date", "2018-09-01");
+  await type(field("qualification.0.number"), "Z2018001");
   await s.click('[data-add="education"]');
   await s.waitFor("return document.getElementById('f-education.0.school') !== null", "an education entry");
   await choose("education.0.full_time", "1");

@@ -140,7 +140,8 @@ try {
     await s.exec("return window.caiji.signIn(arguments[0], '150102199003071237', 'secret-123', {kind: 'person', name: '张三'})", url);
     const data = {
       authority: { province: "150000", city: "1501", county: "150102", basis: "1", pledge: "true" },
-      category: { category: "1" },
+      category: { category: "1", first_work: "2012-07" },
+    work: [{ start: "2012-07", unit: "某某公司", uscc: "91150000MA0N99995D", unit_type: "1", post: "01", appointed: "2012-07" }],
       basic: { photo: photoHash, id_type: "1", id_number: "150102199003071237", name: "张三", sex: "1", birth: "1990-03-07", mobile: "13912345678", ethnicity: "02" },
       education: [{ full_time: "1", school: "内蒙古财经大学", level: "21", major: "会计学", start: "2008-09", graduation: "2012-07" }],
     };

@@ -108,7 +108,8 @@ test("finalize → send → returned with a reason → fixed and sent again → 
   // A complete collection; the photo made with the photo tool for its slot.
   const data = {
     authority: { province: "150000", city: "1501", county: "150102", basis: "1", pledge: "true" },
-    category: { category: "1" },
+    category: { category: "1", first_work: "2012-07" },
+    work: [{ start: "2012-07", unit: "某某公司", uscc: "91150000MA0N99995D", unit_type: "1", post: "01", appointed: "2012-07" }],
     basic: { id_type: "1", id_number: ID, name: "张三", sex: "1", birth: "1990-03-07", mobile: "13912345678" },
     education: [{ full_time: "1", school: "内蒙古财经大学", level: "21", major: "会计学", start: "2008-09", graduation: "2012-07" }],
   };

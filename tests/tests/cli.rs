@@ -298,6 +298,21 @@ fn drafts_are_listed_validated_exported_and_imported_elsewhere() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1));
     assert!(text.contains("basic.mobile") && text.contains("应为 11 位数字") && text.contains("请选择性别"), "{text}");
+    // The guide's refusals, in the words of the app and the server: a unit's form drafted
+    // outside a unit's workspace, an entry by an exam taken outside Inner Mongolia.
+    let (own, elsewhere) = {
+        let store = Store::open(&a.path().join("drafts")).unwrap();
+        let person = serde_json::json!({"person": {"id_number": "150102199003071237", "name": "张三"}});
+        let own = store.create("assessment", 1, "年度考评", &person).unwrap().id;
+        let exam = serde_json::json!({"qualification": {"exam_province": "110000", "level": "1"}});
+        (own, store.create("entry_qualified", 3, "入库备案", &exam).unwrap().id)
+    };
+    for (draft, says) in [(&own, "由单位（会计机构负责人）填报"), (&elsewhere, "在内蒙古自治区参加考试取得资格的人员")] {
+        let o = caiji_in(a.path(), &["drafts", "validate", draft]);
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(1), "{text}");
+        assert!(text.contains(says), "{text}");
+    }
     // Export on one machine, import on another: the same draft and the same photo bytes.
     let bundle = a.path().join("张三.caiji");
     let o = caiji_in(a.path(), &["drafts", "export", &id, "-o", bundle.to_str().unwrap()]);

@@ -22,7 +22,7 @@ fn a_new_store_is_wal_with_foreign_keys_at_the_latest_schema() {
 #[test]
 fn every_earlier_schema_migrates_keeping_its_data() {
     // Each earlier schema version, with a draft written in it, opened by this version.
-    let n = 3; // steps in migrations(); add a sample below for each new one
+    let n = 4; // steps in migrations(); add a sample below for each new one
     for k in 0..=n {
         let dir = tempfile::tempdir().unwrap();
         {
@@ -43,6 +43,10 @@ fn every_earlier_schema_migrates_keeping_its_data() {
                 c.execute("UPDATE drafts SET remote_revision = 4 WHERE id = 'old'", []).unwrap();
                 c.execute("INSERT INTO outbox (draft, queued, next_at) VALUES ('old', 1, 1)", []).unwrap();
             }
+            if (2..4).contains(&k) {
+                // 自治区直属 was stored as the province's code before step 4.
+                c.execute("INSERT INTO units (uscc, name, region, created, updated) VALUES ('12150000MA0N00015G', '直属单位', '150000', 1, 1)", []).unwrap();
+            }
         }
         let store = Store::open(dir.path()).unwrap();
         let v: i64 = store.connection().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
@@ -55,7 +59,10 @@ fn every_earlier_schema_migrates_keeping_its_data() {
         }
         if k >= 2 {
             assert_eq!(store.get("old").unwrap().unit.as_deref(), Some("91150100MA0N00000X"));
-            assert_eq!(store.units().unwrap()[0].name, "旧单位");
+            assert_eq!(store.units().unwrap().iter().find(|u| u.uscc == "91150100MA0N00000X").unwrap().name, "旧单位");
+        }
+        if (2..4).contains(&k) {
+            assert_eq!(store.unit("12150000MA0N00015G").unwrap().region, "1500", "自治区直属 as its 管理地区 key, from version {k}");
         }
     }
 }

@@ -159,7 +159,7 @@ fn start_server(data: &std::path::Path, port: u16) -> Child {
 fn record(id: &str, n: usize, photo: &str) -> Value {
     json!({
         "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": "true"},
-        "category": {"category": "1"},
+        "category": {"category": "1", "first_work": "2012-07"}, "work": [{"start": "2012-07", "unit": "某某公司", "uscc": "91150000MA0N99995D", "unit_type": "1", "post": "01", "appointed": "2012-07"}],
         "basic": {"photo": photo, "id_type": "1", "id_number": id, "name": format!("职工{n}"), "sex": "1",
                   "birth": format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14]), "mobile": "13912345678"},
         "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}],

@@ -57,7 +57,8 @@ fn a_change_cannot_alter_name_id_or_first_work_date() {
     let entry = desk
         .create(
             "entry_unit",
-            &json!({"unit": {"uscc": USCC, "name": "某某公司", "unit_type": "1"}, "person": {"id_type": "1", "id_number": id, "name": "张三", "sex": "1", "mobile": "13912345678"},
+            &json!({"unit": {"uscc": USCC, "name": "某某公司", "unit_type": "1"}, "authority": {"city": "1501", "county": "150102"},
+                    "person": {"id_type": "1", "id_number": id, "name": "张三", "sex": "1", "mobile": "13912345678"},
                     "appointment": {"post": "01", "first_work": "2012-08", "appointed": "2019-01", "proof": "ab".repeat(32)}}),
             Some(USCC),
             None,
@@ -215,6 +216,7 @@ fn bulk_assessment_standing_and_a_unit_bundle_on_a_fresh_machine() {
     let mut d = c.data.clone();
     d["work"][0]["start"] = json!(format!("{}-03", year - 4));
     d["work"][0]["appointed"] = json!(format!("{}-03", year - 4));
+    d["category"]["first_work"] = json!(format!("{}-03", year - 4));
     d["authority"] = json!({"province": "150000", "basis": "1"});
     store.autosave(&c.id, &c.title, &d).unwrap();
     store.finalize(&c.id, &[]).unwrap();

@@ -10,7 +10,7 @@ const TODAY: (u32, u32, u32) = (2026, 11, 27);
 fn record() -> Value {
     json!({
         "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": true},
-        "category": {"category": "1"},
+        "category": {"category": "1", "first_work": "2012-07"}, "work": [{"start": "2012-07", "unit": "某某公司", "uscc": "91150000MA0N99995D", "unit_type": "1", "post": "01", "appointed": "2012-07"}],
         "basic": {
             "photo": "0b5e9c1d2a3f4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "id_type": "1", "id_number": "150102199003071237", "name": "张三",
             "sex": "1", "birth": "1990-03-07", "mobile": "13912345678", "email": "zhangsan@example.cn",
@@ -142,7 +142,11 @@ fn forms_name_real_choice_lists_and_spec_profiles() {
         assert!(!d.children.is_empty());
     }
     let im = caiji_forms::find_division(&forms.divisions, "15").unwrap();
-    assert_eq!(im.children.len(), 12);
+    assert_eq!(im.children.iter().filter(|c| c.code != "1500").count(), 12);
+    // The guide's 自治区直属 beside them (Caiji's addition, not a division of the table), with
+    // no 旗县 below it: a collection managed there names no county.
+    let direct = caiji_forms::find_division(&forms.divisions, "1500").unwrap();
+    assert_eq!((direct.name.as_str(), direct.children.len()), ("自治区直属", 0));
     assert!(im.children.iter().any(|c| c.name == "锡林郭勒盟"));
     assert_eq!(forms.choices["political"].items.len(), 13);
     assert_eq!(forms.choices["post"].items.len(), 11);

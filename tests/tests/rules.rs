@@ -157,3 +157,27 @@ fn years_of_accounting_work_from_the_history() {
     assert_eq!(years_of_work(&[((2000, 1), Some((2000, 12))), ((2005, 1), Some((2005, 12))), ((2010, 5), Some((2009, 1)))], now), 2);
     assert_eq!(years_of_work(&[], now), 0);
 }
+
+/// The 履历 after its declaration, as the system fills it in (seed §4.5): each later year in
+/// post or not by the assessments (two running unassessed → not in post), at the unit the
+/// accepted transfers say; a year no record settles is unknown, not "not in post".
+#[test]
+fn later_history_years_follow_post_and_transfers() {
+    let ce: BTreeMap<u32, Credits> = (2011..=2025).map(|y| (y, credits(60.0, 30.0))).collect();
+    let p = Person { started_work: Some(2010), ce, assessed: vec![2020, 2021, 2022], good_to: Some(2019), history_declared: true, ..Person::default() };
+    let h = later_history(&p, 2020, Some("A"), &[(2022, "B".into())], 2025, Region::InnerMongolia);
+    let got: Vec<(u32, Option<bool>, Option<&str>)> = h.iter().map(|y| (y.year, y.in_post, y.unit.as_deref())).collect();
+    assert_eq!(
+        got,
+        [
+            (2021, Some(true), Some("A")),
+            (2022, Some(true), Some("B")),
+            (2023, Some(true), Some("B")),
+            (2024, Some(false), Some("B")),
+            (2025, Some(false), Some("B"))
+        ]
+    );
+    // Without a baseline or assessments here, the years are unknown.
+    let bare = Person { started_work: Some(2010), history_declared: true, ..Person::default() };
+    assert!(later_history(&bare, 2020, None, &[], 2023, Region::InnerMongolia).iter().all(|y| y.in_post.is_none()));
+}

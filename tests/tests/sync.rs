@@ -15,7 +15,7 @@ const ZHANG: &str = "150102199003071237";
 fn record(photo: &str) -> serde_json::Value {
     json!({
         "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": "true"},
-        "category": {"category": "1"},
+        "category": {"category": "1", "first_work": "2012-07"}, "work": [{"start": "2012-07", "unit": "某某公司", "uscc": "91150000MA0N99995D", "unit_type": "1", "post": "01", "appointed": "2012-07"}],
         "basic": {"photo": photo, "id_type": "1", "id_number": ZHANG, "name": "张三", "sex": "1", "birth": "1990-03-07", "mobile": "13912345678"},
         "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}],
     })
@@ -248,7 +248,7 @@ fn the_record_comes_back_elsewhere_and_a_stale_edit_shows_what_changed() {
     assert!(!st.signed_in && st.server.as_deref() == Some(base.as_str()) && st.last_error.unwrap().zh.contains("重新登录"));
 }
 
-/// A unit's finance office sends a staff member's filing; on another computer the unit signs in
+/// A unit's finance office sends a staff member's entry filing; on another computer the unit signs in
 /// and finds it in its workspace; the person signs in on theirs and finds their own record.
 #[test]
 fn a_units_filings_come_back_to_its_workspace_and_to_the_person() {
@@ -265,7 +265,11 @@ fn a_units_filings_come_back_to_its_workspace_and_to_the_person() {
     let desk = Desk::new(&office, &forms);
     let photo = attachment(&office);
     office.put_unit(&caiji_filing::store::Unit { uscc: USCC.into(), name: "呼和浩特某某有限公司".into(), region: String::new() }).unwrap();
-    let d = desk.create("collection", &record(&photo), Some(USCC), None).unwrap();
+    // The unit's own form (the guide: a unit files the entry of the accountants it appoints).
+    let entry = json!({"unit": {"uscc": USCC, "name": "呼和浩特某某有限公司", "unit_type": "1"}, "authority": {"city": "1501", "county": "150102"},
+        "person": {"id_type": "1", "id_number": ZHANG, "name": "张三", "sex": "1", "mobile": "13912345678"},
+        "appointment": {"post": "01", "first_work": "2012-07", "appointed": "2019-01", "proof": photo}});
+    let d = desk.create("entry_unit", &entry, Some(USCC), None).unwrap();
     desk.finalize(&d.id).unwrap();
     office.queue(&d.id).unwrap();
     assert_eq!(sync::run(&office, &forms, t).unwrap().sent, vec![d.id.clone()]);
@@ -306,4 +310,27 @@ fn signing_out_ends_the_session_on_the_server_and_a_locked_login_says_so() {
     }
     let e = sync::connect(&base, ZHANG, "secret-123", t).unwrap_err();
     assert!(e.msg().zh.contains("登录失败次数过多"), "{}", e.msg().zh);
+}
+
+/// The baseline a person's authority set on the server (from the online system's record) comes
+/// to their app at sync and counts in the standing; withdrawn there, it is gone here too.
+#[test]
+fn the_authoritys_baseline_reaches_the_persons_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::sqlite(&dir.path().join("server")).unwrap();
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    let base = format!("http://{}", caiji_server::spawn_local(server.clone(), 1000.0, 1000.0).unwrap());
+    let (t, forms) = (Duration::from_secs(10), Forms::builtin().unwrap());
+    let year = caiji_base::time::today().0;
+    server.set_baseline(ZHANG, Some(year - 2)).unwrap();
+    let store = Store::open(&dir.path().join("home")).unwrap();
+    sync::connect(&base, ZHANG, "secret-123", t).unwrap().save(&store).unwrap();
+    sync::run(&store, &forms, t).unwrap();
+    let desk = Desk::new(&store, &forms);
+    let s = desk.standing(ZHANG).unwrap();
+    assert_eq!((s.server_good_to, s.good_to), (Some(year - 2), None), "the authority's, not a stated one");
+    assert_eq!(desk.record(ZHANG, None).unwrap().person.good_to, Some(year - 2), "and the rules count from it");
+    server.set_baseline(ZHANG, None).unwrap();
+    sync::run(&store, &forms, t).unwrap();
+    assert_eq!(desk.standing(ZHANG).unwrap().server_good_to, None);
 }

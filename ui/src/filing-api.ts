@@ -11,7 +11,7 @@ export interface Field {
   min?: number | null; max?: number | null; spec?: string | null; past: boolean; fixed: boolean; help?: Msg | null;
 }
 export interface Section { id: string; title: Msg; help?: Msg | null; repeat?: { min: number; max: number } | null; fields: Field[] }
-export interface Form { id: string; version: number; title: Msg; help?: Msg | null; by: "person" | "unit"; person?: { name: string; id_number: string } | null; sections: Section[] }
+export interface Form { id: string; version: number; title: Msg; help?: Msg | null; by: "person" | "unit" | "either"; person?: { name: string; id_number: string } | null; sections: Section[] }
 export interface Problem { path: string; code: string; message: Msg }
 export type Values = Record<string, unknown>;
 /** Where a draft is on its way to the online system (the drafts store's states). */
@@ -20,7 +20,7 @@ export type { DraftState };
 export interface Draft { id: string; form: string; title: string; state: DraftState; reason?: string | null; data: Values; revision: number; updated: number; person?: string | null; unit?: string | null; origin?: Values | null }
 export interface Checked { draft: Draft; problems: Problem[] }
 export interface Row { id: string; form: string; title: string; state: DraftState; state_name: Msg; reason?: string | null; updated: number; problems: number; unit?: string | null; person?: string | null }
-export interface Standing { id_number: string; name: string; year: number; status: string; status_name: Msg; missing?: Msg | null; good_to?: number | null; obligations: { code: string; message: Msg }[]; years_of_work?: number | null; counted: number }
+export interface Standing { id_number: string; name: string; year: number; status: string; status_name: Msg; missing?: Msg | null; good_to?: number | null; server_good_to?: number | null; obligations: { code: string; message: Msg }[]; years_of_work?: number | null; years_at_least?: boolean; later_history?: { year: number; in_post: boolean | null; unit: string | null }[]; counted: number }
 export interface Imported { id: string; title: string; outcome: string; outcome_name: Msg }
 export interface LastRun { crashed: boolean; changed: string[] }
 

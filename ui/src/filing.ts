@@ -137,7 +137,7 @@ function input(f: Field, path: string, locked: boolean): Html {
       const parentPath = `${path.slice(0, path.lastIndexOf("."))}.${f.parent}`;
       const parent = String(get(parentPath) ?? "");
       const list = parent ? divisionsIn(parent) : [];
-      const hint = parent ? t("filing.pick") : t("filing.pickAbove");
+      const hint = !parent ? t("filing.pickAbove") : list.length ? t("filing.pick") : t("filing.noLevelBelow");
       return html`<select ${attrs}${list.length === 0 && html` disabled`}><option value="">${hint}</option>${list.map((c) => option(c.code, c.name))}</select>`;
     }
     // Typed as people type dates (19900307, 1990.3.7, 1990年3月7日) and shown YYYY-MM-DD.
@@ -348,7 +348,10 @@ async function showStanding() {
     const s = await filingApi.standing(id);
     // Judged from finalized filings only: nothing to say before the first one.
     box.hidden = s.counted === 0;
-    const years = s.years_of_work != null && html` <span>${t("filing.years").replace("{n}", String(s.years_of_work))}</span>`;
+    const years = s.years_of_work != null && html` <span>${t(s.years_at_least ? "filing.yearsAtLeast" : "filing.years").replace("{n}", String(s.years_of_work))}</span>`;
+    // The 履历's later years, as the system fills them in: in post or not, at which unit.
+    const postName = (p: boolean | null) => t(p === null ? "filing.postUnknown" : p ? "filing.inPost" : "filing.notInPost");
+    const later = (s.later_history ?? []).length > 0 && html`<p class="hint">${t("filing.laterHistory")}${(s.later_history ?? []).map((h) => `${h.year} ${postName(h.in_post)}${h.unit ? ` · ${h.unit}` : ""}`).join("；")}</p>`;
     // "Nothing owed" is said only of a record that can be judged.
     const none = s.status !== "unknown" && html`<li>${t("filing.nothingOwed")}</li>`;
     const owed = s.obligations.length ? s.obligations.map((o) => html`<li>${pick(o.message)}</li>`) : none;
@@ -360,7 +363,8 @@ async function showStanding() {
     const baseline =
       (s.status === "unknown" || stated) &&
       html`<div class="baseline"><label>${t("filing.baseline")} <input id="ed-baseline" type="number" min="1980" max="${s.year - 1}" value="${s.good_to ?? ""}" placeholder="${s.year - 1}" /> ${t("filing.baselineUnit")}</label><button type="button" id="ed-baseline-save">${t("filing.baselineSave")}</button>${clear}<small class="hint">${t("filing.baselineHint")}</small></div>`;
-    render(box, html`<b>${t("filing.standing")}</b> <span class="pill st-${s.status}">${pick(s.status_name)}</span>${years}${missing}${baseline}<ul>${owed}</ul><small>${t("filing.standingFrom").replace("{n}", String(s.counted))}</small>`);
+    const server = s.server_good_to != null && html`<p class="hint">${t("filing.serverBaseline").replace("{y}", String(s.server_good_to))}</p>`;
+    render(box, html`<b>${t("filing.standing")}</b> <span class="pill st-${s.status}">${pick(s.status_name)}</span>${years}${later}${missing}${server}${baseline}<ul>${owed}</ul><small>${t("filing.standingFrom").replace("{n}", String(s.counted))}</small>`);
     document.getElementById("ed-baseline-save")?.addEventListener("click", () => void setBaseline(id, Number($<HTMLInputElement>("ed-baseline").value) || null));
     document.getElementById("ed-baseline-clear")?.addEventListener("click", () => void setBaseline(id, null));
   } catch {
@@ -579,7 +583,9 @@ async function recoverNotice() {
 
 export function refreshFiling() {
   const sel = $<HTMLSelectElement>("filing-new");
-  render(sel, html`<option value="">${t("filing.new")}</option>${forms.map((f) => html`<option value="${f.id}">${pick(f.title)}</option>`)}`);
+  // A person's own forms; the unit's (聘任入库备案, 年度考评) are started in 单位.
+  const own = forms.filter((f) => f.by !== "unit");
+  render(sel, html`<option value="">${t("filing.new")}</option>${own.map((f) => html`<option value="${f.id}">${pick(f.title)}</option>`)}`);
   const st = $<HTMLSelectElement>("filing-state");
   const v = st.value;
   const states = (["draft", "finalized", "queued", "sent", "accepted", "returned", "failed"] as const).map((s) => html`<option value="${s}">${t(`state.${s}`)}</option>`);

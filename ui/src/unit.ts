@@ -54,8 +54,10 @@ function draftsOf(id: string): Map<string, Row> {
   return m;
 }
 
-function cell(d: Row | undefined, form: string, id: string): Html {
-  if (!d) return html`<button type="button" data-new="${form}" data-id="${id}">${t("unit.start")}</button>`;
+/** A staff member's filing of `form`: its state, or a button to start it — only for the unit's
+ * own forms (入库备案, 年度考评); a person's own (信息采集) is theirs to file. */
+function cell(d: Row | undefined, form: string, id: string, ours = true): Html {
+  if (!d) return ours ? html`<button type="button" data-new="${form}" data-id="${id}">${t("unit.start")}</button>` : html`<span class="muted" title="${t("unit.byPersonTip")}">${t("unit.byPerson")}</span>`;
   const errs = d.problems ? html` <span class="pill bad">${d.problems}</span>` : "";
   return html`<a href="#" data-open="${d.id}" class="pill st-${d.state}">${pick(d.state_name)}</a>${errs}`;
 }
@@ -87,7 +89,7 @@ export function renderUnit() {
   // Codes for the staff's accounts, when this computer is signed in as this unit.
   const st = syncStatus();
   const asUnit = !!st?.signed_in && st.kind === "unit" && st.login === mask(u.uscc);
-  const keys = ["unit.name", "unit.id", "unit.sex", "unit.post", "unit.mobile", "unit.collection", "unit.assessment", ...(asUnit ? (["unit.account"] as const) : [])] as const;
+  const keys = ["unit.name", "unit.id", "unit.sex", "unit.post", "unit.mobile", "unit.entry", "unit.collection", "unit.assessment", ...(asUnit ? (["unit.account"] as const) : [])] as const;
   const columns = keys.map((k) => html`<th>${t(k)}</th>`);
   const codes = (id: string) =>
     asUnit && html`<td class="codes" title="${t("unit.codeTip")}"><button type="button" data-code="activate" data-id="${id}">${t("unit.activate")}</button> <button type="button" data-code="reset" data-id="${id}">${t("unit.resetCode")}</button></td>`;
@@ -95,7 +97,8 @@ export function renderUnit() {
     ? view.staff.map((s) => {
         const ds = draftsOf(s.id_number);
         const who = html`<td>${s.name}</td><td class="mono">${mask(s.id_number)}</td><td>${choiceName("sex", s.data.sex)}</td><td>${s.data.post ? choiceName("post", s.data.post) : "—"}</td><td>${s.data.mobile ?? "—"}</td>`;
-        return html`<tr>${who}<td>${cell(ds.get("collection"), "collection", s.id_number)}</td><td>${cell(ds.get("assessment"), "assessment", s.id_number)}</td>${codes(s.id_number)}</tr>`;
+        const filings = html`<td>${cell(ds.get("entry_unit"), "entry_unit", s.id_number)}</td><td>${cell(ds.get("collection"), "collection", s.id_number, false)}</td><td>${cell(ds.get("assessment"), "assessment", s.id_number)}</td>`;
+        return html`<tr>${who}${filings}${codes(s.id_number)}</tr>`;
       })
     : html`<tr><td colspan="${keys.length}" class="empty">${t("unit.noStaff")}</td></tr>`;
   render(body, html`${head}${rosterReport}${bulkBox}<table class="staff"><thead><tr>${columns}</tr></thead><tbody>${staff}</tbody></table>`);
@@ -107,7 +110,8 @@ export async function showUnit(uscc: string) {
 }
 
 /** A unit's region as people name it: 自治区直属, a city, or a city and county. */
-const DIRECT = "150000";
+const DIRECT = "1500";
+const INNER_MONGOLIA = "150000";
 function regionName(code: string): string {
   return code === DIRECT ? t("unit.direct") : divisionName(code);
 }
@@ -119,8 +123,9 @@ function regionPickers(code = "", city4 = "") {
   const city = $<HTMLSelectElement>("unit-city");
   const county = $<HTMLSelectElement>("unit-county");
   const c = city4 || (code === DIRECT ? DIRECT : code.slice(0, 4));
-  const cities = divisionsIn(DIRECT);
-  render(city, html`<option value="">${t("unit.pickCity")}</option><option value="${DIRECT}"${c === DIRECT && html` selected`}>${t("unit.direct")}</option>${cities.map((d) => html`<option value="${d.code}"${d.code === c && html` selected`}>${d.name}</option>`)}`);
+  // Inner Mongolia's 盟市, 自治区直属 first (the forms' division data has it).
+  const cities = divisionsIn(INNER_MONGOLIA);
+  render(city, html`<option value="">${t("unit.pickCity")}</option>${cities.map((d) => html`<option value="${d.code}"${d.code === c && html` selected`}>${d.code === DIRECT ? t("unit.direct") : d.name}</option>`)}`);
   const inCity = c && c !== DIRECT ? divisionsIn(c) : [];
   const own = html`<option value="${c}"${code === c && html` selected`}>${t("unit.cityLevel")}</option>`;
   render(county, html`<option value="">${t("unit.pickCounty")}</option>${inCity.length > 0 && own}${inCity.map((d) => html`<option value="${d.code}"${d.code === code && html` selected`}>${d.name}</option>`)}`);

@@ -136,6 +136,8 @@ const collection = {
 const divisions = [
   { code: "11", name: "北京市", children: [{ code: "1101", name: "市辖区", children: [{ code: "110101", name: "东城区" }] }] },
   { code: "15", name: "内蒙古自治区", children: [
+    // Added by the backend (caiji_forms): the guide's 自治区直属, with no county below it.
+    { code: "1500", name: "自治区直属", children: [] },
     { code: "1501", name: "呼和浩特市", children: [{ code: "150102", name: "新城区" }, { code: "150103", name: "回民区" }] },
     { code: "1502", name: "包头市", children: [{ code: "150202", name: "东河区" }] },
   ] },

@@ -605,7 +605,11 @@ test("filing: province, city and county cascade, and a new province empties what
   assert.equal(await page.isDisabled("#f-authority\\.city"), true, "no province yet");
   await page.selectOption("#f-authority\\.province", "150000");
   const cities = await page.$$eval("#f-authority\\.city option", (l) => l.map((o) => o.textContent));
-  assert.deepEqual(cities, ["请选择", "呼和浩特市", "包头市"]);
+  assert.deepEqual(cities, ["请选择", "自治区直属", "呼和浩特市", "包头市"]);
+  // 自治区直属 has no 旗县: the county is not asked for.
+  await page.selectOption("#f-authority\\.city", "1500");
+  await page.waitForFunction(() => document.getElementById("f-authority.county").disabled);
+  assert.equal(await page.$eval("#f-authority\\.county", (s) => s.options[0].textContent), "无下一级，不必选择");
   await page.selectOption("#f-authority\\.city", "1501");
   await page.selectOption("#f-authority\\.county", "150103");
   await page.waitForFunction(() => !window.caiji.currentDraft().saving);
@@ -935,7 +939,8 @@ test("XSS: drafts, titles, forms, reasons and accounts from a bundle or the serv
   const staff = await page.$$eval("table.staff tbody td", (l) => l.map((x) => x.textContent));
   assert.equal(staff[0], `职工${a}`);
   assert.equal(staff[4], `139${b}`);
-  assert.equal(staff[5], `状态${c}`);
+  // The columns: 聘任入库备案 (none yet: 新建), 信息采集 (the staff member's draft), 年度考评.
+  assert.deepEqual([staff[5], staff[6]], ["新建", `状态${c}`]);
   await page.evaluate(() => window.caiji.importRoster("/staff/evil.csv"));
   await page.waitForSelector(".rejected");
   assert.deepEqual(await page.$$eval(".rejected tbody td", (l) => l.map((x) => x.textContent)), ["3", `职工${c}`, `问题${a}`]);

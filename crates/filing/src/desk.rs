@@ -7,10 +7,11 @@
 use crate::store::{Draft, Links, State, Store, Unit};
 use caiji_base::error::{Error, Result};
 use caiji_base::i18n::Msg;
-use caiji_forms::rules::{self, Credits, Equivalent, Person, Region, Status};
-use caiji_forms::{self as forms, text_at, Form, Forms, Problem};
+use caiji_forms::record::{self, missing_text, status_name, Filed, Record};
+use caiji_forms::rules::{self, Region, Status};
+use caiji_forms::{text_at, Filer, Form, Forms, Problem};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 pub struct Desk<'a> {
     pub store: &'a Store,
@@ -23,6 +24,9 @@ pub struct Checked {
     pub draft: Draft,
     pub problems: Vec<Problem>,
 }
+
+/// The drafts store's meta key prefix of a baseline pulled from the server.
+pub const SERVER_BASELINE: &str = "server_good_to:";
 
 /// A person's standing this year, from their filings.
 #[derive(Debug, Clone, Serialize)]
@@ -37,9 +41,17 @@ pub struct Standing {
     pub missing: Option<Msg>,
     /// The baseline the person stated: on file and in good standing up to this year.
     pub good_to: Option<u32>,
+    /// The baseline the server holds (set by the person's authority from the online system's
+    /// record), as last synced. The later of the two is what the rules count from.
+    pub server_good_to: Option<u32>,
     pub obligations: Vec<rules::Obligation>,
-    /// Whole years of accounting work from the declared history (or the collection's work history).
+    /// Whole years of accounting work from the declared history (or the collection's work history),
+    /// with the later years the system fills in.
     pub years_of_work: Option<u32>,
+    /// The years are a lower bound: a later year of the history no record here settles.
+    pub years_at_least: bool,
+    /// The years after the 履历's declaration, as the system fills them in.
+    pub later_history: Vec<rules::HistoryYear>,
     /// The filings it was judged from (finalized or further along).
     pub counted: usize,
 }
@@ -66,148 +78,23 @@ fn year_of(v: &str) -> Option<u32> {
     v.get(..4)?.parse().ok()
 }
 
-/// The entries of a repeatable section.
-fn entries<'v>(data: &'v Value, section: &str) -> Vec<&'v Map<String, Value>> {
-    data.get(section).and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_object).collect()).unwrap_or_default()
+/// A unit's 管理地区 (a county `150102`, a city `1501`, 自治区直属 `1500`) as a form's
+/// province, city and county fields.
+fn authority_fields(region: &str) -> Value {
+    let city = region.get(..4).unwrap_or("");
+    let county = if region.len() == 6 { region } else { "" };
+    json!({"province": "150000", "city": city, "county": county})
 }
 
-fn text(o: &Map<String, Value>, k: &str) -> String {
-    o.get(k).map(forms::value_text).unwrap_or_default()
-}
-
-fn number(v: &Value, path: &str) -> f32 {
-    text_at(v, path).parse().unwrap_or(0.0)
-}
-
-/// A CE equivalent's credits, from its kind in the `ce` form.
-fn equivalent(o: &Map<String, Value>) -> Option<Equivalent> {
-    let days: f32 = text(o, "days").parse().unwrap_or(1.0);
-    Some(match text(o, "kind").as_str() {
-        "exam_subject" => Equivalent::ExamSubject,
-        "degree_course" => Equivalent::DegreeCourse,
-        "conference" => Equivalent::Conference { days },
-        "paper_first" => Equivalent::Paper { first_author: true },
-        "paper_other" => Equivalent::Paper { first_author: false },
-        "book_lead" => Equivalent::Book { lead: true },
-        "book_other" => Equivalent::Book { lead: false },
-        "research_lead" => Equivalent::Research { lead: true },
-        "research_member" => Equivalent::Research { lead: false },
-        _ => return None,
-    })
-}
-
-/// One year's CE credits from a `ce` filing: courses, with the equivalents as professional.
-pub fn ce_credits(data: &Value) -> Credits {
-    let extra: f32 = entries(data, "equivalents").into_iter().filter_map(equivalent).map(Equivalent::credits).sum();
-    Credits { professional: number(data, "courses.professional") + extra, general: number(data, "courses.general") }
-}
-
-/// What the rules need to know about a person, from their filings (only those that count).
-pub fn person_of(drafts: &[Draft]) -> (Person, Region, Option<u32>) {
-    let mut p = Person::default();
-    let mut region = Region::InnerMongolia;
-    let mut periods: Vec<rules::Period> = Vec::new();
-    let mut history_periods = None;
-    let earliest = |a: Option<u32>, b: Option<u32>| match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    for d in drafts.iter().filter(|d| counts(d)) {
-        let v = &d.data;
-        match d.form.as_str() {
-            "collection" => {
-                if !matches!(text_at(v, "authority.province").as_str(), "150000" | "") {
-                    region = Region::National;
-                }
-                p.student |= text_at(v, "authority.basis") == "4";
-                for q in entries(v, "qualification").into_iter().filter(|q| text(q, "type") == "1") {
-                    p.qualified = earliest(p.qualified, year_of(&text(q, "date")));
-                }
-                for w in entries(v, "work") {
-                    p.started_work = earliest(p.started_work, year_of(&text(w, "start")));
-                    if let Some(s) = forms::parse_month(&text(w, "start")) {
-                        periods.push((s, forms::parse_month(&text(w, "end"))));
-                    }
-                }
-            }
-            "entry_qualified" => p.qualified = earliest(p.qualified, year_of(&text_at(v, "qualification.date"))),
-            "entry_unit" => p.started_work = earliest(p.started_work, year_of(&text_at(v, "appointment.first_work"))),
-            "ce" => {
-                if let Some(y) = year_of(&text_at(v, "person.year")) {
-                    let c = ce_credits(v);
-                    let e = p.ce.entry(y).or_default();
-                    e.professional += c.professional;
-                    e.general += c.general;
-                }
-            }
-            "assessment" => p.assessed.extend(year_of(&text_at(v, "grades.year"))),
-            "history" => {
-                p.history_declared |= matches!(d.state, State::Queued | State::Sent | State::Accepted);
-                let hp: Vec<_> = entries(v, "periods")
-                    .into_iter()
-                    .filter_map(|e| forms::parse_month(&text(e, "start")).map(|s| (s, forms::parse_month(&text(e, "end")))))
-                    .collect();
-                for (s, _) in &hp {
-                    p.started_work = earliest(p.started_work, Some(s.0));
-                }
-                history_periods = Some(hp);
-            }
-            _ => {}
-        }
-    }
-    let (y, m, _) = caiji_base::time::today();
-    let work = history_periods.unwrap_or(periods);
-    let years = (!work.is_empty()).then(|| rules::years_of_work(&work, (y, m)));
-    (p, region, years)
-}
-
-pub fn status_name(s: Status) -> Msg {
-    match s {
-        Status::Active => Msg::new("在岗", "in post"),
-        Status::NonActive => Msg::new("非在岗（连续两年未年度考评）", "not in post (two consecutive years unassessed)"),
-        Status::Changed => Msg::new("异动（继续教育连续 3 年或累计 4 年未完成）", "changed status (CE missed 3 years running or 4 in all)"),
-        Status::Unknown => Msg::new("信息不足，无法判断", "not enough information"),
-    }
-}
-
-/// Years as people write a list of them: runs joined (`2006–2019、2021`).
-fn years_text(years: &[u32], sep: &str) -> String {
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    for &y in years {
-        match runs.last_mut() {
-            Some((_, b)) if *b + 1 == y => *b = y,
-            _ => runs.push((y, y)),
-        }
-    }
-    runs.iter().map(|(a, b)| if a == b { a.to_string() } else { format!("{a}–{b}") }).collect::<Vec<_>>().join(sep)
-}
-
-/// What an `Unknown` judgement lacks, said so that the person knows what would settle it.
-pub fn missing_text(j: &rules::Judgement) -> Option<Msg> {
-    if j.status != Status::Unknown {
-        return None;
-    }
-    let mut zh = Vec::new();
-    let mut en = Vec::new();
-    if j.unknown_start {
-        zh.push("首次从事会计工作的年份或取得会计专业技术资格的年份".to_string());
-        en.push("the year accounting work started or the qualification was obtained".to_string());
-    }
-    if !j.unknown_ce.is_empty() {
-        zh.push(format!("{} 年的继续教育", years_text(&j.unknown_ce, "、")));
-        en.push(format!("continuing education for {}", years_text(&j.unknown_ce, ", ")));
-    }
-    if !j.unknown_assessment.is_empty() {
-        zh.push(format!("{} 年的年度考评", years_text(&j.unknown_assessment, "、")));
-        en.push(format!("the assessments for {}", years_text(&j.unknown_assessment, ", ")));
-    }
-    Some(Msg::new(
-        format!("本机没有以下记录：{}。不能判断在岗、非在岗或异动：请导入或同步已审核通过的填报，或在线上系统查看本人状态。", zh.join("；")),
-        format!(
-            "This computer has no record of {}: in post, not in post or changed status cannot be judged. Import or sync the accepted filings, or look up the standing in the online system.",
-            en.join(" or ")
-        ),
-    ))
+/// The record the drafts that count make (oldest first): a 履历 queued or further is declared.
+pub fn record_from(drafts: &[Draft]) -> Record {
+    let mut counted: Vec<&Draft> = drafts.iter().filter(|d| counts(d)).collect();
+    counted.sort_by_key(|d| d.updated);
+    let filed: Vec<Filed> = counted
+        .iter()
+        .map(|d| Filed { form: &d.form, data: &d.data, declared: matches!(d.state, State::Queued | State::Sent | State::Accepted), when: d.updated })
+        .collect();
+    record::record_of(&filed)
 }
 
 impl<'a> Desk<'a> {
@@ -224,7 +111,8 @@ impl<'a> Desk<'a> {
         let f = self.form(form)?;
         let (_, id) = f.person_of(data);
         let links = Links { person: (!id.is_empty()).then_some(id), unit: unit.map(str::to_string), origin };
-        self.store.create_linked(&f.id, f.version, &f.title_of(data), data, &links)
+        let data = f.with_defaults(data);
+        self.store.create_linked(&f.id, f.version, &f.title_of(&data), &data, &links)
     }
 
     /// Saves the values (every keystroke) and says what is still wrong.
@@ -244,7 +132,8 @@ impl<'a> Desk<'a> {
     }
 
     /// Everything the online system would refuse: the form's checks, fixed fields changed
-    /// against the registered record, and the rules about who may file what.
+    /// against the registered record, who files the form, and the guide's rules against the
+    /// person's record here ([`caiji_forms::record::guide_problems`], as the server runs them).
     pub fn problems(&self, d: &Draft) -> Result<Vec<Problem>> {
         let f = self.form(&d.form)?;
         let today = caiji_base::time::today();
@@ -252,29 +141,23 @@ impl<'a> Desk<'a> {
         if let Some(o) = &d.origin {
             out.extend(self.forms.check_fixed(f, &d.data, o));
         }
-        match d.form.as_str() {
-            "collection" => {
-                // Students without a qualification cannot enter.
-                let student = text_at(&d.data, "authority.basis") == "4";
-                let qualified = !entries(&d.data, "qualification").is_empty();
-                if student && !qualified {
-                    let m = rules::can_enter(&Person { student: true, ..Person::default() }).err();
-                    out.extend(m.map(|message| Problem { path: "authority.basis".into(), code: "refused", message }));
-                }
-            }
-            "history" => {
-                let (_, id) = f.person_of(&d.data);
-                if !id.is_empty() {
-                    let others: Vec<Draft> = self.store.of_person(&id)?.into_iter().filter(|x| x.id != d.id).collect();
-                    let (p, region, _) = person_of(&others);
-                    if let Some(message) = rules::history_refusal(&p, today.0, region) {
-                        out.push(Problem { path: "person.id_number".into(), code: "refused", message });
-                    }
-                }
-            }
-            _ => {}
+        // A unit's form drafted outside a unit's workspace has no unit to file it.
+        if f.by == Filer::Unit && d.unit.is_none() {
+            out.extend(record::filer_refusal(f, Filer::Person).map(|message| Problem { path: String::new(), code: "wrong_filer", message }));
         }
+        let (_, id) = f.person_of(&d.data);
+        let rec = if id.is_empty() { Record::default() } else { self.record(&id, Some(&d.id))? };
+        out.extend(record::guide_problems(f, &d.data, &rec, today.0));
         Ok(out)
+    }
+
+    /// A person's record on this computer: the drafts that count (but `except`) and the
+    /// baseline they stated.
+    pub fn record(&self, id_number: &str, except: Option<&str>) -> Result<Record> {
+        let drafts: Vec<Draft> = self.store.of_person(id_number)?.into_iter().filter(|x| Some(x.id.as_str()) != except).collect();
+        let mut rec = record_from(&drafts);
+        rec.person.good_to = self.baseline(id_number)?.max(self.server_baseline(id_number)?);
+        Ok(rec)
     }
 
     /// Finalizes a draft with no problems left.
@@ -294,16 +177,8 @@ impl<'a> Desk<'a> {
             return Err(Error::invalid("这份填报没有证件号码，不能据此变更", "This filing has no ID number to base a change on"));
         }
         let id_type = ["basic.id_type", "person.id_type"].iter().map(|p| text_at(&r.data, p)).find(|t| !t.is_empty()).unwrap_or_else(|| "1".into());
-        let first_work = {
-            let from_entry = text_at(&r.data, "appointment.first_work");
-            let mut starts: Vec<String> = entries(&r.data, "work").into_iter().map(|w| text(w, "start")).filter(|s| !s.is_empty()).collect();
-            starts.sort();
-            if from_entry.is_empty() {
-                starts.first().cloned().unwrap_or_default()
-            } else {
-                from_entry
-            }
-        };
+        // As registered (the unit's entry filing, else collection): never introduced by a change.
+        let first_work = self.record(&id, None)?.first_work.unwrap_or_default();
         let identity = json!({"identity": {"id_type": id_type, "id_number": id, "name": name, "first_work": first_work}});
         self.create("change", &identity, r.unit.as_deref(), Some(identity.clone()))
     }
@@ -320,11 +195,14 @@ impl<'a> Desk<'a> {
         let r = |k: &str| s.data.get(k).cloned().unwrap_or(Value::Null);
         let data = match form {
             "collection" => json!({
+                "authority": authority_fields(&u.region),
+                "category": {"first_work": r("first_work")},
                 "basic": {"id_type": r("id_type"), "id_number": s.id_number, "name": s.name, "sex": r("sex"), "birth": r("birth"), "mobile": r("mobile")},
                 "work": [{"start": r("appointed"), "unit": u.name, "uscc": u.uscc, "post": r("post"), "appointed": r("appointed")}],
             }),
             "entry_unit" => json!({
                 "unit": {"uscc": u.uscc, "name": u.name},
+                "authority": authority_fields(&u.region),
                 "person": {"id_type": r("id_type"), "id_number": s.id_number, "name": s.name, "sex": r("sex"), "mobile": r("mobile")},
                 "appointment": {"post": r("post"), "first_work": r("first_work"), "appointed": r("appointed")},
             }),
@@ -410,6 +288,11 @@ impl<'a> Desk<'a> {
         Ok(self.store.meta(&format!("good_to:{id_number}"))?.and_then(|v| v.parse().ok()))
     }
 
+    /// The baseline the server holds for a person, as last synced (sync's `pull_baseline`).
+    pub fn server_baseline(&self, id_number: &str) -> Result<Option<u32>> {
+        Ok(self.store.meta(&format!("{SERVER_BASELINE}{id_number}"))?.and_then(|v| v.parse().ok()))
+    }
+
     /// States (or, with `None`, withdraws) a person's baseline: a year from 1980 to last year
     /// (this year is not over, and cannot be on file as complete yet).
     pub fn set_baseline(&self, id_number: &str, year: Option<u32>) -> Result<Standing> {
@@ -434,10 +317,12 @@ impl<'a> Desk<'a> {
     pub fn standing(&self, id_number: &str) -> Result<Standing> {
         let drafts = self.store.of_person(id_number)?;
         let name = drafts.iter().find_map(|d| self.forms.get(&d.form).map(|f| f.person_of(&d.data).0).filter(|n| !n.is_empty())).unwrap_or_default();
-        let (mut p, region, years) = person_of(&drafts);
-        p.good_to = self.baseline(id_number)?;
-        let year = caiji_base::time::today().0;
-        let judged = rules::judge(&p, year, region);
+        let rec = self.record(id_number, None)?;
+        let (p, region) = (&rec.person, rec.region);
+        let (year, month, _) = caiji_base::time::today();
+        let years = rec.years_of_work((year, month));
+        let later_history = rec.later_history(year);
+        let judged = rules::judge(p, year, region);
         let status = judged.status;
         Ok(Standing {
             id_number: id_number.to_string(),
@@ -447,19 +332,13 @@ impl<'a> Desk<'a> {
             status,
             status_name: status_name(status),
             missing: missing_text(&judged),
-            good_to: p.good_to,
-            obligations: rules::obligations(&p, year, region),
-            years_of_work: years,
+            good_to: self.baseline(id_number)?,
+            server_good_to: self.server_baseline(id_number)?,
+            obligations: rules::obligations(p, year, region),
+            years_of_work: years.map(|y| y.0),
+            years_at_least: years.is_some_and(|y| y.1),
+            later_history,
             counted: drafts.iter().filter(|d| counts(d)).count(),
         })
-    }
-}
-
-#[cfg(test)]
-mod years {
-    #[test]
-    fn years_are_listed_as_runs() {
-        assert_eq!(super::years_text(&[2006, 2007, 2008, 2010, 2012, 2013], "、"), "2006–2008、2010、2012–2013");
-        assert_eq!(super::years_text(&[], "、"), "");
     }
 }

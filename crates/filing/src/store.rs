@@ -94,6 +94,9 @@ pub fn migrations() -> Migrations<'static> {
             value TEXT NOT NULL
         );",
         ),
+        // 4: 自治区直属 is the 管理地区 `1500` (caiji_forms::record::DIRECT), no longer the
+        // province's code.
+        M::up("UPDATE units SET region = '1500' WHERE region = '150000';"),
     ])
 }
 

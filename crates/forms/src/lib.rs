@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
+pub mod record;
 pub mod rules;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -41,6 +42,15 @@ pub enum Filer {
     #[default]
     Person,
     Unit,
+    /// Either the person or their unit.
+    Either,
+}
+
+impl Filer {
+    /// May an account of kind `who` (a person or a unit) file a form filed by `self`?
+    pub fn allows(self, who: Filer) -> bool {
+        self == Filer::Either || self == who
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,6 +78,27 @@ impl Form {
         } else {
             format!("{} · {who}", self.title.zh)
         }
+    }
+
+    /// A new draft's values: `data` with each field's default where it has none.
+    pub fn with_defaults(&self, data: &Value) -> Value {
+        let mut v = data.clone();
+        if !v.is_object() {
+            v = Value::Object(Map::new());
+        }
+        for s in self.sections.iter().filter(|s| s.repeat.is_none()) {
+            for f in &s.fields {
+                if let Some(d) = &f.default {
+                    let sec = v.as_object_mut().and_then(|o| o.entry(s.id.clone()).or_insert_with(|| Value::Object(Map::new())).as_object_mut());
+                    if let Some(sec) = sec {
+                        if sec.get(&f.id).is_none_or(|x| value_text(x).is_empty()) {
+                            sec.insert(f.id.clone(), Value::String(d.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        v
     }
 
     /// A field by its `section.field` path.
@@ -142,6 +173,9 @@ pub struct Field {
     pub parent: Option<String>,
     #[serde(default)]
     pub help: Option<Msg>,
+    /// The value a new draft starts with (a choice's code): Inner Mongolia for its own forms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,11 +309,16 @@ impl Forms {
             check_form(&form, &choices)?;
             forms.push(form);
         }
-        let divisions = serde_json::from_str(DIVISIONS).map_err(|e| Error::SpecInvalid {
+        let mut divisions: Vec<Division> = serde_json::from_str(DIVISIONS).map_err(|e| Error::SpecInvalid {
             file: "forms/divisions.json".into(),
             line: e.line(),
             detail: Msg::new(e.to_string(), e.to_string()),
         })?;
+        // The guide's 管理地区 beside the 盟市: 自治区直属 (units directly under the region, managed
+        // by 内蒙古自治区会计学会), chosen as a city with no county below it (divisions.md).
+        if let Some(im) = divisions.iter_mut().find(|d| d.code == record::INNER_MONGOLIA) {
+            im.children.insert(0, Division { code: record::DIRECT.into(), name: "自治区直属".into(), children: Vec::new() });
+        }
         Ok(Forms { forms, choices, divisions })
     }
 
@@ -425,8 +464,17 @@ impl Forms {
         for f in &s.fields {
             let path = format!("{prefix}.{}", f.id);
             let text = obj.get(&f.id).map(value_text).unwrap_or_default();
+            // A division with nothing below it (自治区直属, a city without counties) is chosen
+            // whole: the level below is not asked for.
+            let whole = f.kind == FieldKind::Division
+                && f.parent
+                    .as_ref()
+                    .and_then(|p| obj.get(p))
+                    .map(value_text)
+                    .and_then(|p| find_division(&self.divisions, &p))
+                    .is_some_and(|d| d.children.is_empty());
             if text.is_empty() {
-                if f.required {
+                if f.required && !whole {
                     // Said as the field is answered: a choice is chosen, a box ticked, a file made.
                     let verb = match f.kind {
                         FieldKind::Choice | FieldKind::Division => "请选择",
@@ -635,6 +683,12 @@ fn check_form(form: &Form, choices: &BTreeMap<String, ChoiceList>) -> Result<()>
                 (FieldKind::Choice, Some(c)) if choices.contains_key(c) => {}
                 (FieldKind::Choice, c) => return fail(format!("字段 {path} 的选项表 {c:?} 不存在"), format!("field {path}: no choice list {c:?}")),
                 _ => {}
+            }
+            if let Some(d) = &f.default {
+                let known = f.choices.as_ref().and_then(|c| choices.get(c)).is_some_and(|l| l.items.iter().any(|c| &c.code == d));
+                if !known {
+                    return fail(format!("字段 {path} 的默认值 {d} 不在选项中"), format!("field {path}: default {d} is not one of its choices"));
+                }
             }
             if f.kind == FieldKind::Attachment && f.spec.is_none() {
                 return fail(format!("附件 {path} 没有指定规格"), format!("attachment {path} names no spec"));

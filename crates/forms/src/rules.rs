@@ -320,6 +320,35 @@ pub fn history_refusal(p: &Person, year: u32, region: Region) -> Option<Msg> {
     }
 }
 
+/// One year of the work history after its declaration, as the system fills it in (the guide:
+/// "以后年度的履历，由系统按照会计人员是否在岗，工作单位调动等情况自动填写").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryYear {
+    pub year: u32,
+    /// In post that year (assessed, or not yet two years unassessed and not 异动); `None`: no
+    /// record here says.
+    pub in_post: Option<bool>,
+    /// The unit (credit code) the transfers say the person worked for.
+    pub unit: Option<String>,
+}
+
+/// The years after `declared` up to `last`, each in post or not and at which unit: `moves` are
+/// the accepted transfers (the year of arrival, the new unit), oldest first; `unit` is the one at
+/// the declaration.
+pub fn later_history(p: &Person, declared: u32, unit: Option<&str>, moves: &[(u32, String)], last: u32, region: Region) -> Vec<HistoryYear> {
+    (declared + 1..=last)
+        .map(|y| {
+            let in_post = match judge(p, y + 1, region).status {
+                Status::NonActive | Status::Changed => Some(false),
+                Status::Active => Some(true),
+                Status::Unknown => (p.assessed.contains(&y) || p.good_to.is_some_and(|g| y <= g)).then_some(true),
+            };
+            let unit = moves.iter().rev().find(|(m, _)| *m <= y).map(|(_, u)| u.clone()).or_else(|| unit.map(str::to_string));
+            HistoryYear { year: y, in_post, unit }
+        })
+        .collect()
+}
+
 /// A period of work: its first month and its last (`None`: to date), as `(year, month)`.
 pub type Period = ((u32, u32), Option<(u32, u32)>);
 

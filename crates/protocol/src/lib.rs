@@ -231,6 +231,35 @@ pub struct Receipt {
     pub filer: Option<Filer>,
 }
 
+/// `PUT /people/{id}/baseline`: an authority states, from the online system's record, that a
+/// person is on file and in good standing up to `good_to` (`null` withdraws it).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+pub struct Baseline {
+    pub good_to: Option<u32>,
+}
+
+/// `GET /people/{id}/standing`: where a person's record on the server stands this year, judged
+/// by the guide's rules on their accepted filings and baseline (the same judgement as the app's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Standing {
+    /// The ID number, masked.
+    pub person: String,
+    pub year: u32,
+    /// `active`, `non_active`, `changed` or `unknown` (not enough information).
+    pub status: String,
+    pub status_name: Msg,
+    /// What an `unknown` judgement lacks.
+    pub missing: Option<Msg>,
+    pub good_to: Option<u32>,
+    /// The 管理地区 (`15`, a 盟市 `1501`, a 旗县 `150102`, 自治区直属 `1500`), when the record says.
+    pub authority: Option<String>,
+    /// Collection is on the record.
+    pub collected: bool,
+    pub years_of_work: Option<u32>,
+    /// What is owed this year.
+    pub obligations: Vec<Msg>,
+}
+
 /// `GET /submissions?since=`: changes after `since` (ms).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct Since {
@@ -394,6 +423,8 @@ pub fn typescript() -> String {
         ResetRequest::decl(&cfg),
         Filer::decl(&cfg),
         QuotaDetails::decl(&cfg),
+        Baseline::decl(&cfg),
+        Standing::decl(&cfg),
     ];
     let mut out = String::from("// Generated from crates/protocol (cargo test -p caiji-protocol; CAIJI_BLESS=1 to rewrite). Do not edit.\n");
     for d in decls {

@@ -45,7 +45,7 @@ fn run(label: &str, server: Server, (clients, each): (usize, usize)) {
                 for n in 0..each {
                     let data = json!({
                         "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": "true"},
-                        "category": {"category": "1"},
+                        "category": {"category": "1", "first_work": "2012-07"}, "work": [{"start": "2012-07", "unit": "某某公司", "uscc": "91150000MA0N99995D", "unit_type": "1", "post": "01", "appointed": "2012-07"}],
                         "basic": {"photo": hash, "id_type": "1", "id_number": id, "name": "职工", "sex": if id.as_bytes()[16] % 2 == 1 { "1" } else { "2" }, "birth": "1990-03-07", "mobile": "13912345678"},
                         "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}],
                     });

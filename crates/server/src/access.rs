@@ -66,7 +66,8 @@ pub(crate) fn may_see(a: &Account, r: &[Val]) -> bool {
             _ if !a.verified => false,
             AccountKind::Unit => r[10].text() == a.login,
             AccountKind::Person => r[7].text() == a.login,
-            AccountKind::Authority => a.region.is_empty() || r[11].text() == a.region,
+            // Its region and every region inside it (a province sees its 盟市 and 旗县).
+            AccountKind::Authority => a.region.is_empty() || r[11].text().starts_with(&a.region),
         }
 }
 
@@ -78,7 +79,8 @@ pub(crate) fn visible(a: &Account) -> (&'static str, Vec<Val>) {
         AccountKind::Person | AccountKind::Unit if !a.verified => ("account = ?", vec![Val::from(&a.id)]),
         AccountKind::Person => ("(account = ? OR person = ?)", vec![Val::from(&a.id), Val::from(&a.login)]),
         AccountKind::Unit => ("(account = ? OR unit = ?)", vec![Val::from(&a.id), Val::from(&a.login)]),
-        AccountKind::Authority => ("(? = '' OR region = ?)", vec![Val::from(&a.region), Val::from(&a.region)]),
+        // Region keys are digits (add_account checks), so LIKE's wildcards cannot come from them.
+        AccountKind::Authority => ("(? = '' OR region LIKE ?)", vec![Val::from(&a.region), Val::from(format!("{}%", a.region))]),
     }
 }
 

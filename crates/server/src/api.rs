@@ -68,9 +68,28 @@ impl Server {
     pub fn add_account(&self, kind: AccountKind, login: &str, password: &str, name: &str, region: &str) -> Result<Account, ApiError> {
         let hash = crate::auth::hash_password(password)?;
         // Logins are kept upper-case (ID numbers end in X, credit codes are upper-case).
-        let (kind, login, name, region) = (kind, login.trim().to_uppercase(), name.to_string(), region.to_string());
+        let region = caiji_forms::record::region_key(region);
+        if let Some(e) = self.region_problem(&region) {
+            return Err(e);
+        }
+        let (kind, login, name) = (kind, login.trim().to_uppercase(), name.to_string());
         // Made on the server machine by its administrator: verified.
         self.db.tx(move |t| insert_account(t, kind, &login, &hash, &name, &region, true))
+    }
+}
+
+impl Server {
+    /// What is wrong with an authority's region, if anything: a 管理地区 key of the division
+    /// table (a province, 盟市, 旗县 or 自治区直属), or empty for every region.
+    pub fn region_problem(&self, region: &str) -> Option<ApiError> {
+        let key = caiji_forms::record::region_key(region);
+        let known = key.is_empty() || (key.bytes().all(|b| b.is_ascii_digit()) && caiji_forms::find_division(&self.forms.divisions, &key).is_some());
+        (!known).then(|| {
+            ApiError::bad_request(
+                format!("管理地区“{region}”不是已知的区划代码（省 150000、盟市 150100、旗县 150102、自治区直属 1500）"),
+                format!("Region \"{region}\" is not a known division code (province 150000, city 150100, county 150102, 自治区直属 1500)"),
+            )
+        })
     }
 }
 
@@ -95,6 +114,8 @@ pub fn router(s: Server, per_second: f64, burst: f64) -> Router {
         .route("/api/v1/submissions/{uuid}", put(submit).get(fetch))
         .route("/api/v1/review", get(review_queue))
         .route("/api/v1/review/{uuid}", post(review))
+        .route("/api/v1/people/{id}/standing", get(crate::people::standing))
+        .route("/api/v1/people/{id}/baseline", put(crate::people::set_baseline))
         .route("/api/v1/public/uncollected", get(uncollected))
         .layer(DefaultBodyLimit::max(MAX_JSON))
         .merge(blobs)
@@ -246,14 +267,11 @@ async fn submit(
         return Err(ApiError::forbidden());
     }
     let form = s.forms.get(&r.form).ok_or_else(|| ApiError::bad_request(format!("没有表单 {}", r.form), format!("No form {}", r.form)))?;
-    // Who files it, as the guide says: a unit's form (入库备案 by a unit, 年度考评) from a unit.
-    if form.by == caiji_forms::Filer::Unit && a.kind != AccountKind::Unit {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "unit_only",
-            "这份表由单位填报：请用单位账号提交",
-            "This form is filed by a unit: submit it from the unit's account",
-        ));
+    // Who files it, as the guide says: a unit's form (入库备案 by a unit, 年度考评) from a unit,
+    // a person's own forms from the person.
+    let filer = if a.kind == AccountKind::Unit { caiji_forms::Filer::Unit } else { caiji_forms::Filer::Person };
+    if let Some(m) = caiji_forms::record::filer_refusal(form, filer) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, "wrong_filer", m.zh, m.en));
     }
     if r.form_version > form.version as i64 || r.form_version < 1 {
         return Err(ApiError::bad_request("表单版本不对，请更新软件", "Unknown form version: update the app"));
@@ -273,15 +291,23 @@ async fn submit(
     if a.kind == AccountKind::Person && person != a.login {
         return Err(ApiError::new(StatusCode::FORBIDDEN, "not_yours", "个人账号只能提交本人的填报", "A person's account submits only their own filings"));
     }
-    let unit = (a.kind == AccountKind::Unit).then(|| a.login.clone());
+    // A unit files only about its own staff: the unit it names is itself.
+    if a.kind == AccountKind::Unit && caiji_forms::record::unit_of(&r.form, &r.data, &Default::default()).is_some_and(|u| u != a.login) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_yours",
+            "单位账号只能为本单位（统一社会信用代码与账号一致）填报",
+            "A unit's account files only for itself: the credit code in the filing must be its own",
+        ));
+    }
     let mut hashes = Vec::new();
     caiji_forms::attachment_hashes(&r.data, &mut hashes);
     hashes.iter_mut().for_each(|h| *h = h.to_lowercase());
     let body = json!({"form": r.form, "form_version": r.form_version, "data": r.data});
     let digest = sha_hex(body.to_string().as_bytes());
     let data = r.data.to_string();
-    let region = caiji_forms::text_at(&r.data, "authority.province");
     let (form_id, version, replaces) = (r.form.clone(), r.form_version, r.replaces);
+    let forms = s.forms.clone();
     // The fields fixed once filed (`section.field`), checked against the stored copy on an edit.
     let fixed: Vec<String> = form
         .sections
@@ -298,6 +324,19 @@ async fn submit(
         if existing.as_ref().is_some_and(|row| row[9].text() != a.id) {
             return Err(ApiError::not_found("这份填报"));
         }
+        // The guide's rules on the person's record here (accepted filings, baseline): the same
+        // function and words as the app's problems. Not for a retry of what was accepted.
+        let rec = crate::people::record(t, &person, &uuid)?;
+        if existing.as_ref().is_none_or(|row| row[5].text() != digest) {
+            let form = forms.get(&form_id).ok_or_else(|| ApiError::internal("form".into()))?;
+            let problems = caiji_forms::record::guide_problems(form, &r_data, &rec, caiji_base::time::today().0);
+            if let Some(first) = problems.first() {
+                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "refused", first.message.zh.clone(), first.message.en.clone()).with(json!(problems)));
+            }
+        }
+        // Reviewed in the person's 管理地区; seen by the unit it is about.
+        let region = caiji_forms::record::review_region(&form_id, &r_data, &rec);
+        let unit = if a.kind == AccountKind::Unit { Some(a.login.clone()) } else { caiji_forms::record::unit_of(&form_id, &r_data, &rec) };
         // Only files this account uploaded, or that a filing it may see names already.
         let missing = crate::blobs::unavailable(t, &a, &hashes)?;
         if !missing.is_empty() {
@@ -346,8 +385,8 @@ async fn submit(
                 let rev = row[2].int() + 1;
                 // The person the filing is about follows the edit (who sees it, the public query).
                 t.exec(
-                    "UPDATE submissions SET revision = ?, digest = ?, data = ?, state = 'submitted', reason = NULL, region = ?, person = ?, updated = ?, filed_verified = ? WHERE uuid = ?",
-                    vals![rev, &digest, &data, &region, &person, now, a.verified as i64, &uuid],
+                    "UPDATE submissions SET revision = ?, digest = ?, data = ?, state = 'submitted', reason = NULL, region = ?, person = ?, unit = ?, updated = ?, filed_verified = ? WHERE uuid = ?",
+                    vals![rev, &digest, &data, &region, &person, unit, now, a.verified as i64, &uuid],
                 )?;
                 crate::blobs::name_attachments(t, &uuid, &hashes)?;
                 t.exec(

@@ -63,23 +63,27 @@ fn login_kind(login: &str) -> Option<AccountKind> {
 
 /// May `issuer` vouch for `login`? A verified unit for a person about whom it filed something
 /// an authority accepted (the authority saw the unit's proof); an authority for anyone with a
-/// filing in its region, or a unit registered in its province (a credit code's characters 3–4
-/// are the province of its registration); the server's administrator for anyone.
+/// filing in its region, or a unit registered there (a credit code's characters 3–8 are the
+/// division of its registration); the server's administrator for anyone.
 fn may_issue(t: &mut dyn Tx, issuer: &Account, login: &str, kind: AccountKind) -> Result<bool, ApiError> {
     Ok(match issuer.kind {
         AccountKind::Person => false,
         AccountKind::Unit => {
             kind == AccountKind::Person
                 && t.row(
-                    "SELECT uuid FROM submissions WHERE person = ? AND (account = ? OR unit = ?) AND state = 'accepted'",
-                    vals![login, &issuer.id, &issuer.login],
+                    // Filed by the unit itself: a filing the person made naming the unit (its
+                    // `unit` column) is no proof the unit knows them.
+                    "SELECT uuid FROM submissions WHERE person = ? AND account = ? AND state = 'accepted'",
+                    vals![login, &issuer.id],
                 )?
                 .is_some()
         }
         AccountKind::Authority if issuer.region.is_empty() => true,
         AccountKind::Authority => {
-            (kind == AccountKind::Unit && issuer.region.get(..2).is_some_and(|p| login.get(2..4) == Some(p)))
-                || t.row("SELECT uuid FROM submissions WHERE person = ? AND region = ?", vals![login, &issuer.region])?.is_some()
+            // Its 管理地区 and everything inside it (a key of digits: LIKE's wildcards cannot
+            // come from it); a unit by the division code in its credit code (characters 3–8).
+            (kind == AccountKind::Unit && login.get(2..2 + issuer.region.len()) == Some(issuer.region.as_str()))
+                || t.row("SELECT uuid FROM submissions WHERE person = ? AND region LIKE ?", vals![login, format!("{}%", issuer.region)])?.is_some()
         }
     })
 }

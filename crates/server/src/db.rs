@@ -164,6 +164,20 @@ const SCHEMA: &[&str] = &[
     );
     CREATE INDEX submission_attachments_hash ON submission_attachments(hash);
     CREATE TABLE server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    // The 管理地区 as keys (`15`, `1501`, `150102`, `1500`; people.rs): a province stored as
+    // `150000` becomes `15`, and filings stored without one go to the province. Baselines an
+    // authority sets from the online system's record.
+    "UPDATE submissions SET region = substr(region, 1, 2) WHERE length(region) = 6 AND region LIKE '__0000';
+    UPDATE submissions SET region = '15' WHERE region = '';
+    UPDATE accounts SET region = substr(region, 1, 2) WHERE kind = 'authority' AND length(region) = 6 AND region LIKE '__0000';
+    UPDATE accounts SET region = substr(region, 1, 4) WHERE kind = 'authority' AND length(region) = 6 AND region LIKE '____00';
+    CREATE INDEX submissions_region ON submissions(region);
+    CREATE TABLE baselines (
+        person TEXT PRIMARY KEY,
+        good_to BIGINT NOT NULL,
+        set_by TEXT NOT NULL,
+        updated BIGINT NOT NULL
+    )",
 ];
 
 /// PostgreSQL connections kept open between requests: as many as may run at once, so a busy

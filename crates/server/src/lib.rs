@@ -17,6 +17,7 @@ pub mod codes;
 pub mod db;
 pub mod error;
 pub mod limit;
+pub mod people;
 pub mod wire;
 
 pub use api::{router, Server};

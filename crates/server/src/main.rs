@@ -59,14 +59,24 @@ enum Cmd {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// States a person's baseline from the online system's record: on file and in good standing
+    /// up to --good-to YEAR (later years are judged from the filings here); --clear withdraws it.
+    Baseline {
+        #[arg(long)]
+        person: String,
+        #[arg(long, required_unless_present = "clear")]
+        good_to: Option<u32>,
+        #[arg(long)]
+        clear: bool,
+    },
     /// Removes uploads no submission references, untouched for `days` (serve does this daily
     /// for those older than 7 days).
     Sweep {
         #[arg(long, default_value_t = 7)]
         days: i64,
     },
-    /// Adds a reviewing authority's account (region: a province code such as 150000, or empty
-    /// for all). The password is read from standard input (typed at the prompt, or piped), or
+    /// Adds a reviewing authority's account, scoped to a 管理地区 and everything inside it: a
+    /// province (150000), a 盟市 (150100), a 旗县 (150102), 自治区直属 (1500), or empty for all. The password is read from standard input (typed at the prompt, or piped), or
     /// from CAIJI_AUTHORITY_PASSWORD; never from the command line, where other users of the
     /// machine could read it.
     AddAuthority {
@@ -137,11 +147,8 @@ async fn main() -> std::process::ExitCode {
                 eprintln!("{} / {}", why.zh, why.en);
                 return std::process::ExitCode::from(2);
             }
-            // A province of the division table (its code as 150000), or empty for every region.
-            let known = region.is_empty()
-                || (region.len() == 6 && region.ends_with("0000") && server.forms.divisions.iter().any(|d| region.starts_with(&d.code) && d.code.len() == 2));
-            if !known {
-                eprintln!("管理地区应为省级行政区划代码（如 150000）或留空 / the region must be a province code such as 150000, or empty: {region}");
+            if let Some(e) = server.region_problem(&region) {
+                eprintln!("{} / {}", e.message.zh, e.message.en);
                 return std::process::ExitCode::from(2);
             }
             match server.add_account(caiji_server::api::AccountKind::Authority, &login, &password, &name, &region) {
@@ -155,6 +162,16 @@ async fn main() -> std::process::ExitCode {
                 }
             }
         }
+        Cmd::Baseline { person, good_to, clear } => match server.set_baseline(&person, if clear { None } else { good_to }) {
+            Ok(st) => {
+                println!("{}  {}  {}", st.person, st.status_name.zh, st.status_name.en);
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{} / {}", e.message.zh, e.message.en);
+                std::process::ExitCode::from(1)
+            }
+        },
         Cmd::Review { accept, return_, reason } => {
             let done = match (accept, return_) {
                 (Some(u), _) => server.decide(&u, caiji_server::api::Decision::Accept, None).map(|r| vec![r]),

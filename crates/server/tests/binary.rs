@@ -148,7 +148,7 @@ fn many_downloads_of_a_big_attachment_at_once_keep_the_server_small() {
     }
     let filing = serde_json::json!({"form": "collection", "form_version": 2, "data": {
         "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": true},
-        "category": {"category": "1"},
+        "category": {"category": "1", "first_work": "2012-07"}, "work": [{"start": "2012-07", "unit": "某某公司", "uscc": "91150000MA0N99995D", "unit_type": "1", "post": "01", "appointed": "2012-07"}],
         "basic": {"photo": hash, "id_type": "1", "id_number": id, "name": "张三", "sex": "1", "birth": "1990-03-07", "mobile": "13912345678"},
         "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}]}});
     let put = format!("{url}/api/v1/submissions/5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11");

@@ -150,7 +150,7 @@ const UNIT: &str = "91150102MA0N12345P";
 fn collection(id: &str, name: &str, photo: &str) -> Value {
     json!({
         "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": true},
-        "category": {"category": "1"},
+        "category": {"category": "1", "first_work": "2012-07"}, "work": [{"start": "2012-07", "unit": "某某公司", "uscc": "91150000MA0N99995D", "unit_type": "1", "post": "01", "appointed": "2012-07"}],
         "basic": {"photo": photo, "id_type": "1", "id_number": id, "name": name, "sex": "1", "birth": format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14]), "mobile": "13912345678"},
         "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}],
     })
@@ -290,20 +290,22 @@ fn protocol(api: &Api, server: &Server) {
     let (st, e) = api.call("PUT", &format!("/api/v1/submissions/{uuid}"), Some(&zhang), Some(other_form));
     assert_eq!((st, e["code"].as_str()), (422, Some("form_changed")), "{e}");
     // A unit's form from a person's account is refused, whoever it is about.
-    let own_entry = json!({"form": "entry_unit", "form_version": 1, "data": {
+    let own_entry = json!({"form": "entry_unit", "form_version": 2, "data": {
         "unit": {"uscc": UNIT, "name": "某某公司", "unit_type": "1"},
+        "authority": {"province": "150000", "city": "1501", "county": "150102"},
         "person": {"id_type": "1", "id_number": ZHANG, "name": "张三", "sex": "1", "mobile": "13800001111"},
         "appointment": {"post": "01", "first_work": "2010-07", "appointed": "2019-01", "proof": hash}}});
     let (st, e) = api.call("PUT", "/api/v1/submissions/0a5b9fd3-8e62-4b83-9fa6-5c70c2436b66", Some(&zhang), Some(own_entry));
-    assert_eq!((st, e["code"].as_str()), (403, Some("unit_only")));
+    assert_eq!((st, e["code"].as_str()), (403, Some("wrong_filer")));
 
     // A unit files for its staff and sees only those. Its proof is its own upload: the same
     // bytes as Zhang's photo, sent whole, kept once.
     assert_eq!(api.chunk(&unit, &hash, 0, photo.len(), &photo[..c], None).1["received"], c as i64, "the unit's own upload starts at 0");
     assert_eq!(api.chunk(&unit, &hash, c, photo.len(), &photo[c..2 * c], None).1["received"], (2 * c) as i64);
     assert_eq!(api.chunk(&unit, &hash, 2 * c, photo.len(), &photo[2 * c..], None).1["complete"], true);
-    let entry = json!({"form": "entry_unit", "form_version": 1, "data": {
+    let entry = json!({"form": "entry_unit", "form_version": 2, "data": {
         "unit": {"uscc": UNIT, "name": "某某公司", "unit_type": "1"},
+        "authority": {"province": "150000", "city": "1501", "county": "150102"},
         "person": {"id_type": "1", "id_number": LI, "name": "李四", "sex": "1", "mobile": "13800001111"},
         "appointment": {"post": "01", "first_work": "2010-07", "appointed": "2019-01", "proof": hash}}});
     let e_uuid = "9f4a8ec2-7d51-4a72-8e95-4b6fb1325a55";
@@ -373,14 +375,9 @@ fn protocol(api: &Api, server: &Server) {
     assert_eq!(api.content(&zhang, "nothex").0, 400);
 
     // The public query: Li is on file through the unit's entry filing, not collected yet.
-    assert_eq!(
-        api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "accept"}))).0,
-        404,
-        "the entry filing has no province: not this authority's"
-    );
-    server.add_account(caiji_server::api::AccountKind::Authority, "all-review", "review-pass", "财政部", "").unwrap();
-    let all = api.login("ALL-REVIEW", "review-pass");
-    assert_eq!(api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&all), Some(json!({"revision": 1, "decision": "accept"}))).0, 200);
+    // The unit's entry filing is reviewed in its 管理地区 (新城区, inside this province's).
+    assert_eq!(api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&bj), Some(json!({"revision": 1, "decision": "accept"}))).0, 404, "not Beijing's");
+    assert_eq!(api.call("POST", &format!("/api/v1/review/{e_uuid}"), Some(&im), Some(json!({"revision": 1, "decision": "accept"}))).0, 200);
     // The unit, once verified itself by the administrator's code, vouches for Li, about whom it
     // filed something accepted.
     let vouch = |token: &str, login: &str, purpose: &str| api.call("POST", "/api/v1/codes", Some(token), Some(json!({"login": login, "purpose": purpose})));

@@ -10,94 +10,25 @@ use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-struct Api {
-    base: String,
-    agent: ureq::Agent,
-}
-
-fn start() -> (Api, Server, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let server = Server::sqlite(dir.path()).unwrap();
-    // A generous rate: these tests are about the per-login defences, not the per-address one.
-    let addr = caiji_server::spawn_local(server.clone(), 1000.0, 1000.0).unwrap();
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    (Api { base: format!("http://{addr}"), agent }, server, dir)
-}
-
-impl Api {
-    /// (status, Retry-After, body).
-    fn post(&self, path: &str, body: Value) -> (u16, Option<u64>, Value) {
-        let mut res = self.agent.post(&format!("{}{path}", self.base)).send_json(body).unwrap();
-        let wait = res.headers().get("retry-after").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-        (res.status().as_u16(), wait, res.body_mut().read_json().unwrap_or(Value::Null))
-    }
-
-    fn login(&self, login: &str, password: &str) -> (u16, Option<u64>, Value) {
-        self.post("/api/v1/login", json!({"login": login, "password": password}))
-    }
-
-    fn token(&self, login: &str, password: &str) -> String {
-        let (st, _, v) = self.login(login, password);
-        assert_eq!(st, 200, "{v}");
-        v["token"].as_str().unwrap().to_string()
-    }
-
-    /// A signed-in call (status, body); GET without a body, otherwise POST or PUT with JSON.
-    fn call(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> (u16, Value) {
-        let url = format!("{}{path}", self.base);
-        let auth = format!("Bearer {token}");
-        let mut res = match method {
-            "GET" => self.agent.get(&url).header("authorization", &auth).call().unwrap(),
-            "PUT" => self.agent.put(&url).header("authorization", &auth).send_json(body.unwrap_or(json!({}))).unwrap(),
-            _ => self.agent.post(&url).header("authorization", &auth).send_json(body.unwrap_or(json!({}))).unwrap(),
-        };
-        (res.status().as_u16(), res.body_mut().read_json().unwrap_or(Value::Null))
-    }
-
-    /// A chunk of an upload (status, body).
-    fn chunk(&self, token: &str, hash: &str, offset: usize, size: usize, bytes: &[u8]) -> (u16, Value) {
-        use sha2::{Digest, Sha256};
-        let url = format!("{}/api/v1/blobs/{hash}?offset={offset}&size={size}", self.base);
-        let sum = format!("{:x}", Sha256::digest(bytes));
-        let mut res = self.agent.put(&url).header("authorization", &format!("Bearer {token}")).header("x-chunk-sha256", &sum).send(bytes).unwrap();
-        (res.status().as_u16(), res.body_mut().read_json().unwrap_or(Value::Null))
-    }
-
-    /// A whole small file in one chunk; its hash.
-    fn upload(&self, token: &str, bytes: &[u8]) -> String {
-        let hash = sha(bytes);
-        let (st, v) = self.chunk(token, &hash, 0, bytes.len(), bytes);
-        assert_eq!((st, v["complete"].as_bool()), (200, Some(true)), "{v}");
-        hash
-    }
-
-    fn content(&self, token: &str, hash: &str) -> (u16, Vec<u8>) {
-        let url = format!("{}/api/v1/blobs/{hash}/content", self.base);
-        let mut res = self.agent.get(&url).header("authorization", &format!("Bearer {token}")).call().unwrap();
-        (res.status().as_u16(), res.body_mut().read_to_vec().unwrap_or_default())
-    }
-}
-
-fn sha(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    format!("{:x}", Sha256::digest(bytes))
-}
+mod common;
+use common::{sha, start, Api};
 
 /// A collection filing of a person, with their photo.
 fn collection(id: &str, name: &str, photo: &str) -> Value {
     json!({"form": "collection", "form_version": 2, "data": {
         "authority": {"province": "150000", "city": "1501", "county": "150102", "basis": "1", "pledge": true},
-        "category": {"category": "1"},
+        "category": {"category": "1", "first_work": "2012-07"}, "work": [{"start": "2012-07", "unit": "某某公司", "uscc": "91150000MA0N99995D", "unit_type": "1", "post": "01", "appointed": "2012-07"}],
         "basic": {"photo": photo, "id_type": "1", "id_number": id, "name": name, "sex": "1", "birth": format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14]), "mobile": "13912345678"},
         "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}]}})
 }
 
 /// A unit's entry filing about a person, with the unit's proof file.
 fn entry(unit: &str, id: &str, name: &str, proof: &str) -> Value {
-    json!({"form": "entry_unit", "form_version": 1, "data": {
+    json!({"form": "entry_unit", "form_version": 2, "data": {
         "unit": {"uscc": unit, "name": "某某公司", "unit_type": "1"},
+        "authority": {"province": "150000", "city": "1501", "county": "150102"},
         "person": {"id_type": "1", "id_number": id, "name": name, "sex": "1", "mobile": "13800001111"},
-        "appointment": {"post": "01", "first_work": "2010-07", "appointed": "2019-01", "proof": proof}}})
+        "appointment": {"post": "01", "first_work": "2012-07", "appointed": "2019-01", "proof": proof}}})
 }
 
 const UNIT: &str = "91150102MA0N12345P";

@@ -222,7 +222,13 @@ pub fn run(store: &Store, forms: &Forms, timeout: std::time::Duration) -> Result
         }
         c.unit = Some(link.login.clone());
     }
-    let out = c.sync(store, forms);
+    let mut out = c.sync(store, forms);
+    // A proven person learns the baseline their authority set from the online system's record.
+    if let (Ok(r), AccountKind::Person, true) = (&mut out, link.kind, link.verified) {
+        if let Err(Error::Sync { msg, .. }) = c.pull_baseline(store, &link.login) {
+            r.error.get_or_insert(msg);
+        }
+    }
     let error = match &out {
         Ok(r) => r.error.clone(),
         Err(e) => Some(e.msg()),
@@ -601,6 +607,21 @@ impl Client {
             Err(e) => return Err(e),
         }
         Ok(report)
+    }
+
+    /// The baseline the server holds for `person` ("on file and in good standing up to year N",
+    /// set by their authority), kept as `server_good_to:<id>` for the desk's judgement; none on
+    /// the server, none kept. A refusal (not proven yet) teaches nothing and changes nothing.
+    pub fn pull_baseline(&self, store: &Store, person: &str) -> Result<()> {
+        let key = format!("{}{person}", caiji_filing::desk::SERVER_BASELINE);
+        match self.call("GET", &format!("/people/{person}/standing"), None, None) {
+            Reply::Ok(v) => match parse::<caiji_protocol::Standing>(v)?.good_to {
+                Some(y) => store.set_meta(&key, &y.to_string()),
+                None => store.delete_meta(&key),
+            },
+            Reply::Refused(..) => Ok(()),
+            Reply::Transient(e) => Err(offline(e)),
+        }
     }
 
     /// Pulls what changed on the server since the last pull: review results (accepted, or

@@ -81,3 +81,31 @@ export type ResetRequest = { login: string, code: string, password: string, };
 export type Filer = { kind: AccountKind, login: string, name: string, verified: boolean, };
 
 export type QuotaDetails = { used: number, quota: number, };
+
+export type Baseline = { good_to: number | null, };
+
+export type Standing = { 
+/**
+ * The ID number, masked.
+ */
+person: string, year: number, 
+/**
+ * `active`, `non_active`, `changed` or `unknown` (not enough information).
+ */
+status: string, status_name: Msg, 
+/**
+ * What an `unknown` judgement lacks.
+ */
+missing: Msg | null, good_to: number | null, 
+/**
+ * The 管理地区 (`15`, a 盟市 `1501`, a 旗县 `150102`, 自治区直属 `1500`), when the record says.
+ */
+authority: string | null, 
+/**
+ * Collection is on the record.
+ */
+collected: boolean, years_of_work: number | null, 
+/**
+ * What is owed this year.
+ */
+obligations: Array<Msg>, };

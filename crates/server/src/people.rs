@@ -1,0 +1,138 @@
+//! Each person's record as the server holds it: their accepted filings (oldest first), a
+//! 履历 waiting for review (declared: not declared again), and the baseline an authority set
+//! from the online system's record ("on file and in good standing up to year N"). The guide's
+//! rules run on it (`caiji_forms::record`) exactly as the app runs them on its drafts.
+//!
+//! `PUT /people/{id}/baseline`: an authority of the person's 管理地区 (or every region) sets or
+//! withdraws the baseline; `GET /people/{id}/standing`: the person themself (proven), an
+//! authority of their region, and the unit the record names see where the record stands.
+use crate::access::{account, Server};
+use crate::db::Tx;
+use crate::error::ApiError;
+use crate::wire::Body;
+use crate::{now_ms, vals};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use caiji_forms::record::{self, Filed, Record};
+use caiji_forms::rules;
+use caiji_protocol::{Account, AccountKind, Baseline, Standing};
+use serde_json::Value;
+
+/// The record of `person` on the server: accepted filings (not `except`, the one being filed)
+/// and the baseline; a 履历 submitted and not yet reviewed counts as declared.
+pub(crate) fn record(t: &mut dyn Tx, person: &str, except: &str) -> Result<Record, ApiError> {
+    let rows = t.rows(
+        "SELECT form, data, state, created FROM submissions WHERE person = ? AND uuid <> ? AND (state = 'accepted' OR (state = 'submitted' AND form = 'history')) ORDER BY updated, uuid",
+        vals![person, except],
+    )?;
+    let parsed: Vec<(String, Value, bool, i64)> =
+        rows.iter().map(|r| (r[0].text(), serde_json::from_str(&r[1].text()).unwrap_or(Value::Null), r[2].text() == "accepted", r[3].int())).collect();
+    let filed: Vec<Filed> = parsed.iter().filter(|p| p.2).map(|(f, d, _, when)| Filed { form: f, data: d, declared: true, when: *when }).collect();
+    let mut rec = record::record_of(&filed);
+    rec.person.history_declared |= parsed.iter().any(|(f, _, ok, _)| !ok && f == "history");
+    rec.person.good_to = t.row("SELECT good_to FROM baselines WHERE person = ?", vals![person])?.map(|r| r[0].int() as u32);
+    Ok(rec)
+}
+
+/// May `a` see where `person` stands? The person (proven), an authority whose region holds the
+/// person's 管理地区, the unit the record names (proven).
+fn may_see_person(a: &Account, person: &str, rec: &Record) -> bool {
+    match a.kind {
+        _ if !a.verified => false,
+        AccountKind::Person => a.login == person,
+        AccountKind::Unit => rec.unit.as_deref() == Some(a.login.as_str()),
+        AccountKind::Authority => reviews(a, rec),
+    }
+}
+
+/// Is the person's 管理地区 inside the authority's region? (Unknown: only an all-regions one.)
+fn reviews(a: &Account, rec: &Record) -> bool {
+    a.region.is_empty() || rec.authority.as_deref().is_some_and(|r| r.starts_with(&a.region))
+}
+
+fn standing_of(person: &str, rec: &Record) -> Standing {
+    let (year, month, _) = caiji_base::time::today();
+    let j = rules::judge(&rec.person, year, rec.region);
+    Standing {
+        person: caiji_base::ids::mask_id(person),
+        year,
+        status: serde_json::to_value(j.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        status_name: record::status_name(j.status),
+        missing: record::missing_text(&j),
+        good_to: rec.person.good_to,
+        authority: rec.authority.clone(),
+        collected: rec.collected,
+        years_of_work: rec.years_of_work((year, month)).map(|y| y.0),
+        obligations: rules::obligations(&rec.person, year, rec.region).into_iter().map(|o| o.message).collect(),
+    }
+}
+
+fn valid_person(id: &str) -> Result<String, ApiError> {
+    let id = id.trim().to_uppercase();
+    if caiji_base::ids::valid_resident_id(&id) {
+        Ok(id)
+    } else {
+        Err(ApiError::bad_request("证件号码应为有效的居民身份证号码", "Not a valid resident ID number"))
+    }
+}
+
+pub(crate) async fn standing(State(s): State<Server>, h: HeaderMap, Path(id): Path<String>) -> Result<Json<Standing>, ApiError> {
+    let a = account(&s, &h).await?;
+    let id = valid_person(&id)?;
+    let rec = {
+        let id = id.clone();
+        s.db.run(move |t| record(t, &id, "")).await?
+    };
+    if !may_see_person(&a, &id, &rec) {
+        return Err(ApiError::not_found("这个人的档案"));
+    }
+    Ok(Json(standing_of(&id, &rec)))
+}
+
+/// Sets or withdraws (`good_to: null`) a person's baseline: an authority of their region.
+pub(crate) async fn set_baseline(State(s): State<Server>, h: HeaderMap, Path(id): Path<String>, Body(b): Body<Baseline>) -> Result<Json<Standing>, ApiError> {
+    let a = account(&s, &h).await?;
+    if a.kind != AccountKind::Authority {
+        return Err(ApiError::forbidden());
+    }
+    let id = valid_person(&id)?;
+    s.db.run(move |t| {
+        let rec = record(t, &id, "")?;
+        if !reviews(&a, &rec) {
+            return Err(ApiError::not_found("这个人的档案"));
+        }
+        put_baseline(t, &id, b.good_to, &a.login)?;
+        Ok(Json(standing_of(&id, &record(t, &id, "")?)))
+    })
+    .await
+}
+
+/// Stores a baseline (a year from 1980 to last year), or removes it.
+pub(crate) fn put_baseline(t: &mut dyn Tx, person: &str, good_to: Option<u32>, by: &str) -> Result<(), ApiError> {
+    t.exec("DELETE FROM baselines WHERE person = ?", vals![person])?;
+    let Some(y) = good_to else { return Ok(()) };
+    let last = caiji_base::time::today().0 - 1;
+    if !(1980..=last).contains(&y) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("年份应在 1980 到 {last} 年之间（今年尚未结束）"),
+            format!("The year must be from 1980 to {last} (this year is not over)"),
+        ));
+    }
+    t.exec("INSERT INTO baselines (person, good_to, set_by, updated) VALUES (?, ?, ?, ?)", vals![person, y as i64, by, now_ms()])?;
+    Ok(())
+}
+
+impl Server {
+    /// Sets a person's baseline on the server machine (the admin command: the online system's
+    /// record imported).
+    pub fn set_baseline(&self, person: &str, good_to: Option<u32>) -> Result<Standing, ApiError> {
+        let id = valid_person(person)?;
+        self.db.tx(|t| {
+            put_baseline(t, &id, good_to, "ADMIN")?;
+            Ok(standing_of(&id, &record(t, &id, "")?))
+        })
+    }
+}

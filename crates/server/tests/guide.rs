@@ -1,0 +1,328 @@
+//! The guide's rules, roles and routing over HTTP against the real server (SQLite on
+//! 127.0.0.1): who files each form, which reviewer sees each filing (管理地区 down to 盟市, 旗县
+//! and 自治区直属; a transfer moves the person), and the refusals the server makes on the
+//! person's record — with the words the app shows, from the same function
+//! (`caiji_forms::record`). Issue "The guide's rules, roles and routing, the same on both ends".
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod common;
+use caiji_forms::record::{self, Filed};
+use caiji_forms::Forms;
+use caiji_server::api::{AccountKind, Decision};
+use common::{start, Api};
+use serde_json::{json, Value};
+
+const PW: &str = "guide-pass-1";
+/// A unit in 呼和浩特 新城区, one in 包头 昆都仑区, one directly under the region.
+const UNIT: &str = "91150102MA0N12345P";
+const BAOTOU_UNIT: &str = "91150203MA0N567852";
+const OTHER_UNIT: &str = "91150000MA0N99995D";
+const ZHANG: &str = "150102199003071237";
+const LI: &str = "150102198501010010";
+const WANG: &str = "150203198805120034";
+const ZHAO: &str = "150102199501010023";
+const SUN: &str = "150102197503010036";
+const STUDENT: &str = "150102200006010013";
+
+fn year() -> u32 {
+    caiji_base::time::today().0
+}
+
+fn uuid(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012}")
+}
+
+fn birth(id: &str) -> String {
+    format!("{}-{}-{}", &id[6..10], &id[10..12], &id[12..14])
+}
+
+fn sex(id: &str) -> &'static str {
+    if (id.as_bytes()[16] - b'0') % 2 == 1 {
+        "1"
+    } else {
+        "2"
+    }
+}
+
+/// A collection: managed in `city`/`county` (county empty for 自治区直属), working at `uscc`
+/// since `since` (none: qualified, not working), a student when `student`.
+fn collection(id: &str, photo: &str, city: &str, county: &str, work: Option<(&str, &str)>, student: bool) -> Value {
+    let mut data = json!({
+        "authority": {"province": "150000", "city": city, "county": county, "basis": if student { "4" } else { "1" }, "pledge": true},
+        "category": {"category": if work.is_some() { "1" } else { "2" }},
+        "basic": {"photo": photo, "id_type": "1", "id_number": id, "name": "某某", "sex": sex(id), "birth": birth(id), "mobile": "13912345678"},
+        "education": [{"full_time": "1", "school": "内蒙古财经大学", "level": "21", "major": "会计学", "start": "2008-09", "graduation": "2012-07"}],
+    });
+    match work {
+        Some((uscc, since)) => {
+            data["category"]["first_work"] = json!(since);
+            data["work"] = json!([{"start": since, "unit": "某某公司", "uscc": uscc, "unit_type": "1", "post": "01", "appointed": since}]);
+        }
+        None if !student => {
+            data["qualification"] = json!([{"level": "1", "type": "1", "how": "1", "date": "2018-09-01", "number": "Z2018001"}]);
+        }
+        None => {}
+    }
+    json!({"form": "collection", "form_version": 3, "data": data})
+}
+
+fn entry_unit(unit: &str, id: &str, proof: &str, first_work: &str) -> Value {
+    json!({"form": "entry_unit", "form_version": 2, "data": {
+        "unit": {"uscc": unit, "name": "某某公司", "unit_type": "1"},
+        "authority": {"province": "150000", "city": "1501", "county": "150102"},
+        "person": {"id_type": "1", "id_number": id, "name": "某某", "sex": sex(id), "mobile": "13800001111"},
+        "appointment": {"post": "01", "first_work": first_work, "appointed": first_work, "proof": proof}}})
+}
+
+fn change(id: &str, first_work: &str) -> Value {
+    json!({"form": "change", "form_version": 1, "data": {
+        "identity": {"id_type": "1", "id_number": id, "name": "某某", "first_work": first_work},
+        "change": {"item": "contact", "mobile": "13900001111", "detail": "换了手机号"}}})
+}
+
+fn transfer(id: &str, city: &str, county: &str, to_uscc: &str) -> Value {
+    json!({"form": "transfer_within", "form_version": 2, "data": {
+        "person": {"id_number": id, "name": "某某", "mobile": "13900001111"},
+        "from": {"unit": "某某公司", "uscc": UNIT, "authority": "呼和浩特市新城区", "left": "2025-06"},
+        "to": {"province": "150000", "city": city, "county": county, "unit": "新公司", "uscc": to_uscc, "post": "01", "joined": "2025-07"}}})
+}
+
+fn assessment(unit: &str, id: &str, y: u32) -> Value {
+    let g = "2";
+    json!({"form": "assessment", "form_version": 1, "data": {
+        "person": {"id_number": id, "name": "某某", "uscc": unit},
+        "grades": {"year": y, "morality": g, "ability": g, "diligence": g, "performance": g, "integrity": g, "overall": g, "assessor": "王会计", "date": format!("{}-01-15", year())}}})
+}
+
+fn history(id: &str) -> Value {
+    json!({"form": "history", "form_version": 1, "data": {
+        "person": {"id_number": id, "name": "某某"},
+        "periods": [{"start": "2012-07", "unit": "某某公司", "uscc": UNIT, "post": "01"}]}})
+}
+
+fn ce(id: &str, y: u32) -> Value {
+    json!({"form": "ce", "form_version": 1, "data": {
+        "person": {"id_number": id, "name": "某某", "year": y},
+        "courses": {"professional": 60, "general": 30}}})
+}
+
+struct World {
+    api: Api,
+    server: caiji_server::Server,
+    _dir: tempfile::TempDir,
+    n: std::cell::Cell<u32>,
+    tokens: std::cell::RefCell<std::collections::HashMap<String, String>>,
+}
+
+impl World {
+    fn new() -> World {
+        let (api, server, dir) = start();
+        for (login, region) in [("HOHHOT", "150100"), ("BAOTOU", "150200"), ("DIRECT", "1500"), ("PROVINCE", "150000")] {
+            server.add_account(AccountKind::Authority, login, PW, login, region).unwrap();
+        }
+        for u in [UNIT, BAOTOU_UNIT, OTHER_UNIT] {
+            server.add_account(AccountKind::Unit, u, PW, "某某公司", "").unwrap();
+        }
+        for p in [ZHANG, LI, WANG, ZHAO, SUN, STUDENT] {
+            server.add_account(AccountKind::Person, p, PW, "某某", "").unwrap();
+        }
+        World { api, server, _dir: dir, n: std::cell::Cell::new(0), tokens: Default::default() }
+    }
+
+    /// A session of `login` (signed in once).
+    fn token(&self, login: &str) -> String {
+        self.tokens.borrow_mut().entry(login.to_string()).or_insert_with(|| self.api.token(login, PW)).clone()
+    }
+
+    /// Files `body` from `login` (a new filing): (status, body, uuid).
+    fn file(&self, login: &str, body: &Value) -> (u16, Value, String) {
+        self.n.set(self.n.get() + 1);
+        let id = uuid(self.n.get());
+        let (st, v) = self.api.call("PUT", &format!("/api/v1/submissions/{id}"), &self.token(login), Some(body.clone()));
+        (st, v, id)
+    }
+
+    /// Files and has it accepted (the admin command).
+    fn accepted(&self, login: &str, body: &Value) -> String {
+        let (st, v, id) = self.file(login, body);
+        assert_eq!(st, 201, "{v}");
+        self.server.decide(&id, Decision::Accept, None).unwrap();
+        id
+    }
+
+    fn photo(&self, login: &str) -> String {
+        self.api.upload(&self.token(login), format!("photo of {login}").as_bytes())
+    }
+
+    /// The forms in an authority's review queue, with whose filing each is (masked ID's last 4).
+    fn queue(&self, authority: &str) -> Vec<String> {
+        let (st, v) = self.api.call("GET", "/api/v1/review", &self.token(authority), None);
+        assert_eq!(st, 200, "{v}");
+        let mut out: Vec<String> =
+            v.as_array().unwrap().iter().map(|r| format!("{} {}", r["form"].as_str().unwrap(), &r["person"].as_str().unwrap()[14..])).collect();
+        out.sort();
+        out
+    }
+
+    fn standing(&self, who: &str, person: &str) -> (u16, Value) {
+        self.api.call("GET", &format!("/api/v1/people/{person}/standing"), &self.token(who), None)
+    }
+}
+
+#[test]
+fn each_form_is_filed_by_whom_the_guide_says() {
+    let w = World::new();
+    let proof = w.photo(UNIT);
+    // A person cannot enter themself as appointed, nor assess themself.
+    let own_proof = w.photo(ZHANG);
+    for body in [entry_unit(UNIT, ZHANG, &own_proof, "2012-07"), assessment(UNIT, ZHANG, year() - 1)] {
+        let (st, v, _) = w.file(ZHANG, &body);
+        assert_eq!((st, v["code"].as_str()), (403, Some("wrong_filer")), "{v}");
+        assert!(v["message"]["zh"].as_str().unwrap().contains("由单位"), "{v}");
+    }
+    // The unit files both.
+    assert_eq!(w.file(UNIT, &entry_unit(UNIT, ZHANG, &proof, "2012-07")).0, 201);
+    assert_eq!(w.file(UNIT, &assessment(UNIT, ZHANG, year() - 1)).0, 201);
+    // A unit does not file a person's own forms for them, nor for another unit's staff.
+    let (st, v, _) = w.file(UNIT, &collection(ZHANG, &proof, "1501", "150102", Some((UNIT, "2012-07")), false));
+    assert_eq!((st, v["code"].as_str()), (403, Some("wrong_filer")), "{v}");
+    assert!(v["message"]["zh"].as_str().unwrap().contains("本人填报"), "{v}");
+    let (st, v, _) = w.file(UNIT, &assessment(OTHER_UNIT, ZHANG, year() - 1));
+    assert_eq!((st, v["code"].as_str()), (403, Some("not_yours")), "{v}");
+}
+
+#[test]
+fn filings_reach_the_reviewers_of_the_persons_region_and_a_transfer_moves_the_person() {
+    let w = World::new();
+    // 张三 is managed in 呼和浩特 新城区 and works at UNIT.
+    let photo = w.photo(ZHANG);
+    w.accepted(ZHANG, &collection(ZHANG, &photo, "1501", "150102", Some((UNIT, "2012-07")), false));
+    assert_eq!(w.file(ZHANG, &change(ZHANG, "2012-07")).0, 201);
+    assert_eq!(w.file(UNIT, &assessment(UNIT, ZHANG, year() - 1)).0, 201);
+    // A move inside 呼和浩特 (to 赛罕区): reviewed there.
+    assert_eq!(w.file(ZHANG, &transfer(ZHANG, "1501", "150105", OTHER_UNIT)).0, 201);
+    let hohhot = ["assessment 1237", "change 1237", "transfer_within 1237"];
+    assert_eq!(w.queue("HOHHOT"), hohhot);
+    assert_eq!(w.queue("PROVINCE"), hohhot, "the province sees its cities");
+    assert!(w.queue("BAOTOU").is_empty(), "包头 sees nothing of 呼和浩特's");
+    assert!(w.queue("DIRECT").is_empty());
+
+    // The unit sees what its staff member filed naming it, not only its own filing.
+    let (_, mine) = w.api.call("GET", "/api/v1/submissions", &w.token(UNIT), None);
+    let mut forms: Vec<&str> = mine.as_array().unwrap().iter().map(|r| r["form"].as_str().unwrap()).collect();
+    forms.sort();
+    assert_eq!(forms, ["assessment", "change", "collection"]);
+    // Seeing is not vouching: 张三 named the unit, the unit filed nothing accepted about him.
+    let code = |who: &str, login: &str| w.api.call("POST", "/api/v1/codes", &w.token(who), Some(json!({"login": login, "purpose": "reset"})));
+    let (st, v) = code(UNIT, ZHANG);
+    assert_eq!((st, v["code"].as_str()), (403, Some("not_yours")), "{v}");
+    // An authority vouches for the people and units of its region, down to the 盟市.
+    assert_eq!(code("HOHHOT", ZHANG).0, 201);
+    assert_eq!(code("HOHHOT", UNIT).0, 201, "a unit registered in 新城区");
+    assert_eq!(code("BAOTOU", ZHANG).0, 403);
+    assert_eq!(code("BAOTOU", UNIT).0, 403);
+
+    // 李四 works directly under the region: 自治区直属, no 旗县.
+    let photo = w.photo(LI);
+    assert_eq!(w.file(LI, &collection(LI, &photo, "1500", "", Some((OTHER_UNIT, "2010-07")), false)).0, 201);
+    assert_eq!(w.queue("DIRECT"), ["collection 0010"]);
+    assert!(!w.queue("HOHHOT").contains(&"collection 0010".to_string()));
+
+    // 王五 moves from 呼和浩特 to 包头: 包头 reviews the move; once accepted, 王五's later
+    // filings go to 包头 and the new unit sees them, the old one no longer.
+    let photo = w.photo(WANG);
+    w.accepted(WANG, &collection(WANG, &photo, "1501", "150102", Some((UNIT, "2012-07")), false));
+    let (st, _, moved) = w.file(WANG, &transfer(WANG, "1502", "150203", BAOTOU_UNIT));
+    assert_eq!(st, 201);
+    assert_eq!(w.queue("BAOTOU"), ["transfer_within 0034"]);
+    assert!(!w.queue("HOHHOT").iter().any(|f| f.ends_with("0034")));
+    w.server.decide(&moved, Decision::Accept, None).unwrap();
+    assert_eq!(w.file(WANG, &ce(WANG, year() - 1)).0, 201);
+    assert_eq!(w.queue("BAOTOU"), ["ce 0034"]);
+    let sees = |unit: &str| {
+        let (_, v) = w.api.call("GET", "/api/v1/submissions", &w.token(unit), None);
+        v.as_array().unwrap().iter().any(|r| r["form"] == "ce")
+    };
+    assert!(sees(BAOTOU_UNIT) && !sees(UNIT));
+    let (st, s) = w.standing("BAOTOU", WANG);
+    assert_eq!((st, s["authority"].as_str()), (200, Some("150203")), "{s}");
+    assert_eq!(w.standing("HOHHOT", WANG).0, 404, "no longer 呼和浩特's");
+}
+
+/// What the app says about the same filing on the same record: the server's words must be these.
+fn app_says(form: &str, body: &Value, filed: &[Value], good_to: Option<u32>) -> String {
+    let forms = Forms::builtin().unwrap();
+    let list: Vec<Filed> =
+        filed.iter().map(|b| Filed { form: b["form"].as_str().unwrap(), data: &b["data"], declared: true, when: caiji_base::time::now_ms() }).collect();
+    let mut rec = record::record_of(&list);
+    rec.person.good_to = good_to;
+    let p = record::guide_problems(forms.get(form).unwrap(), &body["data"], &rec, year());
+    p.first().map(|p| p.message.zh.clone()).unwrap_or_default()
+}
+
+fn refused(w: &World, login: &str, body: &Value, says: &str, app: &str) {
+    let (st, v, _) = w.file(login, body);
+    assert_eq!((st, v["code"].as_str()), (422, Some("refused")), "{v}");
+    let zh = v["message"]["zh"].as_str().unwrap();
+    assert!(zh.contains(says), "{zh}");
+    assert_eq!(zh, app, "the app says the same");
+}
+
+#[test]
+fn the_server_refuses_what_the_guide_refuses_in_the_apps_words() {
+    let w = World::new();
+    let y = year();
+    // A second 履历: declared once (the first is waiting for review).
+    let photo = w.photo(ZHANG);
+    let c = collection(ZHANG, &photo, "1501", "150102", Some((UNIT, "2012-07")), false);
+    w.accepted(ZHANG, &c);
+    assert_eq!(w.file(ZHANG, &history(ZHANG)).0, 201);
+    let app = app_says("history", &history(ZHANG), &[c.clone(), history(ZHANG)], None);
+    refused(&w, ZHANG, &history(ZHANG), "只能申报一次", &app);
+
+    // A 履历 while 非在岗: on file in good standing to three years ago (the authority's
+    // baseline), CE done since, but no assessment for two years.
+    let photo = w.photo(SUN);
+    let c = collection(SUN, &photo, "1501", "150102", Some((UNIT, "2000-07")), false);
+    w.accepted(SUN, &c);
+    let (st, s) = w.standing(SUN, SUN);
+    assert_eq!((st, s["status"].as_str()), (200, Some("unknown")), "one collection since 2000 is no evidence of anything: {s}");
+    let (st, _) = w.api.call("PUT", &format!("/api/v1/people/{SUN}/baseline"), &w.token("BAOTOU"), Some(json!({"good_to": y - 3})));
+    assert_eq!(st, 404, "包头 does not manage 孙");
+    let (st, _) = w.api.call("PUT", &format!("/api/v1/people/{SUN}/baseline"), &w.token(SUN), Some(json!({"good_to": y - 3})));
+    assert_eq!(st, 403, "a person does not set their own baseline on the server");
+    let (st, s) = w.api.call("PUT", &format!("/api/v1/people/{SUN}/baseline"), &w.token("HOHHOT"), Some(json!({"good_to": y - 3})));
+    assert_eq!(st, 200, "{s}");
+    let mut filed = vec![c];
+    for cy in [y - 2, y - 1] {
+        w.accepted(SUN, &ce(SUN, cy));
+        filed.push(ce(SUN, cy));
+    }
+    let (_, s) = w.standing(SUN, SUN);
+    assert_eq!(s["status"].as_str(), Some("non_active"), "{s}");
+    let app = app_says("history", &history(SUN), &filed, Some(y - 3));
+    refused(&w, SUN, &history(SUN), "只有在岗人员", &app);
+    // Assessed last year by the unit: in post again, and the 履历 goes in.
+    w.accepted(UNIT, &assessment(UNIT, SUN, y - 1));
+    let (_, s) = w.standing(SUN, SUN);
+    assert_eq!(s["status"].as_str(), Some("active"), "{s}");
+    assert_eq!(w.file(SUN, &history(SUN)).0, 201);
+
+    // A student without a qualification does not enter.
+    let photo = w.photo(STUDENT);
+    let c = collection(STUDENT, &photo, "1501", "150102", None, true);
+    refused(&w, STUDENT, &c, "在校学生", &app_says("collection", &c, &[], None));
+
+    // The first accounting-work date, as the unit's entry filing set it, is not changed…
+    let proof = w.photo(UNIT);
+    let e = entry_unit(UNIT, ZHAO, &proof, "2015-07");
+    w.accepted(UNIT, &e);
+    let moved = change(ZHAO, "2016-01");
+    refused(&w, ZHAO, &moved, "不提供信息变更", &app_says("change", &moved, &[e], None));
+    assert_eq!(w.file(ZHAO, &change(ZHAO, "2015-07")).0, 201, "unchanged, the change goes in");
+    // …nor introduced where the record has none.
+    let photo = w.photo(LI);
+    let c = collection(LI, &photo, "1501", "150102", None, false);
+    w.accepted(LI, &c);
+    let added = change(LI, "2011-03");
+    refused(&w, LI, &added, "不能通过信息变更补填", &app_says("change", &added, &[c], None));
+}
