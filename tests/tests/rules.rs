@@ -66,13 +66,14 @@ fn what_completes_a_year() {
 #[test]
 fn status_follows_missed_education_and_assessments() {
     let im = Region::InnerMongolia;
-    let cases: [(&[u32], &[u32], Status); 7] = [
+    let cases: [(&[u32], &[u32], Status); 8] = [
         (&[], &[], Status::Active),
         (&[2021, 2022], &[], Status::Active),
         (&[2021, 2022, 2023], &[], Status::Changed),       // 3 consecutive
         (&[2017, 2019, 2021, 2023], &[], Status::Changed), // 4 in all
         (&[2017, 2019, 2021], &[], Status::Active),        // 3 in all, never 3 running
-        (&[], &[2023, 2024], Status::NonActive),           // 2 running without assessment
+        (&[], &[2024, 2025], Status::NonActive),           // the last 2 years without assessment
+        (&[], &[2023, 2024], Status::Active),              // 2 running, then assessed again: back in post
         (&[], &[2021, 2023], Status::Active),              // 2, not running
     ];
     for (missed, unassessed, want) in cases {
@@ -180,4 +181,22 @@ fn later_history_years_follow_post_and_transfers() {
     // Without a baseline or assessments here, the years are unknown.
     let bare = Person { started_work: Some(2010), history_declared: true, ..Person::default() };
     assert!(later_history(&bare, 2020, None, &[], 2023, Region::InnerMongolia).iter().all(|y| y.in_post.is_none()));
+}
+
+/// Who may enter through collection (seed §1–2), on the core every caller runs: a student needs
+/// an accounting qualification (an audit one does not count); without a qualification or an
+/// appointment only an accountant already on file in the old system may collect.
+#[test]
+fn who_may_collect() {
+    use caiji_forms::record::{guide_problems, Record};
+    let forms = caiji_forms::Forms::builtin().unwrap();
+    let form = forms.get("collection").unwrap();
+    let says = |data: serde_json::Value| guide_problems(form, &data, &Record::default(), 2026).first().map(|p| p.message.zh.clone()).unwrap_or_default();
+    let audit = serde_json::json!([{"level": "2", "type": "3", "how": "1", "date": "2020-09-01", "number": "A1"}]);
+    let student = serde_json::json!({"authority": {"basis": "4"}, "category": {"category": "3"}, "qualification": audit});
+    assert!(says(student).contains("在校学生"), "an audit qualification does not let a student in");
+    let none = serde_json::json!({"authority": {"basis": "3"}, "category": {"category": "3"}});
+    assert!(says(none).contains("已在原系统登记"));
+    let legacy = serde_json::json!({"authority": {"basis": "3"}, "category": {"category": "3", "legacy": true}});
+    assert_eq!(says(legacy), "", "an existing accountant of the old system collects");
 }

@@ -89,7 +89,7 @@ fn authority_fields(region: &str) -> Value {
 /// The record the drafts that count make (oldest first): a 履历 queued or further is declared.
 pub fn record_from(drafts: &[Draft]) -> Record {
     let mut counted: Vec<&Draft> = drafts.iter().filter(|d| counts(d)).collect();
-    counted.sort_by_key(|d| d.updated);
+    counted.sort_by_key(|d| (d.created, d.updated));
     let filed: Vec<Filed> = counted
         .iter()
         .map(|d| Filed { form: &d.form, data: &d.data, declared: matches!(d.state, State::Queued | State::Sent | State::Accepted), when: d.updated })

@@ -136,25 +136,26 @@ pub fn record_of(filings: &[Filed]) -> Record {
     let mut r = Record { region: Region::InnerMongolia, ..Record::default() };
     let p = &mut r.person;
     let mut collection_periods: Vec<rules::Period> = Vec::new();
-    let mut entry_first_work: Option<String> = None;
-    let mut collection_first_work: Option<String> = None;
     for f in filings {
         let v = f.data;
         match f.form {
             "collection" => {
+                // The 管理地区 is chosen at the first collection; later only a transfer moves it.
+                if !r.collected {
+                    r.authority = authority_in(v, "authority").or(r.authority.take());
+                    if !matches!(text_at(v, "authority.province").as_str(), "150000" | "") {
+                        r.region = Region::National;
+                    }
+                }
                 r.registered = true;
                 r.collected = true;
-                if !matches!(text_at(v, "authority.province").as_str(), "150000" | "") {
-                    r.region = Region::National;
-                }
-                r.authority = authority_in(v, "authority").or(r.authority.take());
                 p.student |= text_at(v, "authority.basis") == "4";
                 for q in entries(v, "qualification").into_iter().filter(|q| text(q, "type") == "1") {
                     p.qualified = earliest(p.qualified, year_of(&text(q, "date")));
                 }
                 let fw = text_at(v, "category.first_work");
                 if !fw.is_empty() {
-                    collection_first_work.get_or_insert(fw.clone());
+                    r.first_work.get_or_insert(fw.clone());
                     p.started_work = earliest(p.started_work, year_of(&fw));
                 }
                 for w in entries(v, "work") {
@@ -166,18 +167,24 @@ pub fn record_of(filings: &[Filed]) -> Record {
                 r.unit = current_uscc(v, "work").or(r.unit.take());
             }
             "entry_qualified" => {
+                if !r.registered {
+                    r.authority = authority_in(v, "authority").or(r.authority.take());
+                }
                 r.registered = true;
                 p.qualified = earliest(p.qualified, year_of(&text_at(v, "qualification.date")));
-                r.authority = authority_in(v, "authority").or(r.authority.take());
             }
             "entry_unit" => {
                 r.registered = true;
                 let fw = text_at(v, "appointment.first_work");
                 p.started_work = earliest(p.started_work, year_of(&fw));
+                // Set once, by the first registration that states it (the unit's letter).
                 if !fw.is_empty() {
-                    entry_first_work.get_or_insert(fw);
+                    r.first_work.get_or_insert(fw);
                 }
-                r.authority = authority_in(v, "authority").or(r.authority.take());
+                if !r.registered {
+                    r.authority = authority_in(v, "authority").or(r.authority.take());
+                }
+                r.registered = true;
                 r.unit = Some(text_at(v, "unit.uscc").to_uppercase()).filter(|u| !u.is_empty()).or(r.unit.take());
             }
             "transfer_within" | "transfer_in" => {
@@ -186,14 +193,10 @@ pub fn record_of(filings: &[Filed]) -> Record {
                     r.moves.push((y, text_at(v, "to.uscc").to_uppercase()));
                 }
                 r.unit = Some(text_at(v, "to.uscc").to_uppercase()).filter(|u| !u.is_empty()).or(r.unit.take());
-                if f.form == "transfer_in" {
-                    r.region = Region::InnerMongolia;
-                }
             }
             "transfer_out" => {
                 r.authority = Some(region_key(&text_at(v, "to.province"))).filter(|k| !k.is_empty());
                 r.unit = None;
-                r.region = Region::National;
             }
             "ce" => {
                 if let Some(y) = year_of(&text_at(v, "person.year")) {
@@ -222,7 +225,7 @@ pub fn record_of(filings: &[Filed]) -> Record {
             _ => {}
         }
     }
-    r.first_work = entry_first_work.or(collection_first_work);
+    r.moves.sort_by_key(|m| m.0);
     if r.periods.is_empty() {
         r.periods = collection_periods;
     }
@@ -290,6 +293,18 @@ pub fn guide_problems(form: &Form, data: &Value, record: &Record, year: u32) -> 
                 ),
             ));
         }
+        "entry_unit" => {
+            let fw = text_at(data, "appointment.first_work");
+            if let Some(was) = record.first_work.as_ref().filter(|was| !fw.is_empty() && &fw != *was) {
+                out.push(refused(
+                    "appointment.first_work",
+                    Msg::new(
+                        format!("首次从事会计工作时间已登记为 {was}，不能改动：新单位的备案请按原登记填写"),
+                        format!("The first accounting-work month is registered as {was} and cannot change: a new unit's filing states the same"),
+                    ),
+                ));
+            }
+        }
         "change" => {
             let now = text_at(data, "identity.first_work");
             match &record.first_work {
@@ -336,15 +351,17 @@ fn collection(data: &Value, record: &Record, out: &mut Vec<Problem>) {
     let work = entries(data, "work");
     let appointed = work.iter().any(|w| !text(w, "appointed").is_empty());
     let category = text_at(data, "category.category");
-    if text_at(data, "authority.basis") == "4" && quals.is_empty() {
+    // Already on file in the old system (老会计人员): collection continues their record.
+    let legacy = text_at(data, "category.legacy") == "true";
+    if text_at(data, "authority.basis") == "4" && !accounting {
         let m = rules::can_enter(&Person { student: true, ..Person::default() }).err();
         out.extend(m.map(|m| refused("authority.basis", m)));
-    } else if quals.is_empty() && !appointed && !category.is_empty() {
+    } else if quals.is_empty() && !appointed && !legacy && !category.is_empty() {
         out.push(refused(
             "category.category",
             Msg::new(
-                "信息采集须已取得会计专业技术资格，或被单位聘任从事会计工作：请填写资格证书或聘任的工作经历",
-                "Collection needs an accounting qualification or an appointment to accounting work: add the certificate or the appointing employer",
+                "进入系统须已取得会计专业技术资格、被单位聘任从事会计工作，或已在原会计人员综合管理系统中登记：请填写资格证书或聘任的工作经历，老会计人员请勾选“已在原系统登记”",
+                "Entering needs an accounting qualification, an appointment to accounting work, or a record in the old system: add the certificate or the appointing employer, or tick \"on file in the old system\"",
             ),
         ));
     } else if category == "1" && !appointed {
@@ -400,8 +417,11 @@ fn collection(data: &Value, record: &Record, out: &mut Vec<Problem>) {
 /// destination (a move out: the region it leaves), otherwise the person's as the record shows
 /// it; Inner Mongolia's province-level authority when the record does not say.
 pub fn review_region(form: &str, data: &Value, record: &Record) -> String {
+    // A collection or entry places the person only the first time: a later one (a correction,
+    // another unit's entry) cannot move them — only a transfer does.
     let own = match form {
-        "collection" | "entry_qualified" | "entry_unit" => authority_in(data, "authority"),
+        "collection" if !record.collected => authority_in(data, "authority"),
+        "entry_qualified" | "entry_unit" if !record.registered => authority_in(data, "authority"),
         "transfer_within" | "transfer_in" => authority_in(data, "to"),
         _ => None,
     };

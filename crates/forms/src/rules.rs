@@ -221,8 +221,20 @@ fn longest_run(years: &[u32]) -> usize {
     best
 }
 
+/// The run of consecutive years in a sorted list that ends with `last` (0 when `last` is not in it).
+fn run_to(years: &[u32], last: u32) -> usize {
+    let mut n = 0;
+    let mut y = last;
+    while y > 0 && years.contains(&y) {
+        n += 1;
+        y -= 1;
+    }
+    n
+}
+
 /// Where the record stands in `year`, judged on the years already over (before `year`): 异动
-/// after CE missed 3 years running or 4 in all, 非在岗 after 2 years running unassessed, 在岗
+/// after CE missed 3 years running or 4 in all, 非在岗 while the last 2 years went unassessed (an
+/// assessment since puts the person back in post: the guide lets them declare "待实际从事会计工作后"), 在岗
 /// when every counted year is known and neither holds — and `Unknown` when a counted year has
 /// no record here and no baseline covers it.
 pub fn judge(p: &Person, year: u32, region: Region) -> Judgement {
@@ -233,7 +245,7 @@ pub fn judge(p: &Person, year: u32, region: Region) -> Judgement {
     let unknown_start = ce_from(p).is_none() && p.good_to.is_none();
     let status = if longest_run(&missed) >= 3 || missed.len() >= 4 {
         Status::Changed
-    } else if longest_run(&unassessed) >= 2 {
+    } else if run_to(&unassessed, year - 1) >= 2 {
         Status::NonActive
     } else if unknown_start || !unknown_ce.is_empty() || !unknown_assessment.is_empty() {
         Status::Unknown

@@ -256,6 +256,9 @@ pub struct Standing {
     /// Collection is on the record.
     pub collected: bool,
     pub years_of_work: Option<u32>,
+    /// The years are a lower bound: a later year of the 履历 no record here settles.
+    #[serde(default)]
+    pub years_at_least: bool,
     /// What is owed this year.
     pub obligations: Vec<Msg>,
 }

@@ -324,19 +324,31 @@ async fn submit(
         if existing.as_ref().is_some_and(|row| row[9].text() != a.id) {
             return Err(ApiError::not_found("这份填报"));
         }
-        // The guide's rules on the person's record here (accepted filings, baseline): the same
-        // function and words as the app's problems. Not for a retry of what was accepted.
-        let rec = crate::people::record(t, &person, &uuid)?;
-        if existing.as_ref().is_none_or(|row| row[5].text() != digest) {
-            let form = forms.get(&form_id).ok_or_else(|| ApiError::internal("form".into()))?;
-            let problems = caiji_forms::record::guide_problems(form, &r_data, &rec, caiji_base::time::today().0);
-            if let Some(first) = problems.first() {
-                return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "refused", first.message.zh.clone(), first.message.en.clone()).with(json!(problems)));
-            }
+        // One person's filings are judged one at a time (PostgreSQL runs at read committed: two
+        // 履历 at once must not both pass the once-only check); the row lock works on both engines.
+        if a.kind == AccountKind::Person {
+            t.exec("UPDATE accounts SET verified = verified WHERE id = ?", vals![&a.id])?;
         }
-        // Reviewed in the person's 管理地区; seen by the unit it is about.
+        // The guide's rules on the person's record here (accepted filings, baseline): the same
+        // function and words as the app's problems; run for a new filing and an edit, after the
+        // checks that say why an edit cannot be made at all.
+        let rec = crate::people::record(t, &person, &uuid, &a)?;
+        let guide = |rec: &caiji_forms::record::Record| -> Result<(), ApiError> {
+            let form = forms.get(&form_id).ok_or_else(|| ApiError::internal("form".into()))?;
+            let problems = caiji_forms::record::guide_problems(form, &r_data, rec, caiji_base::time::today().0);
+            match problems.first() {
+                Some(first) => Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "refused", first.message.zh.clone(), first.message.en.clone()).with(json!(problems))),
+                None => Ok(()),
+            }
+        };
+        // Reviewed in the person's 管理地区; seen by the unit it is about (named by a proven
+        // account: a claim cannot push filings into a unit's view).
         let region = caiji_forms::record::review_region(&form_id, &r_data, &rec);
-        let unit = if a.kind == AccountKind::Unit { Some(a.login.clone()) } else { caiji_forms::record::unit_of(&form_id, &r_data, &rec) };
+        let unit = match a.kind {
+            AccountKind::Unit => Some(a.login.clone()),
+            _ if a.verified => caiji_forms::record::unit_of(&form_id, &r_data, &rec),
+            _ => None,
+        };
         // Only files this account uploaded, or that a filing it may see names already.
         let missing = crate::blobs::unavailable(t, &a, &hashes)?;
         if !missing.is_empty() {
@@ -345,6 +357,7 @@ async fn submit(
         }
         match existing {
             None => {
+                guide(&rec)?;
                 t.exec(
                     "INSERT INTO submissions (uuid, account, person, unit, form, form_version, revision, digest, data, state, region, created, updated, filed_verified)
                          VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, 'submitted', ?, ?, ?, ?)",
@@ -382,6 +395,7 @@ async fn submit(
             )
             .with(json!(receipt(&row, true)?))),
             Some(row) if replaces == Some(row[2].int()) => {
+                guide(&rec)?;
                 let rev = row[2].int() + 1;
                 // The person the filing is about follows the edit (who sees it, the public query).
                 t.exec(

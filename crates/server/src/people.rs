@@ -19,19 +19,28 @@ use caiji_forms::rules;
 use caiji_protocol::{Account, AccountKind, Baseline, Standing};
 use serde_json::Value;
 
-/// The record of `person` on the server: accepted filings (not `except`, the one being filed)
-/// and the baseline; a 履历 submitted and not yet reviewed counts as declared.
-pub(crate) fn record(t: &mut dyn Tx, person: &str, except: &str) -> Result<Record, ApiError> {
+/// The record of `person` on the server as `viewer` may know it: accepted filings (not
+/// `except`, the one being filed), in the order they were filed, and the baseline; a 履历
+/// submitted by a proven account and not yet reviewed counts as declared. An account that only
+/// claims its login judges on its own filings alone: a refusal's words (a registered date, a
+/// status) must not tell a stranger about someone else's record, and its pending 履历 does not
+/// use up the person's one declaration.
+pub(crate) fn record(t: &mut dyn Tx, person: &str, except: &str, viewer: &Account) -> Result<Record, ApiError> {
+    let mine = !viewer.verified && viewer.kind != AccountKind::Authority;
     let rows = t.rows(
-        "SELECT form, data, state, created FROM submissions WHERE person = ? AND uuid <> ? AND (state = 'accepted' OR (state = 'submitted' AND form = 'history')) ORDER BY updated, uuid",
-        vals![person, except],
+        "SELECT form, data, state, created FROM submissions WHERE person = ? AND uuid <> ? AND (? = 0 OR account = ?)
+         AND (state = 'accepted' OR (state = 'submitted' AND form = 'history' AND (filed_verified = 1 OR (? = 1 AND account = ?))))
+         ORDER BY created, uuid",
+        vals![person, except, mine as i64, &viewer.id, mine as i64, &viewer.id],
     )?;
     let parsed: Vec<(String, Value, bool, i64)> =
         rows.iter().map(|r| (r[0].text(), serde_json::from_str(&r[1].text()).unwrap_or(Value::Null), r[2].text() == "accepted", r[3].int())).collect();
     let filed: Vec<Filed> = parsed.iter().filter(|p| p.2).map(|(f, d, _, when)| Filed { form: f, data: d, declared: true, when: *when }).collect();
     let mut rec = record::record_of(&filed);
     rec.person.history_declared |= parsed.iter().any(|(f, _, ok, _)| !ok && f == "history");
-    rec.person.good_to = t.row("SELECT good_to FROM baselines WHERE person = ?", vals![person])?.map(|r| r[0].int() as u32);
+    if !mine {
+        rec.person.good_to = t.row("SELECT good_to FROM baselines WHERE person = ?", vals![person])?.map(|r| r[0].int() as u32);
+    }
     Ok(rec)
 }
 
@@ -64,6 +73,7 @@ fn standing_of(person: &str, rec: &Record) -> Standing {
         authority: rec.authority.clone(),
         collected: rec.collected,
         years_of_work: rec.years_of_work((year, month)).map(|y| y.0),
+        years_at_least: rec.years_of_work((year, month)).is_some_and(|y| y.1),
         obligations: rules::obligations(&rec.person, year, rec.region).into_iter().map(|o| o.message).collect(),
     }
 }
@@ -82,7 +92,8 @@ pub(crate) async fn standing(State(s): State<Server>, h: HeaderMap, Path(id): Pa
     let id = valid_person(&id)?;
     let rec = {
         let id = id.clone();
-        s.db.run(move |t| record(t, &id, "")).await?
+        let a = a.clone();
+        s.db.run(move |t| record(t, &id, "", &a)).await?
     };
     if !may_see_person(&a, &id, &rec) {
         return Err(ApiError::not_found("这个人的档案"));
@@ -98,20 +109,22 @@ pub(crate) async fn set_baseline(State(s): State<Server>, h: HeaderMap, Path(id)
     }
     let id = valid_person(&id)?;
     s.db.run(move |t| {
-        let rec = record(t, &id, "")?;
+        let rec = record(t, &id, "", &a)?;
         if !reviews(&a, &rec) {
             return Err(ApiError::not_found("这个人的档案"));
         }
         put_baseline(t, &id, b.good_to, &a.login)?;
-        Ok(Json(standing_of(&id, &record(t, &id, "")?)))
+        Ok(Json(standing_of(&id, &record(t, &id, "", &a)?)))
     })
     .await
 }
 
 /// Stores a baseline (a year from 1980 to last year), or removes it.
 pub(crate) fn put_baseline(t: &mut dyn Tx, person: &str, good_to: Option<u32>, by: &str) -> Result<(), ApiError> {
-    t.exec("DELETE FROM baselines WHERE person = ?", vals![person])?;
-    let Some(y) = good_to else { return Ok(()) };
+    let Some(y) = good_to else {
+        t.exec("DELETE FROM baselines WHERE person = ?", vals![person])?;
+        return Ok(());
+    };
     let last = caiji_base::time::today().0 - 1;
     if !(1980..=last).contains(&y) {
         return Err(ApiError::new(
@@ -121,7 +134,12 @@ pub(crate) fn put_baseline(t: &mut dyn Tx, person: &str, good_to: Option<u32>, b
             format!("The year must be from 1980 to {last} (this year is not over)"),
         ));
     }
-    t.exec("INSERT INTO baselines (person, good_to, set_by, updated) VALUES (?, ?, ?, ?)", vals![person, y as i64, by, now_ms()])?;
+    // One statement both engines take, so two authorities at once cannot collide on the key.
+    t.exec(
+        "INSERT INTO baselines (person, good_to, set_by, updated) VALUES (?, ?, ?, ?)
+         ON CONFLICT (person) DO UPDATE SET good_to = excluded.good_to, set_by = excluded.set_by, updated = excluded.updated",
+        vals![person, y as i64, by, now_ms()],
+    )?;
     Ok(())
 }
 
@@ -132,7 +150,7 @@ impl Server {
         let id = valid_person(person)?;
         self.db.tx(|t| {
             put_baseline(t, &id, good_to, "ADMIN")?;
-            Ok(standing_of(&id, &record(t, &id, "")?))
+            Ok(standing_of(&id, &record(t, &id, "", &crate::access::administrator())?))
         })
     }
 }

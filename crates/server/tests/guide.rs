@@ -22,6 +22,7 @@ const WANG: &str = "150203198805120034";
 const ZHAO: &str = "150102199501010023";
 const SUN: &str = "150102197503010036";
 const STUDENT: &str = "150102200006010013";
+const QIAN: &str = "150102199202020037";
 
 fn year() -> u32 {
     caiji_base::time::today().0
@@ -306,6 +307,27 @@ fn the_server_refuses_what_the_guide_refuses_in_the_apps_words() {
     let (_, s) = w.standing(SUN, SUN);
     assert_eq!(s["status"].as_str(), Some("active"), "{s}");
     assert_eq!(w.file(SUN, &history(SUN)).0, 201);
+
+    // Someone who only claims an ID learns nothing of its record from a refusal and cannot use
+    // up its one 履历: a unit entered 钱 (2015-07); a stranger registers 钱's ID first.
+    let proof = w.photo(UNIT);
+    w.accepted(UNIT, &entry_unit(UNIT, QIAN, &proof, "2015-07"));
+    let (st, _, _) = w.api.post("/api/v1/register", json!({"kind": "person", "login": QIAN, "name": "钱", "password": "stranger-pass-1"}));
+    assert_eq!(st, 201);
+    w.tokens.borrow_mut().insert(QIAN.into(), w.api.token(QIAN, "stranger-pass-1"));
+    let (st, v, _) = w.file(QIAN, &change(QIAN, "1999-01"));
+    assert_eq!(st, 201, "judged on the stranger's own filings: no registered date to leak: {v}");
+    assert!(!v.to_string().contains("2015-07"));
+    assert_eq!(w.file(QIAN, &history(QIAN)).0, 201);
+    // The real 钱 takes the account back with a reset code from the authority and declares.
+    let code = w.server.issue_code(QIAN, caiji_protocol::CodePurpose::Reset).unwrap();
+    let (st, _, _) = w.api.post("/api/v1/reset", json!({"login": QIAN, "code": code.code, "password": "qian-real-pass-1"}));
+    assert_eq!(st, 204);
+    w.tokens.borrow_mut().insert(QIAN.into(), w.api.token(QIAN, "qian-real-pass-1"));
+    assert_eq!(w.file(QIAN, &history(QIAN)).0, 201, "the stranger's pending 履历 used up nothing");
+    let moved = change(QIAN, "1999-01");
+    let (st, v, _) = w.file(QIAN, &moved);
+    assert_eq!((st, v["code"].as_str()), (422, Some("refused")), "proven, the record is theirs to be told: {v}");
 
     // A student without a qualification does not enter.
     let photo = w.photo(STUDENT);

@@ -106,6 +106,10 @@ authority: string | null,
  */
 collected: boolean, years_of_work: number | null, 
 /**
+ * The years are a lower bound: a later year of the 履历 no record here settles.
+ */
+years_at_least: boolean, 
+/**
  * What is owed this year.
  */
 obligations: Array<Msg>, };
