@@ -317,7 +317,10 @@ impl<'a> Desk<'a> {
     pub fn standing(&self, id_number: &str) -> Result<Standing> {
         let drafts = self.store.of_person(id_number)?;
         let name = drafts.iter().find_map(|d| self.forms.get(&d.form).map(|f| f.person_of(&d.data).0).filter(|n| !n.is_empty())).unwrap_or_default();
-        let rec = self.record(id_number, None)?;
+        // The drafts read once: the record is made from them and the two baselines.
+        let (stated, server) = (self.baseline(id_number)?, self.server_baseline(id_number)?);
+        let mut rec = record_from(&drafts);
+        rec.person.good_to = stated.max(server);
         let (p, region) = (&rec.person, rec.region);
         let (year, month, _) = caiji_base::time::today();
         let years = rec.years_of_work((year, month));
@@ -332,8 +335,8 @@ impl<'a> Desk<'a> {
             status,
             status_name: status_name(status),
             missing: missing_text(&judged),
-            good_to: self.baseline(id_number)?,
-            server_good_to: self.server_baseline(id_number)?,
+            good_to: stated,
+            server_good_to: server,
             obligations: rules::obligations(p, year, region),
             years_of_work: years.map(|y| y.0),
             years_at_least: years.is_some_and(|y| y.1),

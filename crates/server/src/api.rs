@@ -76,9 +76,7 @@ impl Server {
         // Made on the server machine by its administrator: verified.
         self.db.tx(move |t| insert_account(t, kind, &login, &hash, &name, &region, true))
     }
-}
 
-impl Server {
     /// What is wrong with an authority's region, if anything: a 管理地区 key of the division
     /// table (a province, 盟市, 旗县 or 自治区直属), or empty for every region.
     pub fn region_problem(&self, region: &str) -> Option<ApiError> {

@@ -63,6 +63,7 @@ fn reviews(a: &Account, rec: &Record) -> bool {
 fn standing_of(person: &str, rec: &Record) -> Standing {
     let (year, month, _) = caiji_base::time::today();
     let j = rules::judge(&rec.person, year, rec.region);
+    let years = rec.years_of_work((year, month));
     Standing {
         person: caiji_base::ids::mask_id(person),
         year,
@@ -72,8 +73,8 @@ fn standing_of(person: &str, rec: &Record) -> Standing {
         good_to: rec.person.good_to,
         authority: rec.authority.clone(),
         collected: rec.collected,
-        years_of_work: rec.years_of_work((year, month)).map(|y| y.0),
-        years_at_least: rec.years_of_work((year, month)).is_some_and(|y| y.1),
+        years_of_work: years.map(|y| y.0),
+        years_at_least: years.is_some_and(|y| y.1),
         obligations: rules::obligations(&rec.person, year, rec.region).into_iter().map(|o| o.message).collect(),
     }
 }

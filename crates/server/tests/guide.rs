@@ -300,6 +300,8 @@ fn the_server_refuses_what_the_guide_refuses_in_the_apps_words() {
     }
     let (_, s) = w.standing(SUN, SUN);
     assert_eq!(s["status"].as_str(), Some("non_active"), "{s}");
+    assert_eq!(w.standing(ZHANG, SUN).0, 404, "another person does not see 孙's standing");
+    assert_eq!(w.standing("BAOTOU", SUN).0, 404, "nor another region's authority");
     let app = app_says("history", &history(SUN), &filed, Some(y - 3));
     refused(&w, SUN, &history(SUN), "只有在岗人员", &app);
     // Assessed last year by the unit: in post again, and the 履历 goes in.
@@ -319,6 +321,7 @@ fn the_server_refuses_what_the_guide_refuses_in_the_apps_words() {
     assert_eq!(st, 201, "judged on the stranger's own filings: no registered date to leak: {v}");
     assert!(!v.to_string().contains("2015-07"));
     assert_eq!(w.file(QIAN, &history(QIAN)).0, 201);
+    assert_eq!(w.standing(QIAN, QIAN).0, 404, "a claim is shown no standing");
     // The real 钱 takes the account back with a reset code from the authority and declares.
     let code = w.server.issue_code(QIAN, caiji_protocol::CodePurpose::Reset).unwrap();
     let (st, _, _) = w.api.post("/api/v1/reset", json!({"login": QIAN, "code": code.code, "password": "qian-real-pass-1"}));

@@ -13,6 +13,13 @@ use std::time::{Duration, Instant};
 mod common;
 use common::{sha, start, Api};
 
+/// Zhang's and Li's accounts (made by the administrator: proven), signed in: their tokens.
+fn zhang_and_li(api: &Api, server: &Server) -> (String, String) {
+    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
+    server.add_account(caiji_server::api::AccountKind::Person, LI, "secret-456", "李四", "").unwrap();
+    (api.token(ZHANG, "secret-123"), api.token(LI, "secret-456"))
+}
+
 /// A collection filing of a person, with their photo.
 fn collection(id: &str, name: &str, photo: &str) -> Value {
     json!({"form": "collection", "form_version": 2, "data": {
@@ -277,9 +284,7 @@ fn wrong_codes_do_not_lock_the_owner_out() {
 #[test]
 fn attachments_belong_to_their_uploader() {
     let (api, server, _dir) = start();
-    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
-    server.add_account(caiji_server::api::AccountKind::Person, LI, "secret-456", "李四", "").unwrap();
-    let (zhang, li) = (api.token(ZHANG, "secret-123"), api.token(LI, "secret-456"));
+    let (zhang, li) = zhang_and_li(&api, &server);
     let photo = b"\xff\xd8\xff Zhang's photo".to_vec();
     let hash = api.upload(&zhang, &photo);
     let (st, _) = api.call("PUT", "/api/v1/submissions/5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11", &zhang, Some(collection(ZHANG, "张三", &hash)));
@@ -343,9 +348,7 @@ fn each_account_has_a_storage_quota() {
 #[test]
 fn a_hash_written_elsewhere_in_a_filing_names_no_file() {
     let (api, server, _dir) = start();
-    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
-    server.add_account(caiji_server::api::AccountKind::Person, LI, "secret-456", "李四", "").unwrap();
-    let (zhang, li) = (api.token(ZHANG, "secret-123"), api.token(LI, "secret-456"));
+    let (zhang, li) = zhang_and_li(&api, &server);
     let photo = api.upload(&zhang, b"\xff\xd8\xff Zhang's photo");
     assert_eq!(api.call("PUT", "/api/v1/submissions/5b0c4a8e-3f1d-4c3e-9a51-0d2b7d9e1c11", &zhang, Some(collection(ZHANG, "张三", &photo))).0, 201);
     // Li writes Zhang's photo hash into a text field of Li's own filing (and as a key).
@@ -368,9 +371,7 @@ fn a_hash_written_elsewhere_in_a_filing_names_no_file() {
 #[test]
 fn an_upload_whose_part_file_vanished_starts_again_and_is_never_finished_from_anothers_file() {
     let (api, server, dir) = start();
-    server.add_account(caiji_server::api::AccountKind::Person, ZHANG, "secret-123", "张三", "").unwrap();
-    server.add_account(caiji_server::api::AccountKind::Person, LI, "secret-456", "李四", "").unwrap();
-    let (zhang, li) = (api.token(ZHANG, "secret-123"), api.token(LI, "secret-456"));
+    let (zhang, li) = zhang_and_li(&api, &server);
     let photo: Vec<u8> = (0..2000u32).map(|i| (i % 253) as u8).collect();
     let hash = api.upload(&zhang, &photo);
     // Li starts the same hash with made-up bytes, then the part file goes (a crash, a sweep).
