@@ -174,7 +174,6 @@ pub fn record_of(filings: &[Filed]) -> Record {
                 p.qualified = earliest(p.qualified, year_of(&text_at(v, "qualification.date")));
             }
             "entry_unit" => {
-                r.registered = true;
                 let fw = text_at(v, "appointment.first_work");
                 p.started_work = earliest(p.started_work, year_of(&fw));
                 // Set once, by the first registration that states it (the unit's letter).

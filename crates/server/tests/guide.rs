@@ -247,6 +247,15 @@ fn filings_reach_the_reviewers_of_the_persons_region_and_a_transfer_moves_the_pe
     let (st, s) = w.standing("BAOTOU", WANG);
     assert_eq!((st, s["authority"].as_str()), (200, Some("150203")), "{s}");
     assert_eq!(w.standing("HOHHOT", WANG).0, 404, "no longer 呼和浩特's");
+
+    // 赵六 enters through his unit's filing in 新城区: his later filings are 呼和浩特's (the entry
+    // once left the record without a region, and they went to the province alone).
+    let proof = w.photo(UNIT);
+    w.accepted(UNIT, &entry_unit(UNIT, ZHAO, &proof, "2016-03"));
+    assert_eq!(w.file(ZHAO, &ce(ZHAO, year() - 1)).0, 201);
+    assert!(w.queue("HOHHOT").contains(&"ce 0023".to_string()), "{:?}", w.queue("HOHHOT"));
+    let (st, s) = w.standing("HOHHOT", ZHAO);
+    assert_eq!((st, s["authority"].as_str()), (200, Some("150102")), "{s}");
 }
 
 /// What the app says about the same filing on the same record: the server's words must be these.
