@@ -344,3 +344,23 @@ fn drafts_are_listed_validated_exported_and_imported_elsewhere() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("校验不符"), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(Store::open(&c.path().join("drafts")).unwrap().list().unwrap().is_empty(), "nothing imported");
 }
+
+#[test]
+fn ask_answers_the_guides_keywords_and_plain_questions() {
+    // A keyword of the guide's 自助答疑: its topic, in full, first.
+    let o = caiji(&["ask", "照片"]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.starts_with("【证件照有什么要求"), "{text}");
+    assert!(text.contains("→ ") && text.contains("依据："), "what to open and where it comes from: {text}");
+    // A question in plain words, and the same as JSON.
+    let v = json(&caiji(&["--json", "ask", "调到包头了怎么办"]));
+    assert_eq!(v["topics"][0]["id"], "transfer", "{v}");
+    assert!(v["topics"][0]["answer"]["zh"].as_str().unwrap().contains("区内调转"));
+    let v = json(&caiji(&["--json", "ask", "忘记", "密码"]));
+    assert_eq!(v["topics"][0]["id"], "password");
+    // Nothing found: exit 1, and the keywords to try.
+    let o = caiji(&["ask", "天气预报"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("信息采集、照片"));
+}

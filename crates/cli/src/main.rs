@@ -1,4 +1,4 @@
-//! `caiji`: the command line over the caiji crates (image, forms, filing).
+//! `caiji`: the command line over the caiji crates (image, forms, filing, help).
 mod output;
 
 use caiji_base::appdata::user_specs_dir;
@@ -119,6 +119,16 @@ enum Cmd {
         /// The file to write (.xlsx or .csv).
         #[arg(long, short, default_value = "会计人员名单.xlsx")]
         output: PathBuf,
+    },
+    /// 自助答疑: the help topics that answer a question or a keyword (`caiji ask 照片`,
+    /// `caiji ask 照片太大传不上去怎么办`); the best answer in full, then the next ones by title.
+    Ask {
+        /// The question, keyword or pinyin initials (several words are read as one question).
+        #[arg(required = true)]
+        words: Vec<String>,
+        /// How many topics to list.
+        #[arg(long, short, default_value_t = 3)]
+        n: usize,
     },
     /// List or show the spec profiles.
     Specs {
@@ -292,6 +302,13 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             caiji_filing::roster::write_template(&caiji_forms::Forms::builtin()?, output)?;
             out.roster_template(output);
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Ask { words, n } => {
+            let help = caiji_help::Help::builtin()?;
+            let hits = help.search(&words.join(" "), (*n).max(1));
+            let topics: Vec<_> = hits.iter().filter_map(|h| help.topic(&h.id)).collect();
+            out.answers(&words.join(" "), &topics);
+            Ok(if topics.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Cmd::Specs { cmd: SpecsCmd::List } => {
             out.specs_list(reg);

@@ -227,6 +227,41 @@ impl Out {
         );
     }
 
+    /// The topics a question found: the first in full (answer, what to open, where it comes
+    /// from), the others by title. Nothing found: says so and which keywords to try.
+    pub fn answers(&self, query: &str, topics: &[&caiji_help::Topic]) {
+        if self.json {
+            println!("{}", json!({ "query": query, "topics": topics }));
+            return;
+        }
+        let Some(first) = topics.first() else {
+            eprintln!(
+                "{} {}",
+                self.t("没有找到与此相关的答疑。可以试试这些关键词：", "Nothing found. Try one of the guide's keywords:"),
+                caiji_help::GUIDE_KEYWORDS.join("、")
+            );
+            return;
+        };
+        println!("【{}】", first.title.get(self.lang));
+        println!();
+        for para in first.answer.get(self.lang).trim().split("\n\n") {
+            println!("{}", para.trim());
+            println!();
+        }
+        for a in &first.actions {
+            let what = a.spec.as_deref().or(a.form.as_deref()).or(a.screen.as_deref()).unwrap_or("");
+            println!("→ {} ({} {what})", a.label.get(self.lang), a.open);
+        }
+        println!("{}{}", self.t("依据：", "Source: "), first.source);
+        if topics.len() > 1 {
+            println!();
+            println!("{}", self.t("相关问题：", "Related:"));
+            for t in &topics[1..] {
+                println!("  · {}  (caiji ask {})", t.title.get(self.lang), t.id);
+            }
+        }
+    }
+
     pub fn roster_template(&self, file: &Path) {
         if self.json {
             print_json(&json!({"output": file}));
