@@ -237,3 +237,12 @@ pub fn plain_wall_sideways_jpeg() -> Vec<u8> {
     let jpeg = encode::encode(&stored, Settings { quality: 92, chroma: Chroma::S420, dpi: Some(72), trellis: false }).unwrap();
     with_exif(&jpeg, 6)
 }
+
+/// A valid resident ID (GB 11643) for a region, birth date and serial, computed here
+/// independently of the code under test.
+pub fn resident_id(region: &str, birth: &str, serial: u32) -> String {
+    let body = format!("{region}{birth}{serial:03}");
+    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    format!("{body}{}", "10X98765432".as_bytes()[(sum % 11) as usize] as char)
+}

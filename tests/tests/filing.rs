@@ -9,19 +9,11 @@ use caiji_filing::roster;
 use caiji_filing::store::{State, Store, Unit};
 use caiji_forms::rules::Status;
 use caiji_forms::Forms;
+use caiji_tests::resident_id;
 use serde_json::json;
 use std::path::Path;
 
 const USCC: &str = "91150102MA0N12345P";
-
-/// A valid resident ID (GB 11643) for a region, birth date and serial, computed here
-/// independently of the code under test.
-fn resident_id(region: &str, birth: &str, serial: u32) -> String {
-    let body = format!("{region}{birth}{serial:03}");
-    let w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
-    format!("{body}{}", "10X98765432".as_bytes()[(sum % 11) as usize] as char)
-}
 
 fn unit_store(dir: &Path) -> Store {
     let s = Store::open(dir).unwrap();

@@ -70,7 +70,7 @@ fn unknown_form(id: &str) -> Error {
 }
 
 /// Filings that count as the person's record: finalized or further, not returned or failed.
-fn counts(d: &Draft) -> bool {
+pub(crate) fn counts(d: &Draft) -> bool {
     matches!(d.state, State::Finalized | State::Queued | State::Sent | State::Accepted)
 }
 
@@ -316,10 +316,15 @@ impl<'a> Desk<'a> {
     /// A person's status and this year's obligations, from their filings that count.
     pub fn standing(&self, id_number: &str) -> Result<Standing> {
         let drafts = self.store.of_person(id_number)?;
+        Ok(self.judged(id_number, &drafts)?.0)
+    }
+
+    /// The standing and the record it rests on (with the baselines), from the person's drafts
+    /// read once by the caller.
+    pub(crate) fn judged(&self, id_number: &str, drafts: &[Draft]) -> Result<(Standing, Record)> {
         let name = drafts.iter().find_map(|d| self.forms.get(&d.form).map(|f| f.person_of(&d.data).0).filter(|n| !n.is_empty())).unwrap_or_default();
-        // The drafts read once: the record is made from them and the two baselines.
         let (stated, server) = (self.baseline(id_number)?, self.server_baseline(id_number)?);
-        let mut rec = record_from(&drafts);
+        let mut rec = record_from(drafts);
         rec.person.good_to = stated.max(server);
         let (p, region) = (&rec.person, rec.region);
         let (year, month, _) = caiji_base::time::today();
@@ -327,7 +332,7 @@ impl<'a> Desk<'a> {
         let later_history = rec.later_history(year);
         let judged = rules::judge(p, year, region);
         let status = judged.status;
-        Ok(Standing {
+        let standing = Standing {
             id_number: id_number.to_string(),
             name,
             year,
@@ -342,6 +347,7 @@ impl<'a> Desk<'a> {
             years_at_least: years.is_some_and(|y| y.1),
             later_history,
             counted: drafts.iter().filter(|d| counts(d)).count(),
-        })
+        };
+        Ok((standing, rec))
     }
 }
