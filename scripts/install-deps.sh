@@ -2,7 +2,7 @@
 # Installs what building Caiji needs on Debian/Ubuntu: a C toolchain for mozjpeg and nasm for
 # its SIMD code (without nasm mozjpeg builds silently 2x slower), WebKitGTK for the Tauri app,
 # Node.js for its frontend, and the frontend's npm packages; with `test`, also what the tests
-# need (Xvfb, WebKitWebDriver, tauri-driver, Chromium, PostgreSQL); with `shots`, also ImageMagick for the
+# need (Xvfb, WebKitWebDriver, tauri-driver, Chromium, PostgreSQL, pdftotext); with `shots`, also ImageMagick for the
 # README screenshots. Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,8 @@ if [ "${1:-}" = "test" ]; then
   command -v chromium >/dev/null || need+=(chromium)
   # The server's protocol tests also run against PostgreSQL (scripts/pg.sh starts a cluster).
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  # The unit's letter is printed to PDF in a frontend test and read back with pdftotext.
+  command -v pdftotext >/dev/null || need+=(poppler-utils)
 fi
 if [ "${1:-}" = "shots" ]; then
   # README screenshots: the test tools, plus ImageMagick's `import` to grab the X screen.

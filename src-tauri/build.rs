@@ -4,6 +4,7 @@
 //! that this list, the commands registered in lib.rs, the capability and the UI's calls agree.
 const COMMANDS: &[&str] = &[
     "app_take_pending",
+    "app_print",
     "pick_open",
     "pick_save",
     "pick_folder",
@@ -41,6 +42,14 @@ const COMMANDS: &[&str] = &[
     "filing_delete",
     "filing_change",
     "filing_standing",
+    "help_search",
+    "help_topic",
+    "help_links",
+    "help_contacts",
+    "help_entry",
+    "home_get",
+    "home_set_me",
+    "home_unit",
     "filing_set_baseline",
     "filing_export",
     "filing_import",

@@ -40,6 +40,14 @@ impl AppError {
     pub fn attachment_missing() -> Self {
         AppError::new("attachment_missing", "附件文件不在草稿库中", "The attachment is not in the drafts store")
     }
+    /// A help topic asked for by an id the help does not have.
+    pub fn unknown_topic(id: &str) -> Self {
+        AppError::new("unknown_topic", format!("没有答疑条目 {id}"), format!("No help topic {id}"))
+    }
+    /// The platform's print dialog could not be opened.
+    pub fn print_failed(why: impl std::fmt::Display) -> Self {
+        AppError::new("print_failed", format!("无法打开打印：{why}"), format!("Cannot print: {why}"))
+    }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -66,6 +74,8 @@ mod tests {
         let e = AppError::drafts_unavailable("disk full");
         assert_eq!((e.code(), e.message().zh.as_str()), ("drafts_unavailable", "草稿库无法打开：disk full"));
         assert_eq!(AppError::attachment_missing().code(), "attachment_missing");
+        assert_eq!(AppError::unknown_topic("x").code(), "unknown_topic");
+        assert_eq!(AppError::print_failed("no printer").code(), "print_failed");
         // A core error from the drafts store keeps the core's code.
         let e = AppError::from(Error::invalid("只有草稿才能定稿", "Only a draft can be finalized"));
         assert_eq!((e.code(), e.message().en.as_str()), ("invalid", "Only a draft can be finalized"));

@@ -107,6 +107,7 @@ pub fn run() -> std::process::ExitCode {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_take_pending,
+            commands::app::app_print,
             commands::files::pick_open,
             commands::files::pick_save,
             commands::files::pick_folder,
@@ -144,6 +145,14 @@ pub fn run() -> std::process::ExitCode {
             commands::filing::filing_delete,
             commands::filing::filing_change,
             commands::filing::filing_standing,
+            commands::help::help_search,
+            commands::help::help_topic,
+            commands::help::help_links,
+            commands::help::help_contacts,
+            commands::help::help_entry,
+            commands::home::home_get,
+            commands::home::home_set_me,
+            commands::home::home_unit,
             commands::filing::filing_set_baseline,
             commands::filing::filing_export,
             commands::filing::filing_import,

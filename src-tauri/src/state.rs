@@ -34,6 +34,8 @@ pub struct AppState {
     pub last_report: Mutex<Option<PathBuf>>,
     /// The filing forms (built in, immutable).
     pub forms: Arc<Forms>,
+    /// 自助答疑: the help topics, the management bodies, the entry guide (built in, immutable).
+    pub help: Arc<caiji_help::Help>,
     /// The drafts store, opened at start. Held only for one database operation at a time.
     drafts: Mutex<Option<Store>>,
     /// What the last run left (a crash: drafts to offer for recovery), or why the store could
@@ -48,6 +50,7 @@ impl AppState {
         let specs_dir = std::env::var_os("CAIJI_SPECS_DIR").map(PathBuf::from).unwrap_or_else(|| data.specs());
         let (settings, problem) = Settings::load(&data.settings_file());
         let forms = Arc::new(Forms::builtin()?);
+        let help = Arc::new(caiji_help::Help::builtin()?);
         let mut grants = Grants::default();
         for a in &args {
             grants.opened(Path::new(a));
@@ -75,6 +78,7 @@ impl AppState {
             batch: Mutex::new(None),
             last_report: Mutex::new(None),
             forms,
+            help,
             drafts: Mutex::new(None),
             last_run: Mutex::new(Err(String::new())),
             grants: Mutex::new(grants),

@@ -121,6 +121,27 @@ test("a sideways portrait on a plain wall: framed on opening, white background i
   await s.click("#photo-whiten");
 });
 
+test("a ✗ in the photo checklist opens its help topic; the side bar's box and the topic's button lead back to the tool", async () => {
+  await s.exec("window.caiji.show('photo')");
+  // The whole picture as the crop: the head far too small for the national spec.
+  await s.exec("window.caiji.setCrop({x: 0, y: 0, w: 512, h: 600})");
+  await s.waitFor("return document.querySelector('#checklist li.bad[data-rule=\"head\"] .help-link') !== null", "a failed head rule with its help link");
+  await s.click('#checklist li.bad[data-rule="head"] .help-link');
+  await s.waitFor("return document.getElementById('screen-help').classList.contains('active') && document.body.dataset.helpTopic === 'head-size-position'", "the head's help topic");
+  const answer = await s.exec("return document.getElementById('help-topic').textContent");
+  assert.match(answer, /头部/);
+  // The side bar's box hands over to the help screen's, where a question in plain words finds
+  // its topic first as it is typed.
+  await s.click("#nav-q");
+  await s.waitFor("return document.activeElement && document.activeElement.id === 'help-q'", "the help screen's search box focused");
+  await s.typeInto("#help-q", "照片太大传不上去怎么办");
+  await s.waitFor("return document.body.dataset.helpTopic === 'photo-too-large'", "the answer to a typed question");
+  // Its first button: the photo tool on the national spec, the photo still there.
+  await s.click('#help-topic [data-act="0"]');
+  await s.waitFor("return document.getElementById('screen-photo').classList.contains('active')", "the photo tool");
+  assert.equal(await s.exec("return document.getElementById('photo-spec').value"), "nat-photo");
+});
+
 test("the language switches between Chinese and English", async () => {
   const zh = await s.exec("return document.querySelector('[data-t=\"nav.photo\"]').textContent");
   assert.equal(zh, "证件照");

@@ -87,6 +87,11 @@ test("a collection draft: typed, an error seen and fixed, a photo attached, kill
   await s.exec("document.getElementById('f-basic.mobile').blur()");
   assert.match(await errOf("basic.mobile"), /手机号码应为 11 位数字/);
   assert.match(await errOf("basic.sex"), /性别与身份证号码不一致/);
+  // The error's “怎么办？” opens its topic of the help (自助答疑); 填报 is one click back.
+  await s.click('[data-err="basic.mobile"] .help-link');
+  await s.waitFor("return document.getElementById('screen-help').classList.contains('active') && document.body.dataset.helpTopic === 'mobile-number'", "the mobile number's help topic");
+  assert.match(await s.exec("return document.querySelector('#help-topic h2').textContent"), /手机号码/);
+  await s.click('.tab[data-screen="filing"]');
   // Fixed: one more digit, the right sex.
   await type(field("basic.mobile"), "8");
   await choose("basic.sex", "1");

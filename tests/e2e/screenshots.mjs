@@ -160,6 +160,29 @@ try {
   } finally {
     server.kill("SIGTERM");
   }
+  // 我的档案: 张三's page (his collection returned, the reason first), the unit's staff below.
+  await s.exec("window.caiji.show('home')");
+  await s.waitFor("return document.querySelector('#home-body .steps') !== null", "the home page");
+  await shot("home-zh");
+  // 帮助: a question in plain words, its answer and the buttons that do it.
+  await s.exec("return window.caiji.searchHelp('照片太大传不上去怎么办')");
+  await s.waitFor("return document.body.dataset.helpTopic === 'photo-too-large'", "the answer");
+  await shot("help-zh");
+  // 我从哪里进入？: cannot sign in yet, not a student, not in the old system, the exam passed here.
+  await s.exec("return window.caiji.openEntryGuide()");
+  for (const i of [1, 1, 1, 0]) await s.exec(`document.querySelectorAll('#help-topic [data-entry]')[${i}].click()`);
+  await s.waitFor("return document.querySelector('#help-topic .outcome') !== null", "the outcome");
+  await shot("help-entry-zh");
+  // The unit's letter (从事会计工作证明), made from a staff member's entry filing.
+  await s.exec("window.caiji.show('unit')");
+  await s.waitFor("return document.querySelector('#unit-body [data-new=\"entry_unit\"]') !== null", "the staff table");
+  await s.exec("document.querySelector('#unit-body [data-new=\"entry_unit\"]').click()");
+  await s.waitFor("return window.caiji.currentDraft()?.draft.form === 'entry_unit'", "the entry filing");
+  await s.exec("return window.caiji.setField('appointment.first_work', '2016-07')");
+  await s.exec("document.getElementById('ed-letter').click()");
+  await s.waitFor("return document.querySelector('#letter[open] .letter-page h1') !== null", "the letter");
+  await shot("letter-zh");
+  await s.exec("document.getElementById('letter-close').click()");
   await s.click("#lang");
   await s.exec("window.caiji.show('photo')");
   await s.waitFor("return document.body.dataset.previewIdle === '1'", "preview");

@@ -112,6 +112,16 @@ for (const [width, height] of [[1280, 800], [1024, 700]]) {
     await seen("#unit-dlg-msg", "/统一社会信用代码/", "the unit's refusal");
     await s.click('#unit-form button[value="cancel"]');
 
+    // 我的档案: nobody's record chosen yet — the welcome and the way in.
+    await run("window.caiji.show('home')");
+    await seen("#home-body .home-who h2", "/欢迎使用/", "the home page's welcome");
+    await seen("#home-entry", "/我从哪里进入/", "the way in");
+
+    // 帮助: a question's answer, where the eye is.
+    await scrolledDown();
+    await run("window.caiji.searchHelp(arguments[0])", "照片太大传不上去怎么办");
+    await seen("#help-topic h2", "/照片太大/", "the help's answer");
+
     // 设置: a bad value refused.
     await run("window.caiji.show('settings')");
     await s.exec("const t = document.getElementById('set-threads'); t.value = '999'; t.dispatchEvent(new Event('change'))");

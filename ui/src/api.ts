@@ -69,6 +69,11 @@ export function errMsg(e: unknown): Msg {
   return msgOf(e && typeof e === "object" && "message" in e ? (e as AppError).message : e);
 }
 
+/** An error's stable code (`too_small`, `cannot_fit`…), or "" for anything else. */
+export function errCode(e: unknown): string {
+  return e && typeof e === "object" && "code" in e ? String((e as { code: unknown }).code) : "";
+}
+
 /** An error's message in the current language. */
 export function errText(e: unknown): string {
   return pick(errMsg(e));

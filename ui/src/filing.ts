@@ -6,6 +6,7 @@
 import { pickFile, pickSavePath } from "./pick";
 import { errText, type Msg } from "./api";
 import { busy, editing, keepOpen, listed, loadList, loadOpen, opened, setOpen, subscribe } from "./drafts-state";
+import { helpAnchor } from "./help";
 import { filingApi, type Choice, type Division, type Draft, type DraftState, type Field, type Form, type Problem, type Row, type Values } from "./filing-api";
 import { $ } from "./dom";
 import { notice, noticeCheck } from "./notice";
@@ -24,6 +25,7 @@ let divisions: Division[] = [];
 /** The editor's working copy of the open draft's values (saved on every change). */
 let values: Values = {};
 let onAttach: (target: AttachTarget, document: boolean) => void = () => {};
+let onLetter: () => void = () => {};
 /** The open draft's fields whose problems are shown: those left (or filled in) since it was
  * opened; all of them once finalizing was tried or when it came back with a reason. */
 let touched = new Set<string>();
@@ -182,6 +184,7 @@ function topHtml(d: Draft, form: Form, locked: boolean): Html {
     (d.state === "finalized" || d.state === "failed") && html`<button id="ed-send" class="primary" title="${t("sync.sendTip")}">${t(d.state === "failed" ? "sync.resend" : "sync.send")}</button>`,
     d.state === "finalized" && html`<button id="ed-reopen">${t("filing.reopen")}</button>`,
     d.form !== "change" && !!form.person && html`<button id="ed-change" title="${t("filing.changeTip")}">${t("filing.change")}</button>`,
+    d.form === "entry_unit" && html`<button id="ed-letter" title="${t("letter.tip")}">${t("letter.open")}</button>`,
     html`<button id="ed-export">${t("filing.exportOne")}</button>`,
     !locked && html`<button id="ed-delete" class="danger">${t("filing.delete")}</button>`,
   ];
@@ -266,7 +269,7 @@ async function showConflict(d: Draft) {
   document.getElementById("ed-send")?.remove();
 }
 
-const stateName = (s: DraftState): Msg => both(`state.${s}`);
+export const stateName = (s: DraftState): Msg => both(`state.${s}`);
 
 async function thumb(img: HTMLImageElement) {
   try {
@@ -299,7 +302,12 @@ function showProblems() {
     // A field's problem waits until the field was left or filled in (a blank draft is not a
     // page of red); the count above says how many there are.
     if (!all && !touched.has(p.path) && (!filled(p.path) || typingIn(p.path))) continue;
-    e.textContent = e.textContent ? `${e.textContent}；${pick(p.message)}` : pick(p.message);
+    // The message, then (once per field) a link to the help topic of the field or the problem.
+    const link = e.querySelector("a.help-link");
+    link?.remove();
+    e.append(e.childNodes.length ? `；${pick(p.message)}` : pick(p.message));
+    const a = link ?? helpAnchor(`field:${p.path}`, `problem:${p.code}`);
+    if (a) e.append(" ", a);
     e.hidden = false;
     e.closest(".ff")?.classList.add("bad");
   }
@@ -595,7 +603,8 @@ export function refreshFiling() {
   renderEditor();
 }
 
-export async function initFiling(attach: (target: AttachTarget, document: boolean) => void) {
+export async function initFiling(attach: (target: AttachTarget, document: boolean) => void, letter: () => void) {
+  onLetter = letter;
   onAttach = attach;
   subscribe((change) => (change === "open" ? drawOpen() : renderList()));
   const f = await filingApi.forms();
@@ -722,6 +731,7 @@ export async function initFiling(attach: (target: AttachTarget, document: boolea
       await waitSaved();
       await send([cur().draft.id]);
     } else if (el.id === "ed-export") await pickExport([cur().draft.id]);
+    else if (el.id === "ed-letter") onLetter();
     else if (el.id === "ed-delete") {
       if (!confirm(t("filing.deleteConfirm"))) return;
       await filingApi.remove(cur().draft.id);

@@ -4,28 +4,33 @@ import { getCurrentWindow } from "@tauri-apps/api/window";
 import { api, type Spec, type SpecsView } from "./api";
 import { defaultOutput, initBatch, refreshBatch, runBatch } from "./batch";
 import { checkPath, initCheck, refreshCheck } from "./check";
-import { applyTexts, getLang, setLang, t } from "./i18n";
+import { applyTexts, getLang, pick, setLang, t } from "./i18n";
 import { autoFrame, initPhoto, nudgeCrop, openPath, refreshPhoto, saveTo, setCrop, setSpecs, setWhiten, showSpecInfo } from "./photo";
 import { fillSelect, knowSpecs } from "./specinfo";
-import { relabelMessages } from "./dom";
+import { relabelMessages, showMessage } from "./dom";
 import { addPages, cropPage, initScan, resetScan, scanPages, mergePages, refreshScan, setScanSpecs } from "./scan";
 import { current, initSettings, loadSettings, refreshSettings, saveSettings } from "./settings";
 import { cancelAttach, finishAttach, initAttach, refreshAttach, screenShown, startAttach } from "./attach";
-import { create as createDraft, current as currentDraft, exportTo, finalize, importFrom, initFiling, openDraft, refreshFiling, setField } from "./filing";
+import { create as createDraft, current as currentDraft, formById, exportTo, finalize, importFrom, initFiling, openDraft, refreshFiling, setField } from "./filing";
 import { initSync, refreshSyncTexts, resolve as resolveConflict, send as sendDrafts, signIn, syncNow } from "./sync";
 import { bulkAssessment, importRoster, initUnit, renderUnit, saveUnit, showUnit } from "./unit";
 import { mark } from "./hooks";
+import { focusSearch, initHelp, openContacts, openEntryGuide, openTopic, refreshHelp, search as searchHelp, type Action } from "./help";
+import { chooseMe, initHome, refreshHome, renderHome } from "./home";
+import { openDialog as openSignIn } from "./sync";
+import { initLetter, openLetter } from "./letter";
 import { editSpec, exportSpec, importSpec, initSpecs, renderSpecs, validateForm } from "./specs";
 
 let specs: Spec[] = [];
 let specsView: SpecsView = { entries: [], problems: [], dir: "" };
-let screen = "photo";
+let screen = "home";
 
 function show(name: string) {
   screen = name;
   document.querySelectorAll<HTMLElement>(".tab").forEach((b) => b.classList.toggle("active", b.dataset.screen === name));
   document.querySelectorAll<HTMLElement>(".screen").forEach((s) => s.classList.toggle("active", s.id === `screen-${name}`));
   screenShown(name);
+  if (name === "home") void refreshHome();
 }
 
 function fillAll() {
@@ -63,6 +68,8 @@ function relabel() {
   refreshAttach();
   refreshSyncTexts();
   relabelMessages();
+  refreshHelp();
+  renderHome();
 }
 
 async function openFiles(paths: string[]) {
@@ -73,6 +80,41 @@ async function openFiles(paths: string[]) {
     show("photo");
     await openPath(paths[0]);
   }
+}
+
+/** A help topic's button: the screen that does what the answer says. */
+function act(a: Action) {
+  const tool = a.open;
+  if ((tool === "photo" || tool === "scan" || tool === "check" || tool === "batch") && a.spec) {
+    const sel = document.getElementById(`${tool}-spec`) as HTMLSelectElement;
+    if ([...sel.options].some((o) => o.value === a.spec)) {
+      sel.value = a.spec;
+      sel.dispatchEvent(new Event("change"));
+    }
+    show(tool);
+    if (tool === "photo") showSpecInfo();
+  } else if (tool === "form" && a.form) void startForm(a.form);
+  else if (tool === "screen" && a.screen) show(a.screen);
+  else if (tool === "reset-password") {
+    // The sign-in dialog lives on the filing screen.
+    show("filing");
+    openSignIn("reset");
+  }
+  else if (tool === "entry-guide") void openEntryGuide();
+  else if (tool === "contacts") void openContacts();
+  else if (tool === "letter") openLetter(show);
+}
+
+/** A new filing of `form`, opened in 填报; a unit's form (聘任入库备案, 年度考评) is started
+ * from the unit's staff table, where the unit is known. */
+async function startForm(form: string) {
+  if (formById(form)?.by === "unit") {
+    show("unit");
+    showMessage("unit-msg", () => t("help.unitForm").replace("{form}", pick(formById(form)!.title)), "info");
+    return;
+  }
+  show("filing");
+  await createDraft(form);
 }
 
 /** A file to make right (a failing check, a failed batch row): its tool, on its spec. */
@@ -138,12 +180,29 @@ async function main() {
   initSettings(relabel);
   initAttach(show);
   initUnit(() => show("filing"));
+  initHome({
+    openDraft: (id) => {
+      show("filing");
+      void openDraft(id);
+    },
+    startForm: (f) => void startForm(f),
+    show,
+    entryGuide: () => void openEntryGuide(),
+    contacts: () => void openContacts(),
+    openUnit: (uscc) => {
+      show("unit");
+      void showUnit(uscc);
+    },
+  });
   await loadSettings();
   specsChanged(await api.specs());
   defaultOutput();
-  await initFiling(startAttach);
+  await initFiling(startAttach, () => openLetter(show));
+  initLetter();
   await initSync();
+  await initHelp(show, act);
   relabel();
+  await refreshHome();
   // Files from drag and drop, from a second launch, and from the command line.
   await getCurrentWebview().onDragDropEvent((e) => {
     if (e.payload.type === "drop") void openFiles(e.payload.paths);
@@ -158,7 +217,7 @@ if (__TEST_HOOKS__) {
   (window as unknown as { caiji: object }).caiji = {
     openPath, saveTo, setCrop, setWhiten, autoFrame, checkPath, show, runBatch, addPages, mergePages, cropPage, editSpec, validateForm, importSpec, exportSpec,
     createDraft, openDraft, setField, finalize, currentDraft, exportTo, importFrom, finishAttach, cancelAttach, saveUnit, showUnit, importRoster, bulkAssessment,
-    signIn, sendDrafts, syncNow, resolveConflict,
+    signIn, sendDrafts, syncNow, resolveConflict, searchHelp, openTopic, focusSearch, openEntryGuide, openContacts, chooseMe, refreshHome, openLetter: () => openLetter(show),
   };
 }
 

@@ -1,11 +1,12 @@
 // The ID-photo screen: open, pick a spec, move the crop box, watch the output and checklist,
 // save. Previews reuse the decoded picture in the backend and are coalesced while dragging.
 import { pickFile, pickSavePath } from "./pick";
-import { api, errText, type Head, type PhotoEdits, type Opened, type Rect, type Spec } from "./api";
+import { api, errCode, errText, type Head, type PhotoEdits, type Opened, type Rect, type Spec } from "./api";
 import { centred } from "./crop";
 import { CropStage } from "./cropstage";
 import { Guides } from "./guides";
 import { invoke } from "@tauri-apps/api/core";
+import { topicFor } from "./help";
 import { bytesText, getLang, sizeAgainst, t } from "./i18n";
 import { checklist, verdictLine } from "./report";
 import { outputName, specLine } from "./specinfo";
@@ -48,8 +49,9 @@ function exportSize(s: Spec): [number, number] {
   return p.export ?? [p.width ?? 295, p.height ?? 413];
 }
 
-function message(text: Text, kind: "ok" | "bad" | "info" = "info") {
-  showMessage("photo-msg", text, kind);
+/** The screen's message line; an engine error's carries the link to its help topic. */
+function message(text: Text, kind: "ok" | "bad" | "info" = "info", err?: unknown) {
+  showMessage("photo-msg", text, kind, err === undefined ? undefined : topicFor(`error:${errCode(err)}`));
 }
 
 /** Whether there is an output to save or attach: the save button follows. */
@@ -112,7 +114,7 @@ export async function openPath(path: string) {
     await loadImage();
     await autoFrame();
   } catch (e) {
-    message(() => errText(e), "bad");
+    message(() => errText(e), "bad", e);
   }
 }
 
@@ -213,7 +215,7 @@ async function runPreview() {
       const e = whitenError;
       whitenError = null;
       failed = "whiten";
-      message(() => t("photo.whitenFailed") + errText(e), "bad");
+      message(() => t("photo.whitenFailed") + errText(e), "bad", e);
     } else if (failed === "preview") {
       // A preview that failed before said so: this one worked.
       failed = false;
@@ -230,7 +232,7 @@ async function runPreview() {
     } else {
       whitenError = null;
       failed = "preview";
-      message(() => errText(e), "bad");
+      message(() => errText(e), "bad", e);
     }
   } finally {
     st.busy = false;
@@ -255,7 +257,7 @@ async function rotate(turns: number) {
     await loadImage();
     await autoFrame();
   } catch (e) {
-    message(() => errText(e), "bad");
+    message(() => errText(e), "bad", e);
   }
 }
 
@@ -274,7 +276,7 @@ export async function saveTo(path: string) {
     const r = await api.save(st.pic.id, s.id, edits(), path);
     message(() => `${r.passed ? t("photo.saved") : t("photo.savedFail")}${path}`, r.passed ? "ok" : "bad");
   } catch (e) {
-    message(() => errText(e), "bad");
+    message(() => errText(e), "bad", e);
   }
 }
 
@@ -340,7 +342,7 @@ export async function attachPhoto(): Promise<{ hash: string; passed: boolean } |
     const r = await invoke<{ hash: string; report: { passed: boolean } }>("photo_attach", { id: st.pic.id, spec: s.id, edits: edits(), lang: getLang() });
     return { hash: r.hash, passed: r.report.passed };
   } catch (e) {
-    message(() => errText(e), "bad");
+    message(() => errText(e), "bad", e);
     return null;
   }
 }

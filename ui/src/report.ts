@@ -1,6 +1,7 @@
 import type { Report } from "./api";
 import { html, render, type Html } from "./html";
 import { pick, t } from "./i18n";
+import { helpLink } from "./help";
 
 /** The checklist: ✓ passes, ✗ the portal rejects it, ! worth a look. */
 export function checklist(r: Report): Html {
@@ -9,7 +10,7 @@ export function checklist(r: Report): Html {
     const mark = x.passed ? "✓" : x.level === "error" ? "✗" : "!";
     // The measured and required values are technical (bytes, σ, colour spaces): shown only when
     // the technical details are asked for.
-    return html`<li class="${cls}" data-rule="${x.id}"><span class="mark">${mark}</span><span class="rule">${pick(x.message)}</span><span class="measured tech">${x.measured}</span></li>`;
+    return html`<li class="${cls}" data-rule="${x.id}"><span class="mark">${mark}</span><span class="rule">${pick(x.message)}</span><span class="measured tech">${x.measured}</span>${!x.passed && helpLink(`check:${x.id}`)}</li>`;
   })}`;
 }
 

@@ -1,8 +1,9 @@
 // The scans screen: pages (ID card sides, a diploma's pages) opened, ordered, turned, cropped
 // each, merged into one image per the spec, previewed with the checklist, saved.
 import { invoke } from "@tauri-apps/api/core";
+import { topicFor } from "./help";
 import { pickFiles, pickSavePath } from "./pick";
-import { api, errText, type Opened, type Preview, type Rect, type Spec } from "./api";
+import { api, errCode, errText, type Opened, type Preview, type Rect, type Spec } from "./api";
 import { CropStage } from "./cropstage";
 import { bytesText, getLang, sizeAgainst, t } from "./i18n";
 import { html, render } from "./html";
@@ -33,8 +34,9 @@ function spec(): Spec | undefined {
   return specs.find((s) => s.id === $<HTMLSelectElement>("scan-spec").value);
 }
 
-function message(text: Text, kind: "ok" | "bad" | "info" = "bad") {
-  showMessage("scan-msg", text, kind);
+/** The screen's message line; an engine error's carries the link to its help topic. */
+function message(text: Text, kind: "ok" | "bad" | "info" = "bad", err?: unknown) {
+  showMessage("scan-msg", text, kind, err === undefined ? undefined : topicFor(`error:${errCode(err)}`));
 }
 
 function hasOutput(on: boolean) {
@@ -128,7 +130,7 @@ export async function mergePages(path?: string): Promise<Preview | null> {
     if (my === seq) {
       clearOutput();
       mergeFailed = true;
-      message(() => errText(e));
+      message(() => errText(e), "bad", e);
     }
     merged();
     return null;
@@ -153,7 +155,7 @@ export async function addPages(paths: string[]) {
       pages.push({ ...o, crop: null, thumb: await thumb(o.id) });
     } catch (e) {
       if (gen !== resets) return;
-      message(() => errText(e));
+      message(() => errText(e), "bad", e);
     }
   }
   renderPages();
@@ -188,7 +190,7 @@ async function act(a: string, i: number) {
       // The crop was in the old orientation's pixels: the turned page starts uncropped.
       pages[i] = { ...o, path: p.path, name: p.name, crop: null, thumb: await thumb(o.id) };
     } catch (e) {
-      message(() => errText(e));
+      message(() => errText(e), "bad", e);
     }
   } else if (a === "up" && i > 0) [pages[i - 1], pages[i]] = [pages[i], pages[i - 1]];
   else if (a === "down" && i < pages.length - 1) [pages[i + 1], pages[i]] = [pages[i], pages[i + 1]];
@@ -260,7 +262,7 @@ export async function attachScan(): Promise<{ hash: string; passed: boolean } | 
     const r = await invoke<{ hash: string; report: { passed: boolean } }>("scan_attach", { pages: req, spec: s.id, lang: getLang() });
     return { hash: r.hash, passed: r.report.passed };
   } catch (e) {
-    message(() => errText(e));
+    message(() => errText(e), "bad", e);
     return null;
   }
 }

@@ -38,6 +38,9 @@ const w = window as unknown as {
   unitStaff?: unknown[];
   unitDrafts?: unknown[];
   rosterReport?: unknown;
+  /** The home page (home_get) and a unit's staff with what they owe (home_unit). */
+  home?: unknown;
+  unitDue?: unknown[];
 };
 type FakeDraft = { id: string; form: string; title: string; state: string; reason?: string | null; data: Record<string, Record<string, unknown> | unknown[]>; revision: number; updated: number; person: string | null; unit: string | null; origin: null };
 w.calls = [];
@@ -74,6 +77,15 @@ function validate(s: AnySpec) {
   if (min != null && max != null && min >= max) return { file: "", line: 12, key: "bytes.min", detail: msg(`最小 ${min} 字节必须小于最大 ${max} 字节`, `bytes.min ${min} must be below bytes.max ${max}`) };
   return null;
 }
+/** A few help topics, as the backend's corpus would give them (the real corpus and search are tested in Rust). */
+type FakeTopic = { id: string; title: { zh: string; en: string }; keywords: string[]; words: string[]; questions: string[]; answer: { zh: string; en: string }; source: string; links: string[]; actions: { label: { zh: string; en: string }; open: string; spec?: string; form?: string }[] };
+const topic = (id: string, title: string, words: string[], answer: string, actions: FakeTopic["actions"] = []): FakeTopic => ({ id, title: msg(title, title), keywords: [], words, questions: [], answer: msg(answer, answer), source: "domain §2", links: [], actions });
+const topics: Record<string, FakeTopic> = {
+  "photo-too-large": topic("photo-too-large", "照片太大，传不上去", ["照片", "太大"], "照片超过门户的大小上限。\n\n- 用“证件照”重新保存\n- 不要截图", [{ label: msg("打开证件照工具", "Open the photo tool"), open: "photo", spec: "nat-photo" }]),
+  "photo-too-small": topic("photo-too-small", "照片像素太少", ["像素"], "不要放大，重新拍一张。"),
+  "mobile-number": topic("mobile-number", "手机号码怎么填", ["手机"], "11 位，以 1 开头。"),
+  transfer: topic("transfer", "调转：换了工作单位", ["调到", "调转"], "区内调转、调出区外、区外调入。", [{ label: msg("开始区内调转", "Start"), open: "form", form: "transfer_within" }]),
+};
 let nextId = 100;
 const report = (lang: string, passed: boolean) => ({
   spec_id: "nat-photo", spec_version: 1, passed,
@@ -133,6 +145,19 @@ const collection = {
     ] },
   ],
 };
+/** The unit's entry filing, enough for its letter: the unit, the person, the appointment. */
+const entryUnit = {
+  id: "entry_unit", version: 2, title: msg("单位聘任会计人员入库备案", "Entry filing: appointed by a unit"), by: "unit",
+  person: { name: "person.name", id_number: "person.id_number" },
+  sections: [
+    { id: "unit", title: msg("聘任单位", "Unit"), fields: [field("uscc", "统一社会信用代码", "uscc"), field("name", "单位名称", "text")] },
+    { id: "person", title: msg("会计人员", "Accountant"), fields: [field("id_type", "证件类型", "choice", { choices: "id_type" }), field("id_number", "证件号码", "id_number"), field("name", "姓名", "text"), field("sex", "性别", "choice", { choices: "sex" })] },
+    { id: "appointment", title: msg("聘任情况", "Appointment"), fields: [
+      field("post", "会计工作岗位", "choice", { choices: "post" }), field("first_work", "首次从事会计工作时间", "month"), field("appointed", "聘任时间", "month"),
+      field("proof", "单位出具的会计工作证明", "attachment", { spec: "nat-proof" }),
+    ] },
+  ],
+};
 const divisions = [
   { code: "11", name: "北京市", children: [{ code: "1101", name: "市辖区", children: [{ code: "110101", name: "东城区" }] }] },
   { code: "15", name: "内蒙古自治区", children: [
@@ -142,7 +167,7 @@ const divisions = [
     { code: "1502", name: "包头市", children: [{ code: "150202", name: "东河区" }] },
   ] },
 ];
-const choices = { province: { source: "GB/T 2260", items: [{ code: "110000", zh: "北京市", en: "Beijing" }, { code: "150000", zh: "内蒙古自治区", en: "Inner Mongolia" }] }, sex: { source: "GB/T 2261.1", items: [{ code: "1", zh: "男", en: "Male" }, { code: "2", zh: "女", en: "Female" }] }, assessment_grade: { source: "", items: [{ code: "2", zh: "合格", en: "Competent" }] } };
+const choices = { province: { source: "GB/T 2260", items: [{ code: "110000", zh: "北京市", en: "Beijing" }, { code: "150000", zh: "内蒙古自治区", en: "Inner Mongolia" }] }, sex: { source: "GB/T 2261.1", items: [{ code: "1", zh: "男", en: "Male" }, { code: "2", zh: "女", en: "Female" }] }, id_type: { source: "", items: [{ code: "1", zh: "居民身份证", en: "Resident ID card" }] }, post: { source: "财会〔2018〕33号", items: [{ code: "01", zh: "出纳", en: "Cashier" }] }, assessment_grade: { source: "", items: [{ code: "2", zh: "合格", en: "Competent" }] } };
 function problems(d: FakeDraft) {
   const out: { path: string; code: string; message: { zh: string; en: string } }[] = [];
   const basic = (d.data.basic ?? {}) as Record<string, unknown>;
@@ -158,7 +183,7 @@ const title = (d: FakeDraft) => {
 };
 const row = (d: FakeDraft) => ({ ...d, state_name: msg(d.state === "draft" ? "草稿" : "已定稿", d.state), problems: d.state === "draft" ? problems(d).length : 0 });
 let draftSeq = 1;
-const units: { uscc: string; name: string; region: string }[] = [];
+const units: { uscc: string; name: string; region: string }[] = (window as unknown as { seedUnits?: { uscc: string; name: string; region: string }[] }).seedUnits ?? [];
 
 mockWindows("main");
 mockIPC(
@@ -239,7 +264,7 @@ mockIPC(
       case "check_file":
         return report(String(a.lang), false);
       case "filing_forms":
-        return { forms: [collection], choices, divisions };
+        return { forms: [collection, entryUnit], choices, divisions };
       case "filing_last_run":
         return w.lastRun ?? { crashed: false, changed: [] };
       case "filing_list":
@@ -326,6 +351,28 @@ mockIPC(
         d.state = a.keepMine ? "queued" : "sent";
         return checked(d);
       }
+      case "help_links":
+        return [["check:bytes", "photo-too-large"], ["field:basic.mobile", "mobile-number"], ["error:too_small", "photo-too-small"]];
+      case "help_search": {
+        const q = String(a.query);
+        const all = Object.values(topics);
+        return all.filter((tp) => tp.words.some((k) => q.includes(k))).map((tp, i) => ({ id: tp.id, title: tp.title, score: 100 - i }));
+      }
+      case "help_topic": {
+        const tp = topics[String(a.id)];
+        if (!tp) throw { code: "unknown_topic", message: msg("没有答疑条目", "No help topic") };
+        return tp;
+      }
+      case "help_contacts":
+        return { bodies: [{ region: "1500", region_name: "自治区直属", body: "内蒙古自治区会计学会", phone: "", address: "", source: "seed §五.2" }, { region: "1502", region_name: "包头市", body: "", phone: "", address: "", source: "" }], elsewhere: msg("见内蒙古会计网【联系办事机构】栏目", "See the contact column") };
+      case "help_entry":
+        return { start: "student", question: [{ id: "student", ask: msg("你是在校学生吗？", "Student?"), yes: "no_way", no: "collect" }], outcome: [{ id: "no_way", say: msg("在校学生没有取得会计专业技术资格的，不能进入", "cannot"), source: "seed §一.1" }, { id: "collect", say: msg("直接信息采集", "collect"), form: "collection", source: "seed §二" }] };
+      case "home_get":
+        return w.home ?? { me: null, people: [] };
+      case "home_set_me":
+        return null;
+      case "home_unit":
+        return w.unitDue ?? [];
       case "unit_list":
         return units;
       case "unit_save":

@@ -36,7 +36,9 @@ after(async () => {
   server?.close();
 });
 
-async function fresh(init) {
+/** The app, fresh, on the photo screen (the tools' tests start there; `start: "home"` keeps
+ * the first screen, 我的档案). */
+async function fresh(init, { start = "photo" } = {}) {
   page = await browser.newPage({ viewport: { width: 1180, height: 780 } });
   if (init) await page.addInitScript(init);
   const errors = [];
@@ -44,6 +46,7 @@ async function fresh(init) {
   await page.goto(url);
   await page.waitForFunction(() => document.body.dataset.ready === "1");
   assert.deepEqual(errors, []);
+  if (start !== "home") await page.evaluate((s) => window.caiji.show(s), start);
   return page;
 }
 
@@ -56,6 +59,9 @@ async function addUnit(name) {
   await page.selectOption("#unit-county", "150102");
   await page.click("#unit-ok");
 }
+
+/** A message line's own text, without the “怎么办？” link to its help topic. */
+const ownText = (sel) => page.$eval(sel, (e) => [...e.childNodes].filter((n) => !(n instanceof HTMLElement && n.classList.contains("help-link"))).map((n) => n.textContent).join("").trim());
 
 const calls = (cmd) => page.evaluate((c) => window.calls.filter((x) => x.cmd === c), cmd);
 
@@ -206,22 +212,25 @@ test("backend errors are shown as messages a person can act on, in the language 
     window.failNext = { cmd: "photo_open", code: "too_small", message, details: { width: 91, height: 128 } };
     return window.caiji.openPath("/photos/tiny.jpg");
   }, tooSmall);
-  assert.equal(await page.textContent("#photo-msg"), tooSmall.zh);
+  assert.equal(await ownText("#photo-msg"), tooSmall.zh);
   assert.equal(await page.getAttribute("#photo-msg", "class"), "msg bad");
+  // What to do about it: the error's help topic, one click away.
+  assert.equal(await page.getAttribute("#photo-msg .help-link", "data-topic"), "photo-too-small");
   // In English, the English half.
   await page.click("#lang");
   await page.evaluate((message) => {
     window.failNext = { cmd: "photo_open", code: "too_small", message };
     return window.caiji.openPath("/photos/tiny.jpg");
   }, tooSmall);
-  assert.equal(await page.textContent("#photo-msg"), tooSmall.en);
+  assert.equal(await ownText("#photo-msg"), tooSmall.en);
+  assert.equal(await page.textContent("#photo-msg .help-link"), "What to do?");
   await page.click("#lang");
   // A plain string message (a backend not yet on the new contract) is still shown as it is.
   await page.evaluate(() => {
     window.failNext = { cmd: "photo_open", code: "too_small", message: "原图太小" };
     return window.caiji.openPath("/photos/tiny.jpg");
   });
-  assert.equal(await page.textContent("#photo-msg"), "原图太小");
+  assert.equal(await ownText("#photo-msg"), "原图太小");
   await page.close();
 });
 
@@ -230,6 +239,7 @@ test("the language switch changes the texts and what the backend is asked for", 
   await page.evaluate(() => localStorage.removeItem("lang"));
   await page.reload();
   await page.waitForFunction(() => document.body.dataset.ready === "1");
+  await page.evaluate(() => window.caiji.show("photo"));
   assert.equal(await page.textContent('[data-t="nav.photo"]'), "证件照");
   await page.click("#lang");
   assert.equal(await page.textContent('[data-t="nav.photo"]'), "ID photo");
@@ -466,7 +476,8 @@ test("filing: every keystroke is saved, problems show on their fields and in the
   const saves = await calls("filing_save");
   assert.ok(saves.length >= 2 && saves.length <= 14, `${saves.length} saves for 14 keys`);
   assert.deepEqual(saves.at(-1).args.data.basic, { name: "欧阳娜娜", mobile: "1391234567" });
-  assert.equal(await page.textContent('[data-err="basic.mobile"]'), "手机号码应为 11 位数字，以 13–19 开头");
+  assert.equal(await ownText('[data-err="basic.mobile"]'), "手机号码应为 11 位数字，以 13–19 开头");
+  assert.equal(await page.getAttribute('[data-err="basic.mobile"] .help-link', "data-topic"), "mobile-number", "the field's help topic");
   assert.equal(await page.isVisible('[data-err="basic.name"]'), false);
   assert.match(await page.textContent("#filing-list li.active"), /欧阳娜娜/);
   // Fixed: the message goes, the count drops.
@@ -786,6 +797,151 @@ test("unit: signed in as the unit, a staff member gets an activation or a reset 
 
 const src = path.resolve(import.meta.dirname, "../src");
 const sources = () => fs.readdirSync(src).filter((f) => f.endsWith(".ts")).map((f) => ({ f, text: fs.readFileSync(path.join(src, f), "utf8") }));
+
+test("help: typed anywhere, the best answer opens; its button opens the tool on its spec; F1 comes back; a ✗ and a field error open their topics", async () => {
+  await fresh(undefined, { start: "home" });
+  // 我的档案 is the first screen.
+  assert.equal(await page.getAttribute("#screen-home", "class"), "screen active");
+  // Typing in the side bar's box goes to 帮助 with the text, and the best answer opens.
+  await page.click("#nav-q");
+  await page.keyboard.type("照片太大怎么办");
+  await page.waitForFunction(() => document.body.dataset.helpTopic === "photo-too-large");
+  assert.equal(await page.getAttribute("#screen-help", "class"), "screen active");
+  assert.equal(await page.inputValue("#help-q"), "照片太大怎么办");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "help-q", "the cursor stays in the search box");
+  assert.equal(await page.textContent("#help-topic h2"), "照片太大，传不上去");
+  assert.deepEqual(await page.$$eval("#help-topic li", (l) => l.map((x) => x.textContent)), ["用“证件照”重新保存", "不要截图"]);
+  assert.match(await page.textContent("#help-topic .source"), /依据：domain §2/);
+  // The answer's button: the photo tool, on the spec the answer names.
+  await page.click('#help-topic [data-act="0"]');
+  assert.equal(await page.getAttribute("#screen-photo", "class"), "screen active");
+  assert.equal(await page.inputValue("#photo-spec"), "nat-photo");
+  // F1 from anywhere: back to the search box.
+  await page.keyboard.press("F1");
+  assert.equal(await page.getAttribute("#screen-help", "class"), "screen active");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "help-q");
+  // Nothing found: said, with the guide's keywords to try.
+  await page.fill("#help-q", "天气");
+  await page.waitForFunction(() => document.body.dataset.helpSearch === "天气");
+  assert.match(await page.textContent("#help-results"), /没有找到相关答疑/);
+  assert.equal(await page.$$eval("#help-results [data-kw]", (l) => l.length), 17);
+  // A failed check's ✗ has its “怎么办？”, which opens the topic; a passed rule has none.
+  await page.click('.tab[data-screen="check"]');
+  await page.evaluate(() => window.caiji.checkPath("/uploads/photo.jpg"));
+  await page.waitForSelector('#check-result li.bad[data-rule="bytes"] .help-link');
+  assert.equal(await page.$$eval("#check-result li.ok .help-link", (l) => l.length), 0);
+  await page.click('#check-result li.bad[data-rule="bytes"] .help-link');
+  await page.waitForFunction(() => document.body.dataset.helpTopic === "photo-too-large");
+  assert.equal(await page.getAttribute("#screen-help", "class"), "screen active");
+  // A field's error: the mobile number's topic.
+  await page.click('.tab[data-screen="filing"]');
+  await page.evaluate(() => window.caiji.createDraft("collection"));
+  await page.fill("#f-basic\\.mobile", "1391234");
+  await page.press("#f-basic\\.mobile", "Tab");
+  const link = '[data-err="basic.mobile"] .help-link';
+  await page.waitForSelector(link);
+  await page.click(link);
+  await page.waitForFunction(() => document.body.dataset.helpTopic === "mobile-number");
+  await page.close();
+});
+
+test("help: the entry guide asks the guide's questions and ends in a form or a reason; 联系办事机构 shows only what a source says", async () => {
+  await fresh();
+  await page.evaluate(() => window.caiji.openEntryGuide());
+  assert.match(await page.textContent("#help-topic"), /你是在校学生吗？/);
+  await page.click('#help-topic [data-entry="no_way"]');
+  assert.match(await page.textContent("#help-topic .outcome.bad"), /不能进入/);
+  await page.click("#entry-back");
+  await page.click('#help-topic [data-entry="collect"]');
+  await page.click("#help-topic [data-entry-form]");
+  await page.waitForFunction(() => window.caiji.currentDraft()?.draft.form === "collection");
+  assert.equal(await page.getAttribute("#screen-filing", "class"), "screen active");
+  // The bodies: 自治区直属 named by the guide; a city no source names shows a dash, never a guess.
+  await page.evaluate(() => window.caiji.openContacts());
+  const rows = await page.$$eval("#help-topic table.contacts:last-of-type tbody tr", (l) => l.map((r) => [...r.cells].map((c) => c.textContent)));
+  assert.deepEqual(rows[0].slice(0, 3), ["自治区直属", "内蒙古自治区会计学会", "—"]);
+  assert.deepEqual(rows[1].slice(0, 3), ["包头市", "—", "—"]);
+  await page.close();
+});
+
+test("home: a person with an entry filing and no collection is told to complete it; a returned filing's reason comes first; a unit lists who owes what", async () => {
+  await fresh(() => {
+    const msg = (zh, en) => ({ zh, en });
+    const standing = { id_number: "150203199003071235", name: "张三", year: 2026, status: "unknown", status_name: msg("信息不足，无法判断", "not enough information"), missing: msg("本机没有 2013–2025 年的继续教育记录", "no CE record"), obligations: [], years_of_work: 13, years_at_least: true, counted: 1 };
+    window.home = {
+      people: [{ id_number: "150203199003071235", name: "张三" }],
+      me: {
+        standing, authority: "1502", registered: true, collected: false, first_work: "2012-08",
+        next: [
+          { code: "returned", message: msg("《继续教育 · 张三》被退回：证明材料不清晰。请按退回原因修改后重新上报", "returned"), form: null, draft: "d-ce" },
+          { code: "collect", message: msg("已入库备案，请完成【会计人员信息采集】：备案进入后，必须进行信息采集，完善、更新自己的信息", "collect"), form: "collection", draft: null },
+        ],
+        filings: [
+          { id: "d-ce", form: "ce", title: "继续教育 · 张三", state: "returned", reason: "证明材料不清晰", updated: Date.now() },
+          { id: "d-entry", form: "entry_unit", title: "单位聘任会计人员入库备案 · 张三", state: "accepted", reason: null, updated: Date.now() - 1000 },
+        ],
+      },
+    };
+    window.seedUnits = [{ uscc: "91150203MA0N567852", name: "包头某某有限公司", region: "150203" }];
+    window.unitDue = [
+      { id_number: "150203199003071235", name: "张三", year: 2026, entry: "accepted", registered: true, collected: false, status: "unknown", status_name: msg("信息不足", "unknown"), owes: [] },
+      { id_number: "150203198505122468", name: "李四", year: 2026, entry: null, registered: false, collected: false, status: "active", status_name: msg("在岗", "in post"), owes: [{ code: "assessment", message: msg("2025 年度考评", "2025") }, { code: "ce", message: msg("2026 年继续教育还差", "CE") }] },
+    ];
+  }, { start: "home" });
+  await page.waitForSelector("#home-body .steps");
+  const steps = await page.$$eval("#home-body .steps li", (l) => l.map((x) => x.dataset.step));
+  assert.deepEqual(steps, ["returned", "collect"]);
+  assert.match(await page.textContent('#home-body [data-step="collect"]'), /请完成【会计人员信息采集】/);
+  assert.match(await page.textContent('#home-body [data-step="returned"]'), /证明材料不清晰/);
+  const home = await page.textContent("#home-body");
+  assert.match(home, /包头市/, "the managing region by name");
+  assert.match(home, /13 年/);
+  assert.doesNotMatch(home, /异动|非在岗/);
+  assert.doesNotMatch(home, /150203199003071235/, "the ID is masked");
+  // The unit: who owes what, by name.
+  const owes = await page.$$eval("#home-body table.owes tr", (l) => l.map((r) => [r.cells[0].textContent, r.cells[2].textContent]));
+  assert.deepEqual(owes, [["聘任入库备案未完成", "李四"], ["信息采集未见记录（由本人填报）", "张三、李四"], ["今年继续教育未完成", "李四"], ["2025 年度考评未填报", "李四"], ["状态信息不足", "张三"]]);
+  // The collection step's button starts the form.
+  await page.click('#home-body [data-step="collect"] [data-start-form]');
+  await page.waitForFunction(() => window.caiji.currentDraft()?.draft.form === "collection");
+  await page.close();
+});
+
+test("the unit's letter is made from the entry filing and prints to a PDF with the unit's and the person's data", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="filing"]');
+  await page.evaluate(() =>
+    window.caiji.createDraft("entry_unit", {
+      unit: { uscc: "91150102MA0N12345P", name: "包头某某有限公司", unit_type: "1" },
+      person: { id_type: "1", id_number: "150203199003071235", name: "张三", sex: "1", mobile: "13912345678" },
+      appointment: { post: "01", first_work: "2012-08", appointed: "2019-01" },
+    }),
+  );
+  await page.click("#ed-letter");
+  await page.waitForSelector("#letter[open] .letter-page h1");
+  const text = await page.textContent("#letter-page");
+  for (const want of ["从事会计工作证明", "张三", "150203199003071235", "2012 年 8 月", "2019 年 1 月", "包头某某有限公司", "91150102MA0N12345P", "特此证明"]) assert.ok(text.includes(want), `${want} in ${text}`);
+  // Printed while it is open: the letter alone, on A4 (the print style follows the open letter).
+  const pdf = path.join(os.tmpdir(), `letter-${process.pid}.pdf`);
+  await page.pdf({ path: pdf, format: "A4" });
+  const out = spawnSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+  assert.equal(out.status, 0, out.stderr);
+  const printed = out.stdout.replace(/\s+/g, "");
+  for (const want of ["从事会计工作证明", "张三", "150203199003071235", "2012年8月", "包头某某有限公司", "91150102MA0N12345P"]) assert.ok(printed.includes(want), `${want} printed: ${out.stdout}`);
+  assert.ok(!printed.includes("我的档案") && !printed.includes("打印…"), "nothing of the app around the letter");
+  assert.match(spawnSync("pdfinfo", [pdf], { encoding: "utf8" }).stdout, /Pages:\s+1\b/);
+  fs.rmSync(pdf);
+  // “盖章后扫描并放入”: the scan tool, preset to the filing's slot.
+  // 打印…: the platform's print dialog, through the web view.
+  await page.click("#letter-print");
+  assert.equal((await calls("app_print")).length, 1);
+  await page.click("#letter-attach");
+  assert.equal(await page.evaluate(() => document.body.classList.contains("printing-letter")), false, "closed, the app prints as itself again");
+  assert.equal(await page.getAttribute("#screen-scan", "class"), "screen active");
+  assert.equal(await page.inputValue("#scan-spec"), "nat-proof");
+  assert.match(await page.textContent("#scan-attach"), /会计工作证明/);
+  await page.close();
+});
 
 test("markup is written only through html.ts: no raw HTML writes elsewhere, no unquoted attribute values, trusted() for constants only", () => {
   const raw = /\b(innerHTML|outerHTML|insertAdjacentHTML|createContextualFragment|parseFromString|document\.write)\b/;

@@ -5,6 +5,8 @@ pub mod batch;
 pub mod check;
 pub mod files;
 pub mod filing;
+pub mod help;
+pub mod home;
 pub mod photo;
 pub mod scan;
 pub mod settings;
