@@ -240,7 +240,13 @@ fn specs_list_show_and_user_profiles() {
     assert_eq!(v.as_array().unwrap().len(), 15);
     let o = caiji(&["--lang", "en", "specs", "show", "im-legacy-photo"]);
     let t = String::from_utf8_lossy(&o.stdout);
-    assert!(t.contains("Unconfirmed") && t.contains("IM"), "{t}");
+    assert!(t.contains("unconfirmed") && t.contains("IM"), "{t}");
+    // Read as a person reads it: the limit as the portal wrote it, the exact bytes beside it,
+    // no program notation.
+    let o = caiji(&["specs", "show", "hb-photo"]);
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(t.contains("≤20 KB") && t.contains("最大 20,000 字节") && t.contains("JPEG / 彩色 / 300 dpi"), "{t}");
+    assert!(!t.contains("Some(") && !t.contains("[Jpeg]") && !t.contains("Confirmed"), "{t}");
     // A user folder: one override, one new, one broken (reported with its line, not fatal).
     let dir = tempfile::tempdir().unwrap();
     let hb = include_str!("../../assets/specs/hb-photo.toml");

@@ -5,7 +5,7 @@ use caiji_base::{Error, ErrorBody, Lang, Msg};
 use caiji_image::batch::{Item, Status, Summary};
 use caiji_image::check::{Level, Report};
 use caiji_image::pipeline::Prepared;
-use caiji_image::spec::{Confidence, Origin, PixelRuleKind, Registry, Spec, SpecEntry};
+use caiji_image::spec::{Colour, Confidence, Format, Layout, Origin, PageOrientation, PixelRuleKind, Registry, Spec, SpecEntry};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 use std::path::Path;
@@ -162,16 +162,45 @@ impl Out {
         if let Some((w, h)) = s.export_size() {
             println!("  {} {w}×{h}", self.t("导出像素：", "Export size:"));
         }
-        println!("  {} {:?} / {:?} / dpi {:?}", self.t("格式/颜色：", "Format/colour:"), s.formats, s.colour, s.dpi);
+        // The exact bytes behind a limit written as the portal writes it ("≤20 KB").
+        let exact: Vec<String> = [(s.bytes.min, self.t("最小", "min")), (s.bytes.max, self.t("最大", "max"))]
+            .iter()
+            .filter_map(|(b, what)| b.map(|b| format!("{what} {} {}", caiji_base::i18n::group_digits(b), self.t("字节", "bytes"))))
+            .collect();
+        if !exact.is_empty() {
+            println!("  {} {}", self.t("字节数：", "Bytes:"), exact.join(self.t("，", ", ")));
+        }
+        let formats: Vec<&str> = s.formats.iter().map(|f| if matches!(f, Format::Png) { "PNG" } else { "JPEG" }).collect();
+        let colour = match s.colour {
+            Colour::Colour => self.t("彩色", "colour"),
+            Colour::Grey => self.t("灰度", "greyscale"),
+            Colour::Either => self.t("彩色或灰度", "colour or greyscale"),
+        };
+        let dpi = s.dpi.map(|d| format!(" / {d} dpi")).unwrap_or_default();
+        println!("  {} {} / {colour}{dpi}", self.t("格式/颜色：", "Format/colour:"), formats.join("、"));
         if !s.background.is_empty() {
             let b: Vec<String> = s.background.iter().map(|b| b.name().get(self.lang).to_string()).collect();
             println!("  {} {}", self.t("背景：", "Background:"), b.join("/"));
         }
         if let Some(p) = &s.pages {
-            println!("  {} {}–{} {:?} {:?}", self.t("页面：", "Pages:"), p.min, p.max, p.layout, p.page_orientation);
+            let layout = match p.layout {
+                Layout::Stacked => self.t("上下排列", "stacked"),
+                Layout::SideBySide => self.t("左右并排", "side by side"),
+            };
+            let orient = match p.page_orientation {
+                PageOrientation::Landscape => self.t("，每页横向", ", each page landscape"),
+                PageOrientation::Portrait => self.t("，每页竖向", ", each page portrait"),
+                PageOrientation::Any => "",
+            };
+            println!("  {} {}–{}{}{layout}{orient}", self.t("页面：", "Pages:"), p.min, p.max, self.t(" 页，", " pages, "));
         }
         let pv = &s.provenance;
-        println!("  {} {} [{}] {:?} {}", self.t("来源：", "Source:"), pv.source, pv.region, pv.confidence, pv.date);
+        let confidence = match pv.confidence {
+            Confidence::Confirmed => self.t("已确认", "confirmed"),
+            Confidence::ThirdParty => self.t("第三方资料", "third-party"),
+            Confidence::Unconfirmed => self.t("未确认", "unconfirmed"),
+        };
+        println!("  {} {} [{}] {confidence} {}", self.t("来源：", "Source:"), pv.source, pv.region, pv.date);
         if let Some(n) = &pv.notes {
             println!("  {}", n.get(self.lang));
         }
