@@ -67,6 +67,29 @@ pub fn exif_block(orientation: u16) -> Vec<u8> {
     t
 }
 
+/// A PNG with an `eXIf` chunk (orientation and a GPS position, [`exif_block`]) put after its
+/// pixels, just before IEND, as some programs write it.
+pub fn png_with_exif(png: &[u8], orientation: u16) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            c ^= b as u32;
+            for _ in 0..8 {
+                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+        }
+        !c
+    }
+    let tiff = exif_block(orientation);
+    let iend = png.len() - 12;
+    assert_eq!(&png[iend + 4..iend + 8], b"IEND");
+    let mut chunk = (tiff.len() as u32).to_be_bytes().to_vec();
+    let body: Vec<u8> = b"eXIf".iter().chain(&tiff).copied().collect();
+    chunk.extend_from_slice(&body);
+    chunk.extend_from_slice(&crc32(&body).to_be_bytes());
+    [&png[..iend], &chunk, &png[iend..]].concat()
+}
+
 /// Inserts an APP1 Exif segment right after SOI.
 pub fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
     let tiff = exif_block(orientation);

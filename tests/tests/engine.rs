@@ -95,6 +95,15 @@ fn exif_orientations_all_come_out_upright() {
     // WebP carrying orientation 6.
     let s = src(&sample("exif/hopper_orientation_6.webp"), &spec).unwrap();
     assert!(picture_distance(s.image(), &reference) < 8.0);
+    // PNG carrying orientation 6 in an eXIf chunk after its pixels (and a GPS position): turned
+    // upright like a JPEG, and the checker sees the location.
+    let mut png = Vec::new();
+    reference.rotate270().write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let png = png_with_exif(&png, 6);
+    let s = Source::for_spec(Arc::from(png.clone()), &spec).unwrap();
+    assert!(picture_distance(s.image(), &reference) < 6.0, "the PNG's EXIF orientation is honoured");
+    let (facts, _) = check::facts(&png).unwrap();
+    assert_eq!((facts.orientation, facts.exif, facts.gps), (6, true, true));
     // 2×1 with orientation 8 becomes 1×2.
     let s = src(&sample("exif/orientation_rectangle.jpg"), &spec).unwrap();
     assert_eq!(s.size(), (1, 2));

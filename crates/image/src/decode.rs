@@ -300,16 +300,44 @@ fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Dec
     let (w, h) = dec.dimensions();
     let bpp = dec.color_type().bytes_per_pixel() as u64;
     check_declared(w as u64, h as u64, bpp, limits)?;
-    let orientation = match (format, dec.orientation()) {
-        // image's WebP decoder reports no orientation before decoding: read the EXIF chunk.
-        (SourceFormat::Webp, _) => webp_exif(data).map(exif_orientation).unwrap_or(1),
-        (_, Ok(o)) => orientation_number(o),
-        (_, Err(_)) => 1,
+    // WebP's and PNG's EXIF (a chunk, which a PNG may put after its pixels) read from the file:
+    // image's decoders report no orientation for them before decoding.
+    let orientation = match (container_exif(format, data), dec.orientation()) {
+        (Some(exif), _) => exif_orientation(exif),
+        (None, Ok(o)) => orientation_number(o),
+        (None, Err(_)) => 1,
     };
     let icc = dec.icc_profile().ok().flatten();
     let img = DynamicImage::from_decoder(dec).map_err(map)?;
     let image = normalise(img);
     Ok(Decoded { image, format, full_width: w, full_height: h, scale: 1.0, orientation, icc })
+}
+
+/// The EXIF block (TIFF) a WebP or PNG file carries in a chunk of its own, if any.
+pub fn container_exif(format: SourceFormat, data: &[u8]) -> Option<&[u8]> {
+    match format {
+        SourceFormat::Webp => webp_exif(data),
+        SourceFormat::Png => png_exif(data),
+        _ => None,
+    }
+}
+
+/// The `eXIf` chunk of a PNG, anywhere in the file (before or after the pixels).
+fn png_exif(data: &[u8]) -> Option<&[u8]> {
+    let mut i = 8;
+    while i + 12 <= data.len() {
+        let len = u32::from_be_bytes(data[i..i + 4].try_into().ok()?) as usize;
+        let kind = &data[i + 4..i + 8];
+        let body = data.get(i + 8..i + 8 + len)?;
+        if kind == b"eXIf" {
+            return Some(body.strip_prefix(b"Exif\0\0").unwrap_or(body));
+        }
+        if kind == b"IEND" {
+            return None;
+        }
+        i += 12 + len;
+    }
+    None
 }
 
 /// The EXIF chunk of a WebP (RIFF) file, without a leading "Exif\0\0" if one is there.
