@@ -269,3 +269,28 @@ pub fn resident_id(region: &str, birth: &str, serial: u32) -> String {
     let sum: u32 = body.chars().zip(w).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
     format!("{body}{}", "10X98765432".as_bytes()[(sum % 11) as usize] as char)
 }
+
+/// A letter-size colour scan made from the typewriter sample: 2550×3300, paper tinted
+/// (245,240,228), a red ring where a seal would be, sensor-like noise; JPEG q92.
+pub fn letter_scan_jpeg() -> Vec<u8> {
+    use image::{Rgb, RgbImage};
+    let page = caiji_image::decode::normalise(image::open(sample("documents/typewriter.png")).unwrap().rotate90());
+    let page = caiji_image::resize::resize_region(&page, (0.0, 0.0, page.width() as f64, page.height() as f64), 2550, 3300).unwrap().to_luma8();
+    let mut seed = 0x2545_f491u32;
+    let mut noise = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        (seed % 9) as i32 - 4
+    };
+    let img = RgbImage::from_fn(2550, 3300, |x, y| {
+        let ink = page.get_pixel(x, y)[0] as f32 / 255.0;
+        let (dx, dy) = (x as f32 - 2050.0, y as f32 - 2850.0);
+        let r = (dx * dx + dy * dy).sqrt();
+        let paper = if (118.0..132.0).contains(&r) { [208.0, 32.0, 32.0] } else { [245.0, 240.0, 228.0] };
+        let n = noise();
+        Rgb(paper.map(|c| ((c * ink) as i32 + n).clamp(0, 255) as u8))
+    });
+    use caiji_image::encode::{encode, Chroma, Settings};
+    encode(&image::DynamicImage::ImageRgb8(img), Settings { quality: 92, chroma: Chroma::S420, dpi: Some(300), trellis: false }).unwrap()
+}

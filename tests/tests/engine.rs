@@ -332,3 +332,23 @@ fn an_output_never_replaces_its_original() {
     let out = dir.path().join("张三_ah-photo.jpg");
     assert!(pipeline::write_and_verify(&p, spec, &out, &[&original]).unwrap().passed);
 }
+
+/// A letter 300 dpi colour scan (2550×3300) to the national proof spec: inside the window,
+/// about A4 width, and as legible as the bytes allow (the size search estimates on a sample of
+/// the rows and encodes the page without trellis: a fraction of the time, no lost legibility).
+#[test]
+fn a_letter_colour_scan_fits_the_national_proof_spec_legibly() {
+    let jpeg: Arc<[u8]> = Arc::from(letter_scan_jpeg());
+    let spec = Registry::builtin().get("nat-proof").unwrap().clone();
+    let s = Source::for_spec(jpeg.clone(), &spec).unwrap();
+    let p = caiji_image::merge::merge(&[caiji_image::merge::Page { source: &s, crop: None }], &spec).unwrap();
+    assert!(p.bytes > 20_000 && p.bytes <= 500_000, "{} B", p.bytes);
+    assert!(p.bytes > 450_000, "uses the window: {} B", p.bytes);
+    assert_eq!(p.width, 2480, "shrunk to A4 width at 300 dpi only");
+    let out = decode_independently(&p.jpeg);
+    let src = decode::normalise(image::load_from_memory(&jpeg).unwrap());
+    let reference = caiji_image::resize::resize_region(&src, (0.0, 0.0, 2550.0, 3300.0), out.width(), out.height()).unwrap();
+    let s = ssim(&out, &reference);
+    assert!(s > 0.92, "SSIM {s}");
+    assert!(check::check(&p.jpeg, &spec).passed);
+}

@@ -166,6 +166,33 @@ fn ratio_prior(q: u8) -> f64 {
 /// Aim this far under the maximum with an estimate.
 const MARGIN: f64 = 0.995;
 
+/// Above this many pixels (a page scan, not an ID photo) the size search estimates on a sample
+/// of the picture's rows and the final encodes skip trellis quantisation: on an A4 300 dpi page
+/// one trellis encode alone takes ~0.2 s, and a scan's bytes gain little from it.
+const BIG: u64 = 3_000_000;
+/// The sample's size: about this many pixels, in full-width bands of 16 rows (whole MCU rows).
+const SAMPLE_PIXELS: u64 = 1_000_000;
+
+/// Every `step`-th band of 16 rows, stacked: a picture whose encoded size per pixel is close to
+/// the whole's (text, margins and pictures are sampled alike down the page).
+fn row_sample(img: &DynamicImage) -> (DynamicImage, f64) {
+    use image::GenericImageView;
+    let (w, h) = img.dimensions();
+    let bands = h.div_ceil(16);
+    let step = ((w as u64 * h as u64).div_ceil(SAMPLE_PIXELS) as u32).max(1);
+    let picked: Vec<u32> = (0..bands).filter(|b| b % step == step / 2).collect();
+    let rows: u32 = picked.iter().map(|b| 16.min(h - b * 16)).sum();
+    let mut out = DynamicImage::new(w, rows.max(1), img.color());
+    let mut y = 0;
+    for b in picked {
+        let band = img.crop_imm(0, b * 16, w, 16.min(h - b * 16));
+        // Same colour type, inside bounds by construction.
+        let _ = image::GenericImage::copy_from(&mut out, &band, 0, y);
+        y += band.height();
+    }
+    (out, h as f64 / rows.max(1) as f64)
+}
+
 struct Search<'a> {
     img: &'a DynamicImage,
     dpi: Option<u16>,
@@ -173,6 +200,9 @@ struct Search<'a> {
     fast: [Option<u64>; 101],
     fast_encodes: u32,
     trellis_encodes: u32,
+    /// A big picture: estimates on a sample of its rows (× the factor), final encodes without
+    /// trellis.
+    sample: Option<(DynamicImage, f64)>,
 }
 
 impl Search<'_> {
@@ -181,19 +211,26 @@ impl Search<'_> {
             return Ok(s);
         }
         self.fast_encodes += 1;
-        let n = encode(self.img, Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: false })?.len() as u64;
+        let settings = Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: false };
+        let n = match &self.sample {
+            Some((sample, factor)) => (encode(sample, settings)?.len() as f64 * factor) as u64,
+            None => encode(self.img, settings)?.len() as u64,
+        };
         self.fast[q as usize] = Some(n);
         Ok(n)
     }
 
+    /// A real encode at `q` (trellis unless the picture is big).
     fn trellis(&mut self, q: u8) -> Result<Vec<u8>> {
         self.trellis_encodes += 1;
-        encode(self.img, Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: true })
+        encode(self.img, Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: self.sample.is_none() })
     }
 
-    /// Trellis size predicted at `q`: the estimate × the prior ratio × the correction `k`.
+    /// The real encode's size predicted at `q`: the estimate × the prior trellis ratio (for a
+    /// trellis encode) × the correction `k`.
     fn predict(&mut self, q: u8, k: f64) -> Result<f64> {
-        Ok(self.fast(q)? as f64 * ratio_prior(q) * k)
+        let prior = if self.sample.is_some() { 1.0 } else { ratio_prior(q) };
+        Ok(self.fast(q)? as f64 * prior * k)
     }
 
     /// Highest q in floor..=cap whose predicted size stays under `limit`.
@@ -241,13 +278,15 @@ impl Search<'_> {
 pub fn encode_to_window(img: &DynamicImage, goal: &Goal) -> Result<std::result::Result<Encoded, Miss>> {
     let mut smallest = u64::MAX;
     let (mut fast_total, mut trellis_total) = (0, 0);
+    let big = img.width() as u64 * img.height() as u64 > BIG;
+    let sample = big.then(|| row_sample(img));
     for &(chroma, floor) in &goal.stages {
         // Full-colour 4:4:4 at q90 needs well over 2 bits a pixel: do not even try below that.
         let pixels = (img.width() as u64 * img.height() as u64).max(1);
         if chroma == Chroma::S444 && goal.max.is_some_and(|m| m * 8 < pixels * 2) {
             continue;
         }
-        let mut s = Search { img, dpi: goal.dpi, chroma, fast: [None; 101], fast_encodes: 0, trellis_encodes: 0 };
+        let mut s = Search { img, dpi: goal.dpi, chroma, fast: [None; 101], fast_encodes: 0, trellis_encodes: 0, sample: sample.clone() };
         let cap = goal.cap.max(floor);
         let found = match goal.max {
             None => Some((cap, s.trellis(cap)?)),

@@ -10,6 +10,7 @@ use crate::spec::{Colour, Layout, PageOrientation, PixelRuleKind, Spec};
 use caiji_base::error::{Error, Result};
 use caiji_base::i18n::Msg;
 use image::{DynamicImage, GenericImage, Rgb, RgbImage};
+use std::borrow::Cow;
 
 pub struct Page<'a> {
     pub source: &'a Source,
@@ -43,7 +44,7 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
     let mut notes = Vec::new();
 
     // Each page: crop, turn to landscape if the rule asks, to sRGB.
-    let mut imgs = Vec::with_capacity(pages.len());
+    let mut imgs: Vec<Cow<DynamicImage>> = Vec::with_capacity(pages.len());
     for (i, p) in pages.iter().enumerate() {
         let (w, h) = p.source.size();
         let crop = match p.crop {
@@ -52,6 +53,18 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
         };
         let src = p.source.at_scale(1.0)?;
         let (x, y, cw, ch) = src.region(crop);
+        // A whole page, upright as it should be, already sRGB colour: used where it is (no copy).
+        if let Cow::Borrowed(whole) = &src {
+            let img = whole.image();
+            let as_is = (x as u32, y as u32, cw as u32, ch as u32) == (0, 0, img.width(), img.height())
+                && !(landscape && img.height() > img.width())
+                && whole.icc().is_none()
+                && matches!(img, DynamicImage::ImageRgb8(_));
+            if as_is {
+                imgs.push(Cow::Borrowed(img));
+                continue;
+            }
+        }
         let mut img = src.image().crop_imm(x as u32, y as u32, cw as u32, ch as u32);
         if landscape && img.height() > img.width() {
             img = img.rotate270();
@@ -60,12 +73,11 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
                 format!("Page {} was portrait and has been turned to landscape (rotate it if it is upside down)", i + 1),
             ));
         }
-        imgs.push(colour_for(&Spec { colour: Colour::Colour, ..spec.clone() }, img, src.icc()));
+        imgs.push(Cow::Owned(colour_for(&Spec { colour: Colour::Colour, ..spec.clone() }, img, src.icc())));
     }
 
     // Each page keeps its own pixels (never upscaled; shrunk only past an A4-at-300-dpi width),
     // centred across the layout: a small page beside a big one does not shrink the big one.
-    let canvas = compose(&imgs, layout)?;
     let legible = spec.pixels.legible_long_side.unwrap_or(0);
     // How far pixels may shrink: until the first page that is legible now reaches the floor
     // (pages already below it are left as they are, never blocking the others).
@@ -78,11 +90,17 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
         .filter(|&long| legible > 0 && long >= legible)
         .map(|long| legible as f64 / long as f64)
         .fold(if legible > 0 { 0.0 } else { 0.25 }, f64::max);
+    // The pages are given up to the canvas (a page scan is ~25 MB of pixels: no copy kept).
+    let canvas = compose(imgs, layout)?;
     let mut factor = 1.0f64;
     let mut floor = DOC_FLOOR;
     loop {
-        let img = fit_pixels(&canvas, spec, factor)?;
-        let img = colour_for(spec, img, None);
+        let img: Cow<DynamicImage> = match fit_pixels(&canvas, spec, factor)? {
+            Some(resized) => Cow::Owned(colour_for(spec, resized, None)),
+            // The canvas as it is, when the spec's colour asks nothing of it (no copy).
+            None if !(spec.colour == Colour::Colour && matches!(*canvas, DynamicImage::ImageLuma8(_))) => Cow::Borrowed(canvas.as_ref()),
+            None => Cow::Owned(colour_for(spec, canvas.clone().into_owned(), None)),
+        };
         match encode::encode_to_window(&img, &goal(spec, floor))? {
             Ok(mut encoded) => {
                 if factor < 1.0 {
@@ -150,12 +168,16 @@ fn page_size(i: &DynamicImage, layout: Layout) -> (u32, u32) {
     (((i.width() as f64 * s).round() as u32).max(1), ((i.height() as f64 * s).round() as u32).max(1))
 }
 
-fn compose(imgs: &[DynamicImage], layout: Layout) -> Result<DynamicImage> {
-    let scaled: Vec<DynamicImage> = imgs
-        .iter()
+fn compose(imgs: Vec<Cow<DynamicImage>>, layout: Layout) -> Result<Cow<DynamicImage>> {
+    let scaled: Vec<Cow<DynamicImage>> = imgs
+        .into_iter()
         .map(|i| {
-            let (w, h) = page_size(i, layout);
-            resize_region(i, (0.0, 0.0, i.width() as f64, i.height() as f64), w, h)
+            let (w, h) = page_size(&i, layout);
+            // A page already at its size is passed on, not copied.
+            if (w, h) == (i.width(), i.height()) {
+                return Ok(i);
+            }
+            resize_region(&i, (0.0, 0.0, i.width() as f64, i.height() as f64), w, h).map(Cow::Owned)
         })
         .collect::<Result<_>>()?;
     if scaled.len() == 1 {
@@ -186,12 +208,13 @@ fn compose(imgs: &[DynamicImage], layout: Layout) -> Result<DynamicImage> {
             Layout::SideBySide => i.width(),
         } + gap;
     }
-    Ok(DynamicImage::ImageRgb8(canvas))
+    Ok(Cow::Owned(DynamicImage::ImageRgb8(canvas)))
 }
 
 /// Applies the pixel rule: exact sizes are letterboxed on white (documents), others scaled
 /// by `factor`.
-fn fit_pixels(img: &DynamicImage, spec: &Spec, factor: f64) -> Result<DynamicImage> {
+/// The canvas fitted to the spec's pixel rule and shrunk by `factor`; `None` when it stays as it is.
+fn fit_pixels(img: &DynamicImage, spec: &Spec, factor: f64) -> Result<Option<DynamicImage>> {
     let full = (0.0, 0.0, img.width() as f64, img.height() as f64);
     match (spec.pixels.rule, spec.pixels.width, spec.pixels.height) {
         (PixelRuleKind::Exact, Some(w), Some(h)) => {
@@ -200,12 +223,12 @@ fn fit_pixels(img: &DynamicImage, spec: &Spec, factor: f64) -> Result<DynamicIma
             let inner = resize_region(img, full, iw, ih)?.to_rgb8();
             let mut canvas = RgbImage::from_pixel(w, h, Rgb([255, 255, 255]));
             canvas.copy_from(&inner, (w - iw) / 2, (h - ih) / 2).map_err(|e| Error::Codec { detail: e.to_string() })?;
-            Ok(DynamicImage::ImageRgb8(canvas))
+            Ok(Some(DynamicImage::ImageRgb8(canvas)))
         }
         _ if factor < 1.0 => {
             let (w, h) = (((img.width() as f64 * factor) as u32).max(1), ((img.height() as f64 * factor) as u32).max(1));
-            resize_region(img, full, w, h)
+            resize_region(img, full, w, h).map(Some)
         }
-        _ => Ok(img.clone()),
+        _ => Ok(None),
     }
 }

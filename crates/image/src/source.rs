@@ -103,6 +103,10 @@ impl Source {
 
     /// The working pixels, upright (for previews and scans; made once).
     pub fn image(&self) -> &DynamicImage {
+        // Stored upright already: the decoded pixels themselves (a page scan is ~25 MB).
+        if self.transform().is_identity() {
+            return &self.decoded.image;
+        }
         self.upright.get_or_init(|| self.transform().apply(&self.decoded.image))
     }
 
