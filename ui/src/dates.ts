@@ -61,3 +61,11 @@ export function idFacts(id: string): { birth: string; sex: "1" | "2" } | null {
   if (!realDay(y, m, d)) return null;
   return { birth: `${y}-${pad(m)}-${pad(d)}`, sex: Number(s[16]) % 2 === 1 ? "1" : "2" };
 }
+
+/** A month (YYYY-MM) or a date (YYYY-MM-DD) as Chinese papers write it: 2012 年 8 月, 2024 年
+ * 3 月 1 日; anything else as it is. */
+export function chineseDate(v: string): string {
+  const m = /^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$/.exec(v);
+  if (!m) return v;
+  return `${m[1]} 年 ${Number(m[2])} 月${m[3] ? ` ${Number(m[3])} 日` : ""}`;
+}

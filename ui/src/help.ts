@@ -13,7 +13,7 @@ import guideText from "../../docs/使用说明.md?raw";
 export interface Action { label: Msg; open: string; spec?: string; form?: string; screen?: string }
 interface Topic { id: string; title: Msg; keywords: string[]; words: string[]; questions: string[]; answer: Msg; source: string; links: string[]; actions: Action[] }
 interface Hit { id: string; title: Msg; score: number }
-interface Contact { region: string; region_name: string; body: string; phone: string; address: string; source: string }
+export interface Contact { region: string; region_name: string; body: string; phone: string; address: string; source: string }
 interface Question { id: string; ask: Msg; hint?: Msg | null; yes: string; no: string }
 interface Outcome { id: string; say: Msg; form?: string | null; unit_form?: string | null; source: string; topic?: string | null }
 interface EntryGuide { start: string; question: Question[]; outcome: Outcome[] }
@@ -197,8 +197,14 @@ export async function openEntryGuide() {
   renderView();
 }
 
-export async function openContacts() {
+/** The management bodies, loaded once (they are built in). */
+export async function loadContacts(): Promise<{ bodies: Contact[]; elsewhere: Msg }> {
   contacts ??= await helpApi.contacts();
+  return contacts;
+}
+
+export async function openContacts() {
+  await loadContacts();
   view = { kind: "contacts", region: "" };
   showScreen("help");
   renderView();

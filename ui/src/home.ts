@@ -10,7 +10,8 @@ import { getLang, pick, t } from "./i18n";
 import { errText, type Msg } from "./api";
 import { divisionName, formById, stateName } from "./filing";
 import type { DraftState } from "./filing-api";
-import { setMyRegion } from "./help";
+import { loadContacts, setMyRegion, type Contact } from "./help";
+import { chineseDate } from "./dates";
 import { mark } from "./hooks";
 
 interface Step { code: string; message: Msg; form: string | null; draft: string | null }
@@ -21,14 +22,12 @@ interface Home { standing: Standing; authority: string | null; registered: boole
 interface Person { id_number: string; name: string }
 interface StaffDue { id_number: string; name: string; year: number; entry: DraftState | null; registered: boolean; collected: boolean; status: string; status_name: Msg; owes: Obligation[] }
 interface Unit { uscc: string; name: string; region: string }
-interface Contact { region: string; region_name: string; body: string; source: string }
 
 const homeApi = {
   get: () => invoke<{ me: Home | null; people: Person[] }>("home_get"),
   setMe: (idNumber: string | null) => invoke<void>("home_set_me", { idNumber }),
   unit: (uscc: string) => invoke<StaffDue[]>("home_unit", { uscc }),
   units: () => invoke<Unit[]>("unit_list"),
-  contacts: () => invoke<{ bodies: Contact[]; elsewhere: Msg }>("help_contacts"),
 };
 
 /** What the screen drew from, kept for a redraw in the other language. */
@@ -57,11 +56,6 @@ function regionName(key: string): string {
   return c?.region_name || divisionName(key);
 }
 
-/** `2012-08` as people write it: 2012 年 8 月 (English: 2012-08). */
-function monthText(v: string): string {
-  const m = /^(\d{4})-(\d{1,2})$/.exec(v);
-  return m && getLang() === "zh" ? `${m[1]} 年 ${Number(m[2])} 月` : v;
-}
 
 /** At most ten names, then how many more. */
 function names(list: { name: string }[]): string {
@@ -87,7 +81,7 @@ function personPage(h: Home): Html {
     html`<dl class="kv"><dt>${t("home.region")}</dt><dd>${region}</dd><dt>${t("home.body")}</dt><dd>${bodyText}</dd></dl><button type="button" id="home-contacts">${t("help.contacts")}</button> <a href="#" data-topic="${REGION_TOPIC}">${t("home.whatRegion")}</a>`,
   );
   const mark2 = (ok: boolean) => (ok ? html`<span class="ok">✓</span>` : html`<span class="bad">✗</span>`);
-  const firstWork = h.first_work && html`<dt>${t("home.firstWork")}</dt><dd>${monthText(h.first_work)}</dd>`;
+  const firstWork = h.first_work && html`<dt>${t("home.firstWork")}</dt><dd>${getLang() === "zh" ? chineseDate(h.first_work) : h.first_work}</dd>`;
   const years = s.years_of_work != null && html`<dt>${t("home.years")}</dt><dd>${t(s.years_at_least ? "filing.yearsAtLeast" : "filing.years").replace("{n}", String(s.years_of_work))}</dd>`;
   const progress = card(
     t("home.progress"),
@@ -171,7 +165,7 @@ export function renderHome() {
 /** Loads everything the page shows, then draws it. */
 export async function refreshHome() {
   try {
-    const [home, units, contacts] = await Promise.all([homeApi.get(), homeApi.units(), homeApi.contacts().catch(() => ({ bodies: [] as Contact[] }))]);
+    const [home, units, contacts] = await Promise.all([homeApi.get(), homeApi.units(), loadContacts().catch(() => ({ bodies: [] as Contact[] }))]);
     const staff = await Promise.all(units.map(async (unit) => ({ unit, staff: await homeApi.unit(unit.uscc) })));
     data = { me: home.me, people: home.people, units: staff, contacts: contacts.bodies };
     setMyRegion(home.me?.authority ?? "");

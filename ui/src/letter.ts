@@ -12,18 +12,13 @@ import { choiceName, current as currentDraft, formById } from "./filing";
 import { startAttach } from "./attach";
 import { mark } from "./hooks";
 import { errText } from "./api";
+import { chineseDate } from "./dates";
 
 type Obj = Record<string, unknown>;
 const LETTER_FORM = "entry_unit";
 const SLOT = "appointment.proof";
 
 const str = (o: unknown, k: string) => String((o as Obj | undefined)?.[k] ?? "").trim();
-/** `2015-07` → 2015 年 7 月; `2024-03-01` → 2024 年 3 月 1 日. */
-function cn(v: string): string {
-  const m = /^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$/.exec(v);
-  if (!m) return v;
-  return `${m[1]} 年 ${Number(m[2])} 月${m[3] ? ` ${Number(m[3])} 日` : ""}`;
-}
 const blank = (v: string, width = 8) => v || "\u3000".repeat(width);
 
 /** The letter's paragraphs from a filing's values; what is not filed in yet is left blank to
@@ -39,7 +34,7 @@ export function letterParts(v: Obj, today: Date) {
   return {
     title: "从事会计工作证明",
     to: "会计人员管理机构：",
-    body: `兹证明 ${blank(str(person, "name"), 4)}（${sex ? `${sex}，` : ""}${idType}号码 ${blank(str(person, "id_number"), 12)}）自 ${blank(cn(str(appt, "appointed")))} 起被我单位聘任从事会计工作${post ? `，会计工作岗位为${post}` : ""}。其首次从事会计工作时间为 ${blank(cn(str(appt, "first_work")))}。`,
+    body: `兹证明 ${blank(str(person, "name"), 4)}（${sex ? `${sex}，` : ""}${idType}号码 ${blank(str(person, "id_number"), 12)}）自 ${blank(chineseDate(str(appt, "appointed")))} 起被我单位聘任从事会计工作${post ? `，会计工作岗位为${post}` : ""}。其首次从事会计工作时间为 ${blank(chineseDate(str(appt, "first_work")))}。`,
     close: "特此证明。",
     unit: `单位名称（公章）：${blank(str(unit, "name"), 12)}`,
     uscc: `统一社会信用代码：${blank(str(unit, "uscc"), 12)}`,

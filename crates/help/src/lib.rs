@@ -13,6 +13,11 @@ include!(concat!(env!("OUT_DIR"), "/topics.rs"));
 const CONTACTS: &str = include_str!("../../../assets/help/contacts.toml");
 const ENTRY: &str = include_str!("../../../assets/help/entry.toml");
 
+/// The longest query read, in characters.
+pub const MAX_QUERY: usize = 200;
+/// The most topics a search returns.
+pub const MAX_HITS: usize = 50;
+
 /// The guide's 自助答疑 keywords (seed §五.1): each one finds its own topic first.
 pub const GUIDE_KEYWORDS: [&str; 17] = [
     "信息采集",
@@ -189,9 +194,12 @@ impl Help {
         self.topics.iter().find(|t| t.id == id)
     }
 
-    /// The topics that answer `query` best, best first (at most `n`; none for an empty query).
+    /// The topics that answer `query` best, best first (at most `n`, at most [`MAX_HITS`];
+    /// none for an empty query). Only the first [`MAX_QUERY`] characters are read: ranking is
+    /// linear in the query's length, and a question is never longer.
     pub fn search(&self, query: &str, n: usize) -> Vec<Hit> {
-        let q = search::Query::new(query);
+        let query: String = query.chars().take(MAX_QUERY).collect();
+        let q = search::Query::new(&query);
         let mut hits: Vec<Hit> = self
             .index
             .iter()
@@ -202,7 +210,7 @@ impl Help {
             })
             .collect();
         hits.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-        hits.truncate(n);
+        hits.truncate(n.min(MAX_HITS));
         hits
     }
 
@@ -325,6 +333,11 @@ mod tests {
         // Nothing to do with the corpus: nothing, rather than noise.
         assert!(h.search("天气预报", 3).is_empty(), "{:?}", h.search("天气预报", 3));
         assert!(h.search("   ", 3).is_empty());
+        // A query's cost is bounded: past its first 200 characters nothing is read, and no more
+        // than 50 topics come back.
+        let long = format!("{}{}", "调到包头了怎么办", "照片".repeat(100_000));
+        assert_eq!(h.search(&long, 3), h.search(&long.chars().take(MAX_QUERY).collect::<String>(), 3));
+        assert!(h.search("照片", 10_000).len() <= MAX_HITS);
     }
 
     #[test]

@@ -202,7 +202,7 @@ struct Search<'a> {
     trellis_encodes: u32,
     /// A big picture: estimates on a sample of its rows (× the factor), final encodes without
     /// trellis.
-    sample: Option<(DynamicImage, f64)>,
+    sample: Option<&'a (DynamicImage, f64)>,
 }
 
 impl Search<'_> {
@@ -213,7 +213,7 @@ impl Search<'_> {
         self.fast_encodes += 1;
         let settings = Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: false };
         let n = match &self.sample {
-            Some((sample, factor)) => (encode(sample, settings)?.len() as f64 * factor) as u64,
+            Some((sample, factor)) => (encode(sample, settings)?.len() as f64 * *factor) as u64,
             None => encode(self.img, settings)?.len() as u64,
         };
         self.fast[q as usize] = Some(n);
@@ -286,7 +286,7 @@ pub fn encode_to_window(img: &DynamicImage, goal: &Goal) -> Result<std::result::
         if chroma == Chroma::S444 && goal.max.is_some_and(|m| m * 8 < pixels * 2) {
             continue;
         }
-        let mut s = Search { img, dpi: goal.dpi, chroma, fast: [None; 101], fast_encodes: 0, trellis_encodes: 0, sample: sample.clone() };
+        let mut s = Search { img, dpi: goal.dpi, chroma, fast: [None; 101], fast_encodes: 0, trellis_encodes: 0, sample: sample.as_ref() };
         let cap = goal.cap.max(floor);
         let found = match goal.max {
             None => Some((cap, s.trellis(cap)?)),

@@ -7,13 +7,10 @@ use caiji_help::{Contact, EntryGuide, Hit, Topic};
 use serde::Serialize;
 use tauri::State;
 
-/// Longer questions are cut here: ranking is linear in the query's length.
-const MAX_QUERY: usize = 200;
-
 #[tauri::command]
 pub fn help_search(state: State<'_, AppState>, query: String, limit: Option<usize>) -> Vec<Hit> {
-    let q: String = query.chars().take(MAX_QUERY).collect();
-    state.help.search(&q, limit.unwrap_or(8).clamp(1, 50))
+    // The core bounds the cost: the query's first 200 characters, at most 50 topics.
+    state.help.search(&query, limit.unwrap_or(8).max(1))
 }
 
 #[tauri::command]
