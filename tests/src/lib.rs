@@ -294,3 +294,119 @@ pub fn letter_scan_jpeg() -> Vec<u8> {
     use caiji_image::encode::{encode, Chroma, Settings};
     encode(&image::DynamicImage::ImageRgb8(img), Settings { quality: 92, chroma: Chroma::S420, dpi: Some(300), trellis: false }).unwrap()
 }
+
+/// The ISO-media boxes in `data` (after a full box's 4 version/flag bytes when `full`): their
+/// type and contents.
+fn boxes(data: &[u8]) -> Vec<([u8; 4], &[u8])> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 8 <= data.len() {
+        let size = u32::from_be_bytes(data[i..i + 4].try_into().unwrap()) as usize;
+        let kind: [u8; 4] = data[i + 4..i + 8].try_into().unwrap();
+        assert!(size >= 8 && i + size <= data.len(), "box {:?}", String::from_utf8_lossy(&kind));
+        out.push((kind, &data[i + 8..i + size]));
+        i += size;
+    }
+    out
+}
+
+fn child<'a>(data: &'a [u8], kind: &[u8; 4]) -> &'a [u8] {
+    boxes(data).into_iter().find(|(k, _)| k == kind).unwrap_or_else(|| panic!("no {}", String::from_utf8_lossy(kind))).1
+}
+
+fn put_box(out: &mut Vec<u8>, kind: &[u8; 4], body: &[u8]) {
+    out.extend_from_slice(&((8 + body.len()) as u32).to_be_bytes());
+    out.extend_from_slice(kind);
+    out.extend_from_slice(body);
+}
+
+/// A HEIC grid image of `cols`×`rows` tiles, each the coded picture of `tile_heic` (a
+/// single-image HEIC, e.g. `tile512.heic`), cropped to `width`×`height`: the structure of a big
+/// phone photo (a 200 MP Samsung HEIC is a grid of 512×512 tiles) in a few KB, since every tile
+/// points at the same coded bytes.
+pub fn heic_grid(tile_heic: &[u8], cols: u16, rows: u16, width: u16, height: u16) -> Vec<u8> {
+    let meta = &child(tile_heic, b"meta")[4..];
+    let ipco = child(child(meta, b"iprp"), b"ipco");
+    let hvcc = child(ipco, b"hvcC");
+    let ispe = &child(ipco, b"ispe")[4..];
+    let (tw, th) = (u32::from_be_bytes(ispe[0..4].try_into().unwrap()), u32::from_be_bytes(ispe[4..8].try_into().unwrap()));
+    // iloc of the single item: version, sizes, then its one extent.
+    let iloc = child(meta, b"iloc");
+    let (version, sizes) = (iloc[0], [iloc[4] >> 4, iloc[4] & 15, iloc[5] >> 4]);
+    assert!(sizes[0] == 4 && sizes[1] == 4 && (sizes[2] == 0 || sizes[2] == 4), "iloc sizes {sizes:?}");
+    let mut p = 6 + if version < 2 { 2 } else { 4 }; // item count
+    p += if version < 2 { 2 } else { 4 }; // item id
+    p += if version >= 1 { 2 } else { 0 }; // construction method
+    p += 2; // data reference index
+    let base = if sizes[2] == 4 { u32::from_be_bytes(iloc[p..p + 4].try_into().unwrap()) as usize } else { 0 };
+    p += sizes[2] as usize + 2; // base offset, extent count
+    let offset = base + u32::from_be_bytes(iloc[p..p + 4].try_into().unwrap()) as usize;
+    let length = u32::from_be_bytes(iloc[p + 4..p + 8].try_into().unwrap()) as usize;
+    let coded = &tile_heic[offset..offset + length];
+
+    let n = cols as usize * rows as usize;
+    let tile_id = |i: usize| (i + 2) as u16;
+    let mut body = Vec::new(); // the meta box's contents
+    body.extend_from_slice(&[0; 4]);
+    put_box(&mut body, b"hdlr", &[&[0u8; 8][..], b"pict", &[0; 12], b"\0"].concat());
+    put_box(&mut body, b"pitm", &[0, 0, 0, 0, 0, 1]);
+    let mut iinf = vec![0, 0, 0, 0];
+    iinf.extend_from_slice(&((n + 1) as u16).to_be_bytes());
+    let infe = |id: u16, kind: &[u8; 4], hidden: bool| [&[2, 0, 0, hidden as u8][..], &id.to_be_bytes(), &[0, 0], kind, b"\0"].concat();
+    put_box(&mut iinf, b"infe", &infe(1, b"grid", false));
+    for i in 0..n {
+        put_box(&mut iinf, b"infe", &infe(tile_id(i), b"hvc1", true));
+    }
+    put_box(&mut body, b"iinf", &iinf);
+    let mut dimg = vec![0, 1];
+    dimg.extend_from_slice(&(n as u16).to_be_bytes());
+    for i in 0..n {
+        dimg.extend_from_slice(&tile_id(i).to_be_bytes());
+    }
+    let mut iref = vec![0, 0, 0, 0];
+    put_box(&mut iref, b"dimg", &dimg);
+    put_box(&mut body, b"iref", &iref);
+    let mut ipco = Vec::new();
+    put_box(&mut ipco, b"hvcC", hvcc);
+    let ispe = |w: u32, h: u32| [&[0u8; 4][..], &w.to_be_bytes(), &h.to_be_bytes()].concat();
+    put_box(&mut ipco, b"ispe", &ispe(tw, th));
+    put_box(&mut ipco, b"ispe", &ispe(width as u32, height as u32));
+    let mut ipma = vec![0, 0, 0, 0];
+    ipma.extend_from_slice(&((n + 1) as u32).to_be_bytes());
+    ipma.extend_from_slice(&[0, 1, 1, 3]);
+    for i in 0..n {
+        ipma.extend_from_slice(&tile_id(i).to_be_bytes());
+        ipma.extend_from_slice(&[2, 0x81, 2]);
+    }
+    let mut iprp = Vec::new();
+    put_box(&mut iprp, b"ipco", &ipco);
+    put_box(&mut iprp, b"ipma", &ipma);
+    put_box(&mut body, b"iprp", &iprp);
+    let grid = [&[0u8, 0, (rows - 1) as u8, (cols - 1) as u8][..], &width.to_be_bytes(), &height.to_be_bytes()].concat();
+    put_box(&mut body, b"idat", &grid);
+    // iloc v1, 4-byte offsets and lengths: the grid in idat, every tile at the one coded picture,
+    // whose place is known once the meta box's size is.
+    let iloc_len = 8 + 4 + 2 + 2 + (n + 1) * 16;
+    let mut ftyp = Vec::new();
+    put_box(&mut ftyp, b"ftyp", &[&b"heic"[..], &[0; 4], b"mif1heicmiaf"].concat());
+    let mdat_data = ftyp.len() + 8 + body.len() + iloc_len + 8;
+    let mut iloc = vec![1, 0, 0, 0, 0x44, 0x00];
+    iloc.extend_from_slice(&((n + 1) as u16).to_be_bytes());
+    let mut item = |id: u16, method: u16, off: usize, len: usize| {
+        for v in [id, method, 0, 1] {
+            iloc.extend_from_slice(&v.to_be_bytes());
+        }
+        iloc.extend_from_slice(&(off as u32).to_be_bytes());
+        iloc.extend_from_slice(&(len as u32).to_be_bytes());
+    };
+    item(1, 1, 0, grid.len());
+    for i in 0..n {
+        item(tile_id(i), 0, mdat_data, coded.len());
+    }
+    put_box(&mut body, b"iloc", &iloc);
+    let mut out = ftyp;
+    put_box(&mut out, b"meta", &body);
+    assert_eq!(out.len() + 8, mdat_data);
+    put_box(&mut out, b"mdat", coded);
+    out
+}

@@ -19,7 +19,8 @@ fn resident_id(body17: &str) -> String {
 fn staff_folder(dir: &Path, n: usize) -> PathBuf {
     let input = dir.join("staff");
     std::fs::create_dir_all(&input).unwrap();
-    let goods = ["photos/astronaut.png", "exif/tower_gps.jpg", "formats/tower_progressive.jpg", "exif/xmp_test.jpg"];
+    // Phone HEIC (a burst's primary picture) among them, as a finance office gets them.
+    let goods = ["photos/astronaut.png", "exif/tower_gps.jpg", "formats/tower_progressive.jpg", "exif/xmp_test.jpg", "formats/nokia_burst_4.heic"];
     for i in 0..n {
         let id = resident_id(&format!("1501021990{:02}{:02}{:03}", 1 + i % 12, 1 + i % 28, i % 1000));
         let src = sample(goods[i % goods.len()]);

@@ -43,7 +43,7 @@ pub fn facts(data: &[u8]) -> caiji_base::Result<(Facts, DynamicImage)> {
         // A PNG's or WebP's own EXIF chunk: a phone's location travels there too.
         if let Some(exif) = decode::container_exif(format, data) {
             f.exif = true;
-            f.gps = has_gps(exif);
+            f.gps = has_gps(&exif);
         }
     }
     // Judge the picture the way a viewer shows it.

@@ -1,6 +1,6 @@
 //! Stage 1, 2 and 4: read by content, guard against decompression bombs, decode (JPEG at DCT
-//! scale through mozjpeg), read the EXIF orientation (applied by [`crate::orient`]), normalise
-//! to 8-bit RGB or grey on white.
+//! scale through mozjpeg, HEIC through [`crate::heif`]), read the EXIF orientation (applied by
+//! [`crate::orient`]), normalise to 8-bit RGB or grey on white.
 use crate::jpeg_markers;
 use caiji_base::error::{Error, Result};
 use caiji_base::i18n::Msg;
@@ -17,6 +17,8 @@ pub enum SourceFormat {
     Tiff,
     Bmp,
     Gif,
+    /// HEIC/HEIF: HEVC in ISO media (iPhones, many Android phones).
+    Heic,
 }
 
 impl SourceFormat {
@@ -28,16 +30,19 @@ impl SourceFormat {
             SourceFormat::Tiff => "TIFF",
             SourceFormat::Bmp => "BMP",
             SourceFormat::Gif => "GIF",
+            SourceFormat::Heic => "HEIC",
         }
     }
-    fn image_format(self) -> image::ImageFormat {
+    /// The `image` crate's decoder for it, where that is the one used.
+    fn image_format(self) -> Option<image::ImageFormat> {
         match self {
-            SourceFormat::Jpeg => image::ImageFormat::Jpeg,
-            SourceFormat::Png => image::ImageFormat::Png,
-            SourceFormat::Webp => image::ImageFormat::WebP,
-            SourceFormat::Tiff => image::ImageFormat::Tiff,
-            SourceFormat::Bmp => image::ImageFormat::Bmp,
-            SourceFormat::Gif => image::ImageFormat::Gif,
+            SourceFormat::Jpeg => Some(image::ImageFormat::Jpeg),
+            SourceFormat::Png => Some(image::ImageFormat::Png),
+            SourceFormat::Webp => Some(image::ImageFormat::WebP),
+            SourceFormat::Tiff => Some(image::ImageFormat::Tiff),
+            SourceFormat::Bmp => Some(image::ImageFormat::Bmp),
+            SourceFormat::Gif => Some(image::ImageFormat::Gif),
+            SourceFormat::Heic => None,
         }
     }
 }
@@ -51,9 +56,22 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        // 100 MP covers any phone or A3 600 dpi scan; 1 GiB of decoder allocations.
-        Limits { max_pixels: 100_000_000, max_alloc: 1 << 30 }
+        // 210 MP: a 200 MP phone photo (Samsung's 16320×12240, 199.8 MP) is a real photo, not a
+        // bomb; an A3 600 dpi scan is 70 MP. 1 GiB of decoder allocations (a 200 MP RGB picture
+        // is 600 MB). Big pictures decode one at a time ([`big_gate`]) and are shrunk at once
+        // to what the caller needs, so a batch's peak stays one big picture, not one per thread.
+        Limits { max_pixels: 210_000_000, max_alloc: 1 << 30 }
     }
+}
+
+/// Decoded pictures above this many bytes decode one at a time across the process.
+const BIG_DECODE_BYTES: u64 = 256 << 20;
+
+/// Holds the process-wide turn for decoding a big picture (`bytes` of decoded pixels); `None`
+/// (no waiting) for small ones.
+pub(crate) fn big_gate(bytes: u64) -> Option<std::sync::MutexGuard<'static, ()>> {
+    static GATE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    (bytes > BIG_DECODE_BYTES).then(|| GATE.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// What the file is, judged by its bytes, never by its name.
@@ -80,14 +98,12 @@ pub fn sniff(data: &[u8]) -> Result<SourceFormat> {
     if has(0, b"BM") && data.len() > 26 {
         return Ok(SourceFormat::Bmp);
     }
-    if has(4, b"ftyp") {
-        let brand = String::from_utf8_lossy(&data[8..data.len().min(12)]).to_string();
-        let format = match brand.as_str() {
-            "heic" | "heix" | "hevc" | "heim" | "heis" | "mif1" | "msf1" => "HEIC/HEIF",
-            "avif" | "avis" => "AVIF",
-            _ => "ISO media (video?)",
+    if let Some(brand) = crate::heif::brand(data) {
+        return match brand {
+            crate::heif::Brand::Heic => Ok(SourceFormat::Heic),
+            crate::heif::Brand::Avif => Err(Error::UnsupportedFormat { format: "AVIF".into() }),
+            crate::heif::Brand::Other(b) => Err(Error::UnsupportedFormat { format: format!("ISO media ({b}, video?)") }),
         };
-        return Err(Error::UnsupportedFormat { format: format.into() });
     }
     if has(0, b"%PDF") {
         return Err(Error::UnsupportedFormat { format: "PDF".into() });
@@ -175,12 +191,46 @@ pub(crate) fn strict_error_mgr() -> mozjpeg_sys::jpeg_error_mgr {
 
 /// Decode `data`. `min_scale`: the decoder may shrink (JPEG DCT scaling) as long as the
 /// result keeps at least this fraction of the full resolution on both axes.
+/// Decodes `data`, keeping at least `min_scale` of the full resolution: a JPEG decodes at its
+/// DCT scale; a big picture of another format is shrunk at once (in the same steps) so that
+/// no more than needed stays in memory.
 pub fn decode(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
     let format = sniff(data)?;
-    match format {
-        SourceFormat::Jpeg => decode_jpeg(data, min_scale, limits),
-        _ => decode_other(data, format, limits),
+    let decoded = match format {
+        SourceFormat::Jpeg => return decode_jpeg(data, min_scale, limits),
+        SourceFormat::Heic => decode_heic(data, limits)?,
+        _ => decode_other(data, format, limits)?,
+    };
+    shed(decoded, min_scale)
+}
+
+/// Pictures up to this many pixels are kept whole: shrinking gains little.
+const SHED_ABOVE_PIXELS: u64 = 16_000_000;
+
+fn shed(d: Decoded, min_scale: f64) -> Result<Decoded> {
+    let (w, h) = (d.image.width(), d.image.height());
+    let Some(num) = [1u32, 2, 4].into_iter().find(|&n| n as f64 / 8.0 >= min_scale - 1e-9) else {
+        return Ok(d);
+    };
+    if (w as u64 * h as u64) <= SHED_ABOVE_PIXELS {
+        return Ok(d);
     }
+    let (sw, sh) = ((w * num).div_ceil(8).max(1), (h * num).div_ceil(8).max(1));
+    let image = crate::resize::resize_region(&d.image, (0.0, 0.0, w as f64, h as f64), sw, sh)?;
+    Ok(Decoded { scale: sw as f64 / d.full_width as f64, image, ..d })
+}
+
+/// The stored size and EXIF orientation, from the headers only (JPEG, HEIC), to choose a
+/// decode scale before decoding.
+pub fn header_size(data: &[u8]) -> Option<(u32, u32, u8)> {
+    if let Some(st) = jpeg_markers::parse(data).filter(|s| s.width > 0) {
+        return Some((st.width, st.height, st.exif.as_deref().map(exif_orientation).unwrap_or(1)));
+    }
+    if crate::heif::brand(data) == Some(crate::heif::Brand::Heic) {
+        let (w, h) = crate::heif::Heic::open(data).ok()?.size();
+        return Some((w, h, 1));
+    }
+    None
 }
 
 fn check_declared(w: u64, h: u64, channels: u64, limits: Limits) -> Result<()> {
@@ -281,6 +331,18 @@ fn decode_jpeg(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
     })
 }
 
+/// HEIC: upright as decoded (its `irot`/`imir` applied by the decoder; an EXIF orientation it
+/// may also carry describes the same turn and is not applied again).
+fn decode_heic(data: &[u8], limits: Limits) -> Result<Decoded> {
+    let heic = crate::heif::Heic::open(data)?;
+    let (w, h) = heic.size();
+    check_declared(w as u64, h as u64, 4, limits)?;
+    let icc = heic.icc();
+    let _gate = big_gate(w as u64 * h as u64 * 3);
+    let image = normalise(heic.pixels()?);
+    Ok(Decoded { image, format: SourceFormat::Heic, full_width: w, full_height: h, scale: 1.0, orientation: 1, icc })
+}
+
 fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Decoded> {
     let map = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => Error::Invalid {
@@ -292,7 +354,10 @@ fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Dec
         image::ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Error::Truncated,
         other => Error::Corrupt { detail: other.to_string() },
     };
-    let mut reader = image::ImageReader::with_format(Cursor::new(data), format.image_format());
+    let Some(image_format) = format.image_format() else {
+        return Err(Error::UnsupportedFormat { format: format.name().into() });
+    };
+    let mut reader = image::ImageReader::with_format(Cursor::new(data), image_format);
     let mut il = image::Limits::default();
     il.max_alloc = Some(limits.max_alloc);
     reader.limits(il);
@@ -303,21 +368,23 @@ fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Dec
     // WebP's and PNG's EXIF (a chunk, which a PNG may put after its pixels) read from the file:
     // image's decoders report no orientation for them before decoding.
     let orientation = match (container_exif(format, data), dec.orientation()) {
-        (Some(exif), _) => exif_orientation(exif),
+        (Some(exif), _) => exif_orientation(&exif),
         (None, Ok(o)) => orientation_number(o),
         (None, Err(_)) => 1,
     };
     let icc = dec.icc_profile().ok().flatten();
+    let _gate = big_gate(w as u64 * h as u64 * bpp);
     let img = DynamicImage::from_decoder(dec).map_err(map)?;
     let image = normalise(img);
     Ok(Decoded { image, format, full_width: w, full_height: h, scale: 1.0, orientation, icc })
 }
 
-/// The EXIF block (TIFF) a WebP or PNG file carries in a chunk of its own, if any.
-pub fn container_exif(format: SourceFormat, data: &[u8]) -> Option<&[u8]> {
+/// The EXIF block (TIFF) a WebP, PNG or HEIC file carries in a chunk or item of its own, if any.
+pub fn container_exif(format: SourceFormat, data: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
     match format {
-        SourceFormat::Webp => webp_exif(data),
-        SourceFormat::Png => png_exif(data),
+        SourceFormat::Webp => webp_exif(data).map(Into::into),
+        SourceFormat::Png => png_exif(data).map(Into::into),
+        SourceFormat::Heic => crate::heif::Heic::open(data).ok()?.exif().map(Into::into),
         _ => None,
     }
 }
@@ -424,7 +491,8 @@ mod tests {
     fn sniff_by_content() {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n....").unwrap(), SourceFormat::Png);
         assert!(matches!(sniff(b""), Err(Error::NotAnImage { .. })));
-        assert!(matches!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0"), Err(Error::UnsupportedFormat { .. })));
+        assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0mif1heic").unwrap(), SourceFormat::Heic);
+        assert!(matches!(sniff(b"\0\0\0\x18ftypisom\0\0\0\0mp41"), Err(Error::UnsupportedFormat { .. })));
         assert!(matches!(sniff(b"hello world, not an image"), Err(Error::NotAnImage { .. })));
     }
 

@@ -3,7 +3,8 @@
 //! One file per stage, each with one job, layered without circles (a test reads the `use`
 //! lines and fails on one):
 //! - profiles: [`spec`] (data in `assets/specs/`, user folder given by the caller);
-//! - reading: [`decode`] (by content, bomb limits, DCT-scaled JPEG, ICC), [`jpeg_markers`],
+//! - reading: [`decode`] (by content, bomb limits, DCT-scaled JPEG, ICC), [`heif`] (HEIC),
+//!   [`jpeg_markers`],
 //!   [`orient`] (EXIF orientation and user turns), [`source`] (a picture decoded once);
 //! - the face: [`face`] (CenterFace via tract), [`head`] (crown, chin, tilt), [`framing`]
 //!   (the crop from the head, levelling);
@@ -23,6 +24,7 @@ pub mod fit;
 pub mod framing;
 pub mod geometry;
 pub mod head;
+pub mod heif;
 pub mod jpeg_markers;
 pub mod merge;
 pub mod orient;

@@ -5,7 +5,7 @@ use crate::encode;
 use crate::fit::{cannot_fit, colour_for, goal, low_quality_note, padded_note, Prepared, LAST_RESORT_FLOOR};
 use crate::geometry::Rect;
 use crate::resize::resize_region;
-use crate::source::Source;
+use crate::source::{Source, MAX_SHORT_SIDE};
 use crate::spec::{Colour, Layout, PageOrientation, PixelRuleKind, Spec};
 use caiji_base::error::{Error, Result};
 use caiji_base::i18n::Msg;
@@ -20,8 +20,6 @@ pub struct Page<'a> {
 
 /// Quality floor for documents: text stays readable well below photo qualities.
 const DOC_FLOOR: u8 = 40;
-/// A4 at 300 dpi: more pixels than this on a page's short side only cost bytes.
-const MAX_SHORT_SIDE: u32 = 2480;
 
 pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
     let n = pages.len() as u32;

@@ -10,6 +10,10 @@ use image::DynamicImage;
 use std::path::Path;
 use std::sync::Arc;
 
+/// A4 at 300 dpi: more pixels than this on a page's short side only cost bytes (the merge
+/// shrinks to it; a page is decoded at twice it at most).
+pub const MAX_SHORT_SIDE: u32 = 2480;
+
 /// A decoded source image, kept for repeated crops and encodes. Coordinates given to it are
 /// upright (after EXIF orientation and the user's turns); the pixels stay as stored.
 #[derive(Clone)]
@@ -77,16 +81,21 @@ impl Source {
         let min_scale = match (spec.kind, spec.export_size()) {
             (Kind::Photo, Some((tw, th))) => {
                 // The header tells the size and (in EXIF) which way up it is.
-                match crate::jpeg_markers::parse(&data).filter(|s| s.width > 0) {
-                    Some(st) => {
-                        let o = st.exif.as_deref().map(decode::exif_orientation).unwrap_or(1);
-                        let (w, h) = if o >= 5 { (st.height, st.width) } else { (st.width, st.height) };
+                match decode::header_size(&data) {
+                    Some((w, h, o)) => {
+                        let (w, h) = if o >= 5 { (h, w) } else { (w, h) };
                         let c = Rect::full(w, h).fit_aspect(tw, th);
                         needed_scale(Rect { w: c.w / tighter, h: c.h / tighter, ..c }, tw, th)
                     }
                     None => 1.0,
                 }
             }
+            // A page keeps twice what its merge may keep (A4 at 300 dpi on the short side): a
+            // 200 MP phone photo of a page decodes at half size, a flatbed scan whole.
+            (Kind::Document, _) => match decode::header_size(&data) {
+                Some((w, h, _)) => (2.0 * MAX_SHORT_SIDE as f64 / w.min(h).max(1) as f64).min(1.0),
+                None => 1.0,
+            },
             _ => 1.0,
         };
         Source::from_bytes(data, min_scale, limits)
