@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "photo_preview",
     "photo_save",
     "photo_attach",
+    "scan_open",
     "scan_merge",
     "scan_attach",
     "filing_forms",

@@ -133,6 +133,7 @@ pub fn run() -> std::process::ExitCode {
             commands::photo::photo_preview,
             commands::photo::photo_save,
             commands::photo::photo_attach,
+            commands::scan::scan_open,
             commands::scan::scan_merge,
             commands::scan::scan_attach,
             commands::filing::filing_forms,

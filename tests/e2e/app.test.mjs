@@ -241,6 +241,52 @@ test("ID card sides merge into one landscape image that passes the spec", async 
   assert.ok(facts.width > facts.height * 2, `${facts.width}x${facts.height}`);
 });
 
+test("a two-page scanned PDF opens as two pages and merges into one compliant proof", async () => {
+  await s.exec("window.caiji.show('scan')");
+  // Clear the ID card's pages, then the national proof spec.
+  while (Number(await s.exec("return document.querySelectorAll('#scan-pages li').length")) > 0) {
+    await s.click('#scan-pages button[data-act="del"][data-i="0"]');
+  }
+  await s.exec("const e = document.getElementById('scan-spec'); e.value = 'nat-proof'; e.dispatchEvent(new Event('change'))");
+  const pdf = path.join(tmp, "社保缴费证明.pdf");
+  fs.copyFileSync(path.join(root, "tests/fixtures/scan_2pages.pdf"), pdf);
+  const n = Number(await s.exec("return document.body.dataset.scanMerges || 0"));
+  await s.execAsync("const done = arguments[arguments.length - 1]; window.caiji.addPages([arguments[0]]).then(() => done(1))", pdf);
+  await s.waitFor(`return Number(document.body.dataset.scanMerges || 0) > ${n}`, "the merge", 60000);
+  const names = await s.exec("return [...document.querySelectorAll('#scan-pages li .name')].map((x) => x.textContent)");
+  assert.equal(names.length, 2);
+  assert.match(names[0], /社保缴费证明\.pdf · 第 1 页/);
+  assert.match(names[1], /社保缴费证明\.pdf · 第 2 页/);
+  const out = path.join(tmp, "proof.jpg");
+  await s.execAsync("const done = arguments[arguments.length - 1]; window.caiji.mergePages(arguments[0]).then(() => done(1))", out);
+  const r = spawnSync(caiji, ["--json", "check", out, "--spec", "nat-proof"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stdout);
+  const facts = JSON.parse(r.stdout).report.facts;
+  assert.ok(facts.height > facts.width, `two pages one above the other: ${facts.width}x${facts.height}`);
+});
+
+test("an iPhone HEIC opens upright and framed, and saves as a national photo without its location", async () => {
+  await s.exec("window.caiji.show('photo')");
+  const src = path.join(tmp, "IMG_0043.HEIC");
+  fs.copyFileSync(path.join(root, "tests/fixtures/phone_portrait.heic"), src);
+  const n = Number(await s.exec("return document.body.dataset.previews || 0"));
+  await s.execAsync("const done = arguments[arguments.length - 1]; window.caiji.openPath(arguments[0]).then(() => done(1))", src);
+  await s.waitFor(`return Number(document.body.dataset.previews) > ${n} && document.body.dataset.previewIdle === '1'`, "the preview");
+  assert.match(await s.exec("return document.getElementById('frame-info').className"), /ok/);
+  const m = Number(await s.exec("return document.body.dataset.previews"));
+  await s.click("#photo-whiten");
+  await s.waitFor(`return Number(document.body.dataset.previews) > ${m} && document.body.dataset.previewIdle === '1'`, "the whitened preview");
+  const out = path.join(tmp, "from-heic.jpg");
+  await s.execAsync("const done = arguments[arguments.length - 1]; window.caiji.saveTo(arguments[0]).then(() => done(1))", out);
+  const check = spawnSync(caiji, ["--json", "check", out, "--spec", "nat-photo"], { encoding: "utf8" });
+  assert.equal(check.status, 0, check.stdout);
+  const report = JSON.parse(check.stdout).report;
+  assert.deepEqual(report.rules.filter((r) => !r.passed).map((r) => r.id), []);
+  assert.equal(report.facts.gps, false);
+  assert.ok(report.facts.height > report.facts.width, "upright");
+  await s.click("#photo-whiten");
+});
+
 test("a script in the window cannot make the app read or write a file the person did not choose", async () => {
   // As an injected script would: straight to the IPC, past the UI.
   const call = (cmd, args) =>

@@ -109,6 +109,7 @@ fn every_command_taking_a_path_checks_it_was_chosen() {
             "photo_open",
             "photo_save",
             "scan_merge",
+            "scan_open",
             "specs_export",
             "specs_import",
             "unit_roster_import",

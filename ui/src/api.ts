@@ -29,7 +29,8 @@ export interface SpecProblem { file: string; line: number; key?: string | null; 
 export interface SpecsView { entries: SpecEntry[]; problems: SpecProblem[]; dir: string }
 export interface Settings { lang: "zh" | "en"; outputDir: string | null; threads: number }
 export interface SettingsView { settings: Settings; dataDir: string; specsDir: string; logDir: string; portable: boolean; cores: number; problem?: string | null }
-export interface Opened { id: number; name: string; path: string; width: number; height: number; format: string }
+/** An open picture; `page` (from 1) when it is a page of a PDF. */
+export interface Opened { id: number; name: string; path: string; width: number; height: number; format: string; page?: number | null }
 export interface Preview { jpeg: string; width: number; height: number; bytes: number; quality: number; chroma: string; crop?: Rect; notes: string[]; report: Report; before?: string | null; background?: Whitened | null; millis: number }
 /** What a command fails with: a code to act on, the message in both languages (a plain string
  * from a backend not yet on this contract is still accepted), and details for some codes. */
@@ -48,6 +49,8 @@ export const api = {
   setSettings: (settings: Settings) => invoke<Settings>("settings_set", { settings, lang: lang() }),
   pending: () => invoke<string[]>("app_take_pending"),
   open: (path: string, spec: string) => invoke<Opened>("photo_open", { path, spec, lang: lang() }),
+  /** Every page of a file (a PDF's pages; one for a picture). */
+  openPages: (path: string, spec: string) => invoke<Opened[]>("scan_open", { path, spec, lang: lang() }),
   rotate: (id: number, turns: number) => invoke<Opened>("photo_rotate", { id, turns, lang: lang() }),
   close: (id: number) => invoke<void>("photo_close", { id }),
   image: (id: number, max: number) => invoke<ArrayBuffer>("photo_image", { id, max, lang: lang() }),

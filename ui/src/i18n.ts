@@ -184,6 +184,7 @@ const dict = {
   "scan.pages": ["页面（按顺序合成一张）", "Pages (merged into one image, in order)"],
   "scan.hint": ["身份证：正面在前、反面在后；多页证明按页序排列。", "ID card: front first, then back; multi-page proofs in page order."],
   "scan.replace": ["扫描件工具里已有页面。换成这个文件吗？（原来的页面会被移除）", "The scan tool has pages already. Replace them with this file? (They will be removed.)"],
+  "scan.page": ["第 {n} 页", "page {n}"],
   "scan.up": ["上移", "Move up"],
   "scan.down": ["下移", "Move down"],
   "scan.remove": ["移除", "Remove"],

@@ -91,7 +91,8 @@ function renderPages() {
     $("scan-pages"),
     html`${pages.map((p, i) => {
       const size = p.crop ? `${t("scan.cropped")} ${p.crop.w}×${p.crop.h}` : `${p.width}×${p.height}`;
-      const name = html`<img class="thumb" src="${p.thumb}" alt="" /><span class="name" title="${p.path}">${p.name} <small>${size}</small></span>`;
+      const page = p.page ? ` · ${t("scan.page").replace("{n}", String(p.page))}` : "";
+      const name = html`<img class="thumb" src="${p.thumb}" alt="" /><span class="name" title="${p.path}">${p.name}${page} <small>${size}</small></span>`;
       return html`<li>${name}${button("crop", i, t("scan.crop"), "✂")}${button("rotl", i, t("photo.rotl"), "⟲")}${button("rotr", i, t("photo.rotr"), "⟳")}${button("up", i, t("scan.up"), "↑")}${button("down", i, t("scan.down"), "↓")}${button("del", i, t("scan.remove"), "✕")}</li>`;
     })}`,
   );
@@ -147,12 +148,12 @@ export async function addPages(paths: string[]) {
   const gen = resets;
   for (const path of paths) {
     try {
-      const o = await api.open(path, s.id);
+      const opened = await api.openPages(path, s.id);
       if (gen !== resets) {
-        void api.close(o.id).catch(() => {});
+        for (const o of opened) void api.close(o.id).catch(() => {});
         return;
       }
-      pages.push({ ...o, crop: null, thumb: await thumb(o.id) });
+      for (const o of opened) pages.push({ ...o, crop: null, thumb: await thumb(o.id) });
     } catch (e) {
       if (gen !== resets) return;
       message(() => errText(e), "bad", e);
@@ -188,7 +189,7 @@ async function act(a: string, i: number) {
       const o = await api.rotate(p.id, a === "rotl" ? -1 : 1);
       URL.revokeObjectURL(p.thumb);
       // The crop was in the old orientation's pixels: the turned page starts uncropped.
-      pages[i] = { ...o, path: p.path, name: p.name, crop: null, thumb: await thumb(o.id) };
+      pages[i] = { ...o, path: p.path, name: p.name, page: p.page, crop: null, thumb: await thumb(o.id) };
     } catch (e) {
       message(() => errText(e), "bad", e);
     }

@@ -245,6 +245,12 @@ mockIPC(
         return [];
       case "photo_open":
         return { id: nextId++, name: String(a.path).split("/").pop(), path: String(a.path), width: 1000, height: 1400, format: "JPEG" };
+      case "scan_open": {
+        // A PDF opens as its pages (two here); a picture as itself.
+        const name = String(a.path).split("/").pop();
+        const pdf = String(a.path).endsWith(".pdf");
+        return (pdf ? [1, 2] : [null]).map((page) => ({ id: nextId++, name, path: String(a.path), width: 1000, height: 1400, format: pdf ? "PDF" : "JPEG", page }));
+      }
       case "photo_rotate":
         return { id: nextId++, name: "", path: "", width: 1400, height: 1000, format: "JPEG" };
       case "photo_image":

@@ -379,6 +379,13 @@ test("scans: pages are merged in order, each with its own crop; turning a page d
   merge = (await calls("scan_merge")).at(-1);
   assert.equal(merge.args.pages[0].crop, null);
   assert.notEqual(merge.args.pages[0].id, back);
+  // A PDF adds each of its pages, named by page, merged after the others.
+  await page.evaluate(() => window.caiji.addPages(["/docs/社保证明.pdf"]));
+  await page.waitForFunction(() => document.querySelectorAll("#scan-pages li").length === 4);
+  const all = await page.$$eval("#scan-pages li .name", (l) => l.map((x) => x.textContent));
+  assert.match(all[2], /社保证明\.pdf · 第 1 页/);
+  assert.match(all[3], /社保证明\.pdf · 第 2 页/);
+  await page.waitForFunction(() => window.calls.filter((c) => c.cmd === "scan_merge").at(-1)?.args.pages.length === 4);
   await page.close();
 });
 

@@ -203,10 +203,16 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
         Cmd::Prepare { input, spec, crop, rotate, frame, whiten, output } => {
             let spec = reg.get(spec)?;
             let data: Arc<[u8]> = std::fs::read(input).map_err(|e| Error::io(input, e))?.into();
-            let mut src = Source::for_spec_framed(data, spec, (*frame).into())?.with_origin(input);
-            src.rotate(degrees_to_turns(*rotate)?);
             let crop = crop.as_deref().map(Rect::parse).transpose()?;
-            let prepared = pipeline::prepare(&src, spec, &Options { crop, frame: (*frame).into(), whiten: *whiten, ..Options::default() })?;
+            let opts = Options { crop, frame: (*frame).into(), whiten: *whiten, ..Options::default() };
+            let prepared = if crop.is_none() && *rotate == 0 {
+                // The whole file: every page of a PDF for a document spec.
+                pipeline::prepare_file(data, spec, &opts)?
+            } else {
+                let mut src = Source::for_spec_framed(data, spec, (*frame).into())?.with_origin(input);
+                src.rotate(degrees_to_turns(*rotate)?);
+                pipeline::prepare(&src, spec, &opts)?
+            };
             let target = output.clone().unwrap_or_else(|| {
                 let stem = input.file_stem().unwrap_or_default().to_string_lossy();
                 input.with_file_name(format!("{stem}_{}.jpg", spec.id))
@@ -224,25 +230,27 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
         }
         Cmd::Merge { pages, spec, output, rotate, crop } => {
             let spec = reg.get(spec)?;
+            // Every page of a PDF is a page here: PAGE numbers count them.
+            let mut sources = Vec::new();
+            for p in pages {
+                sources.extend(Source::open_pages(p, spec)?);
+            }
+            let count = sources.len();
             let page_arg = |s: &str| -> Result<(usize, String), Error> {
                 let (n, v) = s.split_once(':').ok_or_else(|| Error::invalid(format!("格式应为 页号:值：{s}"), format!("Expected PAGE:VALUE: {s}")))?;
                 let n: usize = n
                     .parse()
                     .ok()
-                    .filter(|&n| n >= 1 && n <= pages.len())
-                    .ok_or_else(|| Error::invalid(format!("页号 {n} 不在 1–{} 之间", pages.len()), format!("Page {n} is not within 1–{}", pages.len())))?;
+                    .filter(|&n| n >= 1 && n <= count)
+                    .ok_or_else(|| Error::invalid(format!("页号 {n} 不在 1–{count} 之间"), format!("Page {n} is not within 1–{count}")))?;
                 Ok((n - 1, v.to_string()))
             };
-            let mut sources = Vec::new();
-            for p in pages {
-                sources.push(Source::open(p, 1.0)?);
-            }
             for r in rotate {
                 let (i, v) = page_arg(r)?;
                 let deg: i32 = v.parse().map_err(|_| Error::invalid(format!("角度无效：{v}"), format!("Bad angle: {v}")))?;
                 sources[i].rotate(degrees_to_turns(deg)?);
             }
-            let mut crops = vec![None; pages.len()];
+            let mut crops = vec![None; count];
             for c in crop {
                 let (i, v) = page_arg(c)?;
                 crops[i] = Some(Rect::parse(&v)?);

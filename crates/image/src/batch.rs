@@ -1,7 +1,7 @@
 //! A folder of photos or scans to a spec, in parallel, with a report and resume.
 //! Sources are only ever read. Outputs are written atomically. One broken file is reported
 //! and the batch carries on. Memory holds one image per worker, however many files.
-use crate::pipeline::{self, Options, Source};
+use crate::pipeline::{self, Options};
 use crate::spec::Spec;
 use caiji_base::error::{Error, Result};
 use caiji_base::i18n::Msg;
@@ -345,9 +345,7 @@ fn process_file(
         Ok(d) => d.into(),
         Err(e) => return fail(it, Error::io(src, e)),
     };
-    let prepared = match Source::for_spec_framed(data, spec, cfg.frame)
-        .and_then(|s| pipeline::prepare(&s, spec, &Options { frame: cfg.frame, whiten: cfg.whiten, ..Options::default() }))
-    {
+    let prepared = match pipeline::prepare_file(data, spec, &Options { frame: cfg.frame, whiten: cfg.whiten, ..Options::default() }) {
         Ok(p) => p,
         Err(e) => return fail(it, e),
     };

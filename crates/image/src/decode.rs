@@ -19,6 +19,8 @@ pub enum SourceFormat {
     Gif,
     /// HEIC/HEIF: HEVC in ISO media (iPhones, many Android phones).
     Heic,
+    /// A PDF page: a scanned page's own JPEG, or a page drawn by [`crate::pdf`].
+    Pdf,
 }
 
 impl SourceFormat {
@@ -31,6 +33,7 @@ impl SourceFormat {
             SourceFormat::Bmp => "BMP",
             SourceFormat::Gif => "GIF",
             SourceFormat::Heic => "HEIC",
+            SourceFormat::Pdf => "PDF",
         }
     }
     /// The `image` crate's decoder for it, where that is the one used.
@@ -42,7 +45,7 @@ impl SourceFormat {
             SourceFormat::Tiff => Some(image::ImageFormat::Tiff),
             SourceFormat::Bmp => Some(image::ImageFormat::Bmp),
             SourceFormat::Gif => Some(image::ImageFormat::Gif),
-            SourceFormat::Heic => None,
+            SourceFormat::Heic | SourceFormat::Pdf => None,
         }
     }
 }
@@ -105,8 +108,9 @@ pub fn sniff(data: &[u8]) -> Result<SourceFormat> {
             crate::heif::Brand::Other(b) => Err(Error::UnsupportedFormat { format: format!("ISO media ({b}, video?)") }),
         };
     }
-    if has(0, b"%PDF") {
-        return Err(Error::UnsupportedFormat { format: "PDF".into() });
+    // A PDF may have a few bytes before its header (some mail gateways add them).
+    if data[..data.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Ok(SourceFormat::Pdf);
     }
     if jpeg_markers::soi_offset(data).is_some() {
         return Ok(SourceFormat::Jpeg); // junk before SOI
@@ -195,13 +199,45 @@ pub(crate) fn strict_error_mgr() -> mozjpeg_sys::jpeg_error_mgr {
 /// DCT scale; a big picture of another format is shrunk at once (in the same steps) so that
 /// no more than needed stays in memory.
 pub fn decode(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
+    decode_page(data, 0, min_scale, limits)
+}
+
+/// As [`decode`], for page `page` (from 0) of a PDF; other files have page 0 only.
+pub fn decode_page(data: &[u8], page: usize, min_scale: f64, limits: Limits) -> Result<Decoded> {
     let format = sniff(data)?;
+    if page > 0 && format != SourceFormat::Pdf {
+        return Err(Error::Corrupt { detail: format!("a {} file has one page", format.name()) });
+    }
     let decoded = match format {
         SourceFormat::Jpeg => return decode_jpeg(data, min_scale, limits),
+        SourceFormat::Pdf => return decode_pdf(data, page, min_scale, limits),
         SourceFormat::Heic => decode_heic(data, limits)?,
         _ => decode_other(data, format, limits)?,
     };
     shed(decoded, min_scale)
+}
+
+/// The smallest of 1/8, 1/4, 1/2 and 1 that keeps `min_scale` of the full size.
+fn scale_step(min_scale: f64) -> u32 {
+    [1u32, 2, 4].into_iter().find(|&n| n as f64 / 8.0 >= min_scale - 1e-9).unwrap_or(8)
+}
+
+/// A PDF page: a scanned page's JPEG decoded as a JPEG (at its DCT scale, turned by the page's
+/// `/Rotate`), any other page drawn at a resolution that keeps `min_scale` of 300 dpi.
+fn decode_pdf(data: &[u8], page: usize, min_scale: f64, limits: Limits) -> Result<Decoded> {
+    let pdf = crate::pdf::open(data)?;
+    let pages = pdf.pages();
+    let p = pages.get(page).ok_or_else(|| Error::Corrupt { detail: format!("the PDF has no page {}", page + 1) })?;
+    // A viewer ignores an EXIF orientation inside a page's image: a JPEG that has one is drawn.
+    let unturned = |j: &[u8]| jpeg_markers::parse(j).is_some_and(|st| st.exif.as_deref().map(exif_orientation).unwrap_or(1) == 1);
+    if let Some((jpeg, orientation)) = crate::pdf::scanned_jpeg(p).filter(|(j, _)| unturned(j)) {
+        let d = decode_jpeg(&jpeg, min_scale, limits)?;
+        return Ok(Decoded { format: SourceFormat::Pdf, orientation, ..d });
+    }
+    let (w, h, dpi) = crate::pdf::render_size(p, crate::pdf::RENDER_DPI);
+    check_declared(w as u64, h as u64, 4, limits)?;
+    let image = crate::pdf::render(p, dpi * scale_step(min_scale) as f64 / 8.0)?;
+    Ok(Decoded { scale: image.width() as f64 / w as f64, image, format: SourceFormat::Pdf, full_width: w, full_height: h, orientation: 1, icc: None })
 }
 
 /// Pictures up to this many pixels are kept whole: shrinking gains little.
@@ -209,10 +245,8 @@ const SHED_ABOVE_PIXELS: u64 = 16_000_000;
 
 fn shed(d: Decoded, min_scale: f64) -> Result<Decoded> {
     let (w, h) = (d.image.width(), d.image.height());
-    let Some(num) = [1u32, 2, 4].into_iter().find(|&n| n as f64 / 8.0 >= min_scale - 1e-9) else {
-        return Ok(d);
-    };
-    if (w as u64 * h as u64) <= SHED_ABOVE_PIXELS {
+    let num = scale_step(min_scale);
+    if num == 8 || (w as u64 * h as u64) <= SHED_ABOVE_PIXELS {
         return Ok(d);
     }
     let (sw, sh) = ((w * num).div_ceil(8).max(1), (h * num).div_ceil(8).max(1));
@@ -275,7 +309,7 @@ fn decode_jpeg(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
     check_declared(st.width as u64, st.height as u64, 4, limits)?;
     let orientation = st.exif.as_deref().map(exif_orientation).unwrap_or(1);
     // Smallest power-of-two DCT scale that keeps `min_scale` of the full size.
-    let num: u8 = [1u8, 2, 4].into_iter().find(|&n| n as f64 / 8.0 >= min_scale - 1e-9).unwrap_or(8);
+    let num = scale_step(min_scale) as u8;
     let (img, channels) = catch_jpeg(true, || {
         let mut d = mozjpeg::Decompress::builder().with_err(strict_error_mgr()).from_mem(data)?;
         d.scale(num);

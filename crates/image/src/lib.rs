@@ -4,7 +4,7 @@
 //! lines and fails on one):
 //! - profiles: [`spec`] (data in `assets/specs/`, user folder given by the caller);
 //! - reading: [`decode`] (by content, bomb limits, DCT-scaled JPEG, ICC), [`heif`] (HEIC),
-//!   [`jpeg_markers`],
+//!   [`pdf`] (pages: a scan's own JPEG, or drawn), [`jpeg_markers`],
 //!   [`orient`] (EXIF orientation and user turns), [`source`] (a picture decoded once);
 //! - the face: [`face`] (CenterFace via tract), [`head`] (crown, chin, tilt), [`framing`]
 //!   (the crop from the head, levelling);
@@ -28,6 +28,7 @@ pub mod heif;
 pub mod jpeg_markers;
 pub mod merge;
 pub mod orient;
+pub mod pdf;
 pub mod photo;
 pub mod pipeline;
 pub mod report;

@@ -21,6 +21,19 @@ pub fn prepare(src: &Source, spec: &Spec, opts: &Options) -> Result<Prepared> {
     }
 }
 
+/// A whole file for `spec`, as a batch takes it: a photo as [`prepare`]; for a document, every
+/// page of a PDF merged in order (the spec's page rule), any other file as its one page.
+pub fn prepare_file(data: std::sync::Arc<[u8]>, spec: &Spec, opts: &Options) -> Result<Prepared> {
+    match spec.kind {
+        Kind::Photo => prepare(&Source::for_spec_framed(data, spec, opts.frame)?, spec, opts),
+        Kind::Document => {
+            let sources = Source::pages_for(data, spec)?;
+            let pages: Vec<crate::merge::Page> = sources.iter().map(|s| crate::merge::Page { source: s, crop: None }).collect();
+            crate::merge::merge(&pages, spec)
+        }
+    }
+}
+
 /// The report for a prepared output: when its head is known (framed from the face), the face
 /// checks use it instead of finding the face again (fast enough for live previews; a saved
 /// file is checked from scratch by [`check_photo`]).

@@ -19,6 +19,8 @@ pub const MAX_SHORT_SIDE: u32 = 2480;
 #[derive(Clone)]
 pub struct Source {
     data: Arc<[u8]>,
+    /// The page of a PDF (from 0); 0 for any other file.
+    page: usize,
     decoded: Decoded,
     /// Extra clockwise quarter turns asked for by the user (0..=3), on top of EXIF.
     turns: u8,
@@ -41,8 +43,35 @@ impl Source {
     /// smaller, at DCT scale).
     pub fn from_bytes(data: impl Into<Arc<[u8]>>, min_scale: f64, limits: Limits) -> Result<Source> {
         let data = data.into();
-        let decoded = decode::decode(&data, min_scale, limits)?;
-        Ok(Source { data, decoded, turns: 0, limits, upright: Default::default(), origin: None })
+        Source::page_from_bytes(data, 0, min_scale, limits)
+    }
+
+    /// Page `page` (from 0) of a PDF, as [`Source::from_bytes`].
+    pub fn page_from_bytes(data: impl Into<Arc<[u8]>>, page: usize, min_scale: f64, limits: Limits) -> Result<Source> {
+        let data = data.into();
+        let decoded = decode::decode_page(&data, page, min_scale, limits)?;
+        Ok(Source { data, page, decoded, turns: 0, limits, upright: Default::default(), origin: None })
+    }
+
+    /// Every page of a file for `spec`: each page of a PDF, or the one picture of any other
+    /// file. A multi-page PDF becomes pages of a merge, as separately scanned pages do.
+    pub fn pages_for(data: Arc<[u8]>, spec: &Spec) -> Result<Vec<Source>> {
+        if decode::sniff(&data)? != decode::SourceFormat::Pdf {
+            return Ok(vec![Source::for_spec(data, spec)?]);
+        }
+        let n = crate::pdf::page_count(&data)?;
+        (0..n).map(|i| Source::page_from_bytes(data.clone(), i, 1.0, Limits::default())).collect()
+    }
+
+    /// [`Source::pages_for`] on a file, each page remembering where it was read from.
+    pub fn open_pages(path: &Path, spec: &Spec) -> Result<Vec<Source>> {
+        let data: Arc<[u8]> = std::fs::read(path).map_err(|e| Error::io(path, e))?.into();
+        Ok(Source::pages_for(data, spec)?.into_iter().map(|s| s.with_origin(path)).collect())
+    }
+
+    /// The page of a PDF this is (from 0); 0 for any other file.
+    pub fn page(&self) -> usize {
+        self.page
     }
 
     pub fn open(path: &Path, min_scale: f64) -> Result<Source> {
@@ -143,9 +172,10 @@ impl Source {
         if self.decoded.scale + 1e-9 >= needed.min(1.0) {
             return Ok(std::borrow::Cow::Borrowed(self));
         }
-        let decoded = decode::decode(&self.data, needed, self.limits)?;
+        let decoded = decode::decode_page(&self.data, self.page, needed, self.limits)?;
         Ok(std::borrow::Cow::Owned(Source {
             data: self.data.clone(),
+            page: self.page,
             decoded,
             turns: self.turns,
             limits: self.limits,

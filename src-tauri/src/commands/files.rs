@@ -33,7 +33,7 @@ pub enum Kind {
 fn filter(kind: Kind, lang: Lang) -> Option<(&'static str, &'static [&'static str])> {
     let zh = lang == Lang::Zh;
     Some(match kind {
-        Kind::Image => (if zh { "图片" } else { "Images" }, &["jpg", "jpeg", "png", "webp", "heic", "heif", "hif", "tif", "tiff", "bmp", "gif"]),
+        Kind::Image => (if zh { "图片" } else { "Images" }, &["jpg", "jpeg", "png", "webp", "heic", "heif", "hif", "pdf", "tif", "tiff", "bmp", "gif"]),
         Kind::Any => return None,
         Kind::Bundle => (if zh { "填报包" } else { "Filing bundles" }, &["caiji"]),
         Kind::Roster => (if zh { "人员名单" } else { "Staff rosters" }, &["xlsx", "xls", "csv", "ods"]),

@@ -25,12 +25,15 @@ pub struct Opened {
     pub width: u32,
     pub height: u32,
     pub format: String,
+    /// The page of a PDF it is (from 1); absent for any other file.
+    pub page: Option<u32>,
 }
 
-fn opened(id: u64, path: &str, s: &Source) -> Opened {
+pub(crate) fn opened(id: u64, path: &str, s: &Source) -> Opened {
     let (width, height) = s.size();
     let name = PathBuf::from(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Opened { id, name, path: path.to_string(), width, height, format: s.format().name().to_string() }
+    let page = (s.format() == caiji_image::decode::SourceFormat::Pdf).then_some(s.page() as u32 + 1);
+    Opened { id, name, path: path.to_string(), width, height, format: s.format().name().to_string(), page }
 }
 
 /// Decodes a picture once for a spec; later previews reuse it.

@@ -1,5 +1,6 @@
-//! The scans screen: pages opened with `photo_open` (and turned with `photo_rotate`) merged into
-//! one image per the spec's page rule, each page cropped as the user framed it.
+//! The scans screen: pages opened with `scan_open` (every page of a PDF) and turned with
+//! `photo_rotate`, merged into one image per the spec's page rule, each page cropped as the user
+//! framed it.
 use super::off_ui_thread;
 use crate::commands::photo::Preview;
 use crate::error::{AppError, AppResult};
@@ -22,6 +23,26 @@ pub struct PageReq {
 
 fn sources(state: &AppState, pages: &[PageReq]) -> AppResult<Vec<(Arc<Source>, Option<Rect>)>> {
     pages.iter().map(|p| state.get(p.id).map(|s| (s, p.crop)).ok_or_else(AppError::not_open)).collect()
+}
+
+/// Opens a file as pages for a spec: each page of a PDF, or the one picture of any other file.
+#[tauri::command]
+pub async fn scan_open(state: State<'_, AppState>, path: String, spec: String) -> AppResult<Vec<crate::commands::photo::Opened>> {
+    state.readable(&path)?;
+    let reg = state.registry();
+    let (path, pages) = off_ui_thread(move || {
+        let spec = reg.get(&spec)?;
+        let pages = Source::open_pages(std::path::Path::new(&path), spec)?;
+        Ok((path, pages))
+    })
+    .await?;
+    Ok(pages
+        .into_iter()
+        .map(|src| {
+            let opened = crate::commands::photo::opened(0, &path, &src);
+            crate::commands::photo::Opened { id: state.insert(src), ..opened }
+        })
+        .collect())
 }
 
 /// Merges the pages (in this order) and returns the output with its checklist. With `save`,
