@@ -1,4 +1,4 @@
-//! Phone photos as phones save them: HEIC (iPhones since 2017, many Android phones) decoded
+//! Phone photos as phones save them: HEIC (iPhones since 2017, many Android phones) and AVIF decoded
 //! upright, their location dropped, a burst's primary picture, a 200 MP grid within bounds,
 //! and what cannot be read refused by name.
 use caiji_image::check;
@@ -114,4 +114,48 @@ fn a_200_megapixel_phone_heic_becomes_a_proof_at_half_size() {
     };
     let (here, shifted) = (at(512.0 * 3.0, 512.0 * 2.0), at(512.0 * 3.0 + 256.0, 512.0 * 2.0 + 128.0));
     assert!(here < 20.0 && shifted > 4.0 * here, "distance {here:.2} (shifted: {shifted:.2})");
+}
+
+#[test]
+fn an_avif_turned_by_its_container_becomes_the_same_national_photo_as_the_jpeg() {
+    // Stored sideways with `irot` 3 (a quarter turn clockwise), 4:2:0, full range.
+    let avif = read("phone_portrait.avif");
+    let reg = Registry::builtin();
+    let spec = reg.get("nat-photo").unwrap();
+    let facts = check::facts(&avif).unwrap().0;
+    assert_eq!(facts.format, Some(SourceFormat::Avif));
+    assert_eq!((facts.width, facts.height), (498, 600), "upright by its irot");
+    let opts = Options { frame: FrameMode::Face, whiten: true, ..Options::default() };
+    let from_avif = pipeline::prepare(&Source::for_spec(avif, spec).unwrap(), spec, &opts).unwrap();
+    let from_jpeg = pipeline::prepare(&Source::for_spec(plain_wall_sideways_jpeg().into(), spec).unwrap(), spec, &opts).unwrap();
+    assert!(check::check_photo(&from_avif.jpeg, spec).passed);
+    assert!(carries_no_metadata(&from_avif.jpeg));
+    let (a, b) = (image::load_from_memory(&from_avif.jpeg).unwrap(), image::load_from_memory(&from_jpeg.jpeg).unwrap());
+    let d = picture_distance(&a, &b);
+    assert!(d < 4.0, "the same picture, the same way up, the same colours: distance {d:.2}");
+}
+
+#[test]
+fn a_ten_bit_limited_range_avif_page_keeps_its_tones() {
+    // 10-bit, limited range (16–235): paper must come out white and ink black, not grey.
+    let avif = read("page_10bit_limited.avif");
+    let d = decode::decode(&avif, 1.0, Limits::default()).unwrap();
+    assert_eq!((d.image.width(), d.image.height()), (2000, 1432));
+    let typewriter = image::open(sample("documents/typewriter.png")).unwrap();
+    let reference = caiji_image::resize::resize_region(&decode::normalise(typewriter), (0.0, 0.0, 4000.0, 2864.0), 2000, 1432).unwrap();
+    let s = ssim(&d.image, &reference);
+    assert!(s > 0.9, "SSIM {s}");
+    let grey = d.image.to_luma8();
+    let (lo, hi) = grey.pixels().fold((255u8, 0u8), |(lo, hi), p| (lo.min(p[0]), hi.max(p[0])));
+    assert!(lo < 40 && hi > 245, "tones {lo}..{hi}");
+    let spec = Registry::builtin().get("nat-proof").unwrap().clone();
+    let s = Source::for_spec(avif, &spec).unwrap();
+    let p = merge::merge(&[Page { source: &s, crop: None }], &spec).unwrap();
+    assert!(check::check(&p.jpeg, &spec).passed);
+    // Damaged: refused, never a crash.
+    let data = std::fs::read(fixture("page_10bit_limited.avif")).unwrap();
+    for cut in [100, data.len() / 2, data.len() - 10] {
+        let e = decode::decode(&data[..cut], 1.0, Limits::default()).unwrap_err();
+        assert!(matches!(e.code(), "truncated" | "corrupt" | "unsupported_format"), "{cut}: {e:?}");
+    }
 }

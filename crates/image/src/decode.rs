@@ -19,6 +19,8 @@ pub enum SourceFormat {
     Gif,
     /// HEIC/HEIF: HEVC in ISO media (iPhones, many Android phones).
     Heic,
+    /// AVIF: AV1 in ISO media (web downloads, some Android phones).
+    Avif,
     /// A PDF page: a scanned page's own JPEG, or a page drawn by [`crate::pdf`].
     Pdf,
 }
@@ -33,6 +35,7 @@ impl SourceFormat {
             SourceFormat::Bmp => "BMP",
             SourceFormat::Gif => "GIF",
             SourceFormat::Heic => "HEIC",
+            SourceFormat::Avif => "AVIF",
             SourceFormat::Pdf => "PDF",
         }
     }
@@ -45,7 +48,7 @@ impl SourceFormat {
             SourceFormat::Tiff => Some(image::ImageFormat::Tiff),
             SourceFormat::Bmp => Some(image::ImageFormat::Bmp),
             SourceFormat::Gif => Some(image::ImageFormat::Gif),
-            SourceFormat::Heic | SourceFormat::Pdf => None,
+            SourceFormat::Heic | SourceFormat::Avif | SourceFormat::Pdf => None,
         }
     }
 }
@@ -104,7 +107,7 @@ pub fn sniff(data: &[u8]) -> Result<SourceFormat> {
     if let Some(brand) = crate::heif::brand(data) {
         return match brand {
             crate::heif::Brand::Heic => Ok(SourceFormat::Heic),
-            crate::heif::Brand::Avif => Err(Error::UnsupportedFormat { format: "AVIF".into() }),
+            crate::heif::Brand::Avif => Ok(SourceFormat::Avif),
             crate::heif::Brand::Other(b) => Err(Error::UnsupportedFormat { format: format!("ISO media ({b}, video?)") }),
         };
     }
@@ -212,6 +215,7 @@ pub fn decode_page(data: &[u8], page: usize, min_scale: f64, limits: Limits) -> 
         SourceFormat::Jpeg => return decode_jpeg(data, min_scale, limits),
         SourceFormat::Pdf => return decode_pdf(data, page, min_scale, limits),
         SourceFormat::Heic => decode_heic(data, limits)?,
+        SourceFormat::Avif => decode_avif(data, limits)?,
         _ => decode_other(data, format, limits)?,
     };
     shed(decoded, min_scale)
@@ -375,6 +379,27 @@ fn decode_heic(data: &[u8], limits: Limits) -> Result<Decoded> {
     let _gate = big_gate(w as u64 * h as u64 * 3);
     let image = normalise(heic.pixels()?);
     Ok(Decoded { image, format: SourceFormat::Heic, full_width: w, full_height: h, scale: 1.0, orientation: 1, icc })
+}
+
+/// AVIF: decoded as stored, then turned and mirrored as its container says (`irot`, `imir`).
+fn decode_avif(data: &[u8], limits: Limits) -> Result<Decoded> {
+    let avif = crate::avif::Avif::open(data)?;
+    check_declared(avif.width as u64, avif.height as u64, 4, limits)?;
+    let props = crate::heif::primary_properties(data);
+    let _gate = big_gate(avif.width as u64 * avif.height as u64 * 3);
+    let mut image = avif.pixels()?;
+    for t in &props.transforms {
+        image = match *t {
+            crate::heif::Transform::RotateCcw(1) => image.rotate270(),
+            crate::heif::Transform::RotateCcw(2) => image.rotate180(),
+            crate::heif::Transform::RotateCcw(3) => image.rotate90(),
+            crate::heif::Transform::Mirror(0) => image.fliph(),
+            crate::heif::Transform::Mirror(_) => image.flipv(),
+            crate::heif::Transform::RotateCcw(_) => image,
+        };
+    }
+    let (w, h) = (image.width(), image.height());
+    Ok(Decoded { image, format: SourceFormat::Avif, full_width: w, full_height: h, scale: 1.0, orientation: 1, icc: props.icc })
 }
 
 fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Decoded> {

@@ -123,6 +123,94 @@ impl<'a> Heic<'a> {
     }
 }
 
+/// What the container says of its primary picture, in the order the turns apply.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Properties {
+    /// `irot` (anticlockwise quarter turns) and `imir` (0: left-right, 1: top-bottom), in order.
+    pub(crate) transforms: Vec<Transform>,
+    /// The ICC profile of a `colr` box, if any.
+    pub(crate) icc: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Transform {
+    RotateCcw(u8),
+    Mirror(u8),
+}
+
+/// The boxes in `data`: type and contents (a box running past the end ends the list).
+fn boxes(data: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    let mut i = 0usize;
+    std::iter::from_fn(move || {
+        let head = data.get(i..i + 8)?;
+        let size = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        let (body, len) = match size {
+            0 => (data.get(i + 8..)?, data.len() - i),
+            1 => {
+                let big = u64::from_be_bytes(data.get(i + 8..i + 16)?.try_into().ok()?) as usize;
+                (data.get(i + 16..i.checked_add(big)?)?, big)
+            }
+            n if n >= 8 => (data.get(i + 8..i + n)?, n),
+            _ => return None,
+        };
+        let kind = &head[4..8];
+        i += len;
+        Some((kind, body))
+    })
+}
+
+fn child<'a>(data: &'a [u8], kind: &[u8]) -> Option<&'a [u8]> {
+    boxes(data).find(|(k, _)| *k == kind).map(|(_, b)| b)
+}
+
+fn be(data: &[u8], at: usize, n: usize) -> Option<u32> {
+    Some(data.get(at..at + n)?.iter().fold(0u32, |a, &b| a << 8 | b as u32))
+}
+
+/// Reads the primary picture's `irot`, `imir` and `colr` (ICC) from an ISO-media picture's
+/// `meta` box. Missing or malformed boxes give what could be read.
+pub(crate) fn primary_properties(data: &[u8]) -> Properties {
+    let mut out = Properties::default();
+    let Some(meta) = child(data, b"meta").and_then(|m| m.get(4..)) else {
+        return out;
+    };
+    let primary = child(meta, b"pitm").and_then(|p| if p.first() == Some(&0) { be(p, 4, 2) } else { be(p, 4, 4) });
+    let (Some(primary), Some(iprp)) = (primary, child(meta, b"iprp")) else {
+        return out;
+    };
+    let props: Vec<(&[u8], &[u8])> = child(iprp, b"ipco").map(|c| boxes(c).collect()).unwrap_or_default();
+    let Some(ipma) = child(iprp, b"ipma") else {
+        return out;
+    };
+    let (version, wide) = (ipma.first().copied().unwrap_or(0), ipma.get(3).is_some_and(|f| f & 1 == 1));
+    let mut at = 8;
+    for _ in 0..be(ipma, 4, 4).unwrap_or(0).min(1 << 16) {
+        let id_len = if version < 1 { 2 } else { 4 };
+        let (Some(id), Some(n)) = (be(ipma, at, id_len), be(ipma, at + id_len, 1)) else {
+            return out;
+        };
+        at += id_len + 1;
+        let step = if wide { 2 } else { 1 };
+        for k in 0..n as usize {
+            let Some(v) = be(ipma, at + k * step, step) else {
+                return out;
+            };
+            let index = (v & if wide { 0x7FFF } else { 0x7F }) as usize;
+            if id != primary || index == 0 {
+                continue;
+            }
+            match props.get(index - 1) {
+                Some((b"irot", b)) => out.transforms.push(Transform::RotateCcw(b.first().map_or(0, |a| a & 3))),
+                Some((b"imir", b)) => out.transforms.push(Transform::Mirror(b.first().map_or(0, |a| a & 1))),
+                Some((b"colr", b)) if b.starts_with(b"prof") || b.starts_with(b"rICC") => out.icc = Some(b[4..].to_vec()),
+                _ => {}
+            }
+        }
+        at += n as usize * step;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +235,25 @@ mod tests {
         assert_eq!(brand(&ftyp(b"mif1", &[b"avif", b"miaf"])), Some(Brand::Avif));
         assert_eq!(brand(&ftyp(b"isom", &[b"mp41"])), Some(Brand::Other("isom".into())));
         assert_eq!(brand(b"\x89PNG\r\n\x1a\n0000000000"), None);
+    }
+
+    fn bx(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        [&((8 + body.len()) as u32).to_be_bytes()[..], kind, body].concat()
+    }
+
+    #[test]
+    fn the_primary_pictures_turns_and_profile_are_read_and_others_ignored() {
+        let ipco = [bx(b"irot", &[1]), bx(b"imir", &[0]), bx(b"colr", b"profICCDATA"), bx(b"irot", &[2])].concat();
+        // Item 1 (primary): irot 1, imir 0, colr; item 2 (a thumbnail): irot 2.
+        let ipma = [&[0u8, 0, 0, 0, 0, 0, 0, 2][..], &[0, 1, 3, 0x81, 0x82, 3], &[0, 2, 1, 4]].concat();
+        let meta = [&[0u8; 4][..], &bx(b"pitm", &[0, 0, 0, 0, 0, 1]), &bx(b"iprp", &[bx(b"ipco", &ipco), bx(b"ipma", &ipma)].concat())].concat();
+        let file = [bx(b"ftyp", b"avif\0\0\0\0mif1"), bx(b"meta", &meta)].concat();
+        let p = primary_properties(&file);
+        assert_eq!(p.transforms, [Transform::RotateCcw(1), Transform::Mirror(0)]);
+        assert_eq!(p.icc.as_deref(), Some(&b"ICCDATA"[..]));
+        // Cut anywhere: what could be read, never a panic.
+        for n in 0..file.len() {
+            let _ = primary_properties(&file[..n]);
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! One file per stage, each with one job, layered without circles (a test reads the `use`
 //! lines and fails on one):
 //! - profiles: [`spec`] (data in `assets/specs/`, user folder given by the caller);
-//! - reading: [`decode`] (by content, bomb limits, DCT-scaled JPEG, ICC), [`heif`] (HEIC),
+//! - reading: [`decode`] (by content, bomb limits, DCT-scaled JPEG, ICC), [`heif`] (HEIC), [`avif`],
 //!   [`pdf`] (pages: a scan's own JPEG, or drawn), [`jpeg_markers`],
 //!   [`orient`] (EXIF orientation and user turns), [`source`] (a picture decoded once);
 //! - the face: [`face`] (CenterFace via tract), [`head`] (crown, chin, tilt), [`framing`]
@@ -13,6 +13,7 @@
 //!   colour stages, quality floors, padding), [`photo`], [`merge`] (pages into one image);
 //! - judging: [`report`], [`background`], [`face_check`], [`check`] (any file against a spec);
 //! - running: [`pipeline`] (prepare, write atomically, verify), [`batch`] (a folder).
+pub mod avif;
 pub mod background;
 pub mod batch;
 pub mod check;
