@@ -244,10 +244,10 @@ fn main() {
     let proof = reg.get("nat-proof").unwrap().clone();
     let t_a4 = median(5, || {
         let s = Source::from_bytes(png.clone(), 1.0, Limits::default()).unwrap();
-        merge(&[Page { source: &s, crop: None }], &proof).unwrap()
+        merge(&[Page::new(&s, None)], &proof).unwrap()
     });
     let s = Source::from_bytes(png.clone(), 1.0, Limits::default()).unwrap();
-    let a4 = merge(&[Page { source: &s, crop: None }], &proof).unwrap();
+    let a4 = merge(&[Page::new(&s, None)], &proof).unwrap();
     println!(
         "A4 300 dpi scan (2480×3508 PNG) to ≤ 500 KB: {} → {}×{}, {} B, q{} {:?}.\n",
         ms(t_a4),
@@ -282,6 +282,7 @@ fn main() {
         only: None,
         frame: Default::default(),
         whiten: false,
+        page: caiji_image::page::PageMode::Auto,
     };
     let t = Instant::now();
     let sum = batch::run(&cfg, &nat, &batch::Control::default(), &|_| {}).unwrap();

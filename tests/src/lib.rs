@@ -410,3 +410,105 @@ pub fn heic_grid(tile_heic: &[u8], cols: u16, rows: u16, width: u16, height: u16
     put_box(&mut out, b"mdat", coded);
     out
 }
+
+/// The corners (top-left, top-right, bottom-right, bottom-left) of an A4 page photographed by a
+/// phone camera (focal length 0.9 × the long side, the principal point in the middle) tilted
+/// `tilt`° towards the page's top, turned `yaw`° and `roll`°, the page filling ~60 % of a
+/// `w`×`h` picture: a physically possible view, so the page's true shape can be recovered.
+pub fn a4_seen_by_a_phone(w: u32, h: u32, tilt: f32, yaw: f32, roll: f32) -> [[f32; 2]; 4] {
+    let f = 0.9 * w.max(h) as f32;
+    let (a, b, c) = (tilt.to_radians(), yaw.to_radians(), roll.to_radians());
+    let rot = |p: [f32; 3]| {
+        let p = [p[0], p[1] * a.cos() - p[2] * a.sin(), p[1] * a.sin() + p[2] * a.cos()];
+        let p = [p[0] * b.cos() + p[2] * b.sin(), p[1], -p[0] * b.sin() + p[2] * b.cos()];
+        [p[0] * c.cos() - p[1] * c.sin(), p[0] * c.sin() + p[1] * c.cos(), p[2]]
+    };
+    let (pw, ph) = (210.0f32, 297.0f32);
+    let dist = 1.25 * ph * f / h.min(w) as f32;
+    [[-pw / 2.0, -ph / 2.0], [pw / 2.0, -ph / 2.0], [pw / 2.0, ph / 2.0], [-pw / 2.0, ph / 2.0]].map(|[x, y]| {
+        let q = rot([x, y, 0.0]);
+        let z = q[2] + dist;
+        [w as f32 / 2.0 + f * q[0] / z, h as f32 / 2.0 + f * q[1] / z]
+    })
+}
+
+/// Where things are on [`paper_page`], as fractions of its width and height.
+pub mod paper {
+    /// Blank paper (no ink), to judge whiteness.
+    pub const BLANK: [(f32, f32); 4] = [(0.05, 0.05), (0.5, 0.06), (0.92, 0.5), (0.3, 0.95)];
+    /// The seal: centre and radius (of the width) of its ring.
+    pub const SEAL: (f32, f32, f32) = (0.68, 0.8, 0.11);
+    /// A row of text: from x, to x, at y.
+    pub const TEXT_ROW: (f32, f32, f32) = (0.12, 0.85, 0.205);
+}
+
+/// A printed page (1000×1414, A4): slightly warm paper, rows of dark "words", a red seal.
+pub fn paper_page() -> image::RgbImage {
+    let (w, h) = (1000u32, 1414u32);
+    let mut img = image::RgbImage::from_pixel(w, h, image::Rgb([246, 242, 232]));
+    let mut seed = 7u32;
+    let mut rnd = |n: u32| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed % n
+    };
+    // Text rows from y = 0.2 to 0.7 of the height, words of random widths.
+    let mut y = (0.2 * h as f32) as u32 - 8;
+    while y < (0.7 * h as f32) as u32 {
+        let mut x = 120;
+        while x < 850 {
+            let ww = 20 + rnd(70);
+            for yy in y..y + 18 {
+                for xx in x..(x + ww).min(850) {
+                    img.put_pixel(xx, yy, image::Rgb([25, 25, 30]));
+                }
+            }
+            x += ww + 12;
+        }
+        y += 40;
+    }
+    // The seal: a red ring and a star.
+    let (cx, cy, r) = (paper::SEAL.0 * w as f32, paper::SEAL.1 * h as f32, paper::SEAL.2 * w as f32);
+    for yy in 0..h {
+        for xx in 0..w {
+            let d = ((xx as f32 - cx).powi(2) + (yy as f32 - cy).powi(2)).sqrt();
+            let star = d < 0.3 * r && ((yy as f32 - cy).abs() < 0.08 * r || (xx as f32 - cx).abs() < 0.08 * r);
+            if (d - r).abs() < 6.0 || star {
+                img.put_pixel(xx, yy, image::Rgb([205, 32, 38]));
+            }
+        }
+    }
+    img
+}
+
+/// A phone photo (`w`×`h`, JPEG) of [`paper_page`] lying on a wooden desk at `corners`, lit
+/// unevenly (a third darker at one end, a soft shadow), with sensor noise.
+pub fn page_on_a_desk(w: u32, h: u32, corners: [[f32; 2]; 4]) -> Vec<u8> {
+    let page = paper_page();
+    let m = caiji_image::page::square_to_quad(&corners);
+    // The inverse of [[a b c] [d e f] [g h 1]]: photo pixel → (u, v) on the page.
+    let (a, b, c, d, e, f, g, hh) = (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7]);
+    let inv = [e - f * hh, c * hh - b, b * f - c * e, f * g - d, a - c * g, c * d - a * f, d * hh - e * g, b * g - a * hh, a * e - b * d];
+    let mut seed = 0x9E3779B9u32;
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let (px, py) = (x as f64 + 0.5, y as f64 + 0.5);
+        let den = inv[6] * px + inv[7] * py + inv[8];
+        let (u, v) = ((inv[0] * px + inv[1] * py + inv[2]) / den, (inv[3] * px + inv[4] * py + inv[5]) / den);
+        let base = if (0.0..1.0).contains(&u) && (0.0..1.0).contains(&v) {
+            page.get_pixel((u * page.width() as f64) as u32, (v * page.height() as f64) as u32).0.map(|c| c as f32)
+        } else {
+            // Wood: brown with its grain.
+            let grain = 18.0 * ((y as f32 * 0.05 + (x as f32 * 0.004).sin() * 6.0).sin());
+            [120.0 + grain, 78.0 + grain * 0.7, 46.0 + grain * 0.4]
+        };
+        let light =
+            0.62 + 0.38 * (x as f32 / w as f32 * 0.7 + y as f32 / h as f32 * 0.3) - 0.12 * (-(((x as f32 - 0.3 * w as f32) / (0.1 * w as f32)).powi(2))).exp();
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let noise = (seed >> 24) as f32 / 255.0 * 8.0 - 4.0;
+        image::Rgb(base.map(|v| (v * light + noise).clamp(0.0, 255.0) as u8))
+    });
+    encode::encode(&DynamicImage::ImageRgb8(img), Settings { quality: 90, chroma: Chroma::S420, dpi: Some(72), trellis: false }).unwrap()
+}

@@ -48,7 +48,7 @@ fn a_heic_page_becomes_a_national_proof() {
     let spec = Registry::builtin().get("nat-proof").unwrap().clone();
     let s = Source::for_spec(heic.clone(), &spec).unwrap();
     assert_eq!(s.size(), (2000, 1432));
-    let p = merge::merge(&[Page { source: &s, crop: None }], &spec).unwrap();
+    let p = merge::merge(&[Page::new(&s, None)], &spec).unwrap();
     assert!(check::check(&p.jpeg, &spec).passed);
     assert!(carries_no_metadata(&p.jpeg));
     // Legible: the same page as the decoder gave it.
@@ -70,7 +70,7 @@ fn a_burst_gives_its_primary_picture_and_a_real_phone_heic_loses_its_location() 
     assert!(check::facts(&xiaomi).unwrap().0.gps);
     let spec = Registry::builtin().get("nat-proof").unwrap().clone();
     let s = Source::for_spec(xiaomi.into(), &spec).unwrap();
-    let p = merge::merge(&[Page { source: &s, crop: None }], &spec).unwrap();
+    let p = merge::merge(&[Page::new(&s, None)], &spec).unwrap();
     assert!(check::check(&p.jpeg, &spec).passed);
     assert!(carries_no_metadata(&p.jpeg));
 }
@@ -98,7 +98,7 @@ fn a_200_megapixel_phone_heic_becomes_a_proof_at_half_size() {
     assert_eq!(s.size(), (16320, 12240));
     // Kept at half size (twice what an A4 page at 300 dpi needs), not 600 MB of pixels.
     assert_eq!((s.image().width(), s.image().height()), (8160, 6120));
-    let p = merge::merge(&[Page { source: &s, crop: None }], &spec).unwrap();
+    let p = merge::merge(&[Page::new(&s, None)], &spec).unwrap();
     assert!(check::check(&p.jpeg, &spec).passed);
     let out = image::load_from_memory(&p.jpeg).unwrap();
     // At most A4 at 300 dpi on the short side (fewer when 768 astronauts need more bytes),
@@ -150,7 +150,7 @@ fn a_ten_bit_limited_range_avif_page_keeps_its_tones() {
     assert!(lo < 40 && hi > 245, "tones {lo}..{hi}");
     let spec = Registry::builtin().get("nat-proof").unwrap().clone();
     let s = Source::for_spec(avif, &spec).unwrap();
-    let p = merge::merge(&[Page { source: &s, crop: None }], &spec).unwrap();
+    let p = merge::merge(&[Page::new(&s, None)], &spec).unwrap();
     assert!(check::check(&p.jpeg, &spec).passed);
     // Damaged: refused, never a crash.
     let data = std::fs::read(fixture("page_10bit_limited.avif")).unwrap();

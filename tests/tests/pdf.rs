@@ -43,7 +43,7 @@ fn a_scanned_pdf_page_is_used_at_its_own_pixels() {
     assert_eq!(s[0].size(), (2000, 1432));
     let d = decode::decode(&pdf, 1.0, Limits::default()).unwrap();
     assert_eq!((d.image.width(), d.image.height(), d.scale), (2000, 1432, 1.0));
-    let p = merge::merge(&[Page { source: &s[0], crop: None }], &proof()).unwrap();
+    let p = merge::merge(&[Page::new(&s[0], None)], &proof()).unwrap();
     assert!(check::check(&p.jpeg, &proof()).passed);
     let out = image::load_from_memory(&p.jpeg).unwrap();
     let reference = caiji_image::resize::resize_region(&d.image, (0.0, 0.0, 2000.0, 1432.0), out.width(), out.height()).unwrap();
@@ -85,7 +85,7 @@ fn a_vector_certificate_is_drawn_at_300_dpi_legibly_with_its_seal_red() {
     let s = Source::pages_for(pdf.clone(), &proof()).unwrap();
     // A4 landscape at 300 dpi.
     assert_eq!(s[0].size(), (3508, 2480));
-    let p = merge::merge(&[Page { source: &s[0], crop: None }], &proof()).unwrap();
+    let p = merge::merge(&[Page::new(&s[0], None)], &proof()).unwrap();
     assert!(check::check(&p.jpeg, &proof()).passed);
     let out = image::load_from_memory(&p.jpeg).unwrap().to_rgb8();
     // Legible: the same page as poppler draws it.

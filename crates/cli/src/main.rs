@@ -7,6 +7,7 @@ use caiji_image::batch::{self, Config};
 use caiji_image::check;
 use caiji_image::geometry::Rect;
 use caiji_image::merge::{self, Page};
+use caiji_image::page::PageMode;
 use caiji_image::pipeline::{self, FrameMode, Options, Source};
 use caiji_image::spec::Registry;
 use clap::{Parser, Subcommand};
@@ -56,6 +57,11 @@ enum Cmd {
         /// report says so: some portals refuse an edited background.
         #[arg(long)]
         whiten: bool,
+        /// Documents: a photo of a paper is found, flattened and cleaned (`auto`); `off` keeps
+        /// the photo as it is; `x1,y1,x2,y2,x3,y3,x4,y4` gives the page's corners by hand
+        /// (top-left, top-right, bottom-right, bottom-left, in upright pixels).
+        #[arg(long, default_value = "auto")]
+        page: String,
         /// Output file (default: beside the input, named after the spec).
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -80,6 +86,10 @@ enum Cmd {
         /// Crop a page: PAGE:x,y,w,h. Repeatable.
         #[arg(long)]
         crop: Vec<String>,
+        /// A photographed page: found and flattened by default; `off` for all pages, or
+        /// PAGE:off, PAGE:x1,y1,…,x4,y4 (corners by hand) for one. Repeatable.
+        #[arg(long)]
+        page: Vec<String>,
     },
     /// Prepare every file of a folder.
     Batch {
@@ -107,6 +117,9 @@ enum Cmd {
         /// report says so: some portals refuse an edited background.
         #[arg(long)]
         whiten: bool,
+        /// Documents: photographed pages found and flattened (`auto`), or kept as they are (`off`).
+        #[arg(long, default_value = "auto")]
+        page: String,
     },
     /// The filing drafts kept on this machine (offline filing).
     Drafts {
@@ -200,11 +213,11 @@ fn degrees_to_turns(deg: i32) -> Result<i32, Error> {
 
 fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
     match &cli.cmd {
-        Cmd::Prepare { input, spec, crop, rotate, frame, whiten, output } => {
+        Cmd::Prepare { input, spec, crop, rotate, frame, whiten, page, output } => {
             let spec = reg.get(spec)?;
             let data: Arc<[u8]> = std::fs::read(input).map_err(|e| Error::io(input, e))?.into();
             let crop = crop.as_deref().map(Rect::parse).transpose()?;
-            let opts = Options { crop, frame: (*frame).into(), whiten: *whiten, ..Options::default() };
+            let opts = Options { crop, frame: (*frame).into(), whiten: *whiten, page: PageMode::parse(page)?, ..Options::default() };
             let prepared = if crop.is_none() && *rotate == 0 {
                 // The whole file: every page of a PDF for a document spec.
                 pipeline::prepare_file(data, spec, &opts)?
@@ -228,7 +241,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
             out.report(file, &report);
             Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Cmd::Merge { pages, spec, output, rotate, crop } => {
+        Cmd::Merge { pages, spec, output, rotate, crop, page } => {
             let spec = reg.get(spec)?;
             // Every page of a PDF is a page here: PAGE numbers count them.
             let mut sources = Vec::new();
@@ -255,14 +268,24 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
                 let (i, v) = page_arg(c)?;
                 crops[i] = Some(Rect::parse(&v)?);
             }
-            let list: Vec<Page> = sources.iter().zip(&crops).map(|(s, c)| Page { source: s, crop: *c }).collect();
+            let mut modes = vec![PageMode::Auto; count];
+            for m in page {
+                match m.split_once(':') {
+                    Some(_) => {
+                        let (i, v) = page_arg(m)?;
+                        modes[i] = PageMode::parse(&v)?;
+                    }
+                    None => modes.fill(PageMode::parse(m)?),
+                }
+            }
+            let list: Vec<Page> = sources.iter().zip(&crops).zip(&modes).map(|((s, c), m)| Page { page: *m, ..Page::new(s, *c) }).collect();
             let prepared = merge::merge(&list, spec)?;
             let originals: Vec<&Path> = pages.iter().map(|p| p.as_path()).collect();
             let report = pipeline::write_and_verify(&prepared, spec, output, &originals)?;
             out.prepared(output, spec, &prepared, &report);
             Ok(if report.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Cmd::Batch { input, output, spec, jobs, template, resume, recursive, frame, whiten } => {
+        Cmd::Batch { input, output, spec, jobs, template, resume, recursive, frame, whiten, page } => {
             let spec = reg.get(spec)?;
             let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
             let cfg = Config {
@@ -275,6 +298,7 @@ fn run(cli: &Cli, reg: &Registry, out: &Out) -> Result<ExitCode, Error> {
                 only: None,
                 frame: (*frame).into(),
                 whiten: *whiten,
+                page: PageMode::parse(page)?,
             };
             let control = Arc::new(batch::Control::default());
             {

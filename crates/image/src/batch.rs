@@ -33,6 +33,8 @@ pub struct Config {
     pub frame: pipeline::FrameMode,
     /// Replace plain backgrounds by the spec's colour (said in each file's notes).
     pub whiten: bool,
+    /// Documents: photographed pages found and flattened (`Auto`), or taken as they are (`Off`).
+    pub page: crate::page::PageMode,
 }
 
 /// Stop and pause switches for a running batch, flipped from another thread (Ctrl-C, the app's
@@ -345,7 +347,7 @@ fn process_file(
         Ok(d) => d.into(),
         Err(e) => return fail(it, Error::io(src, e)),
     };
-    let prepared = match pipeline::prepare_file(data, spec, &Options { frame: cfg.frame, whiten: cfg.whiten, ..Options::default() }) {
+    let prepared = match pipeline::prepare_file(data, spec, &Options { frame: cfg.frame, whiten: cfg.whiten, page: cfg.page, ..Options::default() }) {
         Ok(p) => p,
         Err(e) => return fail(it, e),
     };

@@ -10,7 +10,8 @@
 //!   (the crop from the head, levelling);
 //! - making: [`geometry`] (crops), [`resize`], [`whiten`] (background), [`encode`] (libjpeg
 //!   via mozjpeg, the window search), [`fit`] (**where a spec's byte window is enforced**:
-//!   colour stages, quality floors, padding), [`photo`], [`merge`] (pages into one image);
+//!   colour stages, quality floors, padding), [`photo`], [`page`] (a photographed paper made a
+//!   scan), [`merge`] (pages into one image);
 //! - judging: [`report`], [`background`], [`face_check`], [`check`] (any file against a spec);
 //! - running: [`pipeline`] (prepare, write atomically, verify), [`batch`] (a folder).
 pub mod avif;
@@ -29,6 +30,7 @@ pub mod heif;
 pub mod jpeg_markers;
 pub mod merge;
 pub mod orient;
+pub mod page;
 pub mod pdf;
 pub mod photo;
 pub mod pipeline;

@@ -4,6 +4,7 @@
 use crate::encode;
 use crate::fit::{cannot_fit, colour_for, goal, low_quality_note, padded_note, Prepared, LAST_RESORT_FLOOR};
 use crate::geometry::Rect;
+use crate::page::PageMode;
 use crate::resize::resize_region;
 use crate::source::{Source, MAX_SHORT_SIDE};
 use crate::spec::{Colour, Layout, PageOrientation, PixelRuleKind, Spec};
@@ -16,6 +17,28 @@ pub struct Page<'a> {
     pub source: &'a Source,
     /// Crop in the page's upright full-resolution coordinates.
     pub crop: Option<Rect>,
+    /// How a page photographed on a desk is found and flattened (when no crop is given).
+    pub page: PageMode,
+}
+
+impl<'a> Page<'a> {
+    /// A page as the person gave it: cropped as they framed it, or found and flattened when
+    /// it is a photo of a paper ([`PageMode::Auto`]).
+    pub fn new(source: &'a Source, crop: Option<Rect>) -> Page<'a> {
+        Page { source, crop, page: PageMode::Auto }
+    }
+}
+
+/// Page `i` turned to landscape when the rule asks for it, said in the notes.
+fn turned(img: DynamicImage, landscape: bool, i: usize, notes: &mut Vec<Msg>) -> DynamicImage {
+    if !(landscape && img.height() > img.width()) {
+        return img;
+    }
+    notes.push(Msg::new(
+        format!("第 {} 页是竖向的，已转为横向（如方向不对，请旋转该页）", i + 1),
+        format!("Page {} was portrait and has been turned to landscape (rotate it if it is upside down)", i + 1),
+    ));
+    img.rotate270()
 }
 
 /// Quality floor for documents: text stays readable well below photo qualities.
@@ -51,6 +74,18 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
         };
         let src = p.source.at_scale(1.0)?;
         let (x, y, cw, ch) = src.region(crop);
+        // A photo of a paper: the page found, flattened and cleaned (a crop given by hand wins).
+        let flat = match p.crop {
+            None => crate::page::process(src.image(), p.page)?,
+            Some(_) => crate::page::Outcome { image: None, note: None, found: None },
+        };
+        if let Some(n) = flat.note {
+            notes.push(if pages.len() > 1 { Msg::new(format!("第 {} 页：{}", i + 1, n.zh), format!("Page {}: {}", i + 1, n.en)) } else { n });
+        }
+        if let Some(img) = flat.image {
+            imgs.push(Cow::Owned(colour_for(&Spec { colour: Colour::Colour, ..spec.clone() }, turned(img, landscape, i, &mut notes), src.icc())));
+            continue;
+        }
         // A whole page, upright as it should be, already sRGB colour: used where it is (no copy).
         if let Cow::Borrowed(whole) = &src {
             let img = whole.image();
@@ -63,15 +98,8 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
                 continue;
             }
         }
-        let mut img = src.image().crop_imm(x as u32, y as u32, cw as u32, ch as u32);
-        if landscape && img.height() > img.width() {
-            img = img.rotate270();
-            notes.push(Msg::new(
-                format!("第 {} 页是竖向的，已转为横向（如方向不对，请旋转该页）", i + 1),
-                format!("Page {} was portrait and has been turned to landscape (rotate it if it is upside down)", i + 1),
-            ));
-        }
-        imgs.push(Cow::Owned(colour_for(&Spec { colour: Colour::Colour, ..spec.clone() }, img, src.icc())));
+        let img = src.image().crop_imm(x as u32, y as u32, cw as u32, ch as u32);
+        imgs.push(Cow::Owned(colour_for(&Spec { colour: Colour::Colour, ..spec.clone() }, turned(img, landscape, i, &mut notes), src.icc())));
     }
 
     // Each page keeps its own pixels (never upscaled; shrunk only past an A4-at-300-dpi width),

@@ -24,6 +24,8 @@ pub struct Options {
     /// Replace a plain background by the spec's colour (white where allowed). Off by default:
     /// some portals refuse an edited background, so the report says it was done.
     pub whiten: bool,
+    /// Documents: how a photographed page is found and flattened (when no crop is given).
+    pub page: crate::page::PageMode,
 }
 
 pub fn prepare_photo(src: &Source, spec: &Spec, opts: &Options, framer: &dyn Framer) -> Result<Prepared> {

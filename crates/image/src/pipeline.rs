@@ -17,7 +17,7 @@ pub use crate::source::{FrameMode, Source};
 pub fn prepare(src: &Source, spec: &Spec, opts: &Options) -> Result<Prepared> {
     match spec.kind {
         Kind::Photo => prepare_photo(src, spec, opts, &CentreFramer),
-        Kind::Document => crate::merge::merge(&[crate::merge::Page { source: src, crop: opts.crop }], spec),
+        Kind::Document => crate::merge::merge(&[crate::merge::Page { page: opts.page, ..crate::merge::Page::new(src, opts.crop) }], spec),
     }
 }
 
@@ -28,7 +28,7 @@ pub fn prepare_file(data: std::sync::Arc<[u8]>, spec: &Spec, opts: &Options) -> 
         Kind::Photo => prepare(&Source::for_spec_framed(data, spec, opts.frame)?, spec, opts),
         Kind::Document => {
             let sources = Source::pages_for(data, spec)?;
-            let pages: Vec<crate::merge::Page> = sources.iter().map(|s| crate::merge::Page { source: s, crop: None }).collect();
+            let pages: Vec<crate::merge::Page> = sources.iter().map(|s| crate::merge::Page { page: opts.page, ..crate::merge::Page::new(s, None) }).collect();
             crate::merge::merge(&pages, spec)
         }
     }

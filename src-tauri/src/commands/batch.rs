@@ -73,6 +73,7 @@ pub async fn batch_start(state: State<'_, AppState>, req: BatchRequest, lang: La
             only: req.only.clone(),
             frame: req.frame,
             whiten: req.whiten,
+            page: caiji_image::page::PageMode::Auto,
         };
         let total = match &cfg.only {
             Some(v) => v.len(),

@@ -149,7 +149,7 @@ pub struct PhotoEdits {
 impl PhotoEdits {
     fn options(&self, preview: bool) -> Options {
         // Face mode: photo specs with head rules get the face checks on the result.
-        Options { crop: self.crop, preview, frame: FrameMode::Face, head: self.head, whiten: self.whiten }
+        Options { crop: self.crop, preview, frame: FrameMode::Face, head: self.head, whiten: self.whiten, ..Options::default() }
     }
 }
 

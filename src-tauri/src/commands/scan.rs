@@ -57,7 +57,7 @@ pub async fn scan_merge(state: State<'_, AppState>, pages: Vec<PageReq>, spec: S
     off_ui_thread(move || {
         let t = std::time::Instant::now();
         let spec = reg.get(&spec)?;
-        let list: Vec<Page> = pages.iter().map(|(s, crop)| Page { source: s, crop: *crop }).collect();
+        let list: Vec<Page> = pages.iter().map(|(s, crop)| Page::new(s, *crop)).collect();
         let p = merge(&list, spec)?;
         let report: Report = match &save {
             Some(path) => {
@@ -79,7 +79,7 @@ pub async fn scan_attach(app: tauri::AppHandle, pages: Vec<PageReq>, spec: Strin
     let reg = state.registry();
     let (bytes, report) = off_ui_thread(move || {
         let spec = reg.get(&spec)?;
-        let list: Vec<Page> = pages.iter().map(|(s, crop)| Page { source: s, crop: *crop }).collect();
+        let list: Vec<Page> = pages.iter().map(|(s, crop)| Page::new(s, *crop)).collect();
         let p = merge(&list, spec)?;
         let report = check::check(&p.jpeg, spec);
         Ok((p.jpeg, report))

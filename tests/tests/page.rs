@@ -1,0 +1,147 @@
+//! A phone photo of a paper on a desk made a scan: the page found, its perspective undone to the
+//! page's own shape, the light evened (white paper, dark ink), the red seal red; a flatbed scan
+//! left alone; a photo with no page said so; corners by hand and `off` obeyed.
+use caiji_image::check;
+use caiji_image::merge::{merge, Page};
+use caiji_image::page::{self, PageMode};
+use caiji_image::pipeline::Source;
+use caiji_image::spec::{Registry, Spec};
+use caiji_tests::*;
+use image::RgbImage;
+use std::sync::Arc;
+
+fn proof() -> Spec {
+    Registry::builtin().get("nat-proof").unwrap().clone()
+}
+
+fn dist(a: [f32; 2], b: [f32; 2]) -> f32 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt()
+}
+
+/// Mean colour of a 1 %-wide patch at (fx, fy) of `img`.
+fn patch(img: &RgbImage, fx: f32, fy: f32) -> [f32; 3] {
+    let (w, h) = img.dimensions();
+    let r = (w / 100).max(2);
+    let (cx, cy) = ((fx * w as f32) as u32, (fy * h as f32) as u32);
+    let mut acc = [0f32; 3];
+    let mut n = 0.0;
+    for y in cy.saturating_sub(r)..(cy + r).min(h) {
+        for x in cx.saturating_sub(r)..(cx + r).min(w) {
+            for (a, v) in acc.iter_mut().zip(img.get_pixel(x, y).0) {
+                *a += v as f32;
+            }
+            n += 1.0;
+        }
+    }
+    acc.map(|a| a / n)
+}
+
+#[test]
+fn a_page_photographed_on_a_desk_becomes_a_flat_white_page_with_its_seal_red() {
+    let (w, h) = (2000u32, 1500u32);
+    // Up to 25° of tilt, turned a little, as a phone is held over a desk.
+    for (tilt, yaw, roll) in [(25.0, 0.0, 0.0), (20.0, 12.0, 6.0), (8.0, -10.0, -14.0)] {
+        let truth = a4_seen_by_a_phone(w, h, tilt, yaw, roll);
+        let photo: Arc<[u8]> = page_on_a_desk(w, h, truth).into();
+        let s = Source::for_spec(photo.clone(), &proof()).unwrap();
+        let found = page::find(s.image()).unwrap_or_else(|| panic!("{tilt}/{yaw}/{roll}: no page found"));
+        assert!(!found.whole);
+        for (f, t) in found.corners.iter().zip(truth) {
+            assert!(dist(*f, t) < 0.012 * 2500.0, "{tilt}/{yaw}/{roll}: corner {f:?}, truth {t:?}");
+        }
+        let p = merge(&[Page::new(&s, None)], &proof()).unwrap();
+        assert!(check::check(&p.jpeg, &proof()).passed);
+        assert!(p.notes.iter().any(|n| n.zh.contains("拉平")), "{:?}", p.notes);
+        let out = image::load_from_memory(&p.jpeg).unwrap().to_rgb8();
+        // The page's own shape (A4, 1 : √2) within 3 %.
+        let ratio = out.height() as f32 / out.width() as f32;
+        assert!((ratio / std::f32::consts::SQRT_2 - 1.0).abs() < 0.03, "{tilt}/{yaw}/{roll}: {}×{}", out.width(), out.height());
+        // White paper, even in the shadow and the dim end.
+        for (fx, fy) in paper::BLANK {
+            let c = patch(&out, fx, fy);
+            assert!(c.iter().all(|&v| v > 235.0), "{tilt}/{yaw}/{roll}: paper at {fx},{fy} is {c:?}");
+        }
+        // Dark, sharp ink: a row of words has black in it, with steep edges.
+        let (x0, x1, fy) = paper::TEXT_ROW;
+        let y = (fy * out.height() as f32) as u32;
+        let row: Vec<f32> = ((x0 * out.width() as f32) as u32..(x1 * out.width() as f32) as u32).map(|x| luma(out.get_pixel(x, y))).collect();
+        assert!(row.iter().cloned().fold(255.0, f32::min) < 60.0, "{tilt}/{yaw}/{roll}: the ink is grey");
+        let steepest = row.windows(2).map(|p| (p[0] - p[1]).abs()).fold(0.0, f32::max);
+        assert!(steepest > 90.0, "{tilt}/{yaw}/{roll}: blurred edges ({steepest})");
+        // The seal stays red: points on its ring.
+        let (cx, cy, r) = paper::SEAL;
+        let red = (0..72)
+            .filter(|k| {
+                let t = (*k as f32 * 5.0).to_radians();
+                let (x, y) = (cx + r * t.cos(), cy + r * t.sin() / std::f32::consts::SQRT_2);
+                let c = patch(&out, x, y);
+                c[0] > 150.0 && c[1] < 110.0 && c[2] < 110.0
+            })
+            .count();
+        assert!(red > 50, "{tilt}/{yaw}/{roll}: {red} of 72 ring points red");
+    }
+}
+
+fn luma(p: &image::Rgb<u8>) -> f32 {
+    0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32
+}
+
+#[test]
+fn a_scan_is_left_alone_and_a_photo_without_a_page_is_said() {
+    // A flatbed scan: the page is the picture.
+    let scan: Arc<[u8]> = letter_scan_jpeg().into();
+    let s = Source::for_spec(scan, &proof()).unwrap();
+    assert!(page::find(s.image()).is_none_or(|f| f.whole));
+    let p = merge(&[Page::new(&s, None)], &proof()).unwrap();
+    assert!(p.notes.iter().all(|n| !n.zh.contains("拉平") && !n.zh.contains("未能")), "{:?}", p.notes);
+    // A portrait: no paper in it. Used as it is, and said.
+    let s = Source::for_spec(std::fs::read(fixture("grace_hopper.jpg")).unwrap().into(), &proof()).unwrap();
+    let out = page::process(s.image(), PageMode::Auto).unwrap();
+    assert!(out.image.is_none());
+    assert!(out.note.unwrap().zh.contains("未能在照片中找到纸张"));
+}
+
+#[test]
+fn corners_by_hand_and_off_are_obeyed() {
+    let (w, h) = (2000u32, 1500u32);
+    let truth = a4_seen_by_a_phone(w, h, 15.0, 5.0, 3.0);
+    let photo: Arc<[u8]> = page_on_a_desk(w, h, truth).into();
+    let s = Source::for_spec(photo, &proof()).unwrap();
+    // Off: the photo as it is (its own 4:3 shape).
+    let p = merge(&[Page { page: PageMode::Off, ..Page::new(&s, None) }], &proof()).unwrap();
+    assert_eq!(p.width * 3, p.height * 4);
+    // By hand, as the CLI's --page takes them.
+    let arg = truth.iter().map(|c| format!("{:.0},{:.0}", c[0], c[1])).collect::<Vec<_>>().join(",");
+    let mode = PageMode::parse(&arg).unwrap();
+    let p = merge(&[Page { page: mode, ..Page::new(&s, None) }], &proof()).unwrap();
+    let ratio = p.height as f32 / p.width as f32;
+    assert!((ratio / std::f32::consts::SQRT_2 - 1.0).abs() < 0.03, "{}×{}", p.width, p.height);
+    // Nonsense is refused with what is expected.
+    assert!(PageMode::parse("1,2,3").unwrap_err().msg().zh.contains("左上、右上、右下、左下"));
+    let outside = PageMode::parse("0,0,5000,0,5000,5000,0,5000").unwrap();
+    assert!(merge(&[Page { page: outside, ..Page::new(&s, None) }], &proof()).is_err());
+}
+
+#[test]
+fn the_cli_flattens_by_default_and_keeps_the_photo_with_page_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let (w, h) = (2000u32, 1500u32);
+    let input = dir.path().join("毕业证 手机拍照.jpg");
+    std::fs::write(&input, page_on_a_desk(w, h, a4_seen_by_a_phone(w, h, 18.0, -6.0, 4.0))).unwrap();
+    let run = |extra: &[&str], out: &str| {
+        let out = dir.path().join(out);
+        let mut args = vec!["--json", "prepare", input.to_str().unwrap(), "--spec", "nat-proof", "-o", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = std::process::Command::new(caiji_bin()).args(&args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (v["prepared"]["width"].as_f64().unwrap(), v["prepared"]["height"].as_f64().unwrap(), v["prepared"]["notes"].to_string())
+    };
+    let (fw, fh, notes) = run(&[], "flat.jpg");
+    assert!((fh / fw / std::f64::consts::SQRT_2 - 1.0).abs() < 0.03 && notes.contains("拉平"), "{fw}×{fh} {notes}");
+    let (ow, oh, notes) = run(&["--page", "off"], "as-is.jpg");
+    assert!(ow * 3.0 == oh * 4.0 && !notes.contains("拉平"), "{ow}×{oh} {notes}");
+    let o = std::process::Command::new(caiji_bin()).args(["prepare", input.to_str().unwrap(), "--spec", "nat-proof", "--page", "1,2,3"]).output().unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("x1,y1"), "{}", String::from_utf8_lossy(&o.stderr));
+}
