@@ -49,6 +49,11 @@ fn peak_rss_mb() -> f64 {
 
 fn main() {
     // `cargo bench -p caiji-tests --bench pipeline -- letter`: the letter scan comparison alone.
+    // `… -- inputs`: HEIC and PDF against heif-convert and pdftoppm alone.
+    if std::env::args().any(|a| a == "inputs") {
+        inputs_against_their_tools();
+        return;
+    }
     if std::env::args().any(|a| a == "letter") {
         letter_scan_against_imagemagick();
         return;
@@ -354,4 +359,55 @@ fn letter_scan_against_imagemagick() {
         size(&our_out)
     );
     println!("\nTime ratio: {:.2}× ImageMagick's; memory {:.2}×.\n", t_ours / t_im, m_ours / m_im);
+}
+
+/// HEIC and PDF inputs: our whole command against the reference tools' on the same files
+/// (heif-convert: libheif with libde265; pdftoppm: poppler), median of 3 under /usr/bin/time.
+fn inputs_against_their_tools() {
+    let release = caiji_bin().parent().and_then(|d| d.parent()).map(|t| t.join("release/caiji"));
+    let Some(bin) = release.filter(|b| b.exists()) else {
+        println!("(the release caiji is missing: input comparison skipped)\n");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let s = |p: &Path| p.display().to_string();
+    let grid = dir.path().join("200mp.heic");
+    std::fs::write(&grid, heic_grid(&std::fs::read(fixture("tile512.heic")).unwrap(), 32, 24, 16320, 12240)).unwrap();
+    let out = |n: &str| s(&dir.path().join(n));
+    let ours = |input: String, spec: &str, merge: bool| -> Vec<String> {
+        let cmd = if merge { "merge" } else { "prepare" };
+        vec![s(&bin), cmd.into(), input, "--spec".into(), spec.into(), "-o".into(), out("ours.jpg")]
+    };
+    let cases: Vec<(&str, Vec<String>, Vec<String>)> = vec![
+        (
+            "Xiaomi phone HEIC, 2592×1944 (real, with GPS)",
+            vec!["heif-convert".into(), "-q".into(), "90".into(), s(&sample("formats/xiaomi_gps.heic")), out("ref.jpg")],
+            ours(s(&sample("formats/xiaomi_gps.heic")), "nat-proof", false),
+        ),
+        (
+            "200 MP HEIC grid, 16320×12240, 768 tiles",
+            vec!["heif-convert".into(), "-q".into(), "90".into(), s(&grid), out("ref.jpg")],
+            ours(s(&grid), "nat-proof", false),
+        ),
+        (
+            "vector e-certificate PDF, A4 at 300 dpi",
+            vec!["pdftoppm".into(), "-r".into(), "300".into(), "-jpeg".into(), "-singlefile".into(), s(&fixture("certificate.pdf")), out("ref")],
+            ours(s(&fixture("certificate.pdf")), "nat-proof", false),
+        ),
+        (
+            "two-page scanned PDF (JPEG pages)",
+            vec!["pdftoppm".into(), "-r".into(), "200".into(), "-jpeg".into(), s(&fixture("scan_2pages.pdf")), out("ref")],
+            ours(s(&fixture("scan_2pages.pdf")), "nat-proof", true),
+        ),
+    ];
+    println!("### Phone and PDF inputs against their reference tools (median of 3, whole commands)\n");
+    println!("| input | reference tool | time | peak RSS | `caiji` to nat-proof (≤ 500 KB) | time | peak RSS |\n|---|---|---|---|---|---|---|");
+    for (name, theirs, mine) in cases {
+        let (Some((t_ref, m_ref)), Some((t_ours, m_ours))) = (timed(&theirs), timed(&mine)) else {
+            println!("| {name} | (`{}` missing or failed) | | | | | |", theirs[0]);
+            continue;
+        };
+        println!("| {name} | `{}` | {t_ref:.2} s | {m_ref:.0} MB | `caiji {}` | {t_ours:.2} s | {m_ours:.0} MB |", theirs[0], mine[1]);
+    }
+    println!();
 }

@@ -159,3 +159,12 @@ fn a_ten_bit_limited_range_avif_page_keeps_its_tones() {
         assert!(matches!(e.code(), "truncated" | "corrupt" | "unsupported_format"), "{cut}: {e:?}");
     }
 }
+
+#[test]
+fn an_avif_mirrored_by_its_container_comes_out_as_viewers_show_it() {
+    // `imir` axis 0: top and bottom exchanged (ISO/IEC 23008-12; libheif and libavif agree).
+    let d = decode::decode(&read("mirrored.avif"), 1.0, Limits::default()).unwrap();
+    let stored = decode::decode(&plain_wall_sideways_jpeg(), 1.0, Limits::default()).unwrap().image;
+    let (right, wrong) = (picture_distance(&d.image, &stored.flipv()), picture_distance(&d.image, &stored.fliph()));
+    assert!(right < 4.0 && wrong > 4.0 * right, "top-bottom {right:.2}, left-right {wrong:.2}");
+}

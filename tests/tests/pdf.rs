@@ -83,8 +83,11 @@ fn a_two_page_scanned_pdf_becomes_one_merged_proof_through_the_cli() {
 fn a_vector_certificate_is_drawn_at_300_dpi_legibly_with_its_seal_red() {
     let pdf = read("certificate.pdf");
     let s = Source::pages_for(pdf.clone(), &proof()).unwrap();
-    // A4 landscape at 300 dpi.
-    assert_eq!(s[0].size(), (3508, 2480));
+    // A4 landscape (841.89 × 595.28 pt) at 300 dpi, as drawn (whole pixels), and kept: the
+    // merge draws it no second time.
+    assert_eq!(s[0].size(), (3507, 2480));
+    assert_eq!((s[0].image().width(), s[0].scale()), (3507, 1.0));
+    assert!(matches!(s[0].at_scale(1.0).unwrap(), std::borrow::Cow::Borrowed(_)));
     let p = merge::merge(&[Page::new(&s[0], None)], &proof()).unwrap();
     assert!(check::check(&p.jpeg, &proof()).passed);
     let out = image::load_from_memory(&p.jpeg).unwrap().to_rgb8();

@@ -153,7 +153,14 @@ export async function addPages(paths: string[]) {
         for (const o of opened) void api.close(o.id).catch(() => {});
         return;
       }
-      for (const o of opened) pages.push({ ...o, crop: null, thumb: await thumb(o.id) });
+      for (const [k, o] of opened.entries()) {
+        // Emptied while the thumbnails were made: the rest of this file is closed, not added.
+        if (gen !== resets) {
+          for (const rest of opened.slice(k)) void api.close(rest.id).catch(() => {});
+          return;
+        }
+        pages.push({ ...o, crop: null, thumb: await thumb(o.id) });
+      }
     } catch (e) {
       if (gen !== resets) return;
       message(() => errText(e), "bad", e);

@@ -42,10 +42,11 @@ impl Avif {
         Ok(Avif { av1, width: meta.max_frame_width.get(), height: meta.max_frame_height.get() })
     }
 
-    /// Decodes the picture to 8-bit RGB (grey for a monochrome one), as stored.
-    pub(crate) fn pixels(&self) -> Result<DynamicImage> {
+    /// Decodes the picture to 8-bit RGB (grey for a monochrome one), as stored; a frame of more
+    /// than `max_pixels` (a later header may declare more than the first) is refused.
+    pub(crate) fn pixels(&self, max_pixels: u64) -> Result<DynamicImage> {
         let av1 = &self.av1;
-        std::panic::catch_unwind(|| decode_av1(av1)).unwrap_or_else(|_| Err(corrupt("the AV1 decoder stopped on damaged data")))
+        std::panic::catch_unwind(|| decode_av1(av1, max_pixels)).unwrap_or_else(|_| Err(corrupt("the AV1 decoder stopped on damaged data")))
     }
 }
 
@@ -77,7 +78,7 @@ fn check(res: rav1d::Dav1dResult, what: &str) -> Result<()> {
     }
 }
 
-fn decode_av1(av1: &[u8]) -> Result<DynamicImage> {
+fn decode_av1(av1: &[u8], max_pixels: u64) -> Result<DynamicImage> {
     // SAFETY: the calls follow dav1d's API: default settings written before use, the data
     // buffer sized by `dav1d_data_create` and filled within its length, pictures unreferenced
     // once (by `Picture`), the context closed once (by `Context`).
@@ -88,6 +89,7 @@ fn decode_av1(av1: &[u8]) -> Result<DynamicImage> {
         settings.n_threads = std::thread::available_parallelism().map(|n| n.get().min(8)).unwrap_or(2) as _;
         settings.max_frame_delay = 1;
         settings.apply_grain = 1;
+        settings.frame_size_limit = max_pixels.min(u32::MAX as u64) as _;
         let mut ctx = Context(None);
         check(dav1d_open(Some(NonNull::from(&mut ctx.0)), Some(NonNull::from(&mut settings))), "open")?;
         let c = ctx.0.ok_or_else(|| corrupt("AV1 decoder not opened"))?;
@@ -110,6 +112,9 @@ fn decode_av1(av1: &[u8]) -> Result<DynamicImage> {
             last = Some(pic);
         }
         let pic = last.ok_or_else(|| corrupt("the AV1 data holds no picture"))?;
+        if pic.0.p.w.max(0) as u64 * pic.0.p.h.max(0) as u64 > max_pixels {
+            return Err(corrupt("the AV1 frame is larger than declared"));
+        }
         to_rgb(&pic.0)
     }
 }
@@ -119,6 +124,10 @@ fn decode_av1(av1: &[u8]) -> Result<DynamicImage> {
 /// # Safety
 /// `ptr` must point at `h` rows of `stride` bytes of the picture's plane.
 unsafe fn plane(ptr: *const u8, stride: isize, w: usize, h: usize, bpc: i32) -> Vec<u8> {
+    // A row holds `w` samples: anything else is no picture rav1d makes.
+    if stride < (w * if bpc <= 8 { 1 } else { 2 }) as isize {
+        return Vec::new();
+    }
     let mut out = Vec::with_capacity(w * h);
     for y in 0..h {
         // SAFETY: within the plane, as the caller promises.
@@ -149,6 +158,9 @@ unsafe fn to_rgb(p: &Dav1dPicture) -> Result<DynamicImage> {
     // SAFETY: rav1d allocates whole rows of `stride` bytes for `h` rows (luma) and the
     // subsampled rows for chroma.
     let y = unsafe { plane(ptr(0)?, p.stride[0], w, h, bpc) };
+    if y.len() != w * h {
+        return Err(corrupt("an AV1 plane is short"));
+    }
     let range = |v: u8| if full { v as f32 } else { (v as f32 - 16.0) * 255.0 / 219.0 };
     if layout == DAV1D_PIXEL_LAYOUT_I400 {
         let px = y.iter().map(|&v| range(v).round().clamp(0.0, 255.0) as u8).collect();
@@ -162,6 +174,9 @@ unsafe fn to_rgb(p: &Dav1dPicture) -> Result<DynamicImage> {
     let (cw, ch) = ((w + sx) >> sx, (h + sy) >> sy);
     // SAFETY: as above, for the chroma planes.
     let (u, v) = unsafe { (plane(ptr(1)?, p.stride[1], cw, ch, bpc), plane(ptr(2)?, p.stride[1], cw, ch, bpc)) };
+    if u.len() != cw * ch || v.len() != cw * ch {
+        return Err(corrupt("an AV1 plane is short"));
+    }
     // Kr, Kb of the matrix named; BT.601 for the others.
     let (kr, kb) = match mtrx {
         DAV1D_MC_BT709 => (0.2126f32, 0.0722f32),

@@ -63,10 +63,11 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         // 210 MP: a 200 MP phone photo (Samsung's 16320×12240, 199.8 MP) is a real photo, not a
-        // bomb; an A3 600 dpi scan is 70 MP. 1 GiB of decoder allocations (a 200 MP RGB picture
-        // is 600 MB). Big pictures decode one at a time ([`big_gate`]) and are shrunk at once
-        // to what the caller needs, so a batch's peak stays one big picture, not one per thread.
-        Limits { max_pixels: 210_000_000, max_alloc: 1 << 30 }
+        // bomb; an A3 600 dpi scan is 70 MP. 1.5 GiB of decoder allocations: a 200 MP HEIC
+        // needs its canvas and its output, 6 bytes a pixel, 1.2 GB. Big pictures decode one at
+        // a time ([`big_gate`]) and are shrunk at once, still holding their turn, to what the
+        // caller needs: a batch's peak is one big decode, not one per thread.
+        Limits { max_pixels: 210_000_000, max_alloc: 3 << 29 }
     }
 }
 
@@ -196,8 +197,6 @@ pub(crate) fn strict_error_mgr() -> mozjpeg_sys::jpeg_error_mgr {
     }
 }
 
-/// Decode `data`. `min_scale`: the decoder may shrink (JPEG DCT scaling) as long as the
-/// result keeps at least this fraction of the full resolution on both axes.
 /// Decodes `data`, keeping at least `min_scale` of the full resolution: a JPEG decodes at its
 /// DCT scale; a big picture of another format is shrunk at once (in the same steps) so that
 /// no more than needed stays in memory.
@@ -211,14 +210,13 @@ pub fn decode_page(data: &[u8], page: usize, min_scale: f64, limits: Limits) -> 
     if page > 0 && format != SourceFormat::Pdf {
         return Err(Error::Corrupt { detail: format!("a {} file has one page", format.name()) });
     }
-    let decoded = match format {
-        SourceFormat::Jpeg => return decode_jpeg(data, min_scale, limits),
-        SourceFormat::Pdf => return decode_pdf(data, page, min_scale, limits),
-        SourceFormat::Heic => decode_heic(data, limits)?,
-        SourceFormat::Avif => decode_avif(data, limits)?,
-        _ => decode_other(data, format, limits)?,
-    };
-    shed(decoded, min_scale)
+    match format {
+        SourceFormat::Jpeg => decode_jpeg(data, min_scale, limits),
+        SourceFormat::Pdf => decode_pdf(data, page, min_scale, limits),
+        SourceFormat::Heic => decode_heic(data, min_scale, limits),
+        SourceFormat::Avif => decode_avif(data, min_scale, limits),
+        _ => decode_other(data, format, min_scale, limits),
+    }
 }
 
 /// The smallest of 1/8, 1/4, 1/2 and 1 that keeps `min_scale` of the full size.
@@ -241,6 +239,8 @@ fn decode_pdf(data: &[u8], page: usize, min_scale: f64, limits: Limits) -> Resul
     let (w, h, dpi) = crate::pdf::render_size(p, crate::pdf::RENDER_DPI);
     check_declared(w as u64, h as u64, 4, limits)?;
     let image = crate::pdf::render(p, dpi * scale_step(min_scale) as f64 / 8.0)?;
+    // Drawn whole: the size it was drawn at is the page's size (no rounding to re-draw for).
+    let (w, h) = if scale_step(min_scale) == 8 { (image.width(), image.height()) } else { (w, h) };
     Ok(Decoded { scale: image.width() as f64 / w as f64, image, format: SourceFormat::Pdf, full_width: w, full_height: h, orientation: 1, icc: None })
 }
 
@@ -314,6 +314,8 @@ fn decode_jpeg(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
     let orientation = st.exif.as_deref().map(exif_orientation).unwrap_or(1);
     // Smallest power-of-two DCT scale that keeps `min_scale` of the full size.
     let num = scale_step(min_scale) as u8;
+    let out_px = (st.width as u64 * num as u64 / 8 + 1) * (st.height as u64 * num as u64 / 8 + 1);
+    let _gate = big_gate(out_px * 3);
     let (img, channels) = catch_jpeg(true, || {
         let mut d = mozjpeg::Decompress::builder().with_err(strict_error_mgr()).from_mem(data)?;
         d.scale(num);
@@ -371,38 +373,44 @@ fn decode_jpeg(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
 
 /// HEIC: upright as decoded (its `irot`/`imir` applied by the decoder; an EXIF orientation it
 /// may also carry describes the same turn and is not applied again).
-fn decode_heic(data: &[u8], limits: Limits) -> Result<Decoded> {
+fn decode_heic(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
     let heic = crate::heif::Heic::open(data)?;
     let (w, h) = heic.size();
     check_declared(w as u64, h as u64, 4, limits)?;
+    // The decoder's canvas is the picture's stored size (before its crop and turn), and a turn
+    // needs a second one: both are what the limits must see.
+    let (cw, ch) = crate::heif::primary_properties(data).size.unwrap_or((w, h));
+    check_declared(cw.max(w) as u64, ch.max(h) as u64, 6, limits)?;
     let icc = heic.icc();
-    let _gate = big_gate(w as u64 * h as u64 * 3);
+    let _gate = big_gate(cw.max(w) as u64 * ch.max(h) as u64 * 6);
     let image = normalise(heic.pixels()?);
-    Ok(Decoded { image, format: SourceFormat::Heic, full_width: w, full_height: h, scale: 1.0, orientation: 1, icc })
+    shed(Decoded { image, format: SourceFormat::Heic, full_width: w, full_height: h, scale: 1.0, orientation: 1, icc }, min_scale)
 }
 
 /// AVIF: decoded as stored, then turned and mirrored as its container says (`irot`, `imir`).
-fn decode_avif(data: &[u8], limits: Limits) -> Result<Decoded> {
+fn decode_avif(data: &[u8], min_scale: f64, limits: Limits) -> Result<Decoded> {
     let avif = crate::avif::Avif::open(data)?;
-    check_declared(avif.width as u64, avif.height as u64, 4, limits)?;
+    // The decoder's picture, its planes copied, RGB and a turned copy: ~8 bytes a pixel.
+    check_declared(avif.width as u64, avif.height as u64, 8, limits)?;
     let props = crate::heif::primary_properties(data);
-    let _gate = big_gate(avif.width as u64 * avif.height as u64 * 3);
-    let mut image = avif.pixels()?;
+    let _gate = big_gate(avif.width as u64 * avif.height as u64 * 8);
+    let mut image = avif.pixels(limits.max_pixels)?;
     for t in &props.transforms {
         image = match *t {
             crate::heif::Transform::RotateCcw(1) => image.rotate270(),
             crate::heif::Transform::RotateCcw(2) => image.rotate180(),
             crate::heif::Transform::RotateCcw(3) => image.rotate90(),
-            crate::heif::Transform::Mirror(0) => image.fliph(),
-            crate::heif::Transform::Mirror(_) => image.flipv(),
+            // Axis 0: top and bottom exchanged; 1: left and right (ISO/IEC 23008-12 §6.5.12).
+            crate::heif::Transform::Mirror(0) => image.flipv(),
+            crate::heif::Transform::Mirror(_) => image.fliph(),
             crate::heif::Transform::RotateCcw(_) => image,
         };
     }
     let (w, h) = (image.width(), image.height());
-    Ok(Decoded { image, format: SourceFormat::Avif, full_width: w, full_height: h, scale: 1.0, orientation: 1, icc: props.icc })
+    shed(Decoded { image, format: SourceFormat::Avif, full_width: w, full_height: h, scale: 1.0, orientation: 1, icc: props.icc }, min_scale)
 }
 
-fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Decoded> {
+fn decode_other(data: &[u8], format: SourceFormat, min_scale: f64, limits: Limits) -> Result<Decoded> {
     let map = |e: image::ImageError| match e {
         image::ImageError::Limits(_) => Error::Invalid {
             msg: caiji_base::i18n::Msg::new(
@@ -435,7 +443,7 @@ fn decode_other(data: &[u8], format: SourceFormat, limits: Limits) -> Result<Dec
     let _gate = big_gate(w as u64 * h as u64 * bpp);
     let img = DynamicImage::from_decoder(dec).map_err(map)?;
     let image = normalise(img);
-    Ok(Decoded { image, format, full_width: w, full_height: h, scale: 1.0, orientation, icc })
+    shed(Decoded { image, format, full_width: w, full_height: h, scale: 1.0, orientation, icc }, min_scale)
 }
 
 /// The EXIF block (TIFF) a WebP, PNG or HEIC file carries in a chunk or item of its own, if any.

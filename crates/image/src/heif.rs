@@ -126,10 +126,13 @@ impl<'a> Heic<'a> {
 /// What the container says of its primary picture, in the order the turns apply.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Properties {
-    /// `irot` (anticlockwise quarter turns) and `imir` (0: left-right, 1: top-bottom), in order.
+    /// `irot` (anticlockwise quarter turns) and `imir` (0: top and bottom exchanged, 1: left and
+    /// right), in order.
     pub(crate) transforms: Vec<Transform>,
     /// The ICC profile of a `colr` box, if any.
     pub(crate) icc: Option<Vec<u8>>,
+    /// The stored size (`ispe`), before any crop or turn.
+    pub(crate) size: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -203,6 +206,7 @@ pub(crate) fn primary_properties(data: &[u8]) -> Properties {
                 Some((b"irot", b)) => out.transforms.push(Transform::RotateCcw(b.first().map_or(0, |a| a & 3))),
                 Some((b"imir", b)) => out.transforms.push(Transform::Mirror(b.first().map_or(0, |a| a & 1))),
                 Some((b"colr", b)) if b.starts_with(b"prof") || b.starts_with(b"rICC") => out.icc = Some(b[4..].to_vec()),
+                Some((b"ispe", b)) => out.size = be(b, 4, 4).zip(be(b, 8, 4)),
                 _ => {}
             }
         }

@@ -72,7 +72,8 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
             Some(r) => r.within(w, h)?,
             None => Rect::full(w, h),
         };
-        let src = p.source.at_scale(1.0)?;
+        // No finer than the page (or its crop) can keep: a 200 MP photo is not decoded whole again.
+        let src = p.source.at_scale(crate::source::document_scale(crop.w.min(crop.h)))?;
         let (x, y, cw, ch) = src.region(crop);
         // A photo of a paper: the page found, flattened and cleaned (a crop given by hand wins).
         let flat = match p.crop {

@@ -124,9 +124,11 @@ pub(crate) fn scanned_jpeg(page: &Page) -> Option<(Vec<u8>, u8)> {
 /// stays within [`MAX_RENDER_PIXELS`]; and the dpi used.
 pub(crate) fn render_size(page: &Page, dpi: f64) -> (u32, u32, f64) {
     let (w, h) = page.render_dimensions();
-    let (w, h) = (w as f64 / 72.0, h as f64 / 72.0);
-    let dpi = dpi.min((MAX_RENDER_PIXELS / (w * h)).sqrt());
-    (((w * dpi).round() as u32).max(1), ((h * dpi).round() as u32).max(1), dpi)
+    let dpi = dpi.min((MAX_RENDER_PIXELS / (w as f64 / 72.0 * h as f64 / 72.0)).sqrt());
+    // As hayro sizes its canvas: points times the scale, truncated, at most 65535.
+    let scale = (dpi / 72.0) as f32;
+    let side = |pt: f32| ((pt * scale) as u32).clamp(1, u16::MAX as u32);
+    (side(w), side(h), dpi)
 }
 
 /// Renders a page at `dpi` (lowered as [`render_size`] does) onto white, 8-bit RGB.

@@ -59,7 +59,15 @@ impl Source {
         if decode::sniff(&data)? != decode::SourceFormat::Pdf {
             return Ok(vec![Source::for_spec(data, spec)?]);
         }
+        // More pages than the spec takes: said before any is decoded.
         let n = crate::pdf::page_count(&data)?;
+        let max = spec.pages.as_ref().map(|p| p.max as usize).unwrap_or(1);
+        if n > max {
+            return Err(Error::invalid(
+                format!("PDF 有 {n} 页，此规格最多 {max} 页：请只保留需要的页面"),
+                format!("The PDF has {n} pages; this spec takes at most {max}: keep only the pages needed"),
+            ));
+        }
         (0..n).map(|i| Source::page_from_bytes(data.clone(), i, 1.0, Limits::default())).collect()
     }
 
@@ -122,7 +130,7 @@ impl Source {
             // A page keeps twice what its merge may keep (A4 at 300 dpi on the short side): a
             // 200 MP phone photo of a page decodes at half size, a flatbed scan whole.
             (Kind::Document, _) => match decode::header_size(&data) {
-                Some((w, h, _)) => (2.0 * MAX_SHORT_SIDE as f64 / w.min(h).max(1) as f64).min(1.0),
+                Some((w, h, _)) => document_scale(w.min(h)),
                 None => 1.0,
             },
             _ => 1.0,
@@ -207,6 +215,12 @@ impl Source {
         let y = (r.y as f64 * sy).min(ih - 1.0);
         (x, y, (r.w as f64 * sx).min(iw - x).max(1.0), (r.h as f64 * sy).min(ih - y).max(1.0))
     }
+}
+
+/// Fraction of full resolution a page (or a crop of it) whose short side is `short` pixels
+/// needs: twice what the merge may keep (A4 at 300 dpi on the short side).
+pub(crate) fn document_scale(short: u32) -> f64 {
+    (2.0 * MAX_SHORT_SIDE as f64 / short.max(1) as f64).min(1.0)
 }
 
 /// Fraction of full resolution that keeps ≥ 2× the target pixels inside `crop`.
