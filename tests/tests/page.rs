@@ -116,6 +116,20 @@ fn corners_by_hand_and_off_are_obeyed() {
     let p = merge(&[Page { page: mode, ..Page::new(&s, None) }], &proof()).unwrap();
     let ratio = p.height as f32 / p.width as f32;
     assert!((ratio / std::f32::consts::SQRT_2 - 1.0).abs() < 0.03, "{}×{}", p.width, p.height);
+    // Corners are in the photo's full pixels even when a big photo is kept smaller: a 200 MP
+    // photo (a grid of 512-pixel astronaut tiles) is kept at half size; the corners of its top
+    // left 1024×1024 give 2×2 tiles, not 4×4.
+    let tile = std::fs::read(fixture("tile512.heic")).unwrap();
+    let big = Source::for_spec(heic_grid(&tile, 32, 24, 16320, 12240).into(), &proof()).unwrap();
+    assert_eq!(big.image().width(), 8160);
+    let square = PageMode::Corners([[0.0, 0.0], [1024.0, 0.0], [1024.0, 1024.0], [0.0, 1024.0]]);
+    let p = merge(&[Page { page: square, ..Page::new(&big, None) }], &proof()).unwrap();
+    let out = image::load_from_memory(&p.jpeg).unwrap();
+    let one = caiji_image::decode::decode(&tile, 1.0, caiji_image::decode::Limits::default()).unwrap().image;
+    let (qw, qh) = (out.width() as f64 / 2.0, out.height() as f64 / 2.0);
+    let quarter = caiji_image::resize::resize_region(&out, (0.0, 0.0, qw, qh), 64, 64).unwrap();
+    let d = picture_distance(&quarter, &one);
+    assert!(d < 25.0, "a quarter of the flattened square is one tile: distance {d:.1}");
     // Nonsense is refused with what is expected.
     assert!(PageMode::parse("1,2,3").unwrap_err().msg().zh.contains("左上、右上、右下、左下"));
     let outside = PageMode::parse("0,0,5000,0,5000,5000,0,5000").unwrap();

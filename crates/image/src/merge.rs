@@ -77,7 +77,8 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
         let (x, y, cw, ch) = src.region(crop);
         // A photo of a paper: the page found, flattened and cleaned (a crop given by hand wins).
         let flat = match p.crop {
-            None => crate::page::process(src.image(), p.page)?,
+            // Corners given in full-resolution pixels, the page decoded maybe smaller.
+            None => crate::page::process(src.image(), p.page.scaled(src.image().width() as f32 / src.size().0.max(1) as f32))?,
             Some(_) => crate::page::Outcome { image: None, note: None, found: None },
         };
         if let Some(n) = flat.note {

@@ -45,6 +45,16 @@ impl PageMode {
     }
 }
 
+impl PageMode {
+    /// The same mode for the picture at `k` times its size (corners scaled).
+    pub fn scaled(self, k: f32) -> PageMode {
+        match self {
+            PageMode::Corners(c) => PageMode::Corners(c.map(|[x, y]| [x * k, y * k])),
+            other => other,
+        }
+    }
+}
+
 fn bad_corners(s: &str) -> Error {
     Error::invalid(
         format!("纸张四角应为 auto、off 或 8 个数 x1,y1,…,x4,y4（左上、右上、右下、左下）：{s}"),
@@ -87,7 +97,7 @@ pub fn process(img: &DynamicImage, mode: PageMode) -> Result<Outcome> {
     let corners = match mode {
         PageMode::Off => return Ok(Outcome { image: None, note: None, found: None }),
         PageMode::Corners(c) => {
-            if c.iter().any(|p| p[0] > w || p[1] > h) || quad_area(&c) < 0.01 * w * h || !convex(&c) {
+            if c.iter().any(|p| p[0] > w || p[1] > h) || quad_area(&c) < 256.0 || !convex(&c) {
                 return Err(Error::invalid(
                     format!("纸张四角不在图片内或不成四边形（图片 {}×{}）", w as u32, h as u32),
                     format!("The page corners are outside the picture or not a quadrilateral (picture {}×{})", w as u32, h as u32),
