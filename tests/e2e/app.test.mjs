@@ -244,8 +244,10 @@ test("ID card sides merge into one landscape image that passes the spec", async 
 test("a two-page scanned PDF opens as two pages and merges into one compliant proof", async () => {
   await s.exec("window.caiji.show('scan')");
   // Clear the ID card's pages, then the national proof spec.
-  while (Number(await s.exec("return document.querySelectorAll('#scan-pages li').length")) > 0) {
+  // One at a time, each removal awaited (the list re-renders after each).
+  for (let n = Number(await s.exec("return document.querySelectorAll('#scan-pages li').length")); n > 0; n--) {
     await s.click('#scan-pages button[data-act="del"][data-i="0"]');
+    await s.waitFor(`return document.querySelectorAll('#scan-pages li').length === ${n - 1}`, "the page removed");
   }
   await s.exec("const e = document.getElementById('scan-spec'); e.value = 'nat-proof'; e.dispatchEvent(new Event('change'))");
   const pdf = path.join(tmp, "社保缴费证明.pdf");
