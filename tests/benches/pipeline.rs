@@ -164,7 +164,7 @@ fn main() {
     let ws = Source::for_spec_framed(wall.clone(), &nat, caiji_image::pipeline::FrameMode::Face).unwrap();
     let wf = caiji_image::framing::frame(&ws, &nat).unwrap();
     let out_px = ws.crop_resize(wf.crop, 295, 413).unwrap().to_rgb8();
-    let keep = wf.head.in_output(wf.crop, 295, 413, false).face;
+    let keep = wf.head.in_output(wf.crop, 295, 413, None).face;
     let keep = caiji_image::whiten::Keep::from_face(&keep);
     let t_whiten = median(30, || caiji_image::whiten::whiten(&mut out_px.clone(), Some(keep), [255, 255, 255]).unwrap());
     let white = Options { whiten: true, ..face };

@@ -145,6 +145,27 @@ pub fn write_phone_jpeg(dir: &Path) -> PathBuf {
     p
 }
 
+/// `img` turned `deg` degrees about `centre` (positive: clockwise on screen, so a level head
+/// comes out with its image-right eye lower, a positive tilt), bilinear, the edge repeated.
+pub fn turned_about(img: &image::RgbImage, deg: f32, centre: [f32; 2]) -> image::RgbImage {
+    let (s, c) = deg.to_radians().sin_cos();
+    let (w, h) = (img.width() as i64, img.height() as i64);
+    let at = |x: i64, y: i64| img.get_pixel(x.clamp(0, w - 1) as u32, y.clamp(0, h - 1) as u32).0;
+    image::RgbImage::from_fn(img.width(), img.height(), |x, y| {
+        let (dx, dy) = (x as f32 - centre[0], y as f32 - centre[1]);
+        let (sx, sy) = (centre[0] + c * dx + s * dy, centre[1] - s * dx + c * dy);
+        let (x0, y0) = (sx.floor(), sy.floor());
+        let (fx, fy) = (sx - x0, sy - y0);
+        let (x0, y0) = (x0 as i64, y0 as i64);
+        let (a, b, cc, d) = (at(x0, y0), at(x0 + 1, y0), at(x0, y0 + 1), at(x0 + 1, y0 + 1));
+        image::Rgb(std::array::from_fn(|i| {
+            let top = a[i] as f32 * (1.0 - fx) + b[i] as f32 * fx;
+            let bottom = cc[i] as f32 * (1.0 - fx) + d[i] as f32 * fx;
+            (top * (1.0 - fy) + bottom * fy).round() as u8
+        }))
+    })
+}
+
 /// Mean absolute difference of two same-sized images (0–255), after resizing both to 64×64
 /// grey: a cheap "is this the same picture, the same way up" measure.
 pub fn picture_distance(a: &DynamicImage, b: &DynamicImage) -> f64 {

@@ -41,13 +41,16 @@ fn sideways_phone_photo_becomes_an_upright_national_photo() {
     assert!((0.57..=0.78).contains(&head) && (0.01..=0.15).contains(&top) && off.abs() < 0.06, "head {head:.2} top {top:.2} off {off:.2}");
     let rules = v["report"]["rules"].as_array().unwrap();
     assert!(["face", "head", "centred", "upright"].iter().all(|id| rules.iter().any(|r| r["id"] == *id && r["passed"] == true)));
-    // Upright: close to the upright picture in that box (levelled by the head's few degrees of
-    // tilt), far from it turned a quarter.
-    let up = phone_upright();
-    let expect_c = caiji_image::resize::resize_region(up, (x, y, w, h), 295, 413).unwrap();
+    // Upright: close to the upright picture in that box levelled by the head's tilt (at a
+    // quarter of its size), far from it turned a quarter.
+    let hd = &v["prepared"]["head"];
+    let f = |k: &str| hd[k].as_f64().unwrap() as f32;
+    let small = caiji_image::resize::resize_region(phone_upright(), (0.0, 0.0, 3024.0, 4032.0), 756, 1008).unwrap().to_rgb8();
+    let level = turned_about(&small, -f("roll"), [f("centre_x") / 4.0, (f("crown") + f("chin")) / 8.0]);
+    let expect_c = caiji_image::resize::resize_region(&image::DynamicImage::ImageRgb8(level), (x / 4.0, y / 4.0, w / 4.0, h / 4.0), 295, 413).unwrap();
     let d = picture_distance(&img, &expect_c);
     let turned = picture_distance(&img.rotate90(), &expect_c);
-    assert!(d < 15.0 && turned > 2.0 * d, "distance from the upright picture {d}, from it turned {turned}");
+    assert!(d < 3.0 && turned > 10.0 * d, "distance from the upright picture {d}, from it turned {turned}");
     assert!(v["prepared"]["notes"].to_string().contains("已扶正"), "{}", v["prepared"]["notes"]);
     // No metadata: no APP1 (EXIF/XMP), APP2 (ICC), APP13 (Photoshop); JFIF says 300 dpi.
     let segs = jpeg_segments(&bytes);

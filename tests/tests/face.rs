@@ -47,7 +47,7 @@ fn portraits_are_framed_by_the_head_rules() {
 
 #[test]
 fn a_tilted_head_is_levelled() {
-    // The portrait's own tilt (about 4.5°), levelled where the picture has the room.
+    // The portrait's own tilt (about 3°), levelled where the picture has the room.
     let upright = |p: &pipeline::Prepared| {
         let reg = Registry::builtin();
         let r = check::check_photo(&p.jpeg, reg.get("nat-photo").unwrap());
@@ -55,8 +55,8 @@ fn a_tilted_head_is_levelled() {
     };
     let hopper = std::fs::read(fixture("grace_hopper.jpg")).unwrap();
     let p = framed(hopper, "nat-photo", HOPPER);
-    assert!(p.head.unwrap().roll.abs() > 3.0);
-    assert!(upright(&p).abs() < 1.5, "still tilted {}", upright(&p));
+    assert!(p.head.unwrap().roll.abs() > 2.5);
+    assert!(upright(&p).abs() <= 1.0, "still tilted {}", upright(&p));
     assert!(p.notes.iter().any(|n| n.zh.contains("已扶正")));
     // The phone portrait turned further: its hair nearly touches the top. At 8° the box is
     // moved in a little to make room and the head comes out level; at 16° there is no room
@@ -79,7 +79,7 @@ fn a_tilted_head_is_levelled() {
         (p, r)
     };
     let (p, r) = make(8.0);
-    assert!(p.head.unwrap().roll.abs() > 9.0, "{}", p.head.unwrap().roll);
+    assert!(p.head.unwrap().roll.abs() > 7.5, "{}", p.head.unwrap().roll);
     assert!(p.notes.iter().any(|n| n.en.contains("levelled")), "{:?}", p.notes);
     assert!(r.passed, "{:?}", r.failures().collect::<Vec<_>>());
     let (p, r) = make(16.0);
@@ -89,11 +89,51 @@ fn a_tilted_head_is_levelled() {
     assert!(!up.passed && up.message.zh.contains("请端正头部重拍"), "{up:?}");
 }
 
+fn upright_measured(r: &check::Report) -> f32 {
+    r.rules.iter().find(|x| x.id == "upright").unwrap().measured.trim_end_matches('°').parse::<f32>().unwrap()
+}
+
+#[test]
+fn the_tilt_is_measured_to_half_a_degree_and_a_levelled_photo_measures_level() {
+    // Portraits turned by known angles. The measured tilt follows the turn within half a
+    // degree (the detector's eye landmarks alone were off by up to 7°: a 10.9° levelling was
+    // then checked as −5.1°). Every levelled photo, checked again from its file, measures
+    // within 1° of level and passes.
+    let reg = Registry::builtin();
+    let spec = reg.get("nat-photo").unwrap();
+    let hopper = image::open(fixture("grace_hopper.jpg")).unwrap().to_rgb8();
+    let phone = caiji_image::resize::resize_region(phone_upright(), (0.0, 0.0, 3024.0, 4032.0), 1134, 1512).unwrap().to_rgb8();
+    let mut levelled = 0;
+    for (name, img) in [("hopper", &hopper), ("phone", &phone)] {
+        let base = caiji_image::head::measure(img).unwrap();
+        let centre = [base.centre_x, (base.crown + base.chin) / 2.0];
+        for deg in [-10.0f32, -6.0, -3.0, 3.0, 6.0, 10.0] {
+            let t = turned_about(img, deg, centre);
+            let roll = caiji_image::head::measure(&t).unwrap().roll;
+            assert!((roll - (base.roll + deg)).abs() <= 0.5, "{name} turned {deg}°: measured {roll:.2}, at rest {:.2}", base.roll);
+            let src = Source::for_spec(png(&DynamicImage::ImageRgb8(t)).into(), spec).unwrap();
+            let p = pipeline::prepare(&src, spec, &face_opts()).unwrap_or_else(|e| panic!("{name} {deg}°: {e}"));
+            if p.notes.iter().any(|n| n.en.contains("levelled")) {
+                levelled += 1;
+                let r = check::check_photo(&p.jpeg, spec);
+                let up = upright_measured(&r);
+                assert!(up.abs() <= 1.0, "{name} turned {deg}°: the levelled photo measures {up}°");
+                assert!(r.passed, "{name} {deg}°: {:?}", r.failures().collect::<Vec<_>>());
+                // What the preview says is what the file measures.
+                let live = pipeline::check_prepared(&p, spec);
+                assert!((upright_measured(&live) - up).abs() <= 0.3, "{name} {deg}°: live {} file {up}", upright_measured(&live));
+            }
+        }
+    }
+    assert!(levelled >= 8, "levelled {levelled} of 12");
+}
+
 #[test]
 fn a_sideways_12_megapixel_phone_portrait_is_framed_upright() {
     let p = framed(phone_jpeg_12mp().to_vec(), "nat-photo", PHONE);
     let head = p.head.unwrap();
-    assert!(head.roll.abs() < 3.0, "roll {}", head.roll);
+    // Upright: the astronaut's own tilt (3°), not a quarter turn.
+    assert!(head.roll.abs() < 4.0, "roll {}", head.roll);
     assert_eq!((p.width, p.height), (295, 413));
 }
 
@@ -263,7 +303,10 @@ fn a_live_preview_judges_the_face_like_a_fresh_check_of_the_file() {
         let (live, fresh) = (pipeline::check_prepared(&p, spec), check::check_photo(&p.jpeg, spec));
         assert_eq!(live.passed, fresh.passed, "{:?}\n{:?}", live.rules, fresh.rules);
         assert_eq!(fresh.passed, crop == f.crop, "the framed box passes, the moved one fails");
-        for (id, tol) in [("head", 3.0), ("top", 3.0), ("centred", 2.0), ("upright", 2.5)] {
+        // The head's height comes from the detector's landmarks, which place the mouth a pixel
+        // or two differently on the whole portrait and on the finished photo (±2 % of it); the
+        // tilt from the face's symmetry, to a few tenths of a degree.
+        for (id, tol) in [("head", 4.0), ("top", 3.0), ("centred", 2.0), ("upright", 0.5)] {
             let (a, b) = (value(&live, id), value(&fresh, id));
             assert!((a - b).abs() <= tol, "{id}: live {a} fresh {b}");
         }

@@ -67,61 +67,28 @@ pub fn frame(src: &Source, spec: &Spec) -> Result<Framed> {
 /// height and the space above it at the middle of their bands, the face centred. When the
 /// image is too tight the box may shrink (a larger head share) and move within the bands; when
 /// it would have fewer than `min_h` rows it may grow (a smaller share); never beyond the bands.
+/// When no box fits, the reason given is the one the smallest box the spec allows meets: it
+/// needs the least room on every side, so "no room above the head" is said only when the
+/// crown lacks even the smallest box's minimum margin.
 fn place(head: &Head, r: &HeadRules, w: f32, h: f32, aspect: f32, min_h: f32) -> Result<Rect> {
-    let hh = head.height().max(1.0);
     let steps = 8;
     let t = r.target_height();
     let shares =
         (0..=steps).map(|i| t + (r.height[1] - t) * i as f32 / steps as f32).chain((1..=steps).map(|i| t - (t - r.height[0]) * i as f32 / steps as f32));
-    let mut last_problem = None;
     let mut fallback = None;
     for share in shares {
-        let ch = hh / share;
-        let cw = ch * aspect;
-        if cw > w + 0.5 || ch > h + 0.5 {
-            last_problem = Some(Side::Size);
-            continue;
+        if let Ok(rect) = place_at(head, r, share, w, h, aspect) {
+            if rect.h as f32 >= min_h {
+                return Ok(rect);
+            }
+            fallback.get_or_insert(rect);
         }
-        // Vertical: the preferred space above the crown, moved within its band if needed.
-        let top_pref = head.crown - r.target_top() * ch;
-        let top_lo = head.crown - r.top[1] * ch; // most space above
-        let top_hi = head.crown - r.top[0] * ch; // least space above
-        let (lo, hi) = (0.0_f32.max(top_lo), (h - ch).min(top_hi));
-        if lo > hi + 0.5 {
-            last_problem = Some(if top_lo > h - ch { Side::Below } else { Side::Above });
-            continue;
-        }
-        let top = top_pref.clamp(lo, hi.max(lo));
-        if top < top_lo - 0.5 || top > top_hi + 0.5 || top < -0.5 || top + ch > h + 0.5 {
-            last_problem = Some(if top_lo > h - ch { Side::Below } else { Side::Above });
-            continue;
-        }
-        // Horizontal: centred on the face, moved at most the allowed offset.
-        let left_pref = head.centre_x - cw / 2.0;
-        let slack = r.centre * cw;
-        let (lo, hi) = (0.0_f32.max(left_pref - slack), (w - cw).min(left_pref + slack));
-        if lo > hi + 0.5 {
-            last_problem = Some(Side::Sides);
-            continue;
-        }
-        let left = left_pref.clamp(lo, hi.max(lo));
-        if left < -0.5 || left + cw > w + 0.5 || (left - left_pref).abs() > slack + 0.5 {
-            last_problem = Some(Side::Sides);
-            continue;
-        }
-        let x = left.round().max(0.0) as u32;
-        let y = top.round().max(0.0) as u32;
-        let rect = Rect { x, y, w: (cw.round() as u32).min(w as u32 - x), h: (ch.round() as u32).min(h as u32 - y) };
-        if rect.h as f32 >= min_h {
-            return Ok(rect);
-        }
-        fallback.get_or_insert(rect);
     }
     // It fits, but with too few pixels: the caller says so.
     if let Some(rect) = fallback {
         return Ok(rect);
     }
-    Err(match last_problem.unwrap_or(Side::Size) {
+    Err(match place_at(head, r, r.height[1], w, h, aspect).err().unwrap_or(Side::Size) {
         Side::Above => face_error(
             "no_margin",
             "头顶上方留的空间不够，按规格裁剪需要头顶上方有更多背景：请重拍时让头部低一些".into(),
@@ -143,6 +110,39 @@ fn place(head: &Head, r: &HeadRules, w: f32, h: f32, aspect: f32, min_h: f32) ->
             "The head fills too much of the photo for the spec's framing: retake from further away".into(),
         ),
     })
+}
+
+/// The box in which the head is `share` of the height, or the side where the picture ends
+/// too soon for it.
+fn place_at(head: &Head, r: &HeadRules, share: f32, w: f32, h: f32, aspect: f32) -> std::result::Result<Rect, Side> {
+    let ch = head.height().max(1.0) / share;
+    let cw = ch * aspect;
+    if cw > w + 0.5 || ch > h + 0.5 {
+        return Err(Side::Size);
+    }
+    // Vertical: the preferred space above the crown, moved within its band if needed.
+    let top_pref = head.crown - r.target_top() * ch;
+    let top_lo = head.crown - r.top[1] * ch; // most space above
+    let top_hi = head.crown - r.top[0] * ch; // least space above
+    if top_hi < -0.5 {
+        return Err(Side::Above);
+    }
+    let (lo, hi) = (0.0_f32.max(top_lo), (h - ch).min(top_hi));
+    if lo > hi + 0.5 {
+        return Err(Side::Below);
+    }
+    let top = top_pref.clamp(lo, hi.max(lo));
+    // Horizontal: centred on the face, moved at most the allowed offset.
+    let left_pref = head.centre_x - cw / 2.0;
+    let slack = r.centre * cw;
+    let (lo, hi) = (0.0_f32.max(left_pref - slack), (w - cw).min(left_pref + slack));
+    if lo > hi + 0.5 {
+        return Err(Side::Sides);
+    }
+    let left = left_pref.clamp(lo, hi.max(lo));
+    let x = left.round().max(0.0) as u32;
+    let y = top.round().max(0.0) as u32;
+    Ok(Rect { x, y, w: (cw.round() as u32).min(w as u32 - x), h: (ch.round() as u32).min(h as u32 - y) })
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -230,4 +230,51 @@ fn bilinear(img: &RgbImage, x: f64, y: f64) -> image::Rgb<u8> {
         p[i] = (top * (1.0 - fy) + bottom * fy).round().clamp(0.0, 255.0) as u8;
     }
     image::Rgb(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::face::Face;
+
+    /// sc-photo's head rules: head 60–75 % of the height, 4–12 % above it, centred within 5 %.
+    const RULES: HeadRules = HeadRules { height: [0.60, 0.75], top: [0.04, 0.12], centre: 0.05, roll: 5.0 };
+    const ASPECT: f32 = 114.0 / 156.0;
+
+    /// A 200-pixel head (crown to chin) whose crown is at `crown` and centre line at `x`.
+    fn head(crown: f32, x: f32) -> Head {
+        let p = [x, crown + 100.0];
+        let face = Face { score: 0.9, x: x - 60.0, y: crown + 40.0, w: 120.0, h: 150.0, eye_l: p, eye_r: p, nose: p, mouth_l: p, mouth_r: p };
+        Head { face, faces: 1, crown, chin: crown + 200.0, centre_x: x, eye_y: crown + 90.0, roll: 0.0, crown_from_background: false }
+    }
+
+    fn reason(head: &Head, w: f32, h: f32) -> String {
+        match place(head, &RULES, w, h, ASPECT, 0.0) {
+            Ok(r) => format!("placed {r:?}"),
+            Err(e) => e.msg().en.clone(),
+        }
+    }
+
+    #[test]
+    fn no_room_above_the_head_is_said_only_when_the_crown_lacks_the_smallest_margin() {
+        // Eleven pixels above the crown: the largest box wants 13, the smallest 10.7. The face
+        // is at the picture's left edge: that is what stops every box.
+        let r = reason(&head(11.0, 60.0), 1000.0, 1000.0);
+        assert!(r.contains("side of the photo"), "{r}");
+        // The same head in the middle fits, with the smallest box.
+        let ok = place(&head(11.0, 500.0), &RULES, 1000.0, 1000.0, ASPECT, 0.0).unwrap();
+        assert!(ok.y == 0 && ok.h as f32 >= 200.0 / 0.75 - 1.0, "{ok:?}");
+        // Nine pixels: less than even the smallest box's 4 % needs.
+        let r = reason(&head(9.0, 500.0), 1000.0, 1000.0);
+        assert!(r.contains("room above the head"), "{r}");
+    }
+
+    #[test]
+    fn a_picture_that_ends_at_the_chin_says_so() {
+        // Plenty of room above the crown, the picture ends just under the chin.
+        let r = reason(&head(100.0, 500.0), 1000.0, 310.0);
+        assert!(r.contains("below the chin"), "{r}");
+        let r = reason(&head(100.0, 500.0), 1000.0, 260.0);
+        assert!(r.contains("fills too much"), "{r}");
+    }
 }

@@ -93,7 +93,7 @@ pub fn prepare_photo(src: &Source, spec: &Spec, opts: &Options, framer: &dyn Fra
                     encoded,
                     crop: Some(edits.moved.unwrap_or(crop)),
                     head,
-                    head_out: head.map(|h| h.in_output(edits.moved.unwrap_or(crop), tw, th, edits.levelled.is_some())),
+                    head_out: head.map(|h| h.in_output(edits.moved.unwrap_or(crop), tw, th, edits.levelled.map(|_| edits.residual))),
                     background: edits.whitened,
                     face_checks,
                     notes,
@@ -117,11 +117,16 @@ pub fn prepare_photo(src: &Source, spec: &Spec, opts: &Options, framer: &dyn Fra
     }
 }
 
+/// The most a levelled photo may still measure, in degrees.
+pub const MAX_RESIDUAL_TILT: f32 = 1.0;
+
 /// What was done to a photo's pixels beyond crop and resize.
 #[derive(Debug, Default, Clone, Copy)]
 struct Edits {
     /// The tilt levelled, in degrees.
     levelled: Option<f32>,
+    /// The tilt the levelled photo still measures (within [`MAX_RESIDUAL_TILT`]).
+    residual: f32,
     /// A tilt past the limit that could not be levelled: the box is too near the edge.
     not_levelled: Option<f32>,
     /// The box moved in from the edge to make room for levelling.
@@ -152,10 +157,34 @@ impl Edits {
 fn photo_pixels(src: &Source, spec: &Spec, crop: Rect, (tw, th): (u32, u32), head: Option<&Head>, whiten: bool, fine: bool) -> Result<(DynamicImage, Edits)> {
     let mut edits = Edits::default();
     let level = head.filter(|h| h.roll.abs() > crate::framing::LEVEL_FROM_DEGREES);
-    let turned = match level {
+    let mut turned = match level {
         Some(h) => crate::framing::straighten(src, crop, (tw, th), h.roll, [h.centre_x, (h.crown + h.chin) / 2.0], fine)?,
         None => None,
     };
+    if let (Some((px, _)), Some(h), true) = (&turned, level, fine) {
+        // The finished photo is checked by measuring it again: it must measure level, so it is
+        // measured here and turned by what is left once more; still tilted, it is refused.
+        let mut residual = crate::head::measure(&px.to_rgb8()).map(|m| m.roll).unwrap_or(0.0);
+        if residual.abs() > MAX_RESIDUAL_TILT {
+            let again = crate::framing::straighten(src, crop, (tw, th), h.roll + residual, [h.centre_x, (h.crown + h.chin) / 2.0], fine)?;
+            if let Some((px, _)) = &again {
+                residual = crate::head::measure(&px.to_rgb8()).map(|m| m.roll).unwrap_or(residual);
+            }
+            if again.is_none() || residual.abs() > MAX_RESIDUAL_TILT {
+                return Err(crate::head::face_error(
+                    "tilt_unsteady",
+                    format!("头部倾斜 {:.1}°，扶正后仍倾斜 {:.1}°，无法可靠地扶正：请端正头部重拍", h.roll.abs(), residual.abs()),
+                    format!(
+                        "The head is tilted {:.1}° and still measures {:.1}° after levelling, so it cannot be levelled reliably: retake with the head straight",
+                        h.roll.abs(),
+                        residual.abs()
+                    ),
+                ));
+            }
+            turned = again;
+        }
+        edits.residual = residual;
+    }
     match (&turned, level) {
         (Some((_, used)), Some(h)) => {
             edits.levelled = Some(h.roll);
