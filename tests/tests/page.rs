@@ -159,3 +159,60 @@ fn the_cli_flattens_by_default_and_keeps_the_photo_with_page_off() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("x1,y1"), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn a_scan_askew_is_straightened_and_pictures_without_lines_of_text_are_not() {
+    // A real scan (the product sheet from OCRmyPDF's skew test, 1 bit; its pixels lie straight,
+    // the PDF turns them), at half size, turned by known angles: the skew follows the turn
+    // within 0.15°, and the page comes out straight; straight, it is left as it is.
+    let sheet = image::open(sample("documents/skew_scan.png")).unwrap();
+    let sheet = caiji_image::resize::resize_region(&sheet, (0.0, 0.0, 2550.0, 3300.0), 1275, 1650).unwrap().to_rgb8();
+    let own = page::skew(&image::DynamicImage::ImageRgb8(sheet.clone())).expect("the sheet's own skew");
+    assert!(own.abs() < 0.15, "{own}");
+    for deg in [-12.0f32, -5.0, 0.0, 3.0, 9.0, 14.0] {
+        let t = image::DynamicImage::ImageRgb8(turned_about(&sheet, deg, [637.5, 825.0]));
+        let m = page::skew(&t).unwrap_or_else(|| panic!("turned {deg}°: no skew found"));
+        assert!((m - (own + deg)).abs() <= 0.15, "turned {deg}°: measured {m:.2}, its own {own:.2}");
+        let out = page::process(&t, PageMode::Auto).unwrap();
+        assert!(out.found.is_some_and(|f| f.whole), "turned {deg}°: taken for a photographed page");
+        if deg == 0.0 {
+            assert!(out.image.is_none() && out.note.is_none());
+            continue;
+        }
+        assert!(out.note.as_ref().unwrap().zh.contains("已摆正"), "{:?}", out.note);
+        let straight = out.image.unwrap();
+        assert_eq!((straight.width(), straight.height()), (1275, 1650));
+        let left = page::skew(&straight).unwrap_or(0.0);
+        assert!(left.abs() <= 0.15, "turned {deg}°: still {left:.2}° after straightening");
+        // Filled with paper where the turn uncovered the corners, not black.
+        assert!(luma(&straight.to_rgb8().get_pixel(2, 2).clone()) > 200.0);
+    }
+    // The letter scan with its red seal, turned 7°: straightened, the seal still red, through
+    // the whole document path.
+    let letter = image::load_from_memory(&letter_scan_jpeg()).unwrap().to_rgb8();
+    let (w, h) = letter.dimensions();
+    let turned = turned_about(&letter, 7.0, [w as f32 / 2.0, h as f32 / 2.0]);
+    let jpeg = caiji_image::encode::encode(
+        &image::DynamicImage::ImageRgb8(turned),
+        caiji_image::encode::Settings { quality: 90, chroma: caiji_image::encode::Chroma::S444, dpi: Some(300), trellis: false },
+    )
+    .unwrap();
+    let s = Source::for_spec(jpeg.into(), &proof()).unwrap();
+    let p = merge(&[Page::new(&s, None)], &proof()).unwrap();
+    // (Its typed lines run down the page, and themselves 0.2° off.)
+    let own = page::skew(&image::DynamicImage::ImageRgb8(letter)).unwrap();
+    let said = format!("扫描件歪斜 {:.1}°，已摆正", (own + 7.0).abs());
+    assert!(p.notes.iter().any(|n| n.zh == said), "{said}: {:?}", p.notes);
+    assert!(check::check(&p.jpeg, &proof()).passed);
+    let out = image::load_from_memory(&p.jpeg).unwrap();
+    assert!(page::skew(&out).unwrap_or(0.0).abs() <= 0.15);
+    let red = out.to_rgb8().pixels().filter(|q| q[0] > 150 && q[1] < 90 && q[2] < 90).count();
+    assert!(red > 1000, "the seal is still red ({red} red pixels)");
+    // Pictures without lines of text are not turned: portraits, the camera man, a landscape
+    // photo, a drawing.
+    for f in ["photos/astronaut.png", "photos/camera.png", "photos/hopper.jpg", "exif/tower_gps.jpg", "formats/hopper.bmp"] {
+        let img = image::open(sample(f)).unwrap();
+        let out = page::process(&img, PageMode::Auto).unwrap();
+        assert!(out.note.as_ref().is_none_or(|n| !n.zh.contains("摆正")), "{f}: {:?} (skew {:?})", out.note, page::skew(&img));
+    }
+}

@@ -57,8 +57,8 @@ enum Cmd {
         /// report says so: some portals refuse an edited background.
         #[arg(long)]
         whiten: bool,
-        /// Documents: a photo of a paper is found, flattened and cleaned (`auto`); `off` keeps
-        /// the photo as it is; `x1,y1,x2,y2,x3,y3,x4,y4` gives the page's corners by hand
+        /// Documents: a photo of a paper is found, flattened and cleaned, a scan askew turned
+        /// straight (`auto`); `off` keeps the picture as it is; `x1,y1,x2,y2,x3,y3,x4,y4` gives the page's corners by hand
         /// (top-left, top-right, bottom-right, bottom-left, in upright pixels).
         #[arg(long, default_value = "auto")]
         page: String,
@@ -86,7 +86,8 @@ enum Cmd {
         /// Crop a page: PAGE:x,y,w,h. Repeatable.
         #[arg(long)]
         crop: Vec<String>,
-        /// A photographed page: found and flattened by default; `off` for all pages, or
+        /// A photographed page: found and flattened (a scan askew straightened) by default;
+        /// `off` for all pages, or
         /// PAGE:off, PAGE:x1,y1,…,x4,y4 (corners by hand) for one. Repeatable.
         #[arg(long)]
         page: Vec<String>,
@@ -117,7 +118,8 @@ enum Cmd {
         /// report says so: some portals refuse an edited background.
         #[arg(long)]
         whiten: bool,
-        /// Documents: photographed pages found and flattened (`auto`), or kept as they are (`off`).
+        /// Documents: photographed pages found and flattened, scans askew straightened (`auto`),
+        /// or kept as they are (`off`).
         #[arg(long, default_value = "auto")]
         page: String,
     },
