@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "scan_open",
     "scan_merge",
     "scan_attach",
+    "scan_find",
+    "scan_flat",
     "filing_forms",
     "filing_list",
     "filing_create",

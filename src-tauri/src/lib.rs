@@ -136,6 +136,8 @@ pub fn run() -> std::process::ExitCode {
             commands::scan::scan_open,
             commands::scan::scan_merge,
             commands::scan::scan_attach,
+            commands::scan::scan_find,
+            commands::scan::scan_flat,
             commands::filing::filing_forms,
             commands::filing::filing_list,
             commands::filing::filing_create,

@@ -221,6 +221,24 @@ test("a small batch runs in the window, reports, and carries on past a broken fi
   }
 });
 
+/** The scans screen with no pages, on `spec`: the pages removed one at a time, each removal
+ * awaited (the list re-renders after each). */
+async function emptyScans(spec) {
+  await s.exec("window.caiji.show('scan')");
+  for (let n = Number(await s.exec("return document.querySelectorAll('#scan-pages li').length")); n > 0; n--) {
+    await s.click('#scan-pages button[data-act="del"][data-i="0"]');
+    await s.waitFor(`return document.querySelectorAll('#scan-pages li').length === ${n - 1}`, "the page removed");
+  }
+  await s.exec("const e = document.getElementById('scan-spec'); e.value = arguments[0]; e.dispatchEvent(new Event('change'))", spec);
+}
+
+/** Adds files to the scans screen and waits for the merge that follows. */
+async function addPages(...files) {
+  const n = Number(await s.exec("return document.body.dataset.scanMerges || 0"));
+  await s.execAsync("const done = arguments[arguments.length - 1]; window.caiji.addPages([...arguments].slice(0, -1)).then(() => done(1))", ...files);
+  await s.waitFor(`return Number(document.body.dataset.scanMerges || 0) > ${n}`, "the merge", 60000);
+}
+
 test("ID card sides merge into one landscape image that passes the spec", async () => {
   const samples = path.resolve(root, "tests/fixtures/samples");
   await s.exec("window.caiji.show('scan')");
@@ -242,19 +260,11 @@ test("ID card sides merge into one landscape image that passes the spec", async 
 });
 
 test("a two-page scanned PDF opens as two pages and merges into one compliant proof", async () => {
-  await s.exec("window.caiji.show('scan')");
   // Clear the ID card's pages, then the national proof spec.
-  // One at a time, each removal awaited (the list re-renders after each).
-  for (let n = Number(await s.exec("return document.querySelectorAll('#scan-pages li').length")); n > 0; n--) {
-    await s.click('#scan-pages button[data-act="del"][data-i="0"]');
-    await s.waitFor(`return document.querySelectorAll('#scan-pages li').length === ${n - 1}`, "the page removed");
-  }
-  await s.exec("const e = document.getElementById('scan-spec'); e.value = 'nat-proof'; e.dispatchEvent(new Event('change'))");
+  await emptyScans("nat-proof");
   const pdf = path.join(tmp, "社保缴费证明.pdf");
   fs.copyFileSync(path.join(root, "tests/fixtures/scan_2pages.pdf"), pdf);
-  const n = Number(await s.exec("return document.body.dataset.scanMerges || 0"));
-  await s.execAsync("const done = arguments[arguments.length - 1]; window.caiji.addPages([arguments[0]]).then(() => done(1))", pdf);
-  await s.waitFor(`return Number(document.body.dataset.scanMerges || 0) > ${n}`, "the merge", 60000);
+  await addPages(pdf);
   const names = await s.exec("return [...document.querySelectorAll('#scan-pages li .name')].map((x) => x.textContent)");
   assert.equal(names.length, 2);
   assert.match(names[0], /社保缴费证明\.pdf · 第 1 页/);
@@ -265,6 +275,51 @@ test("a two-page scanned PDF opens as two pages and merges into one compliant pr
   assert.equal(r.status, 0, r.stdout);
   const facts = JSON.parse(r.stdout).report.facts;
   assert.ok(facts.height > facts.width, `two pages one above the other: ${facts.width}x${facts.height}`);
+});
+
+test("a page photographed on a desk: its corners shown and dragged beside the flattened page, saved as a flat proof", async () => {
+  await emptyScans("nat-proof");
+  const photo = path.join(tmp, "毕业证 桌面.jpg");
+  fs.copyFileSync(path.join(root, "tests/fixtures/page_on_desk.jpg"), photo);
+  await addPages(photo);
+  // The corners found on opening are drawn on the thumbnail and said in the list.
+  const outline = await s.exec("return document.querySelector('#scan-pages li .thumbwrap polygon')?.getAttribute('points')");
+  const found = outline.split(" ").map((p) => p.split(",").map(Number));
+  assert.equal(found.length, 4);
+  assert.match(await s.exec("return document.querySelector('#scan-pages li').textContent"), /已拉平/);
+  // The dialog: the photo with its four corners, the flattened page beside it (an A4 page:
+  // taller than wide, unlike the 4:3 photo).
+  const flats = () => s.exec("return Number(document.body.dataset.cornerFlats || 0)");
+  await s.click('#scan-pages button[data-act="corners"][data-i="0"]');
+  await s.waitFor("return Number(document.body.dataset.cornerFlats || 0) >= 1 && document.getElementById('corner-flat').naturalWidth > 0", "the flattened page");
+  const [fw, fh] = await s.exec("const i = document.getElementById('corner-flat'); return [i.naturalWidth, i.naturalHeight]");
+  assert.ok(Math.abs(fh / fw - Math.SQRT2) < 0.05, `flattened ${fw}×${fh}`);
+  // Drag the bottom-right corner 30 pixels further out with the mouse: the page beside follows.
+  const before = await flats();
+  await s.drag("#corner-stage .corner-handle[data-i='2']", 30, 30);
+  await s.waitFor(`return Number(document.body.dataset.cornerFlats || 0) > ${before}`, "the flattened page redrawn");
+  await s.click("#corners-ok");
+  await s.waitFor(
+    `return !document.getElementById('page-corners').open && document.querySelector('#scan-pages li .thumbwrap polygon').getAttribute('points') !== ${JSON.stringify(outline)}`,
+    "the dragged corners taken",
+  );
+  const now = (await s.exec("return document.querySelector('#scan-pages li .thumbwrap polygon').getAttribute('points')")).split(" ").map((p) => p.split(",").map(Number));
+  assert.ok(now[2][0] > found[2][0] && now[2][1] > found[2][1], `dragged from ${found[2]} to ${now[2]}`);
+  assert.deepEqual(now.slice(0, 2), found.slice(0, 2));
+  // Back to the corners found, then saved: a flat proof that passes the spec.
+  const shown = await flats();
+  await s.click('#scan-pages button[data-act="corners"][data-i="0"]');
+  await s.waitFor(`return Number(document.body.dataset.cornerFlats || 0) > ${shown}`, "the dialog's flattened page");
+  await s.click("#corners-found");
+  await s.click("#corners-ok");
+  await s.waitFor(`return document.querySelector('#scan-pages li .thumbwrap polygon').getAttribute('points') === ${JSON.stringify(outline)}`, "the found corners back");
+  const out = path.join(tmp, "毕业证.jpg");
+  await s.execAsync("const done = arguments[arguments.length - 1]; window.caiji.mergePages(arguments[0]).then(() => done(1))", out);
+  const r = spawnSync(caiji, ["--json", "check", out, "--spec", "nat-proof"], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stdout);
+  const facts = JSON.parse(r.stdout).report.facts;
+  assert.ok(Math.abs(facts.height / facts.width - Math.SQRT2) < 0.03, `an A4 page: ${facts.width}x${facts.height}`);
+  assert.match(await s.exec("return document.getElementById('scan-facts').textContent"), /已找到纸张并拉平/);
 });
 
 test("an iPhone HEIC opens upright and framed, and saves as a national photo without its location", async () => {

@@ -51,6 +51,25 @@ export class Session {
     }
   }
 
+  /** Drags the element matching `css` by (dx, dy) CSS pixels with the mouse, in steps, as a
+   * person would (W3C actions: press on its centre, move, release). */
+  async drag(css, dx, dy) {
+    await this.present(css);
+    const el = await this.cmd("POST", "/element", { using: "css selector", value: css });
+    const steps = [1, 2, 3, 4].map((k) => ({ type: "pointerMove", duration: 20, origin: "pointer", x: Math.round(dx / 4), y: Math.round(dy / 4) }));
+    await this.cmd("POST", "/actions", {
+      actions: [
+        {
+          type: "pointer",
+          id: "mouse",
+          parameters: { pointerType: "mouse" },
+          actions: [{ type: "pointerMove", duration: 0, origin: el, x: 0, y: 0 }, { type: "pointerDown", button: 0 }, ...steps, { type: "pointerUp", button: 0 }],
+        },
+      ],
+    });
+    await this.cmd("DELETE", "/actions");
+  }
+
   /** Types `text` into the element as key presses (appended to what it holds). */
   async typeInto(css, text) {
     await this.present(css);

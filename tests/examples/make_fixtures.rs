@@ -5,4 +5,7 @@ fn main() {
     let out = caiji_tests::fixture("plain_wall_sideways.jpg");
     std::fs::write(&out, caiji_tests::plain_wall_sideways_jpeg()).unwrap();
     println!("wrote {}", out.display());
+    let out = caiji_tests::fixture("page_on_desk.jpg");
+    std::fs::write(&out, caiji_tests::page_on_desk_jpeg()).unwrap();
+    println!("wrote {}", out.display());
 }

@@ -503,6 +503,12 @@ pub fn paper_page() -> image::RgbImage {
     img
 }
 
+/// The committed fixture `page_on_desk.jpg` (the app's end-to-end test opens it): an A4 page
+/// with its red seal photographed on a desk at 1600×1200, tilted 20°, turned 5° and 3°.
+pub fn page_on_desk_jpeg() -> Vec<u8> {
+    page_on_a_desk(1600, 1200, a4_seen_by_a_phone(1600, 1200, 20.0, 5.0, 3.0))
+}
+
 /// A phone photo (`w`×`h`, JPEG) of [`paper_page`] lying on a wooden desk at `corners`, lit
 /// unevenly (a third darker at one end, a soft shadow), with sensor noise.
 pub fn page_on_a_desk(w: u32, h: u32, corners: [[f32; 2]; 4]) -> Vec<u8> {

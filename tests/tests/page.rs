@@ -216,3 +216,9 @@ fn a_scan_askew_is_straightened_and_pictures_without_lines_of_text_are_not() {
         assert!(out.note.as_ref().is_none_or(|n| !n.zh.contains("摆正")), "{f}: {:?} (skew {:?})", out.note, page::skew(&img));
     }
 }
+
+#[test]
+fn the_committed_page_photo_is_what_its_generator_makes() {
+    // tests/examples/make_fixtures.rs writes it for the app's end-to-end test.
+    assert!(std::fs::read(fixture("page_on_desk.jpg")).unwrap() == page_on_desk_jpeg());
+}

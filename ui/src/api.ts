@@ -31,6 +31,12 @@ export interface Settings { lang: "zh" | "en"; outputDir: string | null; threads
 export interface SettingsView { settings: Settings; dataDir: string; specsDir: string; logDir: string; portable: boolean; cores: number; problem?: string | null }
 /** An open picture; `page` (from 1) when it is a page of a PDF. */
 export interface Opened { id: number; name: string; path: string; width: number; height: number; format: string; page?: number | null }
+/** Where the paper is in a picture (full-resolution pixels, clockwise from top-left); `whole`:
+ * the picture is the page already (a scan). */
+export interface Found { corners: [number, number][]; whole: boolean }
+/** How a photographed paper is taken by a merge: found by it, kept as photographed, or these
+ * corners. */
+export type PageMode = "auto" | "off" | { corners: [number, number][] };
 export interface Preview { jpeg: string; width: number; height: number; bytes: number; quality: number; chroma: string; crop?: Rect; notes: string[]; report: Report; before?: string | null; background?: Whitened | null; millis: number }
 /** What a command fails with: a code to act on, the message in both languages (a plain string
  * from a backend not yet on this contract is still accepted), and details for some codes. */
@@ -53,6 +59,10 @@ export const api = {
   openPages: (path: string, spec: string) => invoke<Opened[]>("scan_open", { path, spec, lang: lang() }),
   rotate: (id: number, turns: number) => invoke<Opened>("photo_rotate", { id, turns, lang: lang() }),
   close: (id: number) => invoke<void>("photo_close", { id }),
+  /** Where the paper is in an open picture (`null`: none found). */
+  find: (id: number) => invoke<Found | null>("scan_find", { id, lang: lang() }),
+  /** The paper between these corners, flattened and cleaned, as JPEG bytes. */
+  flat: (id: number, corners: [number, number][], max: number) => invoke<ArrayBuffer>("scan_flat", { id, corners, max, lang: lang() }),
   image: (id: number, max: number) => invoke<ArrayBuffer>("photo_image", { id, max, lang: lang() }),
   frame: (id: number, spec: string) => invoke<Framed>("photo_frame", { id, spec, lang: lang() }),
   preview: (id: number, spec: string, edits: PhotoEdits) => invoke<Preview>("photo_preview", { id, spec, edits, lang: lang() }),

@@ -8,7 +8,7 @@ import { applyTexts, getLang, pick, setLang, t } from "./i18n";
 import { autoFrame, initPhoto, nudgeCrop, openPath, refreshPhoto, saveTo, setCrop, setSpecs, setWhiten, showSpecInfo } from "./photo";
 import { fillSelect, knowSpecs } from "./specinfo";
 import { relabelMessages, showMessage } from "./dom";
-import { addPages, cropPage, initScan, resetScan, scanPages, mergePages, refreshScan, setScanSpecs } from "./scan";
+import { addPages, cropPage, initScan, resetScan, scanPages, mergePages, refreshScan, setPageMode, setScanSpecs } from "./scan";
 import { current, initSettings, loadSettings, refreshSettings, saveSettings } from "./settings";
 import { cancelAttach, finishAttach, initAttach, refreshAttach, screenShown, startAttach } from "./attach";
 import { create as createDraft, current as currentDraft, formById, exportTo, finalize, importFrom, initFiling, openDraft, refreshFiling, setField } from "./filing";
@@ -215,7 +215,7 @@ async function main() {
 // Hooks for the tests (the native dialogs cannot be driven), in test builds only (hooks.ts).
 if (__TEST_HOOKS__) {
   (window as unknown as { caiji: object }).caiji = {
-    openPath, saveTo, setCrop, setWhiten, autoFrame, checkPath, show, runBatch, addPages, mergePages, cropPage, editSpec, validateForm, importSpec, exportSpec,
+    openPath, saveTo, setCrop, setWhiten, autoFrame, checkPath, show, runBatch, addPages, mergePages, cropPage, setPageMode, editSpec, validateForm, importSpec, exportSpec,
     createDraft, openDraft, setField, finalize, currentDraft, exportTo, importFrom, finishAttach, cancelAttach, saveUnit, showUnit, importRoster, bulkAssessment,
     signIn, sendDrafts, syncNow, resolveConflict, searchHelp, openTopic, focusSearch, openEntryGuide, openContacts, chooseMe, refreshHome, openLetter: () => openLetter(show),
   };

@@ -1,10 +1,13 @@
 // The scans screen: pages (ID card sides, a diploma's pages) opened, ordered, turned, cropped
-// each, merged into one image per the spec, previewed with the checklist, saved.
+// each, merged into one image per the spec, previewed with the checklist, saved. A photographed
+// paper's corners are found on opening, drawn on its thumbnail, and can be dragged in a dialog
+// with the flattened page beside the photo; the merge takes the corners it is given.
 import { invoke } from "@tauri-apps/api/core";
 import { topicFor } from "./help";
 import { pickFiles, pickSavePath } from "./pick";
-import { api, errCode, errText, type Opened, type Preview, type Rect, type Spec } from "./api";
+import { api, errCode, errText, type Found, type Opened, type PageMode, type Preview, type Rect, type Spec } from "./api";
 import { CropStage } from "./cropstage";
+import { CornerStage, type Corners } from "./cornerstage";
 import { bytesText, getLang, sizeAgainst, t } from "./i18n";
 import { html, render } from "./html";
 import { checklist, verdictLine } from "./report";
@@ -16,6 +19,11 @@ import { bump } from "./hooks";
 interface Page extends Opened {
   crop: Rect | null;
   thumb: string;
+  /** The paper found on opening (or turning): `null` when none. */
+  found: Found | null;
+  /** How the merge takes the paper: the found (or dragged) corners, as photographed, or found
+   * by the merge (a scan, or no paper found). */
+  mode: PageMode;
 }
 
 let pages: Page[] = [];
@@ -23,6 +31,10 @@ let specs: Spec[] = [];
 let seq = 0;
 let stage: CropStage;
 let cropping = -1;
+let corners: CornerStage;
+let cornering = -1;
+/** The corners the dialog opened with, and the preview requests it has made. */
+let cornersFlat = 0;
 /** Whether the output shows the merged pages (save and attach are offered only then). */
 let output = false;
 /** Bumped when the tool is emptied: pages being opened for the old set are dropped. */
@@ -85,6 +97,20 @@ async function thumb(id: number): Promise<string> {
   }
 }
 
+/** A photographed paper (not a scan, no crop by hand): its corners can be shown and moved. */
+const isPaper = (p: Page) => !p.crop && !!p.found && !p.found.whole;
+
+/** How a page opens: its paper found, and the merge given those corners (it need not look again). */
+async function withPaper(o: Opened): Promise<{ found: Found | null; mode: PageMode }> {
+  let found: Found | null = null;
+  try {
+    found = await api.find(o.id);
+  } catch {
+    // Not found is not an error: the merge looks again and says so.
+  }
+  return { found, mode: found && !found.whole ? { corners: found.corners } : "auto" };
+}
+
 function renderPages() {
   const button = (act: string, i: number, title: string, mark: string) => html`<button data-act="${act}" data-i="${i}" title="${title}">${mark}</button>`;
   render(
@@ -92,11 +118,19 @@ function renderPages() {
     html`${pages.map((p, i) => {
       const size = p.crop ? `${t("scan.cropped")} ${p.crop.w}×${p.crop.h}` : `${p.width}×${p.height}`;
       const page = p.page ? ` · ${t("scan.page").replace("{n}", String(p.page))}` : "";
-      const name = html`<img class="thumb" src="${p.thumb}" alt="" /><span class="name" title="${p.path}">${p.name}${page} <small>${size}</small></span>`;
-      return html`<li>${name}${button("crop", i, t("scan.crop"), "✂")}${button("rotl", i, t("photo.rotl"), "⟲")}${button("rotr", i, t("photo.rotr"), "⟳")}${button("up", i, t("scan.up"), "↑")}${button("down", i, t("scan.down"), "↓")}${button("del", i, t("scan.remove"), "✕")}</li>`;
+      const paper = isPaper(p);
+      const shown = typeof p.mode === "object" ? p.mode.corners : null;
+      const outline = paper && shown ? html`<svg viewBox="0 0 ${p.width} ${p.height}" preserveAspectRatio="xMidYMid meet"><polygon points="${shown.map((c) => c.join(",")).join(" ")}" vector-effect="non-scaling-stroke" /></svg>` : "";
+      const mode = paper ? html`<span class="mode">${t(p.mode === "off" ? "scan.asPhoto" : "scan.flattened")}</span>` : "";
+      const name = html`<span class="thumbwrap"><img class="thumb" src="${p.thumb}" alt="" />${outline}</span><span class="name" title="${p.path}">${p.name}${page} <small>${size}</small>${mode}</span>`;
+      const cornersButton = paper ? button("corners", i, t("scan.corners"), "⌗") : "";
+      return html`<li>${name}${cornersButton}${button("crop", i, t("scan.crop"), "✂")}${button("rotl", i, t("photo.rotl"), "⟲")}${button("rotr", i, t("photo.rotr"), "⟳")}${button("up", i, t("scan.up"), "↑")}${button("down", i, t("scan.down"), "↓")}${button("del", i, t("scan.remove"), "✕")}</li>`;
     })}`,
   );
 }
+
+/** What the merge is sent for each page. */
+const request = () => pages.map((x) => ({ id: x.id, crop: x.crop, page: x.mode }));
 
 /** Merges the pages and shows the result (and saves it when `path` is given). */
 export async function mergePages(path?: string): Promise<Preview | null> {
@@ -111,8 +145,7 @@ export async function mergePages(path?: string): Promise<Preview | null> {
   }
   $("scan-facts").textContent = t("scan.working");
   try {
-    const req = pages.map((x) => ({ id: x.id, crop: x.crop }));
-    const p = await invoke<Preview>("scan_merge", { pages: req, spec: s.id, save: path ?? null, lang: getLang() });
+    const p = await invoke<Preview>("scan_merge", { pages: request(), spec: s.id, save: path ?? null, lang: getLang() });
     if (my !== seq) return p; // a newer merge is on its way
     $<HTMLImageElement>("scan-out").src = `data:image/jpeg;base64,${p.jpeg}`;
     const facts = html`<span>${t("facts.pixels")} <b>${p.width}×${p.height}</b></span><span>${t("facts.bytes")} <b title="${bytesText(p.bytes)}">${sizeAgainst(p.bytes, s.bytes)}</b></span><span>${t("facts.quality")} <b>${p.quality}</b></span><span class="tech">${p.chroma}</span>`;
@@ -159,7 +192,7 @@ export async function addPages(paths: string[]) {
           for (const rest of opened.slice(k)) void api.close(rest.id).catch(() => {});
           return;
         }
-        pages.push({ ...o, crop: null, thumb: await thumb(o.id) });
+        pages.push({ ...o, crop: null, thumb: await thumb(o.id), ...(await withPaper(o)) });
       }
     } catch (e) {
       if (gen !== resets) return;
@@ -188,15 +221,53 @@ async function openCrop(i: number) {
   stage.set(p.crop ?? { x: 0, y: 0, w: p.width, h: p.height }, false);
 }
 
+/** The flattened page for the dialog's corners (the latest request wins). */
+async function showFlat(c: Corners) {
+  const p = pages[cornering];
+  if (!p) return;
+  const my = ++cornersFlat;
+  try {
+    const bytes = await api.flat(p.id, c, 900);
+    if (my !== cornersFlat) return;
+    const img = $<HTMLImageElement>("corner-flat");
+    if (img.src.startsWith("blob:")) URL.revokeObjectURL(img.src);
+    img.src = URL.createObjectURL(new Blob([bytes], { type: "image/jpeg" }));
+    if (__TEST_HOOKS__) bump("cornerFlats");
+  } catch (e) {
+    message(() => errText(e), "bad", e);
+  }
+}
+
+async function openCorners(i: number) {
+  const p = pages[i];
+  if (!p.found) return;
+  cornering = i;
+  $<HTMLDialogElement>("page-corners").showModal();
+  const start = (typeof p.mode === "object" ? p.mode.corners : p.found.corners) as Corners;
+  const url = URL.createObjectURL(new Blob([await api.image(p.id, 1200)], { type: "image/jpeg" }));
+  await corners.load(url, p.width, p.height, start);
+  await showFlat(start);
+}
+
+/** Sets how page `i`'s paper is taken (corners, or `off`); for tests too. */
+export async function setPageMode(i: number, mode: PageMode) {
+  if (!pages[i]) return;
+  pages[i].mode = mode;
+  renderPages();
+  await mergePages();
+}
+
 async function act(a: string, i: number) {
   const p = pages[i];
   if (a === "crop") return openCrop(i);
+  if (a === "corners") return openCorners(i);
   if (a === "rotl" || a === "rotr") {
     try {
       const o = await api.rotate(p.id, a === "rotl" ? -1 : 1);
       URL.revokeObjectURL(p.thumb);
-      // The crop was in the old orientation's pixels: the turned page starts uncropped.
-      pages[i] = { ...o, path: p.path, name: p.name, page: p.page, crop: null, thumb: await thumb(o.id) };
+      // The crop and corners were in the old orientation's pixels: the turned page starts
+      // uncropped, its paper found again.
+      pages[i] = { ...o, path: p.path, name: p.name, page: p.page, crop: null, thumb: await thumb(o.id), ...(await withPaper(o)) };
     } catch (e) {
       message(() => errText(e), "bad", e);
     }
@@ -240,6 +311,27 @@ export function initScan() {
     if (p && c) void cropPage(cropping, c.w >= p.width && c.h >= p.height ? null : c);
   });
   $("page-crop-cancel").addEventListener("click", () => $<HTMLDialogElement>("page-crop").close());
+  corners = new CornerStage($("corner-stage"), (c) => void showFlat(c));
+  const closeCorners = () => {
+    $<HTMLDialogElement>("page-corners").close();
+    cornersFlat++;
+  };
+  $("corners-ok").addEventListener("click", () => {
+    const c = corners.corners;
+    closeCorners();
+    if (c && pages[cornering]) void setPageMode(cornering, { corners: c.map((p) => [...p] as [number, number]) });
+  });
+  $("corners-found").addEventListener("click", () => {
+    const f = pages[cornering]?.found;
+    if (!f) return;
+    corners.set(f.corners as Corners);
+    void showFlat(f.corners as Corners);
+  });
+  $("corners-off").addEventListener("click", () => {
+    closeCorners();
+    if (pages[cornering]) void setPageMode(cornering, "off");
+  });
+  $("corners-cancel").addEventListener("click", closeCorners);
   $("page-crop-all").addEventListener("click", () => {
     const p = pages[cropping];
     if (p) stage.set({ x: 0, y: 0, w: p.width, h: p.height }, false);
@@ -266,8 +358,7 @@ export async function attachScan(): Promise<{ hash: string; passed: boolean } | 
     return null;
   }
   try {
-    const req = pages.map((x) => ({ id: x.id, crop: x.crop }));
-    const r = await invoke<{ hash: string; report: { passed: boolean } }>("scan_attach", { pages: req, spec: s.id, lang: getLang() });
+    const r = await invoke<{ hash: string; report: { passed: boolean } }>("scan_attach", { pages: request(), spec: s.id, lang: getLang() });
     return { hash: r.hash, passed: r.report.passed };
   } catch (e) {
     message(() => errText(e), "bad", e);

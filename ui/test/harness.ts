@@ -16,6 +16,8 @@ const w = window as unknown as {
   failAlso?: { cmd: string; code: string; message: { zh: string; en: string } | string; details?: unknown };
   cropLib: typeof crop;
   previewDelayMs: number;
+  /** The id of the picture opened from a "desk" file: a paper photographed on a desk. */
+  deskId?: number;
   /** What the next batch reports, item by item (through the Channel). */
   batchItems: BatchItem[];
   settings: { lang: string; outputDir: string | null; threads: number };
@@ -249,8 +251,17 @@ mockIPC(
         // A PDF opens as its pages (two here); a picture as itself.
         const name = String(a.path).split("/").pop();
         const pdf = String(a.path).endsWith(".pdf");
-        return (pdf ? [1, 2] : [null]).map((page) => ({ id: nextId++, name, path: String(a.path), width: 1000, height: 1400, format: pdf ? "PDF" : "JPEG", page }));
+        const opened = (pdf ? [1, 2] : [null]).map((page) => ({ id: nextId++, name, path: String(a.path), width: 1000, height: 1400, format: pdf ? "PDF" : "JPEG", page }));
+        if (String(a.path).includes("desk")) w.deskId = opened[0].id;
+        return opened;
       }
+      case "scan_find":
+        // A paper photographed on a desk when its file says so; any other picture is a scan.
+        return w.calls.some((c) => c.cmd === "scan_open" && String(c.args.path).includes("desk")) && Number(a.id) === w.deskId
+          ? { corners: [[120, 140], [880, 100], [940, 1300], [60, 1340]], whole: false }
+          : { corners: [[0, 0], [1000, 0], [1000, 1400], [0, 1400]], whole: true };
+      case "scan_flat":
+        return pictureBytes();
       case "photo_rotate":
         return { id: nextId++, name: "", path: "", width: 1400, height: 1000, format: "JPEG" };
       case "photo_image":

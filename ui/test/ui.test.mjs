@@ -355,13 +355,14 @@ test("scans: pages are merged in order, each with its own crop; turning a page d
   assert.match(names[1], /back\.jpg/);
   let merge = (await calls("scan_merge")).at(-1);
   const [front, back] = merge.args.pages.map((p) => p.id);
-  assert.deepEqual(merge.args.pages, [{ id: front, crop: null }, { id: back, crop: null }]);
+  // Scans (no paper found on a desk): the merge takes them as they are ("auto").
+  assert.deepEqual(merge.args.pages, [{ id: front, crop: null, page: "auto" }, { id: back, crop: null, page: "auto" }]);
   assert.equal(merge.args.spec, "nat-proof");
   assert.match(await page.textContent("#scan-facts"), /1000×1400/);
   // Crop the back, then move it up.
   await page.evaluate(() => window.caiji.cropPage(1, { x: 10, y: 20, w: 800, h: 500 }));
   merge = (await calls("scan_merge")).at(-1);
-  assert.deepEqual(merge.args.pages[1], { id: back, crop: { x: 10, y: 20, w: 800, h: 500 } });
+  assert.deepEqual(merge.args.pages[1], { id: back, crop: { x: 10, y: 20, w: 800, h: 500 }, page: "auto" });
   assert.match(await page.textContent("#scan-pages li:nth-child(2)"), /已裁剪 800×500/);
   await page.click('#scan-pages button[data-act="up"][data-i="1"]');
   await page.waitForFunction(() => document.querySelector("#scan-pages li .name")?.textContent?.includes("back.jpg"));
@@ -386,6 +387,63 @@ test("scans: pages are merged in order, each with its own crop; turning a page d
   assert.match(all[2], /社保证明\.pdf · 第 1 页/);
   assert.match(all[3], /社保证明\.pdf · 第 2 页/);
   await page.waitForFunction(() => window.calls.filter((c) => c.cmd === "scan_merge").at(-1)?.args.pages.length === 4);
+  await page.close();
+});
+
+test("scans: a paper photographed on a desk shows its corners, dragged beside the flattened page, and the merge takes them", async () => {
+  await fresh();
+  await page.click('.tab[data-screen="scan"]');
+  await page.evaluate(() => window.caiji.addPages(["/photos/diploma on the desk.jpg", "/scans/back.jpg"]));
+  await page.waitForFunction(() => Number(document.body.dataset.scanMerges) >= 1);
+  const found = [[120, 140], [880, 100], [940, 1300], [60, 1340]];
+  let merge = (await calls("scan_merge")).at(-1);
+  // The corners found on opening go with the merge (it need not look again); the scan as it is.
+  assert.deepEqual(merge.args.pages.map((p) => p.page), [{ corners: found }, "auto"]);
+  // Shown on the thumbnail, said in the list; only the photographed paper has the corners button.
+  assert.equal(await page.getAttribute("#scan-pages li:nth-child(1) .thumbwrap polygon", "points"), "120,140 880,100 940,1300 60,1340");
+  assert.match(await page.textContent("#scan-pages li:nth-child(1)"), /已拉平/);
+  assert.equal(await page.$$eval('#scan-pages button[data-act="corners"]', (l) => l.length), 1);
+  // The dialog: the photo with four handles, the flattened page beside it.
+  await page.click('#scan-pages button[data-act="corners"][data-i="0"]');
+  await page.waitForFunction(() => Number(document.body.dataset.cornerFlats) >= 1 && document.querySelector("#corner-flat")?.getAttribute("src"));
+  assert.equal(await page.$$eval("#corner-stage .corner-handle", (l) => l.length), 4);
+  assert.deepEqual((await calls("scan_flat")).at(-1).args.corners, found);
+  // Drag the top-left corner 40 screen pixels right and down: the flattened page follows.
+  const h = await page.$("#corner-stage .corner-handle[data-i='0']");
+  const b = await h.boundingBox();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2 + 20, b.y + b.height / 2 + 20, { steps: 4 });
+  await page.mouse.move(b.x + b.width / 2 + 40, b.y + b.height / 2 + 40, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(() => Number(document.body.dataset.cornerFlats) >= 2);
+  const dragged = (await calls("scan_flat")).at(-1).args.corners;
+  assert.ok(dragged[0][0] > 140 && dragged[0][1] > 160, `dragged to ${dragged[0]}`);
+  assert.deepEqual(dragged.slice(1), found.slice(1));
+  // A focused corner moves with the arrow keys too (1 % of the picture).
+  await page.focus("#corner-stage .corner-handle[data-i='2']");
+  await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => Number(document.body.dataset.cornerFlats) >= 3);
+  assert.deepEqual((await calls("scan_flat")).at(-1).args.corners[2], [954, 1300]);
+  await page.click("#corners-ok");
+  await page.waitForFunction(() => window.calls.filter((c) => c.cmd === "scan_merge").at(-1)?.args.pages[0].page.corners?.[2][0] === 954);
+  merge = (await calls("scan_merge")).at(-1);
+  assert.deepEqual(merge.args.pages[0].page.corners[0], dragged[0]);
+  // Kept as photographed; then the found corners again.
+  await page.click('#scan-pages button[data-act="corners"][data-i="0"]');
+  await page.waitForSelector("#page-corners[open]");
+  await page.click("#corners-off");
+  await page.waitForFunction(() => window.calls.filter((c) => c.cmd === "scan_merge").at(-1)?.args.pages[0].page === "off");
+  assert.match(await page.textContent("#scan-pages li:nth-child(1)"), /按原照片/);
+  await page.click('#scan-pages button[data-act="corners"][data-i="0"]');
+  await page.waitForSelector("#page-corners[open]");
+  await page.click("#corners-found");
+  await page.click("#corners-ok");
+  await page.waitForFunction(() => typeof window.calls.filter((c) => c.cmd === "scan_merge").at(-1)?.args.pages[0].page === "object");
+  assert.deepEqual((await calls("scan_merge")).at(-1).args.pages[0].page, { corners: found });
+  // A crop by hand wins: the corners button goes, the merge is sent the crop.
+  await page.evaluate(() => window.caiji.cropPage(0, { x: 10, y: 20, w: 800, h: 500 }));
+  assert.equal(await page.$$eval('#scan-pages button[data-act="corners"]', (l) => l.length), 0);
   await page.close();
 });
 
