@@ -19,7 +19,7 @@ export interface Spec {
 export interface HeadRules { height: [number, number]; top: [number, number]; centre: number; roll: number }
 export interface Face { score: number; x: number; y: number; w: number; h: number; eye_l: [number, number]; eye_r: [number, number]; nose: [number, number]; mouth_l: [number, number]; mouth_r: [number, number] }
 /** A head measured on the picture (full-resolution upright pixels). */
-export interface Head { face: Face; faces: number; crown: number; chin: number; centre_x: number; eye_y: number; roll: number; crown_from_background: boolean }
+export interface Head { face: Face; faces: number; crown: number; chin: number; centre_x: number; eye_y: number; roll: number; crown_from_background: boolean; roll_from_symmetry?: boolean }
 export interface Framed { crop: Rect; head: Head }
 export interface Whitened { found: [number, number, number]; target: [number, number, number]; replaced: number }
 /** How the output is made: the crop, the head found on opening, background replacement. */

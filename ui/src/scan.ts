@@ -32,9 +32,19 @@ let seq = 0;
 let stage: CropStage;
 let cropping = -1;
 let corners: CornerStage;
+/** The open picture whose corners the dialog shows (by id: the list may change meanwhile). */
 let cornering = -1;
-/** The corners the dialog opened with, and the preview requests it has made. */
-let cornersFlat = 0;
+/** Bumped on every opening and closing of the dialog: what arrives for an older one is dropped. */
+let cornersGen = 0;
+/** A flattened preview on its way, and the corners to ask for when it is back (at most one
+ * request at a time, whatever the drags and held keys send). */
+let flatBusy = false;
+let flatNext: Corners | null = null;
+/** The dialog's photo (a blob URL, revoked when replaced). */
+let cornersPhoto = "";
+let cropPhoto = "";
+
+const pageIndex = (id: number) => pages.findIndex((p) => p.id === id);
 /** Whether the output shows the merged pages (save and attach are offered only then). */
 let output = false;
 /** Bumped when the tool is emptied: pages being opened for the old set are dropped. */
@@ -216,37 +226,63 @@ async function openCrop(i: number) {
   cropping = i;
   const dlg = $<HTMLDialogElement>("page-crop");
   dlg.showModal();
-  const url = URL.createObjectURL(new Blob([await api.image(p.id, 1200)], { type: "image/jpeg" }));
-  await stage.load(url, p.width, p.height);
+  if (cropPhoto) URL.revokeObjectURL(cropPhoto);
+  cropPhoto = URL.createObjectURL(new Blob([await api.image(p.id, 1200)], { type: "image/jpeg" }));
+  await stage.load(cropPhoto, p.width, p.height);
   stage.set(p.crop ?? { x: 0, y: 0, w: p.width, h: p.height }, false);
 }
 
-/** The flattened page for the dialog's corners (the latest request wins). */
+/** The flattened page for the dialog's corners: one request at a time, the latest corners
+ * asked for when it is back. */
 async function showFlat(c: Corners) {
-  const p = pages[cornering];
-  if (!p) return;
-  const my = ++cornersFlat;
+  if (flatBusy) {
+    flatNext = c.map((p) => [...p]) as Corners;
+    return;
+  }
+  const gen = cornersGen;
+  const id = cornering;
+  flatBusy = true;
   try {
-    const bytes = await api.flat(p.id, c, 900);
-    if (my !== cornersFlat) return;
+    const bytes = await api.flat(id, c, 900);
+    if (gen !== cornersGen) return;
     const img = $<HTMLImageElement>("corner-flat");
     if (img.src.startsWith("blob:")) URL.revokeObjectURL(img.src);
     img.src = URL.createObjectURL(new Blob([bytes], { type: "image/jpeg" }));
     if (__TEST_HOOKS__) bump("cornerFlats");
   } catch (e) {
-    message(() => errText(e), "bad", e);
+    if (gen === cornersGen) message(() => errText(e), "bad", e);
+  } finally {
+    flatBusy = false;
+    const next = flatNext;
+    flatNext = null;
+    if (next && gen === cornersGen) void showFlat(next);
   }
 }
 
 async function openCorners(i: number) {
   const p = pages[i];
   if (!p.found) return;
-  cornering = i;
-  $<HTMLDialogElement>("page-corners").showModal();
+  const gen = ++cornersGen;
+  cornering = p.id;
+  flatNext = null;
   const start = (typeof p.mode === "object" ? p.mode.corners : p.found.corners) as Corners;
-  const url = URL.createObjectURL(new Blob([await api.image(p.id, 1200)], { type: "image/jpeg" }));
-  await corners.load(url, p.width, p.height, start);
-  await showFlat(start);
+  // The corners at once (a click before the photo arrives acts on this page's), the old
+  // flattened page gone.
+  corners.set(start);
+  $<HTMLImageElement>("corner-flat").removeAttribute("src");
+  $<HTMLDialogElement>("page-corners").showModal();
+  try {
+    const bytes = await api.image(p.id, 1200);
+    if (gen !== cornersGen) return;
+    if (cornersPhoto) URL.revokeObjectURL(cornersPhoto);
+    cornersPhoto = URL.createObjectURL(new Blob([bytes], { type: "image/jpeg" }));
+    await corners.load(cornersPhoto, p.width, p.height, corners.corners ?? start);
+    await showFlat(corners.corners ?? start);
+  } catch (e) {
+    if (gen !== cornersGen) return;
+    $<HTMLDialogElement>("page-corners").close();
+    message(() => errText(e), "bad", e);
+  }
 }
 
 /** Sets how page `i`'s paper is taken (corners, or `off`); for tests too. */
@@ -266,8 +302,11 @@ async function act(a: string, i: number) {
       const o = await api.rotate(p.id, a === "rotl" ? -1 : 1);
       URL.revokeObjectURL(p.thumb);
       // The crop and corners were in the old orientation's pixels: the turned page starts
-      // uncropped, its paper found again.
-      pages[i] = { ...o, path: p.path, name: p.name, page: p.page, crop: null, thumb: await thumb(o.id), ...(await withPaper(o)) };
+      // uncropped, its paper found again. Put where the page is now (the list may have changed).
+      const turned: Page = { ...o, path: p.path, name: p.name, page: p.page, crop: null, thumb: await thumb(o.id), ...(await withPaper(o)) };
+      const at = pageIndex(p.id);
+      if (at >= 0) pages[at] = turned;
+      else void api.close(o.id).catch(() => {});
     } catch (e) {
       message(() => errText(e), "bad", e);
     }
@@ -312,24 +351,28 @@ export function initScan() {
   });
   $("page-crop-cancel").addEventListener("click", () => $<HTMLDialogElement>("page-crop").close());
   corners = new CornerStage($("corner-stage"), (c) => void showFlat(c));
-  const closeCorners = () => {
-    $<HTMLDialogElement>("page-corners").close();
-    cornersFlat++;
-  };
+  // However it closes (a button, Esc), what is still on its way for it is dropped.
+  $("page-corners").addEventListener("close", () => {
+    cornersGen++;
+    flatNext = null;
+  });
+  const closeCorners = () => $<HTMLDialogElement>("page-corners").close();
   $("corners-ok").addEventListener("click", () => {
     const c = corners.corners;
+    const at = pageIndex(cornering);
     closeCorners();
-    if (c && pages[cornering]) void setPageMode(cornering, { corners: c.map((p) => [...p] as [number, number]) });
+    if (c && at >= 0) void setPageMode(at, { corners: c.map((p) => [...p] as [number, number]) });
   });
   $("corners-found").addEventListener("click", () => {
-    const f = pages[cornering]?.found;
+    const f = pages[pageIndex(cornering)]?.found;
     if (!f) return;
     corners.set(f.corners as Corners);
     void showFlat(f.corners as Corners);
   });
   $("corners-off").addEventListener("click", () => {
+    const at = pageIndex(cornering);
     closeCorners();
-    if (pages[cornering]) void setPageMode(cornering, "off");
+    if (at >= 0) void setPageMode(at, "off");
   });
   $("corners-cancel").addEventListener("click", closeCorners);
   $("page-crop-all").addEventListener("click", () => {

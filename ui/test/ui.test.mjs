@@ -429,18 +429,27 @@ test("scans: a paper photographed on a desk shows its corners, dragged beside th
   await page.waitForFunction(() => window.calls.filter((c) => c.cmd === "scan_merge").at(-1)?.args.pages[0].page.corners?.[2][0] === 954);
   merge = (await calls("scan_merge")).at(-1);
   assert.deepEqual(merge.args.pages[0].page.corners[0], dragged[0]);
-  // Kept as photographed; then the found corners again.
+  // The dialog opens again on the dragged corners; the corners found are one click away.
+  await page.click('#scan-pages button[data-act="corners"][data-i="0"]');
+  await page.waitForSelector("#page-corners[open]");
+  assert.equal(await page.getAttribute("#corner-stage polygon", "points"), merge.args.pages[0].page.corners.map((c) => c.join(",")).join(" "));
+  await page.click("#corners-found");
+  await page.click("#corners-ok");
+  await page.waitForFunction(() => window.calls.filter((c) => c.cmd === "scan_merge").at(-1)?.args.pages[0].page.corners?.[2][0] === 940);
+  assert.deepEqual((await calls("scan_merge")).at(-1).args.pages[0].page, { corners: found });
+  // Kept as photographed.
   await page.click('#scan-pages button[data-act="corners"][data-i="0"]');
   await page.waitForSelector("#page-corners[open]");
   await page.click("#corners-off");
   await page.waitForFunction(() => window.calls.filter((c) => c.cmd === "scan_merge").at(-1)?.args.pages[0].page === "off");
   assert.match(await page.textContent("#scan-pages li:nth-child(1)"), /按原照片/);
+  // Esc closes it like 取消: nothing changes.
+  const merges = (await calls("scan_merge")).length;
   await page.click('#scan-pages button[data-act="corners"][data-i="0"]');
   await page.waitForSelector("#page-corners[open]");
-  await page.click("#corners-found");
-  await page.click("#corners-ok");
-  await page.waitForFunction(() => typeof window.calls.filter((c) => c.cmd === "scan_merge").at(-1)?.args.pages[0].page === "object");
-  assert.deepEqual((await calls("scan_merge")).at(-1).args.pages[0].page, { corners: found });
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => !document.getElementById("page-corners").open);
+  assert.equal((await calls("scan_merge")).length, merges);
   // A crop by hand wins: the corners button goes, the merge is sent the crop.
   await page.evaluate(() => window.caiji.cropPage(0, { x: 10, y: 20, w: 800, h: 500 }));
   assert.equal(await page.$$eval('#scan-pages button[data-act="corners"]', (l) => l.length), 0);

@@ -245,7 +245,7 @@ mod tests {
     fn head(crown: f32, x: f32) -> Head {
         let p = [x, crown + 100.0];
         let face = Face { score: 0.9, x: x - 60.0, y: crown + 40.0, w: 120.0, h: 150.0, eye_l: p, eye_r: p, nose: p, mouth_l: p, mouth_r: p };
-        Head { face, faces: 1, crown, chin: crown + 200.0, centre_x: x, eye_y: crown + 90.0, roll: 0.0, crown_from_background: false }
+        Head { face, faces: 1, crown, chin: crown + 200.0, centre_x: x, eye_y: crown + 90.0, roll: 0.0, crown_from_background: false, roll_from_symmetry: true }
     }
 
     fn reason(head: &Head, w: f32, h: f32) -> String {

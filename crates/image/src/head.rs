@@ -28,6 +28,10 @@ pub struct Head {
     pub roll: f32,
     /// Whether the crown was found at the background's edge (else estimated from the face).
     pub crown_from_background: bool,
+    /// Whether the tilt was measured from the face's symmetry (to a few tenths of a degree;
+    /// else from the eye landmarks, to a few degrees).
+    #[serde(default)]
+    pub roll_from_symmetry: bool,
 }
 
 impl Head {
@@ -97,14 +101,25 @@ pub fn measure(img: &RgbImage) -> Result<Head> {
     let d = ((mouth[0] - eyes[0]).powi(2) + (mouth[1] - eyes[1]).powi(2)).sqrt().max(1.0);
     let eye_line = (f.eye_r[1] - f.eye_l[1]).atan2(f.eye_r[0] - f.eye_l[0]).to_degrees();
     let centre = mid(eyes, mouth);
-    let (roll, axis_x) = symmetry(img, centre, d, eye_line).unwrap_or((eye_line, centre[0]));
+    let sym = symmetry(img, centre, d, eye_line);
+    let (roll, axis_x) = sym.unwrap_or((eye_line, centre[0]));
     // Average proportions: chin about 0.8 eye-mouth distances below the mouth, the top of the
     // hair about 1.9 above the eyes.
     let chin = (mouth[1] + 0.8 * d).min(h);
     let estimate = eyes[1] - 1.9 * d;
     let found = crown_at_background(img, &f, eyes[1], d);
     let crown = found.unwrap_or(estimate.max(0.0));
-    Ok(Head { face: f, faces: faces.len(), crown, chin, centre_x: axis_x, eye_y: eyes[1], roll, crown_from_background: found.is_some() })
+    Ok(Head {
+        face: f,
+        faces: faces.len(),
+        crown,
+        chin,
+        centre_x: axis_x,
+        eye_y: eyes[1],
+        roll,
+        crown_from_background: found.is_some(),
+        roll_from_symmetry: sym.is_some(),
+    })
 }
 
 /// The face's tilt and centre line from its mirror symmetry, `(degrees, x at the face's
@@ -116,7 +131,8 @@ pub fn measure(img: &RgbImage) -> Result<Head> {
 /// distance `d` either side of `centre`; `None` when the face is too small to tell or the face
 /// does not mirror (then the eye line stands).
 fn symmetry(img: &RgbImage, centre: [f32; 2], d: f32, coarse: f32) -> Option<(f32, f32)> {
-    // Samples across half the face and rows from the brows to below the mouth.
+    // Samples across half the face (1.2 eye–mouth distances) and rows 1.5 of them above and
+    // below the face's centre (from the forehead to below the chin).
     const HALF: i32 = 32;
     const ROWS: i32 = 40;
     if d < 6.0 {
@@ -199,7 +215,9 @@ fn symmetry(img: &RgbImage, centre: [f32; 2], d: f32, coarse: f32) -> Option<(f3
     }
     // A best turn at the edge of the search is no peak.
     let (v, th, s) = best;
-    (v >= SYMMETRY_MIN && (t0 - coarse).abs() < 9.5).then(|| (th, centre[0] + th.to_radians().cos() * s))
+    // The axis at the centre's row: from its point (s along the turned eye line), back along
+    // its own direction to that row.
+    (v >= SYMMETRY_MIN && (t0 - coarse).abs() < 9.5).then(|| (th, centre[0] + s / th.to_radians().cos()))
 }
 
 /// The correlation below which a face is not taken to mirror itself (a profile, a face mostly

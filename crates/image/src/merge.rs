@@ -77,8 +77,15 @@ pub fn merge(pages: &[Page], spec: &Spec) -> Result<Prepared> {
         let (x, y, cw, ch) = src.region(crop);
         // A photo of a paper: the page found, flattened and cleaned (a crop given by hand wins).
         let flat = match p.crop {
-            // Corners given in full-resolution pixels, the page decoded maybe smaller.
-            None => crate::page::process(src.image(), p.page.scaled(src.image().width() as f32 / src.size().0.max(1) as f32))?,
+            // Corners given in full-resolution pixels (checked there), the page decoded maybe
+            // smaller; the scan's skew measured once per picture.
+            None => {
+                let mode = match p.page {
+                    PageMode::Corners(c) => PageMode::Corners(crate::page::corners_within(c, w as f32, h as f32, (w as f32, h as f32))?),
+                    other => other,
+                };
+                crate::page::process_cached(src.image(), mode.scaled(src.image().width() as f32 / w.max(1) as f32), p.source.skew_cell())?
+            }
             Some(_) => crate::page::Outcome { image: None, note: None, found: None },
         };
         if let Some(n) = flat.note {

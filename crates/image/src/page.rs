@@ -91,6 +91,12 @@ const MAX_FLAT_PIXELS: f32 = 12e6;
 
 /// Takes a page as `mode` says.
 pub fn process(img: &DynamicImage, mode: PageMode) -> Result<Outcome> {
+    process_cached(img, mode, &std::sync::OnceLock::new())
+}
+
+/// [`process`], the scan's skew measured once per picture (`skew` kept with it: a merge runs
+/// again after every change on the scans screen).
+pub fn process_cached(img: &DynamicImage, mode: PageMode, skew: &std::sync::OnceLock<Option<Skew>>) -> Result<Outcome> {
     let rgb = || match img {
         DynamicImage::ImageRgb8(i) => std::borrow::Cow::Borrowed(i),
         other => std::borrow::Cow::Owned(other.to_rgb8()),
@@ -98,23 +104,16 @@ pub fn process(img: &DynamicImage, mode: PageMode) -> Result<Outcome> {
     let (w, h) = (img.width() as f32, img.height() as f32);
     let corners = match mode {
         PageMode::Off => return Ok(Outcome { image: None, note: None, found: None }),
-        PageMode::Corners(c) => {
-            if c.iter().any(|p| p[0] > w || p[1] > h) || quad_area(&c) < 256.0 || !convex(&c) {
-                return Err(Error::invalid(
-                    format!("纸张四角不在图片内或不成四边形（图片 {}×{}）", w as u32, h as u32),
-                    format!("The page corners are outside the picture or not a quadrilateral (picture {}×{})", w as u32, h as u32),
-                ));
-            }
-            c
-        }
+        PageMode::Corners(c) => corners_within(c, w, h, (w, h))?,
         PageMode::Auto => match find(img) {
             // A scan: straightened when its lines of text run askew.
             Some(f) if f.whole => {
-                let Some(deg) = skew(img).filter(|d| d.abs() >= MIN_SKEW) else {
+                let Some(sk) = (*skew.get_or_init(|| measure_skew(img))).filter(|s| s.deg.abs() >= MIN_SKEW) else {
                     return Ok(Outcome { image: None, note: None, found: Some(f) });
                 };
+                let deg = sk.deg;
                 let note = Msg::new(format!("扫描件歪斜 {:.1}°，已摆正", deg.abs()), format!("The scan was askew by {:.1}°: straightened", deg.abs()));
-                return Ok(Outcome { image: Some(deskewed(img, deg)), note: Some(note), found: Some(f) });
+                return Ok(Outcome { image: Some(deskewed(img, &sk)), note: Some(note), found: Some(f) });
             }
             Some(f) => f.corners,
             None => {
@@ -140,6 +139,23 @@ pub fn process(img: &DynamicImage, mode: PageMode) -> Result<Outcome> {
     Ok(Outcome { image: Some(image), note: Some(note), found: Some(found) })
 }
 
+/// Corners given for a `w`×`h` picture, checked and kept inside it: finite, each within a
+/// pixel (or 0.5 % of the side, for rounding between scales) of the picture, enclosing a
+/// convex quadrilateral of some size. `shown` is the picture's size as the person knows it
+/// (its full pixels), for the message.
+pub fn corners_within(c: [Point; 4], w: f32, h: f32, shown: (f32, f32)) -> Result<[Point; 4]> {
+    let (tx, ty) = ((0.005 * w).max(1.0), (0.005 * h).max(1.0));
+    let inside = c.iter().all(|p| p[0].is_finite() && p[1].is_finite() && p[0] >= -tx && p[0] <= w + tx && p[1] >= -ty && p[1] <= h + ty);
+    let c = c.map(|[x, y]| [x.clamp(0.0, w), y.clamp(0.0, h)]);
+    if !inside || quad_area(&c) < 256.0 || !convex(&c) {
+        return Err(Error::invalid(
+            format!("纸张四角不在图片内或不成四边形（图片 {}×{}）", shown.0 as u32, shown.1 as u32),
+            format!("The page corners are outside the picture or not a quadrilateral (picture {}×{})", shown.0 as u32, shown.1 as u32),
+        ));
+    }
+    Ok(c)
+}
+
 /// Skews smaller than this are left alone: hardly seen (9 pixels across a 300-dpi letter
 /// page at 0.2°), while a resampled page is a little softer.
 const MIN_SKEW: f32 = 0.5;
@@ -149,13 +165,30 @@ pub const MAX_SKEW: f32 = 15.0;
 /// stand ~12 pixels apart).
 const SKEW_SIDE: u32 = 1000;
 
+/// A scan's skew: how far its lines of text are turned, and where its ink lies once turned
+/// straight.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Skew {
+    /// Degrees, positive clockwise (lines across the page falling to the right).
+    pub deg: f32,
+    /// The ink's extent once turned back about the picture's centre: left, top, right, bottom
+    /// as shares of the picture's width and height (below 0 or above 1: the ink would leave
+    /// the frame).
+    pub ink: [f32; 4],
+}
+
 /// How far a page's lines of text are turned from straight, in degrees (positive: clockwise,
 /// lines across the page falling to the right), within ±[`MAX_SKEW`]; lines running down a
-/// page scanned sideways count too (it stays sideways: turning it is the person's). `None` when the picture shows no lines of text to tell by (a photo, a
-/// drawing, an empty page). Measured by projection profiles: the ink's rows are sharpest
-/// (largest sum of squared row counts) when projected along the lines' own angle, searched
-/// every half degree, then every twentieth around the best.
+/// page scanned sideways count too (it stays sideways: turning it is the person's). `None`
+/// when the picture shows no lines of text to tell by (a photo, an empty page).
 pub fn skew(img: &DynamicImage) -> Option<f32> {
+    measure_skew(img).map(|s| s.deg)
+}
+
+/// [`skew`] with the ink's extent. Measured by projection profiles: the ink's rows are
+/// sharpest (largest sum of squared row counts) when projected along the lines' own angle,
+/// searched every quarter degree, then every fortieth around the best.
+pub fn measure_skew(img: &DynamicImage) -> Option<Skew> {
     let (w, h) = (img.width(), img.height());
     let k = (SKEW_SIDE as f32 / w.max(h) as f32).min(1.0);
     let (sw, sh) = (((w as f32 * k).round() as u32).max(8), ((h as f32 * k).round() as u32).max(8));
@@ -203,15 +236,27 @@ pub fn skew(img: &DynamicImage) -> Option<f32> {
     }
     let (d0, sideways, _) = best?;
     let fine = (-10..=10).map(|i| d0 + i as f32 * 0.025).map(|d| (d, sharpness(d, sideways))).max_by(|a, b| a.1.total_cmp(&b.1))?;
-    Some(fine.0)
+    // Where the ink goes when turned back by `fine` about the centre.
+    let (sn, cs) = fine.0.to_radians().sin_cos();
+    let (cx, cy) = (sw as f32 / 2.0, sh as f32 / 2.0);
+    let mut ink_box = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for &(x, y) in &ink {
+        let (dx, dy) = (x + 0.5 - cx, y + 0.5 - cy);
+        let (qx, qy) = (cx + cs * dx + sn * dy, cy - sn * dx + cs * dy);
+        ink_box = [ink_box[0].min(qx), ink_box[1].min(qy), ink_box[2].max(qx), ink_box[3].max(qy)];
+    }
+    let ink = [ink_box[0] / sw as f32, ink_box[1] / sh as f32, ink_box[2] / sw as f32, ink_box[3] / sh as f32];
+    Some(Skew { deg: fine.0, ink })
 }
 
 /// How much sharper a page's rows must be at their best angle than at the median angle.
 const SKEW_CONTRAST: f64 = 1.5;
 
-/// `img` turned back by `deg` about its centre, at its own size; the corners the turn uncovers
-/// are filled with the paper's colour (the brightest tenth of the border).
-fn deskewed(img: &DynamicImage, deg: f32) -> DynamicImage {
+/// `img` turned back by its skew about its centre, at its own size, grown where its ink would
+/// otherwise leave the frame (a seal in a corner is never cut); what the turn uncovers is
+/// filled with the paper's colour (the brightest tenth of the border).
+fn deskewed(img: &DynamicImage, skew: &Skew) -> DynamicImage {
+    let deg = skew.deg;
     let grey = matches!(img, DynamicImage::ImageLuma8(_));
     let src = match img {
         DynamicImage::ImageLuma8(g) => std::borrow::Cow::Owned(DynamicImage::ImageLuma8(g.clone()).to_rgb8()),
@@ -226,11 +271,19 @@ fn deskewed(img: &DynamicImage, deg: f32) -> DynamicImage {
     let paper: [f32; 3] = std::array::from_fn(|c| top.iter().map(|p| p[c] as f32).sum::<f32>() / top.len().max(1) as f32);
     let (sn, cs) = deg.to_radians().sin_cos();
     let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
-    let mut out = RgbImage::new(w, h);
-    out.par_chunks_mut(w as usize * 3).enumerate().for_each(|(v, row)| {
-        let dv = v as f32 + 0.5 - cy;
-        for u in 0..w as usize {
-            let du = u as f32 + 0.5 - cx;
+    // The canvas: the frame, grown to the ink's extent plus a margin (never more than the
+    // whole picture turned needs).
+    let m = 0.01 * w.max(h) as f32;
+    let left = (skew.ink[0] * w as f32 - m).clamp(-(w as f32) * 0.3, 0.0).floor();
+    let top = (skew.ink[1] * h as f32 - m).clamp(-(h as f32) * 0.3, 0.0).floor();
+    let right = (skew.ink[2] * w as f32 + m).clamp(w as f32, w as f32 * 1.3).ceil();
+    let bottom = (skew.ink[3] * h as f32 + m).clamp(h as f32, h as f32 * 1.3).ceil();
+    let (ow, oh) = ((right - left) as u32, (bottom - top) as u32);
+    let mut out = RgbImage::new(ow, oh);
+    out.par_chunks_mut(ow as usize * 3).enumerate().for_each(|(v, row)| {
+        let dv = v as f32 + top + 0.5 - cy;
+        for u in 0..ow as usize {
+            let du = u as f32 + left + 0.5 - cx;
             let (x, y) = (cx + cs * du - sn * dv - 0.5, cy + sn * du + cs * dv - 0.5);
             let (x0, y0) = (x.floor(), y.floor());
             let (fx, fy) = (x - x0, y - y0);
@@ -592,15 +645,19 @@ pub fn warp(img: &RgbImage, c: &[Point; 4], ratio: f32) -> RgbImage {
     let side = |a: Point, b: Point| ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt();
     let hgt = side(c[0], c[3]).max(side(c[1], c[2]));
     let wid = side(c[0], c[1]).max(side(c[3], c[2]));
+    let ratio = ratio.clamp(0.1, 10.0);
     let (mut ow, mut oh) = if wid / ratio > hgt { (wid, wid / ratio) } else { (hgt * ratio, hgt) };
-    let k = (MAX_FLAT_PIXELS / (ow * oh)).sqrt().min(1.0);
-    ow = (ow * k).round().max(1.0);
-    oh = (oh * k).round().max(1.0);
+    let k = (MAX_FLAT_PIXELS / (ow * oh).max(1.0)).sqrt().min(1.0);
+    // Each side also within twice the photo's long side (the product alone would let one side
+    // grow without bound as the other rounds to a pixel).
+    let (iw, ih) = img.dimensions();
+    let most = 2.0 * iw.max(ih) as f32;
+    ow = (ow * k).round().clamp(1.0, most);
+    oh = (oh * k).round().clamp(1.0, most);
     let hm = square_to_quad(c);
     let (ow, oh) = (ow as u32, oh as u32);
-    let (iw, ih) = img.dimensions();
     let src = img.as_raw();
-    let mut out = vec![255u8; (ow * oh * 3) as usize];
+    let mut out = vec![255u8; ow as usize * oh as usize * 3];
     out.par_chunks_mut(ow as usize * 3).enumerate().for_each(|(y, row)| {
         let v = (y as f64 + 0.5) / oh as f64;
         for x in 0..ow as usize {

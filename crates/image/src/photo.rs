@@ -161,14 +161,18 @@ fn photo_pixels(src: &Source, spec: &Spec, crop: Rect, (tw, th): (u32, u32), hea
         Some(h) => crate::framing::straighten(src, crop, (tw, th), h.roll, [h.centre_x, (h.crown + h.chin) / 2.0], fine)?,
         None => None,
     };
+    let mut turn = level.map(|h| h.roll);
     if let (Some((px, _)), Some(h), true) = (&turned, level, fine) {
         // The finished photo is checked by measuring it again: it must measure level, so it is
         // measured here and turned by what is left once more; still tilted, it is refused.
-        let mut residual = crate::head::measure(&px.to_rgb8()).map(|m| m.roll).unwrap_or(0.0);
+        // Only a tilt measured from the face's symmetry is precise enough to act on.
+        let precise = |px: &DynamicImage| crate::head::measure(&px.to_rgb8()).ok().filter(|m| m.roll_from_symmetry).map(|m| m.roll);
+        let mut residual = precise(px).unwrap_or(0.0);
         if residual.abs() > MAX_RESIDUAL_TILT {
             let again = crate::framing::straighten(src, crop, (tw, th), h.roll + residual, [h.centre_x, (h.crown + h.chin) / 2.0], fine)?;
             if let Some((px, _)) = &again {
-                residual = crate::head::measure(&px.to_rgb8()).map(|m| m.roll).unwrap_or(residual);
+                turn = Some(h.roll + residual);
+                residual = precise(px).unwrap_or(residual);
             }
             if again.is_none() || residual.abs() > MAX_RESIDUAL_TILT {
                 return Err(crate::head::face_error(
@@ -185,13 +189,13 @@ fn photo_pixels(src: &Source, spec: &Spec, crop: Rect, (tw, th): (u32, u32), hea
         }
         edits.residual = residual;
     }
-    match (&turned, level) {
-        (Some((_, used)), Some(h)) => {
-            edits.levelled = Some(h.roll);
+    match (&turned, turn) {
+        (Some((_, used)), Some(turn)) => {
+            edits.levelled = Some(turn);
             edits.moved = (*used != crop).then_some(*used);
         }
         // Said only when the check will fail it.
-        (None, Some(h)) if spec.head.as_ref().is_some_and(|r| h.roll.abs() > r.roll) => edits.not_levelled = Some(h.roll),
+        (None, Some(roll)) if spec.head.as_ref().is_some_and(|r| roll.abs() > r.roll) => edits.not_levelled = Some(roll),
         _ => {}
     }
     let crop = edits.moved.unwrap_or(crop);

@@ -27,6 +27,8 @@ pub struct Source {
     limits: Limits,
     /// The upright working image, made on first use (previews, scans).
     upright: std::sync::OnceLock<DynamicImage>,
+    /// A scan's skew, measured on first use (each merge of the scans screen would again).
+    skew: std::sync::OnceLock<Option<crate::page::Skew>>,
     /// The file it was read from: an output may never replace it.
     origin: Option<Arc<Path>>,
 }
@@ -50,7 +52,7 @@ impl Source {
     pub fn page_from_bytes(data: impl Into<Arc<[u8]>>, page: usize, min_scale: f64, limits: Limits) -> Result<Source> {
         let data = data.into();
         let decoded = decode::decode_page(&data, page, min_scale, limits)?;
-        Ok(Source { data, page, decoded, turns: 0, limits, upright: Default::default(), origin: None })
+        Ok(Source { data, page, decoded, turns: 0, limits, upright: Default::default(), skew: Default::default(), origin: None })
     }
 
     /// Every page of a file for `spec`: each page of a PDF, or the one picture of any other
@@ -173,6 +175,12 @@ impl Source {
     pub fn rotate(&mut self, quarter_turns: i32) {
         self.turns = (self.turns + quarter_turns.rem_euclid(4) as u8) % 4;
         self.upright = Default::default();
+        self.skew = Default::default();
+    }
+
+    /// Where this picture's skew is kept once measured (see [`crate::page::process_cached`]).
+    pub fn skew_cell(&self) -> &std::sync::OnceLock<Option<crate::page::Skew>> {
+        &self.skew
     }
 
     /// The same source with at least `needed` of full resolution (re-decodes if necessary).
@@ -188,6 +196,8 @@ impl Source {
             turns: self.turns,
             limits: self.limits,
             upright: Default::default(),
+            // The same picture: its skew is the same at any scale.
+            skew: self.skew.clone(),
             origin: self.origin.clone(),
         }))
     }

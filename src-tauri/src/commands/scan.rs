@@ -60,8 +60,10 @@ pub async fn scan_flat(state: State<'_, AppState>, id: u64, corners: [Point; 4],
         let (w, h) = (img.width(), img.height());
         let k = ((2 * max.clamp(64, 2000)) as f32 / w.max(h) as f32).min(1.0);
         let small = caiji_image::resize::resize_region(img, (0.0, 0.0, w as f64, h as f64), ((w as f32 * k) as u32).max(1), ((h as f32 * k) as u32).max(1))?;
-        let to_small = small.width() as f32 / s.size().0.max(1) as f32;
-        let flat = paper::process(&small, PageMode::Corners(corners.map(|[x, y]| [x * to_small, y * to_small])))?.image.unwrap_or(small);
+        let (fw, fh) = (s.size().0.max(1) as f32, s.size().1.max(1) as f32);
+        let corners = paper::corners_within(corners, fw, fh, (fw, fh))?;
+        let (kx, ky) = (small.width() as f32 / fw, small.height() as f32 / fh);
+        let flat = paper::process(&small, PageMode::Corners(corners.map(|[x, y]| [x * kx, y * ky])))?.image.unwrap_or(small);
         let f = (max.clamp(64, 2000) as f32 / flat.width().max(flat.height()) as f32).min(1.0);
         let (fw, fh) = (((flat.width() as f32 * f) as u32).max(1), ((flat.height() as f32 * f) as u32).max(1));
         let shown = caiji_image::resize::resize_region(&flat, (0.0, 0.0, flat.width() as f64, flat.height() as f64), fw, fh)?;
