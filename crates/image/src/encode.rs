@@ -87,9 +87,6 @@ unsafe fn compress(raw: &[u8], w: u32, h: u32, cs_in: ColorSpace, grey_out: bool
     }
     jpeg_set_defaults(ci);
     jpeg_set_colorspace(ci, if grey_out { ColorSpace::JCS_GRAYSCALE } else { ColorSpace::JCS_YCbCr });
-    // The floating-point DCT: as fast here, and more exact than libjpeg's default integer one
-    // (on the letter scan at the same bytes, SSIM 0.9294 instead of 0.9274).
-    ci.dct_method = J_DCT_METHOD::JDCT_FLOAT;
     // Baseline (sequential) JPEG: old portal validators reject progressive files.
     jpeg_c_set_bool_param(ci, J_BOOLEAN_PARAM::JBOOLEAN_OPTIMIZE_SCANS, 0);
     ci.scan_info = std::ptr::null();
