@@ -131,14 +131,9 @@ pub fn measure(img: &RgbImage) -> Result<Head> {
 /// distance `d` either side of `centre`; `None` when the face is too small to tell or the face
 /// does not mirror (then the eye line stands).
 fn symmetry(img: &RgbImage, centre: [f32; 2], d: f32, coarse: f32) -> Option<(f32, f32)> {
-    // Samples across half the face (1.2 eye–mouth distances) and rows 1.5 of them above and
-    // below the face's centre (from the forehead to below the chin).
-    const HALF: i32 = 32;
-    const ROWS: i32 = 40;
     if d < 6.0 {
         return None;
     }
-    let step = 1.2 * d / HALF as f32;
     // The grey pixels within reach of every sample (with a margin for bilinear reads).
     let reach = 2.3 * d + 2.0;
     let x0 = (centre[0] - reach).floor().max(0.0) as u32;
@@ -156,31 +151,44 @@ fn symmetry(img: &RgbImage, centre: [f32; 2], d: f32, coarse: f32) -> Option<(f3
             grey[y * gw + x] = 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32;
         }
     }
+    // Bilinear, the edge repeated (a face near the picture's edge).
+    let (xmax, ymax) = ((gw - 2) as f32 + 0.999, (gh - 2) as f32 + 0.999);
     let at = |x: f32, y: f32| {
-        let (x, y) = ((x - x0 as f32).clamp(0.0, (gw - 1) as f32), (y - y0 as f32).clamp(0.0, (gh - 1) as f32));
-        let (xi, yi) = ((x as usize).min(gw.saturating_sub(2)), (y as usize).min(gh.saturating_sub(2)));
+        let (x, y) = ((x - x0 as f32).clamp(0.0, xmax), (y - y0 as f32).clamp(0.0, ymax));
+        let (xi, yi) = (x as usize, y as usize);
         let (fx, fy) = (x - xi as f32, y - yi as f32);
-        let g = |xx: usize, yy: usize| grey[yy * gw + xx];
-        (g(xi, yi) * (1.0 - fx) + g(xi + 1, yi) * fx) * (1.0 - fy) + (g(xi, yi + 1) * (1.0 - fx) + g(xi + 1, yi + 1) * fx) * fy
+        let i = yi * gw + xi;
+        let (top, bottom) = (&grey[i..i + 2], &grey[i + gw..i + gw + 2]);
+        (top[0] + (top[1] - top[0]) * fx) * (1.0 - fy) + (bottom[0] + (bottom[1] - bottom[0]) * fx) * fy
     };
-    let cols = (2 * HALF - 1) as usize;
-    let mut patch = vec![0f32; cols * (2 * ROWS as usize + 2)];
-    // How well the face's horizontal edges mirror about the axis turned by `th` degrees and
-    // moved `s` pixels along the eye line: the correlation of each half with the other's mirror.
-    let mut score = |th: f32, s: f32| {
+    // Samples across half the face (1.2 eye–mouth distances) and rows 1.5 of them above and
+    // below its centre (from the forehead to below the chin); a patch `extra` samples wider on
+    // each side serves every shift of the axis by whole samples.
+    const HALF: i32 = 32;
+    const ROWS: i32 = 40;
+    let step = 1.2 * d / HALF as f32;
+    let mut patch = Vec::new();
+    let sample = |patch: &mut Vec<f32>, th: f32, s: f32, extra: i32| -> usize {
+        let cols = (2 * (HALF + extra) - 1) as usize;
+        patch.resize(cols * (2 * ROWS as usize + 2), 0.0);
         let (sn, cs) = th.to_radians().sin_cos();
         for (j, row) in patch.chunks_mut(cols).enumerate() {
             let v = (j as i32 - ROWS - 1) as f32 * step;
             for (i, p) in row.iter_mut().enumerate() {
-                let u = s + (i as i32 - HALF + 1) as f32 * step;
+                let u = s + (i as i32 - HALF - extra + 1) as f32 * step;
                 *p = at(centre[0] + cs * u - sn * v, centre[1] + sn * u + cs * v);
             }
         }
+        cols
+    };
+    // How well the face's horizontal edges mirror about the patch's column `mid`: the
+    // correlation of each half's vertical differences with the other's mirror.
+    let mirror = |patch: &[f32], cols: usize, mid: usize| {
         let (mut n, mut sa, mut sb, mut sab, mut saa, mut sbb) = (0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32, 0.0f32);
         for j in 1..=2 * ROWS as usize {
             let (up, down) = (&patch[(j - 1) * cols..j * cols], &patch[(j + 1) * cols..(j + 2) * cols]);
             for i in 1..HALF as usize {
-                let (l, r) = (HALF as usize - 1 - i, HALF as usize - 1 + i);
+                let (l, r) = (mid - i, mid + i);
                 let (a, b) = (down[l] - up[l], down[r] - up[r]);
                 n += 1.0;
                 sa += a;
@@ -193,21 +201,25 @@ fn symmetry(img: &RgbImage, centre: [f32; 2], d: f32, coarse: f32) -> Option<(f3
         let (va, vb) = (saa - sa * sa / n, sbb - sb * sb / n);
         (sab - sa * sb / n) / (va * vb).sqrt().max(1e-3)
     };
+    // Every degree within 10 of the eye line, the axis shifted by whole samples up to 4 either
+    // way (one patch per turn); then every tenth of a degree and a third of a sample around it.
     let mut best = (f32::MIN, coarse, 0.0);
     for k in -10..=10 {
-        for m in -4..=4 {
-            let (th, s) = (coarse + k as f32, m as f32 * 0.04 * d);
-            let v = score(th, s);
+        let th = coarse + k as f32;
+        let cols = sample(&mut patch, th, 0.0, 4);
+        for m in -4..=4i32 {
+            let v = mirror(&patch, cols, (HALF + 4 - 1 + m) as usize);
             if v > best.0 {
-                best = (v, th, s);
+                best = (v, th, m as f32 * step);
             }
         }
     }
     let (_, t0, s0) = best;
-    for k in -10..=10 {
-        for m in -2..=2 {
-            let (th, s) = (t0 + k as f32 * 0.1, s0 + m as f32 * 0.01 * d);
-            let v = score(th, s);
+    for k in -6..=6 {
+        for m in -1..=1 {
+            let (th, s) = (t0 + k as f32 * 0.1, s0 + m as f32 * step / 3.0);
+            let cols = sample(&mut patch, th, s, 0);
+            let v = mirror(&patch, cols, (HALF - 1) as usize);
             if v > best.0 {
                 best = (v, th, s);
             }
