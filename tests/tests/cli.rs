@@ -354,6 +354,48 @@ fn drafts_are_listed_validated_exported_and_imported_elsewhere() {
     assert!(Store::open(&c.path().join("drafts")).unwrap().list().unwrap().is_empty(), "nothing imported");
 }
 
+/// `caiji drafts standing` judges a person as the app does (one verdict, `Record::verdict`):
+/// never an alarm without evidence, the rules speaking once a baseline covers the years.
+#[test]
+fn drafts_standing_gives_the_apps_verdict_and_a_baseline_lets_the_rules_speak() {
+    use caiji_filing::{desk::Desk, store::Store};
+    let dir = tempfile::tempdir().unwrap();
+    let id = "150102199003071237";
+    let year = caiji_base::time::today().0;
+    {
+        let store = Store::open(&dir.path().join("drafts")).unwrap();
+        let data = serde_json::json!({
+            "category": {"category": "1", "first_work": "2005-07"},
+            "work": [{"start": "2005-07", "unit": "某某公司", "uscc": "91150000MA0N99995D", "appointed": "2005-07"}],
+            "basic": {"name": "张三", "id_number": id}});
+        let forms = caiji_forms::Forms::builtin().unwrap();
+        let d = Desk::new(&store, &forms).create("collection", &data, None, None).unwrap();
+        // Finalized as it is (the form's other fields do not matter to the standing).
+        store.finalize(&d.id, &[]).unwrap();
+    }
+    // An accountant since 2005 with one collection here: not enough information, and what.
+    let o = caiji_in(dir.path(), &["drafts", "standing", id]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(text.contains("状态：信息不足，无法判断\n") && text.contains(&format!("2006–{} 年的继续教育", year - 1)), "{text}");
+    assert!(!text.contains(id), "no ID in full: {text}");
+    // Good to three years ago, nothing since: the two years unassessed put the person out of post.
+    let o = caiji_in(dir.path(), &["drafts", "baseline", id, &(year - 3).to_string()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("状态：非在岗") && text.contains(&format!("至 {} 年（本人说明）", year - 3)), "{text}");
+    // The JSON is the app's standing (the ID masked).
+    let store = Store::open(&dir.path().join("drafts")).unwrap();
+    let forms = caiji_forms::Forms::builtin().unwrap();
+    let mut app = serde_json::to_value(Desk::new(&store, &forms).standing(id).unwrap()).unwrap();
+    app["id_number"] = serde_json::json!("150102********1237");
+    assert_eq!(json(&caiji_in(dir.path(), &["--json", "drafts", "standing", id])), app);
+    // A year not over is refused; someone with nothing here is told so.
+    let o = caiji_in(dir.path(), &["drafts", "baseline", id, &year.to_string()]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("今年尚未结束"));
+    let o = caiji_in(dir.path(), &["drafts", "standing", "150102198807070016"]);
+    assert!(!o.status.success() && String::from_utf8_lossy(&o.stderr).contains("本机没有这个人"));
+}
+
 #[test]
 fn ask_answers_the_guides_keywords_and_plain_questions() {
     // A keyword of the guide's 自助答疑: its topic, in full, first.

@@ -173,6 +173,20 @@ enum DraftsCmd {
     List,
     /// The problems of one draft, on their fields (exit 1 when there are any).
     Validate { id: String },
+    /// Where a person stands this year — 在岗, 非在岗, 异动, or 信息不足 with what is missing —
+    /// and what they owe, from the filings here and the baseline: the app's and the server's verdict.
+    Standing {
+        /// The person's ID number.
+        id: String,
+    },
+    /// States the year up to which the online system shows the person on file and in good
+    /// standing (`none` withdraws it): the years after it are judged from the filings here.
+    Baseline {
+        /// The person's ID number.
+        id: String,
+        /// A year from 1980 to last year, or `none`.
+        year: String,
+    },
     /// Drafts and their attachments into one file to carry to another machine.
     Export {
         /// Draft ids (default: all).
@@ -377,6 +391,26 @@ fn drafts(cmd: &DraftsCmd, out: &Out) -> Result<ExitCode, Error> {
             let p = problems(&d);
             out.problems(&d, &p);
             Ok(if p.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        DraftsCmd::Standing { id } => {
+            let id = id.trim().to_uppercase();
+            let s = desk.standing(&id)?;
+            if s.counted == 0 && s.good_to.is_none() && s.server_good_to.is_none() {
+                return Err(Error::invalid(
+                    "本机没有这个人已定稿的填报，也没有说明过的记录（caiji drafts baseline）",
+                    "No finalized filing of this person here, and no stated baseline (caiji drafts baseline)",
+                ));
+            }
+            out.standing(&s);
+            Ok(ExitCode::SUCCESS)
+        }
+        DraftsCmd::Baseline { id, year } => {
+            let year = match year.trim() {
+                "none" | "无" => None,
+                y => Some(y.parse::<u32>().map_err(|_| Error::invalid(format!("“{y}”不是年份（或 none）"), format!("\"{y}\" is not a year (or none)")))?),
+            };
+            out.standing(&desk.set_baseline(&id.trim().to_uppercase(), year)?);
+            Ok(ExitCode::SUCCESS)
         }
         DraftsCmd::Export { ids, output } => {
             let ids = if ids.is_empty() { store.list()?.into_iter().map(|d| d.id).collect() } else { ids.clone() };

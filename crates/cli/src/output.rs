@@ -241,6 +241,41 @@ impl Out {
         }
     }
 
+    /// A person's standing: the status, what it rests on, what is owed this year.
+    pub fn standing(&self, s: &caiji_filing::desk::Standing) {
+        let id = caiji_base::ids::mask_id(&s.id_number);
+        if self.json {
+            let mut v = serde_json::to_value(s).unwrap_or_default();
+            v["id_number"] = json!(id);
+            print_json(&v);
+            return;
+        }
+        let year = if self.lang == Lang::Zh { format!("{} 年", s.year) } else { s.year.to_string() };
+        println!("{id} {} · {year}", s.name);
+        println!("{}{}", self.t("状态：", "Status: "), s.status_name.get(self.lang));
+        if let Some(m) = &s.missing {
+            println!("  {}", m.get(self.lang));
+        }
+        for (g, whose) in [(s.good_to, self.t("本人说明", "stated")), (s.server_good_to, self.t("服务器", "server"))] {
+            if let Some(g) = g {
+                println!("{}", self.t(&format!("线上记录完整、状态正常至 {g} 年（{whose}）"), &format!("On file in good standing up to {g} ({whose})")));
+            }
+        }
+        if let Some(n) = s.years_of_work {
+            let more = if s.years_at_least { self.t("至少", "at least ") } else { "" };
+            println!("{}", self.t(&format!("从事会计工作 {more}{n} 年"), &format!("Accounting work: {more}{n} years")));
+        }
+        // "Nothing owed" only of a record that can be judged.
+        if s.obligations.is_empty() && s.status != caiji_forms::rules::Status::Unknown {
+            println!("{}", self.t("今年没有待办", "Nothing owed this year"));
+        } else if !s.obligations.is_empty() {
+            println!("{}", self.t("今年应办：", "Owed this year:"));
+        }
+        for o in &s.obligations {
+            println!("  · {}", o.message.get(self.lang));
+        }
+    }
+
     pub fn exported(&self, file: &Path, m: &caiji_filing::bundle::Manifest) {
         if self.json {
             print_json(&json!({"output": file, "manifest": m}));

@@ -7,7 +7,7 @@
 use crate::store::{Draft, Links, State, Store, Unit};
 use caiji_base::error::{Error, Result};
 use caiji_base::i18n::Msg;
-use caiji_forms::record::{self, missing_text, status_name, Filed, Record};
+use caiji_forms::record::{self, Filed, Record};
 use caiji_forms::rules::{self, Region, Status};
 use caiji_forms::{text_at, Filer, Form, Forms, Problem};
 use serde::Serialize;
@@ -326,26 +326,22 @@ impl<'a> Desk<'a> {
         let (stated, server) = (self.baseline(id_number)?, self.server_baseline(id_number)?);
         let mut rec = record_from(drafts);
         rec.person.good_to = stated.max(server);
-        let (p, region) = (&rec.person, rec.region);
         let (year, month, _) = caiji_base::time::today();
-        let years = rec.years_of_work((year, month));
-        let later_history = rec.later_history(year);
-        let judged = rules::judge(p, year, region);
-        let status = judged.status;
+        let v = rec.verdict((year, month));
         let standing = Standing {
             id_number: id_number.to_string(),
             name,
             year,
-            region,
-            status,
-            status_name: status_name(status),
-            missing: missing_text(&judged),
+            region: rec.region,
+            status: v.status,
+            status_name: v.status_name,
+            missing: v.missing,
             good_to: stated,
             server_good_to: server,
-            obligations: rules::obligations(p, year, region),
-            years_of_work: years.map(|y| y.0),
-            years_at_least: years.is_some_and(|y| y.1),
-            later_history,
+            obligations: v.obligations,
+            years_of_work: v.years_of_work,
+            years_at_least: v.years_at_least,
+            later_history: v.later_history,
             counted: drafts.iter().filter(|d| counts(d)).count(),
         };
         Ok((standing, rec))

@@ -231,7 +231,43 @@ pub fn record_of(filings: &[Filed]) -> Record {
     r
 }
 
+/// Where a record stands in a year and what it rests on: the one judgement that the app's
+/// standing box, `caiji drafts standing` and the server's `GET /people/{id}/standing` show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub year: u32,
+    pub status: Status,
+    pub status_name: Msg,
+    /// What an `Unknown` judgement lacks, and what would settle it.
+    pub missing: Option<Msg>,
+    /// What is owed this year.
+    pub obligations: Vec<rules::Obligation>,
+    /// Whole years of accounting work (see [`Record::years_of_work`]).
+    pub years_of_work: Option<u32>,
+    /// The years are a lower bound: a later year of the 履历 no record here settles.
+    pub years_at_least: bool,
+    /// The years after the 履历's declaration, as the system fills them in.
+    pub later_history: Vec<rules::HistoryYear>,
+}
+
 impl Record {
+    /// The record's verdict on `today` (`(year, month)`, China's calendar).
+    pub fn verdict(&self, today: (u32, u32)) -> Verdict {
+        let year = today.0;
+        let judged = rules::judge(&self.person, year, self.region);
+        let years = self.years_of_work(today);
+        Verdict {
+            year,
+            status: judged.status,
+            status_name: status_name(judged.status),
+            missing: missing_text(&judged),
+            obligations: rules::obligations(&self.person, year, self.region),
+            years_of_work: years.map(|y| y.0),
+            years_at_least: years.is_some_and(|y| y.1),
+            later_history: self.later_history(year),
+        }
+    }
+
     /// The years after the 履历's declaration up to last year, as the system fills them in.
     pub fn later_history(&self, year: u32) -> Vec<rules::HistoryYear> {
         match self.declared_in {

@@ -15,7 +15,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use caiji_forms::record::{self, Filed, Record};
-use caiji_forms::rules;
 use caiji_protocol::{Account, AccountKind, Baseline, Standing};
 use serde_json::Value;
 
@@ -62,20 +61,19 @@ fn reviews(a: &Account, rec: &Record) -> bool {
 
 fn standing_of(person: &str, rec: &Record) -> Standing {
     let (year, month, _) = caiji_base::time::today();
-    let j = rules::judge(&rec.person, year, rec.region);
-    let years = rec.years_of_work((year, month));
+    let v = rec.verdict((year, month));
     Standing {
         person: caiji_base::ids::mask_id(person),
         year,
-        status: serde_json::to_value(j.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
-        status_name: record::status_name(j.status),
-        missing: record::missing_text(&j),
+        status: serde_json::to_value(v.status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        status_name: v.status_name,
+        missing: v.missing,
         good_to: rec.person.good_to,
         authority: rec.authority.clone(),
         collected: rec.collected,
-        years_of_work: years.map(|y| y.0),
-        years_at_least: years.is_some_and(|y| y.1),
-        obligations: rules::obligations(&rec.person, year, rec.region).into_iter().map(|o| o.message).collect(),
+        years_of_work: v.years_of_work,
+        years_at_least: v.years_at_least,
+        obligations: v.obligations.into_iter().map(|o| o.message).collect(),
     }
 }
 

@@ -360,3 +360,158 @@ fn the_server_refuses_what_the_guide_refuses_in_the_apps_words() {
     let added = change(LI, "2011-03");
     refused(&w, LI, &added, "不能通过信息变更补填", &app_says("change", &added, &[c], None));
 }
+
+/// One of the guide's cases: a person's filings (a collection working since `since`, perhaps
+/// a qualification, CE and assessments by year) and a baseline, and what the guide says.
+struct Case {
+    who: &'static str,
+    what: &'static str,
+    since: &'static str,
+    qualified: Option<&'static str>,
+    good_to: Option<u32>,
+    ce: Vec<u32>,
+    assessed: Vec<u32>,
+    status: &'static str,
+    /// Said in what the judgement lacks or in what is owed.
+    says: String,
+}
+
+/// The verdict as (status, what is missing, what is owed), from a standing's JSON.
+fn verdict_of(v: &Value) -> (String, String, Vec<String>) {
+    let zh = |m: &Value| m["zh"].as_str().unwrap_or_default().to_string();
+    let owed = v["obligations"].as_array().unwrap().iter().map(|o| zh(o.get("message").unwrap_or(o))).collect();
+    (v["status"].as_str().unwrap().to_string(), zh(&v["missing"]), owed)
+}
+
+/// The guide's cases as a table, each judged by the core (as the app's desk and `caiji drafts
+/// standing` judge a record: `Record::verdict`) and by the real server over HTTP after the same
+/// filings were accepted and the baseline set by the person's authority: both must give the
+/// guide's verdict, in the same words.
+#[test]
+fn the_guides_cases_get_one_verdict_from_the_core_and_the_server() {
+    let w = World::new();
+    let y = year();
+    let no = Vec::new;
+    let cases = [
+        Case {
+            who: ZHANG,
+            what: "an accountant since 2005 with one collection filing: no alarm",
+            since: "2005-07",
+            qualified: None,
+            good_to: None,
+            ce: no(),
+            assessed: no(),
+            status: "unknown",
+            says: format!("2006–{} 年的继续教育", y - 1),
+        },
+        Case {
+            who: LI,
+            what: "good to 3 years ago, assessed since, no CE for 2 years: still in post",
+            since: "2005-07",
+            qualified: None,
+            good_to: Some(y - 3),
+            ce: no(),
+            assessed: vec![y - 2, y - 1],
+            status: "active",
+            says: format!("{y} 年继续教育还差"),
+        },
+        Case {
+            who: WANG,
+            what: "good to 4 years ago, no CE for 3 years running: 异动",
+            since: "2005-07",
+            qualified: None,
+            good_to: Some(y - 4),
+            ce: no(),
+            assessed: vec![y - 3, y - 2, y - 1],
+            status: "changed",
+            says: String::new(),
+        },
+        Case {
+            who: QIAN,
+            what: "CE missed 4 years in all, never 3 running: 异动",
+            since: "2005-07",
+            qualified: None,
+            good_to: Some(y - 9),
+            ce: vec![y - 7, y - 5, y - 3, y - 1],
+            assessed: (y - 8..y).collect(),
+            status: "changed",
+            says: String::new(),
+        },
+        Case {
+            who: SUN,
+            what: "CE done, two years unassessed: 非在岗",
+            since: "2000-07",
+            qualified: None,
+            good_to: Some(y - 3),
+            ce: vec![y - 2, y - 1],
+            assessed: no(),
+            status: "non_active",
+            says: String::new(),
+        },
+        Case {
+            who: ZHAO,
+            what: "working since 2012, qualified in 2020: CE owed from 2013",
+            since: "2012-07",
+            qualified: Some("2020-09-01"),
+            good_to: None,
+            ce: no(),
+            assessed: no(),
+            status: "unknown",
+            says: format!("2013–{} 年的继续教育", y - 1),
+        },
+        Case {
+            who: "150102198807070016",
+            what: "all known, last year unassessed: in post, the assessment owed from January",
+            since: "2010-07",
+            qualified: None,
+            good_to: Some(y - 2),
+            ce: vec![y - 1],
+            assessed: no(),
+            status: "active",
+            says: format!("{} 年度考评", y - 1),
+        },
+        Case {
+            who: "150102197911110028",
+            what: "all known and done: in post, this year's CE and the 履历 owed",
+            since: "2010-07",
+            qualified: None,
+            good_to: Some(y - 2),
+            ce: vec![y - 1],
+            assessed: vec![y - 1],
+            status: "active",
+            says: "申报会计工作履历".into(),
+        },
+    ];
+    for c in &cases {
+        // (The World's people have their accounts already.)
+        w.server.add_account(AccountKind::Person, c.who, PW, "某某", "").ok();
+        let photo = w.photo(c.who);
+        let mut first = collection(c.who, &photo, "1501", "150102", Some((UNIT, c.since)), false);
+        if let Some(q) = c.qualified {
+            first["data"]["qualification"] = json!([{"level": "1", "type": "1", "how": "1", "date": q, "number": "Z0001"}]);
+        }
+        let mut filed = vec![(c.who, first)];
+        filed.extend(c.ce.iter().map(|cy| (c.who, ce(c.who, *cy))));
+        filed.extend(c.assessed.iter().map(|ay| (UNIT, assessment(UNIT, c.who, *ay))));
+        for (by, body) in &filed {
+            w.accepted(by, body);
+        }
+        if let Some(g) = c.good_to {
+            let (st, v) = w.api.call("PUT", &format!("/api/v1/people/{}/baseline", c.who), &w.token("HOHHOT"), Some(json!({"good_to": g})));
+            assert_eq!(st, 200, "{}: {v}", c.what);
+        }
+        let (st, server) = w.standing(c.who, c.who);
+        assert_eq!(st, 200, "{}: {server}", c.what);
+
+        let list: Vec<Filed> = filed.iter().map(|(_, b)| Filed { form: b["form"].as_str().unwrap(), data: &b["data"], declared: true, when: 0 }).collect();
+        let mut rec = record::record_of(&list);
+        rec.person.good_to = c.good_to;
+        let (year, month, _) = caiji_base::time::today();
+        let core = serde_json::to_value(rec.verdict((year, month))).unwrap();
+
+        let (status, missing, owed) = verdict_of(&core);
+        assert_eq!(status, c.status, "{}: {core}", c.what);
+        assert!(c.says.is_empty() || missing.contains(&c.says) || owed.iter().any(|o| o.contains(&c.says)), "{}: {core}", c.what);
+        assert_eq!(verdict_of(&server), (status, missing, owed), "{}: the server says what the core says", c.what);
+    }
+}
