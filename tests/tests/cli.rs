@@ -379,10 +379,15 @@ fn drafts_standing_gives_the_apps_verdict_and_a_baseline_lets_the_rules_speak() 
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(text.contains("状态：信息不足，无法判断\n") && text.contains(&format!("2006–{} 年的继续教育", year - 1)), "{text}");
     assert!(!text.contains(id), "no ID in full: {text}");
-    // Good to three years ago, nothing since: the two years unassessed put the person out of post.
+    // Good to three years ago, nothing here since: the unit's assessments are not on this
+    // computer, so not 非在岗 — 信息不足, saying which.
     let o = caiji_in(dir.path(), &["drafts", "baseline", id, &(year - 3).to_string()]);
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("状态：非在岗") && text.contains(&format!("至 {} 年（本人说明）", year - 3)), "{text}");
+    assert!(text.contains("状态：信息不足") && text.contains(&format!("至 {} 年（本人说明）", year - 3)), "{text}");
+    assert!(text.contains(&format!("{}–{} 年的年度考评", year - 2, year - 1)), "{text}");
+    // Good to four years ago: three years running without the CE the person files: 异动.
+    let o = caiji_in(dir.path(), &["drafts", "baseline", id, &(year - 4).to_string()]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("状态：异动"), "{}", String::from_utf8_lossy(&o.stdout));
     // The JSON is the app's standing (the ID masked).
     let store = Store::open(&dir.path().join("drafts")).unwrap();
     let forms = caiji_forms::Forms::builtin().unwrap();

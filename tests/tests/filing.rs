@@ -59,6 +59,12 @@ fn a_change_cannot_alter_name_id_or_first_work_date() {
     assert_eq!(entry.person.as_deref(), Some(id.as_str()));
     assert!(entry.title.contains("张三") && !entry.title.contains(&id), "title masks the ID: {}", entry.title);
     desk.finalize(&entry.id).unwrap();
+    // A change comes after collection (the guide §四): a change before it is refused.
+    let early = desk.change_from(&entry.id).unwrap();
+    let p = desk.checked(&early.id).unwrap().problems;
+    assert!(p.iter().any(|p| p.code == "refused" && p.message.zh.contains("完成会计人员信息采集")), "{p:?}");
+    let c = desk.create("collection", &json!({"basic": {"id_type": "1", "id_number": id, "name": "张三"}}), None, None).unwrap();
+    store.finalize(&c.id, &[]).unwrap();
 
     let change = desk.change_from(&entry.id).unwrap();
     assert_eq!(change.form, "change");
@@ -270,7 +276,12 @@ fn a_history_is_refused_once_declared_and_a_student_without_qualification() {
     let desk = Desk::new(&store, &forms);
     let id = resident_id("150102", "19990307", 124);
     let p = json!({"person": {"id_number": id, "name": "李四"}, "periods": [{"start": "2021-01", "unit": "某某公司", "post": "01"}]});
+    // Declared after collection: refused before it.
     let h = desk.create("history", &p, None, None).unwrap();
+    let probs = desk.checked(&h.id).unwrap().problems;
+    assert!(probs.iter().any(|p| p.code == "refused" && p.message.zh.contains("完成会计人员信息采集")), "{probs:?}");
+    let c = desk.create("collection", &json!({"basic": {"id_type": "1", "id_number": id, "name": "李四"}}), None, None).unwrap();
+    store.finalize(&c.id, &[]).unwrap();
     assert!(desk.checked(&h.id).unwrap().problems.is_empty());
     desk.finalize(&h.id).unwrap();
     store.set_state(&h.id, State::Queued, None).unwrap();
@@ -325,10 +336,14 @@ fn a_stated_baseline_lets_the_rules_judge_the_years_after_it() {
     store.finalize(&c.id, &[]).unwrap();
     let s = desk.standing(id).unwrap();
     assert_eq!((s.status, s.good_to), (Status::Unknown, None), "{s:?}");
-    // "In good standing up to three years ago": the two years since have no CE and no
-    // assessment here, so the rules speak — two years running unassessed is 非在岗.
+    // "In good standing up to three years ago": the two years since have no assessment here —
+    // the unit's filings, perhaps made elsewhere — so not 非在岗 but 信息不足, saying which.
     let s = desk.set_baseline(id, Some(last - 2)).unwrap();
-    assert_eq!((s.status, s.good_to, s.missing), (Status::NonActive, Some(last - 2), None));
+    assert_eq!((s.status, s.good_to), (Status::Unknown, Some(last - 2)));
+    assert!(s.missing.unwrap().zh.contains(&format!("{}–{last} 年的年度考评", last - 1)));
+    // Four years ago, with no CE here since: the person files their own CE, so three years
+    // running missed is 异动.
+    assert_eq!(desk.set_baseline(id, Some(last - 3)).unwrap().status, Status::Changed);
     // Up to last year: in post.
     assert_eq!(desk.set_baseline(id, Some(last)).unwrap().status, Status::Active);
     // This year is not over; nor is any year before 1980 on file.

@@ -14,7 +14,7 @@ fn person(q: Option<u32>, w: Option<u32>, missed: &[u32], unassessed: &[u32]) ->
     let from = [q, w].into_iter().flatten().min().map(|y| y + 1).unwrap_or(2100);
     let ce: BTreeMap<u32, Credits> = (from..=2025).filter(|y| !missed.contains(y)).map(|y| (y, credits(60.0, 30.0))).collect();
     let assessed = w.map(|w| (w + 1..=2025).filter(|y| !unassessed.contains(y)).collect()).unwrap_or_default();
-    Person { qualified: q, started_work: w, student: false, ce, assessed, history_declared: false, good_to: Some(from - 1) }
+    Person { qualified: q, started_work: w, student: false, ce, assessed, history_declared: false, good_to: Some(from - 1), all_assessments: true }
 }
 
 #[test]
@@ -113,11 +113,19 @@ fn no_record_is_no_alarm_and_a_baseline_lets_the_rules_speak() {
     // A baseline speaks for the years before it, and the years after are counted from it.
     let stated = Person { good_to: Some(2023), ce: [2024, 2025].map(|y| (y, credits(60.0, 30.0))).into(), assessed: vec![2024, 2025], ..Person::default() };
     assert_eq!(status(&stated, 2026, im), Status::Active);
-    assert_eq!(status(&Person { assessed: vec![], ..stated }, 2026, im), Status::NonActive);
+    // The server's record holds every assessment: none for two years is 非在岗. An app's does
+    // not (the unit files them, perhaps elsewhere): 信息不足 with those years, never 非在岗.
+    let server = Person { assessed: vec![], all_assessments: true, ..stated.clone() };
+    assert_eq!(status(&server, 2026, im), Status::NonActive);
+    let j = judge(&Person { all_assessments: false, ..server.clone() }, 2026, im);
+    assert_eq!((j.status, j.unknown_assessment.as_slice()), (Status::Unknown, &[2024, 2025][..]));
+    // One year unassessed changes nothing: in post, last year's owed.
+    let one = Person { assessed: vec![2024], ..stated.clone() };
+    assert_eq!(status(&one, 2026, im), Status::Active);
     assert_eq!(ce_missed(&base, 2025, im), [2024, 2025]);
     assert_eq!(status(&base, 2027, im), Status::Changed);
     // The same baseline, CE done, but no assessment for 2024 and 2025: 非在岗.
-    let unassessed = Person { good_to: Some(2023), ce: [2024, 2025].map(|y| (y, credits(60.0, 30.0))).into(), ..p.clone() };
+    let unassessed = Person { good_to: Some(2023), ce: [2024, 2025].map(|y| (y, credits(60.0, 30.0))).into(), all_assessments: true, ..p.clone() };
     assert_eq!(status(&unassessed, 2026, im), Status::NonActive);
 }
 
@@ -143,8 +151,11 @@ fn this_years_obligations_and_refusals() {
     let lapsed = person(Some(2015), Some(2014), &[], &[2024, 2025]);
     assert!(history_refusal(&lapsed, 2026, Region::InnerMongolia).unwrap().zh.contains("在岗"));
     assert!(history_refusal(&person(Some(2015), Some(2014), &[], &[]), 2026, Region::InnerMongolia).is_none());
-    // A non-active person owes no assessment.
-    assert!(!obligations(&lapsed, 2026, Region::InnerMongolia).iter().any(|o| o.code == "assessment"));
+    // A non-active person still owes last year's assessment: it puts them back in post.
+    assert!(obligations(&lapsed, 2026, Region::InnerMongolia).iter().any(|o| o.code == "assessment"));
+    let mut back = lapsed.clone();
+    back.assessed.push(2025);
+    assert_eq!(status(&back, 2026, Region::InnerMongolia), Status::Active);
 }
 
 #[test]
@@ -165,7 +176,16 @@ fn years_of_accounting_work_from_the_history() {
 #[test]
 fn later_history_years_follow_post_and_transfers() {
     let ce: BTreeMap<u32, Credits> = (2011..=2025).map(|y| (y, credits(60.0, 30.0))).collect();
-    let p = Person { started_work: Some(2010), ce, assessed: vec![2020, 2021, 2022], good_to: Some(2019), history_declared: true, ..Person::default() };
+    // The system's record (every assessment on it).
+    let p = Person {
+        started_work: Some(2010),
+        ce,
+        assessed: vec![2020, 2021, 2022],
+        good_to: Some(2019),
+        history_declared: true,
+        all_assessments: true,
+        ..Person::default()
+    };
     let h = later_history(&p, 2020, Some("A"), &[(2022, "B".into())], 2025, Region::InnerMongolia);
     let got: Vec<(u32, Option<bool>, Option<&str>)> = h.iter().map(|y| (y.year, y.in_post, y.unit.as_deref())).collect();
     assert_eq!(
@@ -178,6 +198,10 @@ fn later_history_years_follow_post_and_transfers() {
             (2025, Some(false), Some("B"))
         ]
     );
+    // An app's record lacks the unit's assessments made elsewhere: not known out of post.
+    let app = Person { all_assessments: false, ..p.clone() };
+    let h = later_history(&app, 2020, Some("A"), &[(2022, "B".into())], 2025, Region::InnerMongolia);
+    assert_eq!(h.iter().map(|y| y.in_post).collect::<Vec<_>>(), [Some(true), Some(true), Some(true), None, None]);
     // Without a baseline or assessments here, the years are unknown.
     let bare = Person { started_work: Some(2010), history_declared: true, ..Person::default() };
     assert!(later_history(&bare, 2020, None, &[], 2023, Region::InnerMongolia).iter().all(|y| y.in_post.is_none()));
@@ -199,4 +223,28 @@ fn who_may_collect() {
     assert!(says(none).contains("已在原系统登记"));
     let legacy = serde_json::json!({"authority": {"basis": "3"}, "category": {"category": "3", "legacy": true}});
     assert_eq!(says(legacy), "", "an existing accountant of the old system collects");
+    // An audit title alone is not the guide's way in (an accounting qualification, or a unit's
+    // appointment); a doctoral student without an accounting qualification is a student.
+    let audit_only = serde_json::json!({"authority": {"basis": "3"}, "category": {"category": "5"}, "qualification": audit});
+    assert!(says(audit_only).contains("已在原系统登记"));
+    let doctoral = serde_json::json!({"authority": {"basis": "3"}, "category": {"category": "4"}, "qualification": audit});
+    assert!(says(doctoral).contains("在校学生"));
+    // Someone a unit's entry filing already put in the system completes the record.
+    let entered = Record { registered: true, ..Record::default() };
+    let after_entry = serde_json::json!({"authority": {"basis": "3"}, "category": {"category": "3"}});
+    assert!(guide_problems(form, &after_entry, &entered, 2026).is_empty());
+}
+
+/// Assessments are of years that are over; CE credits count in their own year, never a future one.
+#[test]
+fn an_assessment_is_of_a_year_over() {
+    use caiji_forms::record::{guide_problems, Record};
+    let forms = caiji_forms::Forms::builtin().unwrap();
+    let says = |form: &str, data: serde_json::Value| {
+        guide_problems(forms.get(form).unwrap(), &data, &Record::default(), 2026).first().map(|p| p.message.zh.clone()).unwrap_or_default()
+    };
+    assert!(says("assessment", serde_json::json!({"grades": {"year": 2026}})).contains("2026 年尚未结束"));
+    assert_eq!(says("assessment", serde_json::json!({"grades": {"year": 2025}})), "");
+    assert!(says("ce", serde_json::json!({"person": {"year": 2027}})).contains("不能填报 2026 年以后"));
+    assert_eq!(says("ce", serde_json::json!({"person": {"year": 2026}})), "");
 }

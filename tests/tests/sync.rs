@@ -97,15 +97,20 @@ fn a_filing_goes_out_comes_back_returned_is_fixed_and_accepted() {
     assert_eq!(store.get(&d.id).unwrap().state, State::Accepted);
 }
 
+/// Zhang's collection, finalized in `store`.
+fn finalized_collection(store: &Store, forms: &Forms) -> caiji_filing::store::Draft {
+    let desk = Desk::new(store, forms);
+    let photo = attachment(store);
+    let d = desk.create("collection", &record(&photo), None, None).unwrap();
+    desk.finalize(&d.id).unwrap()
+}
+
 #[test]
 fn a_server_that_is_down_keeps_the_filing_queued_with_backoff() {
     let dir = tempfile::tempdir().unwrap();
     let forms = Forms::builtin().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let desk = Desk::new(&store, &forms);
-    let photo = attachment(&store);
-    let d = desk.create("collection", &record(&photo), None, None).unwrap();
-    desk.finalize(&d.id).unwrap();
+    let d = finalized_collection(&store, &forms);
     store.queue(&d.id).unwrap();
     // Nothing listens on this port.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
@@ -333,4 +338,27 @@ fn the_authoritys_baseline_reaches_the_persons_app() {
     server.set_baseline(ZHANG, None).unwrap();
     sync::run(&store, &forms, t).unwrap();
     assert_eq!(desk.standing(ZHANG).unwrap().server_good_to, None);
+}
+
+/// 上报 from a machine signed in as a unit refuses a person's own form prepared there (it is
+/// handed to the person), and from a person's a unit's form, in the server's words.
+#[test]
+fn sending_refuses_a_form_the_signed_in_account_may_not_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let forms = Forms::builtin().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let d = finalized_collection(&store, &forms);
+    let desk = Desk::new(&store, &forms);
+    let a = desk.create("assessment", &json!({"person": {"id_number": ZHANG, "name": "张三"}}), None, None).unwrap();
+    store.finalize(&a.id, &[]).unwrap();
+    let link =
+        |kind| Link { server: "http://127.0.0.1:9".into(), login: "x".into(), kind, name: String::new(), token: "t".into(), expires: i64::MAX, verified: true };
+    link(caiji_protocol::AccountKind::Unit).save(&store).unwrap();
+    let e = sync::send(&store, &forms, &d.id).unwrap_err();
+    assert!(e.msg().zh.contains("由会计人员本人填报"), "{}", e.msg().zh);
+    assert_eq!(store.get(&d.id).unwrap().state, State::Finalized, "not queued");
+    link(caiji_protocol::AccountKind::Person).save(&store).unwrap();
+    let e = sync::send(&store, &forms, &a.id).unwrap_err();
+    assert!(e.msg().zh.contains("由单位"), "{}", e.msg().zh);
+    assert_eq!(sync::send(&store, &forms, &d.id).unwrap().state, State::Queued);
 }

@@ -149,7 +149,7 @@ pub fn record_of(filings: &[Filed]) -> Record {
                 }
                 r.registered = true;
                 r.collected = true;
-                p.student |= text_at(v, "authority.basis") == "4";
+                p.student |= student(v);
                 for q in entries(v, "qualification").into_iter().filter(|q| text(q, "type") == "1") {
                     p.qualified = earliest(p.qualified, year_of(&text(q, "date")));
                 }
@@ -317,7 +317,28 @@ fn refused(path: &str, message: Msg) -> Problem {
 /// caller shows.
 pub fn guide_problems(form: &Form, data: &Value, record: &Record, year: u32) -> Vec<Problem> {
     let mut out = Vec::new();
+    // The guide's daily management (§四) is for people in the system: a change, a transfer and
+    // the 履历 come after collection ("完成会计人员信息采集…后"、"在信息采集完毕后"). A baseline
+    // (on file in the online system) counts as collected (§三).
+    let daily = matches!(form.id.as_str(), "change" | "history" | "transfer_within" | "transfer_in" | "transfer_out");
+    if daily && !record.collected && record.person.good_to.is_none() {
+        out.push(refused(
+            form.person.as_ref().map_or("", |k| k.id_number.as_str()),
+            Msg::new(
+                format!("完成会计人员信息采集、进入系统后才能办理“{}”：记录中没有本人已完成的信息采集", form.title.zh),
+                format!("\"{}\" is for people in the system, after their collection: the record shows no completed collection", form.title.en),
+            ),
+        ));
+    }
     match form.id.as_str() {
+        "assessment" if text_at(data, "grades.year").parse::<u32>().is_ok_and(|y| y >= year) => out.push(refused(
+            "grades.year",
+            Msg::new(format!("年度考评针对已经结束的年度：{year} 年尚未结束"), format!("An annual assessment is of a year that is over: {year} is not")),
+        )),
+        "ce" if text_at(data, "person.year").parse::<u32>().is_ok_and(|y| y > year) => out.push(refused(
+            "person.year",
+            Msg::new(format!("继续教育学分只在当年有效：不能填报 {year} 年以后的年度"), format!("CE credits count in their own year: not a year after {year}")),
+        )),
         "collection" => collection(data, record, &mut out),
         "entry_qualified" if text_at(data, "qualification.exam_province") != "150000" => {
             out.push(refused(
@@ -350,7 +371,7 @@ pub fn guide_problems(form: &Form, data: &Value, record: &Record, year: u32) -> 
                         format!("The first accounting-work date is fixed by the unit's letter and cannot be changed (registered: {was})"),
                     ),
                 )),
-                None if record.registered && !now.is_empty() => out.push(refused(
+                None if !now.is_empty() => out.push(refused(
                     "identity.first_work",
                     Msg::new(
                         "首次从事会计工作时间在单位出具会计工作证明时确认，不能通过信息变更补填：请由单位办理聘任入库备案",
@@ -379,6 +400,11 @@ pub fn guide_problems(form: &Form, data: &Value, record: &Record, year: u32) -> 
     out
 }
 
+/// A student, as a collection says: managed where the school is, or a doctoral student.
+fn student(data: &Value) -> bool {
+    text_at(data, "authority.basis") == "4" || text_at(data, "category.category") == "4"
+}
+
 /// Collection: who may enter, the first accounting-work date, qualifications as obtained.
 fn collection(data: &Value, record: &Record, out: &mut Vec<Problem>) {
     let quals = entries(data, "qualification");
@@ -388,10 +414,11 @@ fn collection(data: &Value, record: &Record, out: &mut Vec<Problem>) {
     let category = text_at(data, "category.category");
     // Already on file in the old system (老会计人员): collection continues their record.
     let legacy = text_at(data, "category.legacy") == "true";
-    if text_at(data, "authority.basis") == "4" && !accounting {
+    if student(data) && !accounting {
         let m = rules::can_enter(&Person { student: true, ..Person::default() }).err();
-        out.extend(m.map(|m| refused("authority.basis", m)));
-    } else if quals.is_empty() && !appointed && !legacy && !category.is_empty() {
+        let path = if category == "4" { "category.category" } else { "authority.basis" };
+        out.extend(m.map(|m| refused(path, m)));
+    } else if !accounting && !appointed && !legacy && !record.registered && !category.is_empty() {
         out.push(refused(
             "category.category",
             Msg::new(

@@ -108,6 +108,12 @@ pub struct Person {
     /// filing here is unknown, never missed.
     #[serde(default)]
     pub good_to: Option<u32>,
+    /// The record holds every assessment filed for the person: the server's, the system's own
+    /// record. An app's record does not: assessments are the unit's filings, made wherever the
+    /// unit works, so two years after the baseline with none here are not known to be
+    /// unassessed — the app says 信息不足 there, never 非在岗.
+    #[serde(default)]
+    pub all_assessments: bool,
 }
 
 /// Where a record stands in a year.
@@ -236,16 +242,23 @@ fn run_to(years: &[u32], last: u32) -> usize {
 /// after CE missed 3 years running or 4 in all, 非在岗 while the last 2 years went unassessed (an
 /// assessment since puts the person back in post: the guide lets them declare "待实际从事会计工作后"), 在岗
 /// when every counted year is known and neither holds — and `Unknown` when a counted year has
-/// no record here and no baseline covers it.
+/// no record here and no baseline covers it, or when the unassessed years are only missing
+/// from a record that does not hold every assessment ([`Person::all_assessments`]).
 pub fn judge(p: &Person, year: u32, region: Region) -> Judgement {
     let missed = ce_missed(p, year - 1, region);
     let unassessed = assessment_years(p, year, Year::Missed);
     let unknown_ce = ce_years(p, year - 1, region, Year::Unknown);
-    let unknown_assessment = assessment_years(p, year, Year::Unknown);
+    let mut unknown_assessment = assessment_years(p, year, Year::Unknown);
     let unknown_start = ce_from(p).is_none() && p.good_to.is_none();
+    let unassessed_run = run_to(&unassessed, year - 1) >= 2;
+    if unassessed_run && !p.all_assessments {
+        // No assessment here is not none filed: the unit may have filed them elsewhere.
+        unknown_assessment.extend(&unassessed);
+        unknown_assessment.sort_unstable();
+    }
     let status = if longest_run(&missed) >= 3 || missed.len() >= 4 {
         Status::Changed
-    } else if run_to(&unassessed, year - 1) >= 2 {
+    } else if unassessed_run && p.all_assessments {
         Status::NonActive
     } else if unknown_start || !unknown_ce.is_empty() || !unknown_assessment.is_empty() {
         Status::Unknown
@@ -303,7 +316,8 @@ pub fn obligations(p: &Person, year: u32, region: Region) -> Vec<Obligation> {
     }
     // Last year's assessment is owed from January (this year's cannot exist before it is over).
     let last = year - 1;
-    if !lapsed(st) && in_post_since(p).is_some_and(|s| s < last) && year_of(p, last, p.assessed.contains(&last)) != Year::Good {
+    // Owed while 非在岗 too: an assessment is the way back into post.
+    if st != Status::Changed && in_post_since(p).is_some_and(|s| s < last) && year_of(p, last, p.assessed.contains(&last)) != Year::Good {
         out.push(Obligation {
             code: "assessment",
             message: Msg::new(

@@ -330,7 +330,7 @@ async fn submit(
         // The guide's rules on the person's record here (accepted filings, baseline): the same
         // function and words as the app's problems; run for a new filing and an edit, after the
         // checks that say why an edit cannot be made at all.
-        let rec = crate::people::record(t, &person, &uuid, &a)?;
+        let mut rec = crate::people::record(t, &person, &uuid, &a)?;
         let guide = |rec: &caiji_forms::record::Record| -> Result<(), ApiError> {
             let form = forms.get(&form_id).ok_or_else(|| ApiError::internal("form".into()))?;
             let problems = caiji_forms::record::guide_problems(form, &r_data, rec, caiji_base::time::today().0);
@@ -341,6 +341,9 @@ async fn submit(
         };
         // Reviewed in the person's 管理地区; seen by the unit it is about (named by a proven
         // account: a claim cannot push filings into a unit's view).
+        if rec.authority.is_none() {
+            rec.authority = crate::people::pending_authority(t, &person, &a)?;
+        }
         let region = caiji_forms::record::review_region(&form_id, &r_data, &rec);
         let unit = match a.kind {
             AccountKind::Unit => Some(a.login.clone()),
@@ -491,6 +494,9 @@ fn decide_in(t: &mut dyn Tx, a: &Account, uuid: &str, revision: i64, decision: D
         .with(json!(receipt(&row, true)?)));
     }
     t.exec("UPDATE submissions SET state = ?, reason = ?, updated = ? WHERE uuid = ?", vals![state.as_str(), reason, now_ms(), uuid])?;
+    if state == SubmissionState::Accepted {
+        crate::people::reroute(t, &row[7].text())?;
+    }
     receipt(&t.row(&sel, vals![uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?, false)
 }
 

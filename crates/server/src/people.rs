@@ -37,10 +37,49 @@ pub(crate) fn record(t: &mut dyn Tx, person: &str, except: &str, viewer: &Accoun
     let filed: Vec<Filed> = parsed.iter().filter(|p| p.2).map(|(f, d, _, when)| Filed { form: f, data: d, declared: true, when: *when }).collect();
     let mut rec = record::record_of(&filed);
     rec.person.history_declared |= parsed.iter().any(|(f, _, ok, _)| !ok && f == "history");
+    // The server's accepted filings are the system's record: every assessment filed is here.
+    rec.person.all_assessments = !mine;
     if !mine {
         rec.person.good_to = t.row("SELECT good_to FROM baselines WHERE person = ?", vals![person])?.map(|r| r[0].int() as u32);
     }
     Ok(rec)
+}
+
+/// Where a person not yet placed by an accepted filing will be managed: the 管理地区 of their
+/// newest collection or entry waiting for review (filed by a proven account, or by `viewer`:
+/// a claim cannot steer someone's filings); else, for a unit's filing, the 管理地区 its own
+/// accepted entry filings name. A filing sent with the collection that places the person
+/// then reaches the same reviewer.
+pub(crate) fn pending_authority(t: &mut dyn Tx, person: &str, viewer: &Account) -> Result<Option<String>, ApiError> {
+    let pending = t.row(
+        "SELECT data FROM submissions WHERE person = ? AND state = 'submitted' AND form IN ('collection', 'entry_qualified', 'entry_unit')
+         AND (filed_verified = 1 OR account = ?) ORDER BY created DESC, uuid LIMIT 1",
+        vals![person, &viewer.id],
+    )?;
+    let unit = match (pending, viewer.kind) {
+        (Some(r), _) => return Ok(record::authority_in(&serde_json::from_str(&r[0].text()).unwrap_or(Value::Null), "authority")),
+        (None, AccountKind::Unit) => t.row(
+            "SELECT data FROM submissions WHERE account = ? AND form = 'entry_unit' AND state = 'accepted' ORDER BY created DESC, uuid LIMIT 1",
+            vals![&viewer.id],
+        )?,
+        (None, _) => None,
+    };
+    Ok(unit.and_then(|r| record::authority_in(&serde_json::from_str(&r[0].text()).unwrap_or(Value::Null), "authority")))
+}
+
+/// After a filing about `person` is accepted (a collection placing them, a transfer moving
+/// them), each of their filings still waiting for review goes to the reviewer their record
+/// now names.
+pub(crate) fn reroute(t: &mut dyn Tx, person: &str) -> Result<(), ApiError> {
+    let rec = record(t, person, "", &crate::access::administrator())?;
+    for r in t.rows("SELECT uuid, form, data, region FROM submissions WHERE person = ? AND state = 'submitted'", vals![person])? {
+        let data: Value = serde_json::from_str(&r[2].text()).unwrap_or(Value::Null);
+        let region = record::review_region(&r[1].text(), &data, &rec);
+        if rec.authority.is_some() && region != r[3].text() {
+            t.exec("UPDATE submissions SET region = ? WHERE uuid = ?", vals![&region, &r[0].text()])?;
+        }
+    }
+    Ok(())
 }
 
 /// May `a` see where `person` stands? The person (proven), an authority whose region holds the

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod common;
 use caiji_forms::record::{self, Filed};
+use caiji_forms::rules;
 use caiji_forms::Forms;
 use caiji_server::api::{AccountKind, Decision};
 use common::{start, Api};
@@ -26,6 +27,12 @@ const QIAN: &str = "150102199202020037";
 
 fn year() -> u32 {
     caiji_base::time::today().0
+}
+
+/// Today as a form's date (never in the future, whatever the day the tests run).
+fn today() -> String {
+    let (y, m, d) = caiji_base::time::today();
+    format!("{y}-{m:02}-{d:02}")
 }
 
 fn uuid(n: u32) -> String {
@@ -91,7 +98,7 @@ fn assessment(unit: &str, id: &str, y: u32) -> Value {
     let g = "2";
     json!({"form": "assessment", "form_version": 1, "data": {
         "person": {"id_number": id, "name": "某某", "uscc": unit},
-        "grades": {"year": y, "morality": g, "ability": g, "diligence": g, "performance": g, "integrity": g, "overall": g, "assessor": "王会计", "date": format!("{}-01-15", year())}}})
+        "grades": {"year": y, "morality": g, "ability": g, "diligence": g, "performance": g, "integrity": g, "overall": g, "assessor": "王会计", "date": today()}}})
 }
 
 fn history(id: &str) -> Value {
@@ -117,7 +124,7 @@ struct World {
 impl World {
     fn new() -> World {
         let (api, server, dir) = start();
-        for (login, region) in [("HOHHOT", "150100"), ("BAOTOU", "150200"), ("DIRECT", "1500"), ("PROVINCE", "150000")] {
+        for (login, region) in [("HOHHOT", "150100"), ("XINCHENG", "150102"), ("BAOTOU", "150200"), ("DIRECT", "1500"), ("PROVINCE", "150000")] {
             server.add_account(AccountKind::Authority, login, PW, login, region).unwrap();
         }
         for u in [UNIT, BAOTOU_UNIT, OTHER_UNIT] {
@@ -206,6 +213,7 @@ fn filings_reach_the_reviewers_of_the_persons_region_and_a_transfer_moves_the_pe
     assert_eq!(w.queue("PROVINCE"), hohhot, "the province sees its cities");
     assert!(w.queue("BAOTOU").is_empty(), "包头 sees nothing of 呼和浩特's");
     assert!(w.queue("DIRECT").is_empty());
+    assert_eq!(w.queue("XINCHENG"), ["assessment 1237", "change 1237"], "the 旗县 sees what is its own, not 赛罕区's move");
 
     // The unit sees what its staff member filed naming it, not only its own filing.
     let (_, mine) = w.api.call("GET", "/api/v1/submissions", &w.token(UNIT), None);
@@ -227,6 +235,10 @@ fn filings_reach_the_reviewers_of_the_persons_region_and_a_transfer_moves_the_pe
     assert_eq!(w.file(LI, &collection(LI, &photo, "1500", "", Some((OTHER_UNIT, "2010-07")), false)).0, 201);
     assert_eq!(w.queue("DIRECT"), ["collection 0010"]);
     assert!(!w.queue("HOHHOT").contains(&"collection 0010".to_string()));
+    // Sent with the collection, before its review: CE goes where the collection places 李四.
+    assert_eq!(w.file(LI, &ce(LI, year() - 1)).0, 201);
+    assert_eq!(w.queue("DIRECT"), ["ce 0010", "collection 0010"]);
+    assert!(w.queue("PROVINCE").iter().all(|f| !f.ends_with("0010") || w.queue("DIRECT").contains(f)));
 
     // 王五 moves from 呼和浩特 to 包头: 包头 reviews the move; once accepted, 王五's later
     // filings go to 包头 and the new unit sees them, the old one no longer.
@@ -256,6 +268,20 @@ fn filings_reach_the_reviewers_of_the_persons_region_and_a_transfer_moves_the_pe
     assert!(w.queue("HOHHOT").contains(&"ce 0023".to_string()), "{:?}", w.queue("HOHHOT"));
     let (st, s) = w.standing("HOHHOT", ZHAO);
     assert_eq!((st, s["authority"].as_str()), (200, Some("150102")), "{s}");
+
+    // 孙 files CE before anything places him: the province holds it; once his collection in
+    // 新城区 is accepted, it moves to 新城区's reviewer. The unit's assessment of someone whose
+    // unit entry waits for review goes where that entry places him.
+    assert_eq!(w.file(SUN, &ce(SUN, year() - 1)).0, 201);
+    assert!(!w.queue("XINCHENG").contains(&"ce 0036".to_string()));
+    let photo = w.photo(SUN);
+    w.accepted(SUN, &collection(SUN, &photo, "1501", "150102", Some((UNIT, "2000-07")), false));
+    assert!(w.queue("XINCHENG").contains(&"ce 0036".to_string()), "{:?}", w.queue("XINCHENG"));
+    let proof = w.photo(UNIT);
+    assert_eq!(w.file(UNIT, &entry_unit(UNIT, STUDENT, &proof, "2024-03")).0, 201);
+    assert_eq!(w.file(UNIT, &assessment(UNIT, STUDENT, year() - 1)).0, 201);
+    let x = w.queue("XINCHENG");
+    assert!(x.contains(&"entry_unit 0013".to_string()) && x.contains(&"assessment 0013".to_string()), "{x:?}");
 }
 
 /// What the app says about the same filing on the same record: the server's words must be these.
@@ -265,6 +291,8 @@ fn app_says(form: &str, body: &Value, filed: &[Value], good_to: Option<u32>) -> 
         filed.iter().map(|b| Filed { form: b["form"].as_str().unwrap(), data: &b["data"], declared: true, when: caiji_base::time::now_ms() }).collect();
     let mut rec = record::record_of(&list);
     rec.person.good_to = good_to;
+    // The record as the server holds it: every assessment filed is on it.
+    rec.person.all_assessments = true;
     let p = record::guide_problems(forms.get(form).unwrap(), &body["data"], &rec, year());
     p.first().map(|p| p.message.zh.clone()).unwrap_or_default()
 }
@@ -327,8 +355,14 @@ fn the_server_refuses_what_the_guide_refuses_in_the_apps_words() {
     assert_eq!(st, 201);
     w.tokens.borrow_mut().insert(QIAN.into(), w.api.token(QIAN, "stranger-pass-1"));
     let (st, v, _) = w.file(QIAN, &change(QIAN, "1999-01"));
-    assert_eq!(st, 201, "judged on the stranger's own filings: no registered date to leak: {v}");
-    assert!(!v.to_string().contains("2015-07"));
+    assert_eq!(st, 422, "{v}");
+    assert!(!v.to_string().contains("2015-07"), "judged on the stranger's own filings: no registered date to leak: {v}");
+    // The stranger's collection slips through review; its 履历 goes in on its own record.
+    let photo = w.photo(QIAN);
+    w.accepted(QIAN, &collection(QIAN, &photo, "1501", "150102", None, false));
+    let (st, v, _) = w.file(QIAN, &change(QIAN, "1999-01"));
+    assert_eq!(st, 422, "{v}");
+    assert!(!v.to_string().contains("2015-07"), "{v}");
     assert_eq!(w.file(QIAN, &history(QIAN)).0, 201);
     assert_eq!(w.standing(QIAN, QIAN).0, 404, "a claim is shown no standing");
     // The real 钱 takes the account back with a reset code from the authority and declares.
@@ -350,8 +384,14 @@ fn the_server_refuses_what_the_guide_refuses_in_the_apps_words() {
     let proof = w.photo(UNIT);
     let e = entry_unit(UNIT, ZHAO, &proof, "2015-07");
     w.accepted(UNIT, &e);
+    // Daily management comes after collection: no change before it.
+    let early = change(ZHAO, "2015-07");
+    refused(&w, ZHAO, &early, "完成会计人员信息采集、进入系统后", &app_says("change", &early, std::slice::from_ref(&e), None));
+    let photo = w.photo(ZHAO);
+    let c = collection(ZHAO, &photo, "1501", "150102", Some((UNIT, "2015-07")), false);
+    w.accepted(ZHAO, &c);
     let moved = change(ZHAO, "2016-01");
-    refused(&w, ZHAO, &moved, "不提供信息变更", &app_says("change", &moved, &[e], None));
+    refused(&w, ZHAO, &moved, "不提供信息变更", &app_says("change", &moved, &[e, c], None));
     assert_eq!(w.file(ZHAO, &change(ZHAO, "2015-07")).0, 201, "unchanged, the change goes in");
     // …nor introduced where the record has none.
     let photo = w.photo(LI);
@@ -507,6 +547,15 @@ fn the_guides_cases_get_one_verdict_from_the_core_and_the_server() {
         let mut rec = record::record_of(&list);
         rec.person.good_to = c.good_to;
         let (year, month, _) = caiji_base::time::today();
+        // The app, whose record lacks the unit's filings made elsewhere, never says 非在岗 from
+        // their absence: 信息不足 with the years.
+        let app = rec.verdict((year, month));
+        if c.status == "non_active" {
+            assert_eq!(app.status, rules::Status::Unknown, "{}", c.what);
+            assert!(app.missing.as_ref().unwrap().zh.contains("年度考评"), "{}", c.what);
+        }
+        // The server's record holds every assessment filed: the core on that record.
+        rec.person.all_assessments = true;
         let core = serde_json::to_value(rec.verdict((year, month))).unwrap();
 
         let (status, missing, owed) = verdict_of(&core);

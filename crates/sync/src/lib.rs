@@ -209,6 +209,26 @@ pub fn reset_password(server: &str, login: &str, code: &str, password: &str, tim
     }
 }
 
+/// 上报: puts a finalized (or failed) filing in the outbox — unless the account this machine
+/// is linked to may not file its form (a unit's 年度考评 from a person's account, a person's
+/// collection prepared in a unit's workspace from the unit's): the server would refuse it with
+/// the same words (403 `wrong_filer`).
+pub fn send(store: &Store, forms: &Forms, id: &str) -> Result<Draft> {
+    let d = store.get(id)?;
+    let kind = Link::load(store)?.map(|l| l.kind);
+    let filer = match kind {
+        Some(AccountKind::Unit) => Some(caiji_forms::Filer::Unit),
+        Some(AccountKind::Person) => Some(caiji_forms::Filer::Person),
+        _ => None,
+    };
+    if let (Some(form), Some(filer)) = (forms.get(&d.form), filer) {
+        if let Some(m) = caiji_forms::record::filer_refusal(form, filer) {
+            return Err(Error::invalid(m.zh, m.en));
+        }
+    }
+    store.queue(id)
+}
+
 /// One sync of this machine's outbox and review results with the linked server; remembers when
 /// it ran and what went wrong. A session the server no longer knows signs the link out.
 pub fn run(store: &Store, forms: &Forms, timeout: std::time::Duration) -> Result<Report> {

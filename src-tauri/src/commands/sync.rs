@@ -220,7 +220,7 @@ pub async fn sync_send(app: AppHandle, ids: Vec<String>, lang: Lang) -> AppResul
     let out = desk(&app, move |d| {
         let mut out = Queued { queued: Vec::new(), skipped: Vec::new() };
         for id in ids {
-            match d.store.queue(&id) {
+            match sync::send(d.store, d.forms, &id) {
                 Ok(q) => out.queued.push(q.id),
                 Err(e) => out.skipped.push(Skipped { title: d.store.get(&id).map(|x| x.title).unwrap_or_default(), id, message: e.message(lang) }),
             }
