@@ -536,6 +536,9 @@ test("filing: every keystroke is saved, problems show on their fields and in the
   await fresh();
   await page.click('.tab[data-screen="filing"]');
   assert.match(await page.textContent("#filing-list"), /还没有填报/);
+  // 填报 offers a person's own forms; the unit's (聘任入库备案) are started in 单位.
+  const offered = await page.$$eval("#filing-new option", (os) => os.map((o) => o.value).filter(Boolean));
+  assert.ok(offered.includes("collection") && !offered.includes("entry_unit"), offered.join());
   await page.selectOption("#filing-new", "collection");
   await page.waitForSelector("#f-basic\\.name");
   assert.match(await page.textContent("#ed-summary"), /还有 6 处需要修改/);
