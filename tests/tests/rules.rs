@@ -14,7 +14,7 @@ fn person(q: Option<u32>, w: Option<u32>, missed: &[u32], unassessed: &[u32]) ->
     let from = [q, w].into_iter().flatten().min().map(|y| y + 1).unwrap_or(2100);
     let ce: BTreeMap<u32, Credits> = (from..=2025).filter(|y| !missed.contains(y)).map(|y| (y, credits(60.0, 30.0))).collect();
     let assessed = w.map(|w| (w + 1..=2025).filter(|y| !unassessed.contains(y)).collect()).unwrap_or_default();
-    Person { qualified: q, started_work: w, student: false, ce, assessed, history_declared: false, good_to: Some(from - 1), all_assessments: true }
+    Person { qualified: q, started_work: w, student: false, ce, assessed, history_declared: false, good_to: Some(from - 1), complete: true }
 }
 
 #[test]
@@ -115,9 +115,9 @@ fn no_record_is_no_alarm_and_a_baseline_lets_the_rules_speak() {
     assert_eq!(status(&stated, 2026, im), Status::Active);
     // The server's record holds every assessment: none for two years is 非在岗. An app's does
     // not (the unit files them, perhaps elsewhere): 信息不足 with those years, never 非在岗.
-    let server = Person { assessed: vec![], all_assessments: true, ..stated.clone() };
+    let server = Person { assessed: vec![], complete: true, ..stated.clone() };
     assert_eq!(status(&server, 2026, im), Status::NonActive);
-    let j = judge(&Person { all_assessments: false, ..server.clone() }, 2026, im);
+    let j = judge(&Person { complete: false, ..server.clone() }, 2026, im);
     assert_eq!((j.status, j.unknown_assessment.as_slice()), (Status::Unknown, &[2024, 2025][..]));
     // One year unassessed changes nothing: in post, last year's owed.
     let one = Person { assessed: vec![2024], ..stated.clone() };
@@ -125,7 +125,7 @@ fn no_record_is_no_alarm_and_a_baseline_lets_the_rules_speak() {
     assert_eq!(ce_missed(&base, 2025, im), [2024, 2025]);
     assert_eq!(status(&base, 2027, im), Status::Changed);
     // The same baseline, CE done, but no assessment for 2024 and 2025: 非在岗.
-    let unassessed = Person { good_to: Some(2023), ce: [2024, 2025].map(|y| (y, credits(60.0, 30.0))).into(), all_assessments: true, ..p.clone() };
+    let unassessed = Person { good_to: Some(2023), ce: [2024, 2025].map(|y| (y, credits(60.0, 30.0))).into(), complete: true, ..p.clone() };
     assert_eq!(status(&unassessed, 2026, im), Status::NonActive);
 }
 
@@ -183,7 +183,7 @@ fn later_history_years_follow_post_and_transfers() {
         assessed: vec![2020, 2021, 2022],
         good_to: Some(2019),
         history_declared: true,
-        all_assessments: true,
+        complete: true,
         ..Person::default()
     };
     let h = later_history(&p, 2020, Some("A"), &[(2022, "B".into())], 2025, Region::InnerMongolia);
@@ -199,7 +199,7 @@ fn later_history_years_follow_post_and_transfers() {
         ]
     );
     // An app's record lacks the unit's assessments made elsewhere: not known out of post.
-    let app = Person { all_assessments: false, ..p.clone() };
+    let app = Person { complete: false, ..p.clone() };
     let h = later_history(&app, 2020, Some("A"), &[(2022, "B".into())], 2025, Region::InnerMongolia);
     assert_eq!(h.iter().map(|y| y.in_post).collect::<Vec<_>>(), [Some(true), Some(true), Some(true), None, None]);
     // Without a baseline or assessments here, the years are unknown.
@@ -233,6 +233,37 @@ fn who_may_collect() {
     let entered = Record { registered: true, ..Record::default() };
     let after_entry = serde_json::json!({"authority": {"basis": "3"}, "category": {"category": "3"}});
     assert!(guide_problems(form, &after_entry, &entered, 2026).is_empty());
+    // Another province's platform takes the national categories as they are.
+    let elsewhere = serde_json::json!({"authority": {"province": "110000", "basis": "3"}, "category": {"category": "4"}, "qualification": audit});
+    assert_eq!(says(elsewhere), "");
+}
+
+/// What is owed follows the record: no 履历 before collection (or a baseline); while 非在岗,
+/// last year's assessment only where a unit is on record to file it.
+#[test]
+fn obligations_the_record_allows() {
+    use caiji_forms::record::{record_of, Filed};
+    let (year, month, _) = (2026, 6, ());
+    let owed = |filed: &[(&str, serde_json::Value)], good_to: Option<u32>| {
+        let list: Vec<Filed> = filed.iter().map(|(f, d)| Filed { form: f, data: d, declared: true, when: 0 }).collect();
+        let mut r = record_of(&list);
+        r.person.good_to = good_to;
+        r.person.complete = true;
+        let v = r.verdict((year, month));
+        (v.status, v.obligations.iter().map(|o| o.code).collect::<Vec<_>>())
+    };
+    let entry = serde_json::json!({"unit": {"uscc": "91150102MA0N12345P"}, "appointment": {"first_work": "2015-07"}});
+    assert!(!owed(&[("entry_unit", entry.clone())], Some(2023)).1.is_empty());
+    let (_, codes) = owed(&[("entry_unit", entry.clone())], None);
+    assert!(!codes.contains(&"history"), "not before collection: {codes:?}");
+    let collected = serde_json::json!({"category": {"first_work": "2015-07"}, "work": [{"start": "2015-07", "uscc": "91150102MA0N12345P"}]});
+    let (status, codes) = owed(&[("entry_unit", entry), ("collection", collected.clone())], Some(2023));
+    assert_eq!(status, Status::NonActive);
+    assert!(codes.contains(&"assessment"), "the unit's assessment is the way back: {codes:?}");
+    let no_unit = serde_json::json!({"category": {"first_work": "2015-07"}, "work": [{"start": "2015-07"}]});
+    let (status, codes) = owed(&[("collection", no_unit)], Some(2023));
+    assert_eq!(status, Status::NonActive);
+    assert!(!codes.contains(&"assessment"), "no unit on record to assess: {codes:?}");
 }
 
 /// Assessments are of years that are over; CE credits count in their own year, never a future one.

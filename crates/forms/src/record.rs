@@ -261,11 +261,26 @@ impl Record {
             status: judged.status,
             status_name: status_name(judged.status),
             missing: missing_text(&judged),
-            obligations: rules::obligations(&self.person, year, self.region),
+            obligations: self.obligations(year, judged.status),
             years_of_work: years.map(|y| y.0),
             years_at_least: years.is_some_and(|y| y.1),
             later_history: self.later_history(year),
         }
+    }
+
+    /// What is owed this year ([`rules::obligations`]) as this record allows it: the 履历 only
+    /// once collection is done or the person is on file (a baseline); while 非在岗, last year's
+    /// assessment only where a unit is on record to file it (it is the way back into post).
+    fn obligations(&self, year: u32, status: Status) -> Vec<rules::Obligation> {
+        let on_file = self.collected || self.person.good_to.is_some();
+        rules::obligations(&self.person, year, self.region)
+            .into_iter()
+            .filter(|o| match o.code {
+                "history" => on_file,
+                "assessment" => status != Status::NonActive || self.unit.is_some(),
+                _ => true,
+            })
+            .collect()
     }
 
     /// The years after the 履历's declaration up to last year, as the system fills them in.
@@ -317,11 +332,13 @@ fn refused(path: &str, message: Msg) -> Problem {
 /// caller shows.
 pub fn guide_problems(form: &Form, data: &Value, record: &Record, year: u32) -> Vec<Problem> {
     let mut out = Vec::new();
-    // The guide's daily management (§四) is for people in the system: a change, a transfer and
-    // the 履历 come after collection ("完成会计人员信息采集…后"、"在信息采集完毕后"). A baseline
-    // (on file in the online system) counts as collected (§三).
-    let daily = matches!(form.id.as_str(), "change" | "history" | "transfer_within" | "transfer_in" | "transfer_out");
-    if daily && !record.collected && record.person.good_to.is_none() {
+    // The guide's daily management (§四) is for people in the system: a change, a transfer
+    // within or out of the region and the 履历 come after collection ("完成会计人员信息采集…后"、
+    // "在信息采集完毕后"). A baseline (on file in the online system) counts as collected (§三).
+    // Judged on the system's own record only: a computer that holds no collection does not know
+    // whether one was made online (the 2019 central collection).
+    let daily = matches!(form.id.as_str(), "change" | "history" | "transfer_within" | "transfer_out");
+    if daily && record.person.complete && !record.collected && record.person.good_to.is_none() {
         out.push(refused(
             form.person.as_ref().map_or("", |k| k.id_number.as_str()),
             Msg::new(
@@ -351,12 +368,14 @@ pub fn guide_problems(form: &Form, data: &Value, record: &Record, year: u32) -> 
         }
         "entry_unit" => {
             let fw = text_at(data, "appointment.first_work");
-            if let Some(was) = record.first_work.as_ref().filter(|was| !fw.is_empty() && &fw != *was) {
+            if record.first_work.as_ref().is_some_and(|was| !fw.is_empty() && &fw != was) {
+                // Without the date: a unit is not told a person's record (the person sees it on
+                // their home page and gives it to the unit).
                 out.push(refused(
                     "appointment.first_work",
                     Msg::new(
-                        format!("首次从事会计工作时间已登记为 {was}，不能改动：新单位的备案请按原登记填写"),
-                        format!("The first accounting-work month is registered as {was} and cannot change: a new unit's filing states the same"),
+                        "首次从事会计工作时间已经登记，不能改动：新单位的备案请按原登记填写（本人可在“我的档案”中查看）",
+                        "The first accounting-work month is registered already and cannot change: a new unit's filing states the registered one (the person sees it on their home page)",
                     ),
                 ));
             }
@@ -414,11 +433,14 @@ fn collection(data: &Value, record: &Record, out: &mut Vec<Problem>) {
     let category = text_at(data, "category.category");
     // Already on file in the old system (老会计人员): collection continues their record.
     let legacy = text_at(data, "category.legacy") == "true";
-    if student(data) && !accounting {
+    // The ways in are Inner Mongolia's (the guide §一–二); another province's platform takes the
+    // national categories as they are.
+    let inner_mongolia = matches!(text_at(data, "authority.province").as_str(), "150000" | "");
+    if inner_mongolia && student(data) && !accounting {
         let m = rules::can_enter(&Person { student: true, ..Person::default() }).err();
         let path = if category == "4" { "category.category" } else { "authority.basis" };
         out.extend(m.map(|m| refused(path, m)));
-    } else if !accounting && !appointed && !legacy && !record.registered && !category.is_empty() {
+    } else if inner_mongolia && !accounting && !appointed && !legacy && !record.registered && !category.is_empty() {
         out.push(refused(
             "category.category",
             Msg::new(

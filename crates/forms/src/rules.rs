@@ -108,12 +108,12 @@ pub struct Person {
     /// filing here is unknown, never missed.
     #[serde(default)]
     pub good_to: Option<u32>,
-    /// The record holds every assessment filed for the person: the server's, the system's own
-    /// record. An app's record does not: assessments are the unit's filings, made wherever the
-    /// unit works, so two years after the baseline with none here are not known to be
-    /// unassessed — the app says 信息不足 there, never 非在岗.
+    /// The record is the system's own (the server's accepted filings): what it lacks was not
+    /// filed. An app's record is what this computer holds: the unit's assessments, made wherever
+    /// the unit works, and a collection made online may be missing from it — so two years
+    /// after the baseline with no assessment here are 信息不足 there, never 非在岗.
     #[serde(default)]
-    pub all_assessments: bool,
+    pub complete: bool,
 }
 
 /// Where a record stands in a year.
@@ -243,7 +243,7 @@ fn run_to(years: &[u32], last: u32) -> usize {
 /// assessment since puts the person back in post: the guide lets them declare "待实际从事会计工作后"), 在岗
 /// when every counted year is known and neither holds — and `Unknown` when a counted year has
 /// no record here and no baseline covers it, or when the unassessed years are only missing
-/// from a record that does not hold every assessment ([`Person::all_assessments`]).
+/// from a record that is not the system's own ([`Person::complete`]).
 pub fn judge(p: &Person, year: u32, region: Region) -> Judgement {
     let missed = ce_missed(p, year - 1, region);
     let unassessed = assessment_years(p, year, Year::Missed);
@@ -251,14 +251,14 @@ pub fn judge(p: &Person, year: u32, region: Region) -> Judgement {
     let mut unknown_assessment = assessment_years(p, year, Year::Unknown);
     let unknown_start = ce_from(p).is_none() && p.good_to.is_none();
     let unassessed_run = run_to(&unassessed, year - 1) >= 2;
-    if unassessed_run && !p.all_assessments {
+    if unassessed_run && !p.complete {
         // No assessment here is not none filed: the unit may have filed them elsewhere.
         unknown_assessment.extend(&unassessed);
         unknown_assessment.sort_unstable();
     }
     let status = if longest_run(&missed) >= 3 || missed.len() >= 4 {
         Status::Changed
-    } else if unassessed_run && p.all_assessments {
+    } else if unassessed_run && p.complete {
         Status::NonActive
     } else if unknown_start || !unknown_ce.is_empty() || !unknown_assessment.is_empty() {
         Status::Unknown

@@ -494,7 +494,8 @@ fn decide_in(t: &mut dyn Tx, a: &Account, uuid: &str, revision: i64, decision: D
         .with(json!(receipt(&row, true)?)));
     }
     t.exec("UPDATE submissions SET state = ?, reason = ?, updated = ? WHERE uuid = ?", vals![state.as_str(), reason, now_ms(), uuid])?;
-    if state == SubmissionState::Accepted {
+    // A placement or move decided: the person's waiting filings follow it.
+    if crate::people::places(&row[1].text()) {
         crate::people::reroute(t, &row[7].text())?;
     }
     receipt(&t.row(&sel, vals![uuid])?.ok_or_else(|| ApiError::internal("lost".into()))?, false)

@@ -38,47 +38,68 @@ pub(crate) fn record(t: &mut dyn Tx, person: &str, except: &str, viewer: &Accoun
     let mut rec = record::record_of(&filed);
     rec.person.history_declared |= parsed.iter().any(|(f, _, ok, _)| !ok && f == "history");
     // The server's accepted filings are the system's record: every assessment filed is here.
-    rec.person.all_assessments = !mine;
+    rec.person.complete = !mine;
     if !mine {
         rec.person.good_to = t.row("SELECT good_to FROM baselines WHERE person = ?", vals![person])?.map(|r| r[0].int() as u32);
     }
     Ok(rec)
 }
 
-/// Where a person not yet placed by an accepted filing will be managed: the 管理地区 of their
-/// newest collection or entry waiting for review (filed by a proven account, or by `viewer`:
-/// a claim cannot steer someone's filings); else, for a unit's filing, the 管理地区 its own
-/// accepted entry filings name. A filing sent with the collection that places the person
-/// then reaches the same reviewer.
-pub(crate) fn pending_authority(t: &mut dyn Tx, person: &str, viewer: &Account) -> Result<Option<String>, ApiError> {
-    let pending = t.row(
-        "SELECT data FROM submissions WHERE person = ? AND state = 'submitted' AND form IN ('collection', 'entry_qualified', 'entry_unit')
-         AND (filed_verified = 1 OR account = ?) ORDER BY created DESC, uuid LIMIT 1",
-        vals![person, &viewer.id],
-    )?;
-    let unit = match (pending, viewer.kind) {
-        (Some(r), _) => return Ok(record::authority_in(&serde_json::from_str(&r[0].text()).unwrap_or(Value::Null), "authority")),
-        (None, AccountKind::Unit) => t.row(
-            "SELECT data FROM submissions WHERE account = ? AND form = 'entry_unit' AND state = 'accepted' ORDER BY created DESC, uuid LIMIT 1",
-            vals![&viewer.id],
-        )?,
-        (None, _) => None,
-    };
-    Ok(unit.and_then(|r| record::authority_in(&serde_json::from_str(&r[0].text()).unwrap_or(Value::Null), "authority")))
+/// The forms that place or move a person: reviewed where they say, never re-routed.
+const PLACING: [&str; 6] = ["collection", "entry_qualified", "entry_unit", "transfer_within", "transfer_in", "transfer_out"];
+
+/// Is `form` one that places or moves a person?
+pub(crate) fn places(form: &str) -> bool {
+    PLACING.contains(&form)
 }
 
-/// After a filing about `person` is accepted (a collection placing them, a transfer moving
-/// them), each of their filings still waiting for review goes to the reviewer their record
-/// now names.
-pub(crate) fn reroute(t: &mut dyn Tx, person: &str) -> Result<(), ApiError> {
-    let rec = record(t, person, "", &crate::access::administrator())?;
-    for r in t.rows("SELECT uuid, form, data, region FROM submissions WHERE person = ? AND state = 'submitted'", vals![person])? {
-        let data: Value = serde_json::from_str(&r[2].text()).unwrap_or(Value::Null);
-        let region = record::review_region(&r[1].text(), &data, &rec);
-        if rec.authority.is_some() && region != r[3].text() {
-            t.exec("UPDATE submissions SET region = ? WHERE uuid = ?", vals![&region, &r[0].text()])?;
-        }
+/// Where a person not yet placed by an accepted filing will be managed: the 管理地区 of their
+/// waiting collection (else entry) filed by the person's own proven account or by `filer`
+/// itself — nobody else can steer someone's filings to a region —; else, for a unit's filing,
+/// where the unit's own accepted entry filings are. A filing sent with the collection that
+/// places the person then reaches the same reviewer.
+pub(crate) fn pending_authority(t: &mut dyn Tx, person: &str, filer: &Account) -> Result<Option<String>, ApiError> {
+    let parse = |r: Vec<crate::db::Val>| record::authority_in(&serde_json::from_str(&r[0].text()).unwrap_or(Value::Null), "authority");
+    let pending = t.row(
+        "SELECT s.data FROM submissions s JOIN accounts a ON a.id = s.account
+         WHERE s.person = ? AND s.state = 'submitted' AND s.form IN ('collection', 'entry_qualified', 'entry_unit')
+         AND (s.account = ? OR (a.login = ? AND s.filed_verified = 1))
+         ORDER BY CASE WHEN s.form = 'collection' THEN 0 ELSE 1 END, s.created DESC, s.uuid LIMIT 1",
+        vals![person, &filer.id, person],
+    )?;
+    if let Some(r) = pending {
+        return Ok(parse(r));
     }
+    if filer.kind != AccountKind::Unit {
+        return Ok(None);
+    }
+    let own = t.row(
+        "SELECT data FROM submissions WHERE account = ? AND form = 'entry_unit' AND state = 'accepted' ORDER BY created DESC, uuid LIMIT 1",
+        vals![&filer.id],
+    )?;
+    Ok(own.and_then(parse))
+}
+
+/// After a filing that places or moves `person` is accepted or returned, their filings still
+/// waiting for review go to the reviewer their record now names (the province's while nothing
+/// places them). A move out of Inner Mongolia leaves them with the reviewer they had. One
+/// statement, whatever the number of filings waiting.
+pub(crate) fn reroute(t: &mut dyn Tx, person: &str) -> Result<(), ApiError> {
+    let admin = crate::access::administrator();
+    let placed = record(t, person, "", &admin)?.authority;
+    let region = match placed {
+        Some(r) => Some(r),
+        None => pending_authority(t, person, &admin)?,
+    }
+    .unwrap_or_else(|| record::INNER_MONGOLIA.to_string());
+    if !region.starts_with(record::INNER_MONGOLIA) {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE submissions SET region = ? WHERE person = ? AND state = 'submitted' AND region <> ? AND form NOT IN ({})",
+        PLACING.iter().map(|f| format!("'{f}'")).collect::<Vec<_>>().join(", ")
+    );
+    t.exec(&sql, vals![&region, person, &region])?;
     Ok(())
 }
 

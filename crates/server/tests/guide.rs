@@ -282,6 +282,27 @@ fn filings_reach_the_reviewers_of_the_persons_region_and_a_transfer_moves_the_pe
     assert_eq!(w.file(UNIT, &assessment(UNIT, STUDENT, year() - 1)).0, 201);
     let x = w.queue("XINCHENG");
     assert!(x.contains(&"entry_unit 0013".to_string()) && x.contains(&"assessment 0013".to_string()), "{x:?}");
+
+    // Nobody else steers someone's filings: a unit in 包头 files an entry for 周 (placed
+    // nowhere yet) naming 包头; 周's own CE does not go there.
+    const ZHOU: &str = "150102198807070016";
+    w.server.add_account(AccountKind::Person, ZHOU, PW, "周", "").unwrap();
+    let proof = w.photo(BAOTOU_UNIT);
+    let mut steer = entry_unit(BAOTOU_UNIT, ZHOU, &proof, "2012-07");
+    steer["data"]["authority"] = json!({"province": "150000", "city": "1502", "county": "150203"});
+    assert_eq!(w.file(BAOTOU_UNIT, &steer).0, 201);
+    assert_eq!(w.file(ZHOU, &ce(ZHOU, year() - 1)).0, 201);
+    assert!(!w.queue("BAOTOU").contains(&"ce 0016".to_string()), "{:?}", w.queue("BAOTOU"));
+    // 周's own collection in 新城区 takes the CE there; returned, it goes back to the province.
+    let photo = w.photo(ZHOU);
+    let (st, _, collected) = w.file(ZHOU, &collection(ZHOU, &photo, "1501", "150102", Some((UNIT, "2012-07")), false));
+    assert_eq!(st, 201);
+    assert_eq!(w.file(ZHOU, &ce(ZHOU, year() - 2)).0, 201);
+    assert!(w.queue("XINCHENG").contains(&"ce 0016".to_string()));
+    w.server.decide(&collected, Decision::Accept, None).unwrap();
+    let both = w.queue("XINCHENG").iter().filter(|f| *f == "ce 0016").count();
+    assert_eq!(both, 2, "accepted: both CE filings are 新城区's");
+    assert!(!w.queue("BAOTOU").contains(&"ce 0016".to_string()));
 }
 
 /// What the app says about the same filing on the same record: the server's words must be these.
@@ -292,7 +313,7 @@ fn app_says(form: &str, body: &Value, filed: &[Value], good_to: Option<u32>) -> 
     let mut rec = record::record_of(&list);
     rec.person.good_to = good_to;
     // The record as the server holds it: every assessment filed is on it.
-    rec.person.all_assessments = true;
+    rec.person.complete = true;
     let p = record::guide_problems(forms.get(form).unwrap(), &body["data"], &rec, year());
     p.first().map(|p| p.message.zh.clone()).unwrap_or_default()
 }
@@ -555,7 +576,7 @@ fn the_guides_cases_get_one_verdict_from_the_core_and_the_server() {
             assert!(app.missing.as_ref().unwrap().zh.contains("年度考评"), "{}", c.what);
         }
         // The server's record holds every assessment filed: the core on that record.
-        rec.person.all_assessments = true;
+        rec.person.complete = true;
         let core = serde_json::to_value(rec.verdict((year, month))).unwrap();
 
         let (status, missing, owed) = verdict_of(&core);
