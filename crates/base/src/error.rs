@@ -83,6 +83,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// in the system's locale); the OS's text for the rare kinds without a name here.
 pub fn io_zh(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
+    if in_use(e) {
+        return "文件正被其他程序打开（如看图软件或 Excel），请关闭后重试".into();
+    }
     let said = match e.kind() {
         K::NotFound => "找不到文件或文件夹",
         K::PermissionDenied => "没有权限（文件可能是只读的，或正被其他程序打开）",
@@ -103,6 +106,12 @@ pub fn io_zh(e: &std::io::Error) -> String {
         _ => return e.to_string(),
     };
     said.to_string()
+}
+
+/// Windows' "another program has the file open" (a sharing or lock violation: a picture
+/// viewer or Excel holding an output that is to be replaced).
+pub fn in_use(e: &std::io::Error) -> bool {
+    cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33))
 }
 
 impl Error {
@@ -137,9 +146,18 @@ impl Error {
 
     pub fn msg(&self) -> Msg {
         match self {
-            Error::Io { path, source } => {
-                Msg::new(format!("无法读写文件 {}：{}", path.display(), io_zh(source)), format!("Cannot read or write {}: {}", path.display(), source))
-            }
+            Error::Io { path, source } => Msg::new(
+                format!("无法读写文件 {}：{}", path.display(), io_zh(source)),
+                format!(
+                    "Cannot read or write {}: {}",
+                    path.display(),
+                    if in_use(source) {
+                        "another program has it open (a picture viewer, Excel): close it and try again".to_string()
+                    } else {
+                        source.to_string()
+                    }
+                ),
+            ),
             Error::NotAnImage { detail } => Msg::new(
                 format!("不是可识别的图片（支持 JPEG、PNG、WebP、TIFF、BMP、GIF）：{}", detail.zh),
                 format!("Not a recognisable image (JPEG, PNG, WebP, TIFF, BMP, GIF are supported): {}", detail.en),

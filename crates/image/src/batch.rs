@@ -166,8 +166,22 @@ pub fn list_sources(cfg: &Config) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
+/// A file name Windows accepts (and so every system): no `\\ / : * ? " < > |` or control
+/// characters, no trailing dots or spaces (Windows drops them), not a device name (`CON`,
+/// `NUL`, `COM1`… whatever follows the dot: `CON.jpg` opens the console).
 fn sanitize(name: &str) -> String {
-    name.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c }).collect()
+    let clean: String =
+        name.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c }).collect();
+    let clean = clean.trim_end_matches(['.', ' ']).to_string();
+    let base = clean.split('.').next().unwrap_or("").trim_end().to_ascii_uppercase();
+    let device = matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
+        || (base.len() == 4 && (base.starts_with("COM") || base.starts_with("LPT")) && base.as_bytes()[3].is_ascii_digit())
+        || ["COM", "LPT"].iter().any(|d| base.strip_prefix(d).is_some_and(|n| matches!(n, "¹" | "²" | "³")));
+    if device {
+        format!("_{clean}")
+    } else {
+        clean
+    }
 }
 
 /// The output file name for a source, from the template.
@@ -384,7 +398,8 @@ pub fn write_reports(summary: &Summary, dir: &Path, lang: crate::Lang) -> Result
     let csv_path = dir.join(REPORT_CSV);
     let json = serde_json::to_vec_pretty(summary).map_err(|e| Error::invalid(e.to_string(), e.to_string()))?;
     caiji_base::fsio::write_atomic(&json_path, &json)?;
-    let mut w = csv::Writer::from_writer(Vec::new());
+    // CRLF rows, as Excel writes them (RFC 4180).
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let csv_err = |e: csv::Error| Error::invalid(e.to_string(), e.to_string());
     // A BOM so that Excel on Chinese Windows opens the UTF-8 file correctly.
     // In the language asked for: a clerk opens it in Excel (programs read caiji-report.json).
@@ -413,4 +428,23 @@ pub fn write_reports(summary: &Summary, dir: &Path, lang: crate::Lang) -> Result
     bytes.extend(w.into_inner().map_err(|e| Error::invalid(e.to_string(), e.to_string()))?);
     caiji_base::fsio::write_atomic(&csv_path, &bytes)?;
     Ok((csv_path, json_path))
+}
+
+#[cfg(test)]
+mod names {
+    use super::sanitize;
+
+    /// Names from a roster or a template that Windows would refuse or misread are made safe.
+    #[test]
+    fn output_names_are_valid_on_windows() {
+        assert_eq!(sanitize("张三 150102199003071237"), "张三 150102199003071237");
+        assert_eq!(sanitize("a:b?c*d|e\"f<g>h/i\\j"), "a_b_c_d_e_f_g_h_i_j");
+        assert_eq!(sanitize("王五. . "), "王五");
+        for device in ["CON", "con", "NUL", "Aux", "PRN", "COM1", "lpt9", "CON.photo", "nul .x", "COM²"] {
+            assert!(sanitize(device).starts_with('_'), "{device}");
+        }
+        for fine in ["CONSOLE", "COM10", "COMA", "NULL", "会计 CON"] {
+            assert_eq!(sanitize(fine), fine);
+        }
+    }
 }
