@@ -24,6 +24,15 @@ if [ "${1:-}" = "test" ]; then
   # The unit's letter is printed to PDF in a frontend test and read back with pdftotext.
   command -v pdftotext >/dev/null || need+=(poppler-utils)
 fi
+# Windows from here (scripts/windows.sh): MinGW-w64, NSIS's makensis, and wine for the tests
+# of the Windows CLI (the test command runs them).
+if [ "${1:-}" = "windows" ] || [ "${1:-}" = "test" ]; then
+  command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
+  command -v wine >/dev/null || need+=(wine wine64)
+fi
+if [ "${1:-}" = "windows" ]; then
+  command -v makensis >/dev/null || need+=(nsis)
+fi
 if [ "${1:-}" = "shots" ]; then
   # README screenshots: the test tools, plus ImageMagick's `import` to grab the X screen.
   "$0" test
@@ -39,6 +48,10 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}"
+fi
+# The Rust standard library for Windows.
+if [ "${1:-}" = "windows" ] || [ "${1:-}" = "test" ]; then
+  rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
 fi
 # tauri-driver bridges WebDriver clients to WebKitWebDriver (a small crate, ~20 s to build).
 if [ "${1:-}" = "test" ]; then

@@ -57,6 +57,15 @@ pub fn run() -> std::process::ExitCode {
         // The plugin joins this to its folder; an absolute path replaces the folder.
         window_state = window_state.with_filename(data.root.join("window-state.json").display().to_string());
     }
+    // The window needs the Microsoft Edge WebView2 runtime on Windows: without it, say so and
+    // how to get it, rather than fail inside the web view's creation.
+    #[cfg(windows)]
+    if tauri::webview_version().is_err() {
+        return cannot_start(
+            "缺少 Microsoft Edge WebView2 运行时。请运行安装程序（会自动安装它），或联网后从 https://developer.microsoft.com/microsoft-edge/webview2/ 下载“常青版引导程序”安装。命令行工具 caiji.exe 不需要它，可以照常使用。",
+            "The Microsoft Edge WebView2 runtime is missing. Run the installer (it installs it), or get the Evergreen Bootstrapper from https://developer.microsoft.com/microsoft-edge/webview2/ when online. The command line tool caiji.exe does not need it.",
+        );
+    }
     let cwd = std::env::current_dir().unwrap_or_default();
     let state = match state::AppState::new(file_args(std::env::args(), &cwd), data.clone()) {
         Ok(s) => s,
@@ -199,5 +208,19 @@ pub fn run() -> std::process::ExitCode {
 
 fn cannot_start(zh: &str, en: &str) -> std::process::ExitCode {
     eprintln!("采集助手无法启动：{zh}\nCaiji cannot start: {en}");
+    // A release build on Windows has no console: the same words in a message box.
+    #[cfg(windows)]
+    message_box(&format!("采集助手无法启动：{zh}\n\nCaiji cannot start: {en}"));
     std::process::ExitCode::FAILURE
+}
+
+#[cfg(windows)]
+fn message_box(text: &str) {
+    use windows_sys::Win32::UI::WindowsAndMessaging::{MessageBoxW, MB_ICONERROR, MB_OK};
+    let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
+    let (text, caption) = (wide(text), wide("会计信息采集助手 Caiji"));
+    // SAFETY: both strings are NUL-terminated UTF-16 that outlive the call; no owner window.
+    unsafe {
+        MessageBoxW(std::ptr::null_mut(), text.as_ptr(), caption.as_ptr(), MB_OK | MB_ICONERROR);
+    }
 }

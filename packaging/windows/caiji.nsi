@@ -1,0 +1,131 @@
+; The Windows installer of Caiji (会计信息采集助手), built on Linux by Debian's makensis
+; (scripts/windows.sh): a per-user install (no administrator needed) into
+; %LOCALAPPDATA%\Programs\Caiji, a Start-menu entry, an uninstaller listed in "Apps", and the
+; Microsoft Edge WebView2 runtime fetched and installed at the user's end when it is missing
+; (Windows 11 has it; most Windows 10 machines have it through Edge's updates).
+;
+; makensis -DVERSION=0.1.0 -DSTAGE=<folder with the programs> -DOUTFILE=<setup.exe> caiji.nsi
+Unicode true
+Target amd64-unicode
+SetCompressor /SOLID lzma
+RequestExecutionLevel user
+ManifestDPIAware true
+
+!include "MUI2.nsh"
+!include "LogicLib.nsh"
+
+!ifndef VERSION
+  !error "VERSION is required"
+!endif
+!ifndef STAGE
+  !error "STAGE (the folder with caiji-app.exe, caiji.exe, WebView2Loader.dll) is required"
+!endif
+!ifndef OUTFILE
+  !define OUTFILE "caiji-${VERSION}-windows-x64-setup.exe"
+!endif
+
+!define PRODUCT "会计信息采集助手"
+!define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Caiji"
+; The Evergreen WebView2 runtime's client id (Microsoft's documented registry check).
+!define WEBVIEW2_CLIENT "{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}"
+; Microsoft's bootstrapper (about 2 MB; it downloads the runtime).
+!define WEBVIEW2_URL "https://go.microsoft.com/fwlink/p/?LinkId=2124703"
+
+Name "${PRODUCT} Caiji"
+OutFile "${OUTFILE}"
+InstallDir "$LOCALAPPDATA\Programs\Caiji"
+InstallDirRegKey HKCU "${UNINSTALL_KEY}" "InstallLocation"
+BrandingText "Caiji ${VERSION}"
+VIProductVersion "${VERSION}.0"
+VIAddVersionKey /LANG=2052 "ProductName" "${PRODUCT}"
+VIAddVersionKey /LANG=2052 "FileDescription" "${PRODUCT} 安装程序"
+VIAddVersionKey /LANG=2052 "FileVersion" "${VERSION}"
+VIAddVersionKey /LANG=2052 "ProductVersion" "${VERSION}"
+VIAddVersionKey /LANG=2052 "LegalCopyright" "MIT OR Apache-2.0"
+
+!define MUI_ICON "${STAGE}\icon.ico"
+!define MUI_UNICON "${STAGE}\icon.ico"
+!define MUI_FINISHPAGE_RUN "$INSTDIR\caiji-app.exe"
+!insertmacro MUI_PAGE_DIRECTORY
+!insertmacro MUI_PAGE_INSTFILES
+!insertmacro MUI_PAGE_FINISH
+!insertmacro MUI_UNPAGE_CONFIRM
+!insertmacro MUI_UNPAGE_INSTFILES
+; Simplified Chinese first: the installer speaks the user's language when it is English.
+!insertmacro MUI_LANGUAGE "SimpChinese"
+!insertmacro MUI_LANGUAGE "English"
+
+LangString WV2_FETCH ${LANG_SIMPCHINESE} "正在下载并安装 Microsoft Edge WebView2 运行时（本软件的界面需要它）……"
+LangString WV2_FETCH ${LANG_ENGLISH} "Downloading and installing the Microsoft Edge WebView2 runtime (the app's window needs it)…"
+LangString WV2_FAILED ${LANG_SIMPCHINESE} "未能安装 Microsoft Edge WebView2 运行时（可能没有联网）。命令行工具 caiji.exe 可以照常使用；要使用窗口界面，请联网后从 https://developer.microsoft.com/microsoft-edge/webview2/ 下载“常青版引导程序”安装，或更新 Windows。"
+LangString WV2_FAILED ${LANG_ENGLISH} "The Microsoft Edge WebView2 runtime could not be installed (no network?). The command line tool caiji.exe works as it is; for the app's window, install the Evergreen Bootstrapper from https://developer.microsoft.com/microsoft-edge/webview2/ when online, or update Windows."
+LangString KEEP_DATA ${LANG_SIMPCHINESE} "你的设置、草稿和附件保存在 %APPDATA%\caiji，卸载不会删除它们。"
+LangString KEEP_DATA ${LANG_ENGLISH} "Your settings, drafts and attachments in %APPDATA%\caiji are kept."
+
+; Is an Evergreen WebView2 runtime installed (for the machine or for this user)?
+Function HasWebView2
+  Push $0
+  SetRegView 64
+  ReadRegStr $0 HKLM "SOFTWARE\WOW6432Node\Microsoft\EdgeUpdate\Clients\${WEBVIEW2_CLIENT}" "pv"
+  ${If} $0 == ""
+  ${OrIf} $0 == "0.0.0.0"
+    ReadRegStr $0 HKCU "Software\Microsoft\EdgeUpdate\Clients\${WEBVIEW2_CLIENT}" "pv"
+  ${EndIf}
+  ${If} $0 == "0.0.0.0"
+    StrCpy $0 ""
+  ${EndIf}
+  Exch $0
+FunctionEnd
+
+Section "Caiji" SecMain
+  SetOutPath "$INSTDIR"
+  File "${STAGE}\caiji-app.exe"
+  File "${STAGE}\caiji.exe"
+  File "${STAGE}\WebView2Loader.dll"
+  File "${STAGE}\icon.ico"
+  File "${STAGE}\README.txt"
+  WriteUninstaller "$INSTDIR\uninstall.exe"
+  CreateShortcut "$SMPROGRAMS\${PRODUCT}.lnk" "$INSTDIR\caiji-app.exe" "" "$INSTDIR\icon.ico"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayName" "${PRODUCT} Caiji"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "Publisher" "Caiji"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayIcon" "$INSTDIR\icon.ico"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "UninstallString" '"$INSTDIR\uninstall.exe"'
+  WriteRegStr HKCU "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\uninstall.exe" /S'
+  WriteRegDWORD HKCU "${UNINSTALL_KEY}" "NoModify" 1
+  WriteRegDWORD HKCU "${UNINSTALL_KEY}" "NoRepair" 1
+
+  ; The WebView2 runtime at the user's end, when missing: Microsoft's bootstrapper, fetched
+  ; with the PowerShell every Windows 10/11 has, run for this user (no administrator).
+  Call HasWebView2
+  Pop $0
+  ${If} $0 == ""
+    DetailPrint "$(WV2_FETCH)"
+    nsExec::ExecToLog 'powershell -NoProfile -ExecutionPolicy Bypass -Command "$$ProgressPreference = $\'SilentlyContinue$\'; Invoke-WebRequest -UseBasicParsing -Uri $\'${WEBVIEW2_URL}$\' -OutFile $\'$TEMP\MicrosoftEdgeWebview2Setup.exe$\'"'
+    Pop $1
+    ${If} $1 == "0"
+      ExecWait '"$TEMP\MicrosoftEdgeWebview2Setup.exe" /silent /install' $1
+      Delete "$TEMP\MicrosoftEdgeWebview2Setup.exe"
+    ${EndIf}
+    Call HasWebView2
+    Pop $0
+    ${If} $0 == ""
+      DetailPrint "$(WV2_FAILED)"
+      MessageBox MB_OK|MB_ICONINFORMATION "$(WV2_FAILED)" /SD IDOK
+    ${EndIf}
+  ${EndIf}
+SectionEnd
+
+Section "Uninstall"
+  Delete "$INSTDIR\caiji-app.exe"
+  Delete "$INSTDIR\caiji.exe"
+  Delete "$INSTDIR\WebView2Loader.dll"
+  Delete "$INSTDIR\icon.ico"
+  Delete "$INSTDIR\README.txt"
+  Delete "$INSTDIR\uninstall.exe"
+  RMDir "$INSTDIR"
+  Delete "$SMPROGRAMS\${PRODUCT}.lnk"
+  DeleteRegKey HKCU "${UNINSTALL_KEY}"
+  DetailPrint "$(KEEP_DATA)"
+SectionEnd
