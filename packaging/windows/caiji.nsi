@@ -13,6 +13,7 @@ ManifestDPIAware true
 
 !include "MUI2.nsh"
 !include "LogicLib.nsh"
+!include "FileFunc.nsh"
 
 !ifndef VERSION
   !error "VERSION is required"
@@ -78,6 +79,14 @@ Function HasWebView2
 FunctionEnd
 
 Section "Caiji" SecMain
+  ; Only a folder of ours: named Caiji, or holding our uninstaller — a folder chosen such as
+  ; Documents or D:\ gets a Caiji folder inside it (the uninstaller deletes its files by name,
+  ; and Documents may hold a README.txt of the user's). Silent installs (/D=) too.
+  ${GetFileName} "$INSTDIR" $0
+  ${If} $0 != "Caiji"
+  ${AndIfNot} ${FileExists} "$INSTDIR\uninstall.exe"
+    StrCpy $INSTDIR "$INSTDIR\Caiji"
+  ${EndIf}
   SetOutPath "$INSTDIR"
   File "${STAGE}\caiji-app.exe"
   File "${STAGE}\caiji.exe"
@@ -98,16 +107,19 @@ Section "Caiji" SecMain
   WriteRegDWORD HKCU "${UNINSTALL_KEY}" "NoRepair" 1
 
   ; The WebView2 runtime at the user's end, when missing: Microsoft's bootstrapper, fetched
-  ; with the PowerShell every Windows 10/11 has, run for this user (no administrator).
+  ; over TLS 1.2 (two minutes at most) into the installer's private folder by the system's own
+  ; PowerShell (by full path: never one planted beside the installer), run only when its
+  ; Authenticode signature is valid and Microsoft's, for this user (no administrator).
   Call HasWebView2
   Pop $0
   ${If} $0 == ""
     DetailPrint "$(WV2_FETCH)"
-    nsExec::ExecToLog 'powershell -NoProfile -ExecutionPolicy Bypass -Command "$$ProgressPreference = $\'SilentlyContinue$\'; Invoke-WebRequest -UseBasicParsing -Uri $\'${WEBVIEW2_URL}$\' -OutFile $\'$TEMP\MicrosoftEdgeWebview2Setup.exe$\'"'
+    InitPluginsDir
+    System::Call 'Kernel32::SetEnvironmentVariable(t "CAIJI_WV2", t "$PLUGINSDIR\MicrosoftEdgeWebview2Setup.exe")'
+    nsExec::ExecToLog '"$SYSDIR\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -Command "$$ProgressPreference=$\'SilentlyContinue$\'; [Net.ServicePointManager]::SecurityProtocol=[Net.ServicePointManager]::SecurityProtocol -bor 3072; $$f=$$env:CAIJI_WV2; Invoke-WebRequest -UseBasicParsing -TimeoutSec 120 -Uri $\'${WEBVIEW2_URL}$\' -OutFile $$f; $$s=Get-AuthenticodeSignature $$f; if ($$s.Status -ne $\'Valid$\' -or $$s.SignerCertificate.Subject -notlike $\'*O=Microsoft Corporation*$\') { Remove-Item $$f; exit 1 }"'
     Pop $1
     ${If} $1 == "0"
-      ExecWait '"$TEMP\MicrosoftEdgeWebview2Setup.exe" /silent /install' $1
-      Delete "$TEMP\MicrosoftEdgeWebview2Setup.exe"
+      ExecWait '"$PLUGINSDIR\MicrosoftEdgeWebview2Setup.exe" /silent /install' $1
     ${EndIf}
     Call HasWebView2
     Pop $0
