@@ -2,7 +2,8 @@
 # Installs what building Caiji needs on Debian/Ubuntu: a C toolchain for mozjpeg and nasm for
 # its SIMD code (without nasm mozjpeg builds silently 2x slower), WebKitGTK for the Tauri app,
 # Node.js for its frontend, and the frontend's npm packages; with `test`, also what the tests
-# need (Xvfb, WebKitWebDriver, tauri-driver, Chromium, PostgreSQL, pdftotext); with `shots`, also ImageMagick for the
+# need (Xvfb, WebKitWebDriver, tauri-driver, Chromium, PostgreSQL, pdftotext, and for Windows
+# MinGW-w64, makensis and wine); with `windows`, what scripts/windows.sh needs; with `shots`, also ImageMagick for the
 # README screenshots. Safe to run repeatedly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,12 +26,10 @@ if [ "${1:-}" = "test" ]; then
   command -v pdftotext >/dev/null || need+=(poppler-utils)
 fi
 # Windows from here (scripts/windows.sh): MinGW-w64, NSIS's makensis, and wine for the tests
-# of the Windows CLI (the test command runs them).
+# of the Windows programs, installer and green zip (the test command builds and runs them).
 if [ "${1:-}" = "windows" ] || [ "${1:-}" = "test" ]; then
   command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64)
   command -v wine >/dev/null || need+=(wine wine64)
-fi
-if [ "${1:-}" = "windows" ]; then
   command -v makensis >/dev/null || need+=(nsis)
 fi
 if [ "${1:-}" = "shots" ]; then

@@ -17,8 +17,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # The CLI tests run the real `caiji` binary: build it first (cargo test alone does not), with
 # the benchmark and the examples so that they cannot rot unnoticed.
 cargo build --workspace --all-targets --locked
-# The Windows CLI, cross-built, for the tests that run it under wine (tests/tests/wine.rs).
-bash scripts/windows.sh cli
+# The Windows programs, installer and green zip, cross-built, for the tests that install and run
+# them under wine (tests/tests/wine.rs).
+bash scripts/windows.sh
 # The server's protocol tests run on SQLite and on a throwaway PostgreSQL cluster.
 CAIJI_TEST_PG="$(bash scripts/pg.sh)"
 export CAIJI_TEST_PG

@@ -1,34 +1,27 @@
 #!/usr/bin/env bash
-# Windows from this Linux machine: `caiji.exe` (the CLI) and `caiji-app.exe` (the app) cross-built
-# for x86_64-pc-windows-gnu with MinGW-w64 — mozjpeg's and rav1d's SIMD assembled by nasm for
-# win64; SQLite, the face model, the HEIC/AVIF/PDF decoders all inside the programs — then the
-# NSIS installer (Debian's makensis, packaging/windows/caiji.nsi) and the portable (green) zip,
-# into dist/. The app needs WebView2Loader.dll beside it (the gnu target cannot link Microsoft's
-# loader statically); both forms carry it.
-#   bash scripts/windows.sh        the release programs, the installer and the portable zip
-#   bash scripts/windows.sh cli    the debug CLI and, for the wine tests, a file-holding helper and
-#                                  wine's stand-in DLL (tests/wine)
+# Windows from this Linux machine, into dist/: `caiji.exe` (the CLI) and `caiji-app.exe` (the
+# app) cross-built for x86_64-pc-windows-gnu with MinGW-w64 — mozjpeg's and rav1d's SIMD
+# assembled by nasm for win64; SQLite, the face model, the HEIC/AVIF/PDF decoders all inside the
+# programs —, the NSIS installer (Debian's makensis, packaging/windows/caiji.nsi) and the
+# portable (green) zip. The app needs WebView2Loader.dll beside it (the gnu target cannot link
+# Microsoft's loader statically); both forms carry it. Also two helpers for the wine tests
+# (tests/wine; never shipped) into target/wine. The test command runs it, then tests/tests/wine.rs
+# installs, runs and uninstalls what it made.
+#   bash scripts/windows.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh windows
 target=x86_64-pc-windows-gnu
-if [ "${1:-}" = "cli" ]; then
-  cargo build --locked --target "$target" -p caiji
-  mkdir -p target/wine
-  # Wine 8 (Debian 12) lacks bcryptprimitives.dll, which Rust's standard library needs on
-  # Windows 10+: a stand-in for the tests' wine prefix only (tests/wine/bcryptprimitives.c).
-  x86_64-w64-mingw32-gcc -shared -O2 -s -o target/wine/bcryptprimitives.dll tests/wine/bcryptprimitives.c -ladvapi32
-  # A picture viewer holding an output open (tests/wine/hold_open.c).
-  x86_64-w64-mingw32-gcc -municode -O2 -s -o target/wine/hold-open.exe tests/wine/hold_open.c
-  exit 0
-fi
-# The release frontend (without the end-to-end tests' hooks), embedded by the app's build.
-npm run --prefix ui build
-if [ -e ui/dist/test-hooks ]; then
-  echo "ui/dist was built with the test hooks: not bundling it" >&2
+# The release frontend (without the end-to-end tests' hooks) in its own folder, so that the
+# Linux app's ui/dist (built with the hooks for the end-to-end tests) is left alone; the app's
+# build embeds it (TAURI_CONFIG is merged into src-tauri/tauri.conf.json).
+npm run --prefix ui build -- --outDir dist-release
+if [ -e ui/dist-release/test-hooks ]; then
+  echo "ui/dist-release was built with the test hooks: not bundling it" >&2
   exit 1
 fi
-cargo build --locked --release --target "$target" -p caiji -p caiji-app
+TAURI_CONFIG='{"build":{"frontendDist":"../ui/dist-release"}}' \
+  cargo build --locked --release --target "$target" -p caiji -p caiji-app
 rel="target/$target/release"
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 loader=$(find "$rel/build" -path '*webview2-com-sys-*/out/x64/WebView2Loader.dll' | head -1)
@@ -43,7 +36,8 @@ sed 's/$/\r/' packaging/windows/README.txt > "$stage/README.txt"
 sed 's/$/\r/' packaging/windows/WebView2Loader-LICENSE.txt > "$stage/WebView2Loader-LICENSE.txt"
 mkdir -p dist
 setup="dist/caiji-$version-windows-x64-setup.exe"
-makensis -V2 -DVERSION="$version" -DSTAGE="$stage" -DOUTFILE="$PWD/$setup" packaging/windows/caiji.nsi
+# The file version has four numbers: a pre-release's suffix (0.2.0-rc.1) is left out there.
+makensis -V2 -DVERSION="$version" -DNUMERIC_VERSION="${version%%[-+]*}.0" -DSTAGE="$stage" -DOUTFILE="$PWD/$setup" packaging/windows/caiji.nsi
 # The green form: the programs, an empty `portable` file (data in caiji-data beside them).
 green="caiji-$version-windows-x64-portable"
 mkdir "$stage/$green"
@@ -51,4 +45,11 @@ cp "$stage/caiji-app.exe" "$stage/caiji.exe" "$stage/WebView2Loader.dll" "$stage
 : > "$stage/$green/portable"
 rm -f "dist/$green.zip"
 (cd "$stage" && python3 -m zipfile -c "$OLDPWD/dist/$green.zip" "$green")
+# For the wine tests only: wine 8 (Debian 12) lacks bcryptprimitives.dll, which Rust's standard
+# library needs on Windows 10+ (a stand-in for the tests' prefixes, tests/wine/bcryptprimitives.c);
+# a program that holds a file or the app's instance mutex as a running program would
+# (tests/wine/hold_open.c).
+mkdir -p target/wine
+x86_64-w64-mingw32-gcc -shared -O2 -s -o target/wine/bcryptprimitives.dll tests/wine/bcryptprimitives.c -ladvapi32
+x86_64-w64-mingw32-gcc -municode -O2 -s -o target/wine/hold-open.exe tests/wine/hold_open.c
 ls -l "$setup" "dist/$green.zip"

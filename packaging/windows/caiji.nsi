@@ -4,7 +4,8 @@
 ; Microsoft Edge WebView2 runtime fetched and installed at the user's end when it is missing
 ; (Windows 11 has it; most Windows 10 machines have it through Edge's updates).
 ;
-; makensis -DVERSION=0.1.0 -DSTAGE=<folder with the programs> -DOUTFILE=<setup.exe> caiji.nsi
+; makensis -DVERSION=0.1.0 [-DNUMERIC_VERSION=0.1.0.0] -DSTAGE=<folder with the programs>
+;          -DOUTFILE=<setup.exe> caiji.nsi
 Unicode true
 Target amd64-unicode
 SetCompressor /SOLID lzma
@@ -21,6 +22,9 @@ ManifestDPIAware true
 !ifndef STAGE
   !error "STAGE (the folder with caiji-app.exe, caiji.exe, WebView2Loader.dll) is required"
 !endif
+!ifndef NUMERIC_VERSION
+  !define NUMERIC_VERSION "${VERSION}.0"
+!endif
 !ifndef OUTFILE
   !define OUTFILE "caiji-${VERSION}-windows-x64-setup.exe"
 !endif
@@ -29,6 +33,8 @@ ManifestDPIAware true
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Caiji"
 ; The Evergreen WebView2 runtime's client id (Microsoft's documented registry check).
 !define WEBVIEW2_CLIENT "{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}"
+; The running app holds this mutex (tauri-plugin-single-instance: the identifier + "-sim").
+!define APP_MUTEX "cn.caiji.app-sim"
 ; Microsoft's bootstrapper (about 2 MB; it downloads the runtime).
 !define WEBVIEW2_URL "https://go.microsoft.com/fwlink/p/?LinkId=2124703"
 
@@ -37,7 +43,7 @@ OutFile "${OUTFILE}"
 InstallDir "$LOCALAPPDATA\Programs\Caiji"
 InstallDirRegKey HKCU "${UNINSTALL_KEY}" "InstallLocation"
 BrandingText "Caiji ${VERSION}"
-VIProductVersion "${VERSION}.0"
+VIProductVersion "${NUMERIC_VERSION}"
 VIAddVersionKey /LANG=2052 "ProductName" "${PRODUCT}"
 VIAddVersionKey /LANG=2052 "FileDescription" "${PRODUCT} 安装程序"
 VIAddVersionKey /LANG=2052 "FileVersion" "${VERSION}"
@@ -60,6 +66,8 @@ LangString WV2_FETCH ${LANG_SIMPCHINESE} "正在下载并安装 Microsoft Edge W
 LangString WV2_FETCH ${LANG_ENGLISH} "Downloading and installing the Microsoft Edge WebView2 runtime (the app's window needs it)…"
 LangString WV2_FAILED ${LANG_SIMPCHINESE} "未能安装 Microsoft Edge WebView2 运行时（可能没有联网）。命令行工具 caiji.exe 可以照常使用；要使用窗口界面，请联网后从 https://developer.microsoft.com/microsoft-edge/webview2/ 下载“常青版引导程序”安装，或更新 Windows。"
 LangString WV2_FAILED ${LANG_ENGLISH} "The Microsoft Edge WebView2 runtime could not be installed (no network?). The command line tool caiji.exe works as it is; for the app's window, install the Evergreen Bootstrapper from https://developer.microsoft.com/microsoft-edge/webview2/ when online, or update Windows."
+LangString RUNNING ${LANG_SIMPCHINESE} "会计信息采集助手正在运行。请先关闭它（你的草稿会自动保存），再点“重试”。"
+LangString RUNNING ${LANG_ENGLISH} "Caiji is running. Close it first (your drafts are saved as you type), then choose Retry."
 LangString KEEP_DATA ${LANG_SIMPCHINESE} "你的设置、草稿和附件保存在 %APPDATA%\caiji，卸载不会删除它们。"
 LangString KEEP_DATA ${LANG_ENGLISH} "Your settings, drafts and attachments in %APPDATA%\caiji are kept."
 
@@ -76,6 +84,28 @@ Function HasWebView2
     StrCpy $0 ""
   ${EndIf}
   Exch $0
+FunctionEnd
+
+; Files of a running program cannot be replaced or deleted: ask for it to be closed, or stop
+; (a silent install or uninstall stops with exit code 2).
+!macro WAIT_UNTIL_CLOSED
+  ${Do}
+    System::Call 'kernel32::OpenMutexW(i 0x00100000, i 0, w "${APP_MUTEX}") p .r0'
+    ${IfThen} $0 P= 0 ${|} ${Break} ${|}
+    System::Call 'kernel32::CloseHandle(p r0)'
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(RUNNING)" /SD IDCANCEL IDRETRY retry
+    SetErrorLevel 2
+    Quit
+    retry:
+  ${Loop}
+!macroend
+
+Function .onInit
+  !insertmacro WAIT_UNTIL_CLOSED
+FunctionEnd
+
+Function un.onInit
+  !insertmacro WAIT_UNTIL_CLOSED
 FunctionEnd
 
 Section "Caiji" SecMain

@@ -1,10 +1,11 @@
-//! The CLI on Windows (issue 18): `caiji.exe`, cross-built for `x86_64-pc-windows-gnu` (the
-//! test command builds it first: `scripts/windows.sh cli`), run under wine on paths with
-//! Chinese names and spaces — a D: drive, `%APPDATA%\caiji` and the portable form — its
-//! outputs read by the same independent readers as on Linux.
+//! Windows (issue 18), built here by `scripts/windows.sh` (the test command runs it first) and
+//! tried under wine as a user would: the installer installs `caiji.exe` and `caiji-app.exe` for
+//! the user and its uninstaller removes them; the green zip runs from a USB stick; and the
+//! installed `caiji.exe` on paths with Chinese names and spaces — a D: drive, `%APPDATA%\caiji`
+//! —, its outputs read by the same independent readers as on Linux.
 use caiji_tests::*;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 /// The repository's `target` folder.
@@ -12,25 +13,44 @@ fn target() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("target")
 }
 
-/// A Windows program cross-built for the tests.
-fn windows_exe(name: &str) -> PathBuf {
-    let p = target().join("x86_64-pc-windows-gnu/debug").join(name);
-    assert!(p.exists(), "{} is missing: `bash scripts/windows.sh cli` builds it (the test command does)", p.display());
+/// What `scripts/windows.sh` made: `dist/caiji-<version>-windows-x64-<what>`.
+fn dist(what: &str) -> PathBuf {
+    let p = target().parent().unwrap().join("dist").join(format!("caiji-{}-windows-x64-{what}", env!("CARGO_PKG_VERSION")));
+    assert!(p.exists(), "{} is missing: `bash scripts/windows.sh` builds it (the test command does)", p.display());
     p
 }
 
-/// One wine prefix for every test (made once, kept in target/wine), with drive D: on
-/// target/wine/d.
+/// A helper of the tests built by `scripts/windows.sh` into target/wine (tests/wine).
+fn helper(name: &str) -> PathBuf {
+    let p = target().join("wine").join(name);
+    assert!(p.exists(), "{} is missing: `bash scripts/windows.sh` builds it", p.display());
+    p
+}
+
+/// A wine prefix (kept in target/wine) with drive D: on target/wine/d.
 struct Wine {
     prefix: PathBuf,
     d: PathBuf,
 }
 
+/// The prefix most tests share, with the installer run in it once (silently, as an IT
+/// department would): they run the installed `caiji.exe`.
 fn wine() -> &'static Wine {
     static W: OnceLock<Wine> = OnceLock::new();
     W.get_or_init(|| {
+        let w = Wine::new("prefix");
+        let o = w.run(&dist("setup.exe"), &["/S"]);
+        assert!(o.status.success(), "the installer: {}", text(&o));
+        assert!(w.installed().join("caiji.exe").exists(), "installed into {}", w.installed().display());
+        w
+    })
+}
+
+impl Wine {
+    /// The prefix `target/wine/<name>`, made when missing.
+    fn new(name: &str) -> Wine {
         let root = target().join("wine");
-        let w = Wine { prefix: root.join("prefix"), d: root.join("d") };
+        let w = Wine { prefix: root.join(name), d: root.join("d") };
         std::fs::create_dir_all(&w.d).unwrap();
         if !w.prefix.join("system.reg").exists() {
             let o = w.cmd("wineboot", &["--init"]).output().unwrap();
@@ -40,9 +60,7 @@ fn wine() -> &'static Wine {
         // scripts/windows.sh builds from tests/wine (never shipped).
         let shim = w.prefix.join("drive_c/windows/system32/bcryptprimitives.dll");
         if !shim.exists() {
-            let built = root.join("bcryptprimitives.dll");
-            assert!(built.exists(), "{} is missing: `bash scripts/windows.sh cli` builds it", built.display());
-            std::fs::copy(&built, &shim).unwrap();
+            std::fs::copy(helper("bcryptprimitives.dll"), &shim).unwrap();
         }
         let link = w.prefix.join("dosdevices/d:");
         if std::fs::read_link(&link).ok().as_deref() != Some(w.d.as_path()) {
@@ -50,10 +68,8 @@ fn wine() -> &'static Wine {
             std::os::unix::fs::symlink(&w.d, &link).unwrap();
         }
         w
-    })
-}
+    }
 
-impl Wine {
     /// `wine program args…` in the prefix, quiet, with no display (console programs only).
     fn cmd(&self, program: &str, args: &[&str]) -> Command {
         let mut c = Command::new("wine");
@@ -76,20 +92,55 @@ impl Wine {
         (p, format!("D:\\{name}"))
     }
 
-    /// `caiji.exe args…` (the copy in the build folder, or `exe`).
+    /// The installed `caiji.exe args…`.
     fn caiji(&self, args: &[&str]) -> Output {
-        self.run(&windows_exe("caiji.exe"), args)
+        self.run(&self.installed().join("caiji.exe"), args)
     }
 
     fn run(&self, exe: &Path, args: &[&str]) -> Output {
         self.cmd(exe.to_str().unwrap(), args).output().unwrap()
     }
 
+    /// Waits until every program in the prefix has ended (an uninstaller runs on from a copy
+    /// of itself after the one started has returned).
+    fn wait_all(&self) {
+        let s = Command::new("wineserver").arg("-w").env("WINEPREFIX", &self.prefix).status().unwrap();
+        assert!(s.success());
+    }
+
+    /// Holds `what` (a file, or `--mutex NAME`) as another program would, until dropped.
+    fn hold(&self, what: &[&str]) -> Held {
+        let mut child = self.cmd(helper("hold-open.exe").to_str().unwrap(), what).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+        assert_eq!(line.trim(), "open", "holding {what:?}");
+        Held(child)
+    }
+
+    /// The signed-in user's folder in the prefix, as a Linux path.
+    fn home(&self) -> PathBuf {
+        let users = self.prefix.join("drive_c/users");
+        std::fs::read_dir(&users).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).find(|p| !p.ends_with("Public")).unwrap()
+    }
+
     /// The prefix's %APPDATA% as a Linux path.
     fn appdata(&self) -> PathBuf {
-        let users = self.prefix.join("drive_c/users");
-        let user = std::fs::read_dir(&users).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).find(|p| !p.ends_with("Public")).unwrap();
-        user.join("AppData/Roaming")
+        self.home().join("AppData/Roaming")
+    }
+
+    /// Where the installer puts the programs by default: %LOCALAPPDATA%\Programs\Caiji.
+    fn installed(&self) -> PathBuf {
+        self.home().join("AppData/Local/Programs/Caiji")
+    }
+}
+
+/// Another program holding a file or a mutex; lets go when dropped.
+struct Held(std::process::Child);
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        drop(self.0.stdin.take());
+        let _ = self.0.wait();
     }
 }
 
@@ -137,12 +188,14 @@ fn a_sideways_phone_photo_in_a_chinese_folder_becomes_a_national_photo() {
 }
 
 /// A staff folder with Chinese names: `n` photos (copies of a real sample) named
-/// `员工NNN 姓名 ID.jpg`, and one broken file.
+/// `员工NNN 姓名 ID.jpg` (one name with 𠮷, outside GBK's two-byte range and a UTF-16 surrogate pair
+/// in a Windows file name), and one broken file.
 fn staff(dir: &Path, n: usize) {
     let photo = std::fs::read(sample("photos/astronaut.png")).unwrap();
     for i in 0..n {
         let id = resident_id("150102", &format!("1990{:02}{:02}", 1 + i % 12, 1 + i % 28), i as u32);
-        std::fs::write(dir.join(format!("员工{i:03} 张三 {id}.png")), &photo).unwrap();
+        let name = if i == 7 { "𠮷娜" } else { "张三" };
+        std::fs::write(dir.join(format!("员工{i:03} {name} {id}.png")), &photo).unwrap();
     }
     std::fs::write(dir.join(format!("说明 这不是图片 {}.jpg", resident_id("150102", "19850101", 1))), "这不是图片").unwrap();
 }
@@ -173,6 +226,9 @@ fn a_batch_of_50_with_chinese_names_writes_a_report_excel_opens_and_resumes() {
     assert_eq!(text_csv.matches("\r\n").count(), text_csv.matches('\n').count(), "every row ends CRLF");
     let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(text_csv.as_bytes()).records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 51);
+    let rare = rows.iter().find(|r| r[0].contains("𠮷娜")).expect("the name with 𠮷 in the report");
+    assert_ne!(&rare[2], "失败", "{rare:?}");
+    assert!(out.join(format!("{}.jpg", resident_id("150102", "19900808", 7))).exists(), "{rare:?}");
     let broken = rows.iter().find(|r| r[0].contains("说明 这不是图片")).unwrap();
     assert_eq!((&broken[2], &broken[6]), ("失败", "not_an_image"), "{broken:?}");
     assert!(!broken[7].is_empty(), "with its reason: {broken:?}");
@@ -183,6 +239,54 @@ fn a_batch_of_50_with_chinese_names_writes_a_report_excel_opens_and_resumes() {
     let v = json(&w.caiji(&again));
     assert_eq!(v["summary"]["skipped"].as_u64(), Some(50), "{v}");
     assert_eq!(std::fs::read(out.join(format!("{id}.jpg"))).unwrap(), before);
+}
+
+#[test]
+fn ctrl_c_in_the_console_stops_a_batch_cleanly_and_resume_finishes_it() {
+    let w = wine();
+    let (dir, win) = w.folder("停止 再继续");
+    std::fs::create_dir_all(dir.join("原图")).unwrap();
+    staff(&dir.join("原图"), 40);
+    std::fs::remove_file(dir.join("原图").join(format!("说明 这不是图片 {}.jpg", resident_id("150102", "19850101", 1)))).unwrap();
+    let (input, output) = (format!("{win}\\原图"), format!("{win}\\输出"));
+    let args = ["--json", "batch", &input, &output, "--spec", "nat-photo", "--jobs", "1", "--frame", "centre"];
+    let exe = w.installed().join("caiji.exe");
+    let child = w.cmd(exe.to_str().unwrap(), &args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    // Some files done, then Ctrl-C: a terminal sends SIGINT to the program in front, and wine
+    // hands it to the program as Windows' CTRL_C_EVENT, the console's Ctrl-C.
+    let journal = dir.join("输出/.caiji-journal.jsonl");
+    let t0 = std::time::Instant::now();
+    while std::fs::read_to_string(&journal).map(|t| t.lines().count()).unwrap_or(0) < 5 {
+        assert!(t0.elapsed() < std::time::Duration::from_secs(300), "the batch made no progress");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+    let v = json(&o);
+    let s = &v["summary"];
+    let done = s["ok"].as_u64().unwrap() + s["warning"].as_u64().unwrap();
+    assert!(s["cancelled"].as_u64().unwrap() > 0 && (5..40).contains(&done), "{s}");
+    // Nothing half-written: each output whole and compliant, no temporary file, the report there.
+    let spec = caiji_image::spec::Registry::builtin().get("nat-photo").unwrap().clone();
+    let mut jpegs = 0;
+    for e in std::fs::read_dir(dir.join("输出")).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "temporary file left: {name}");
+        if name.ends_with(".jpg") {
+            assert!(caiji_image::check::check(&std::fs::read(&p).unwrap(), &spec).passed, "{name}");
+            jpegs += 1;
+        }
+    }
+    assert_eq!(jpegs, done);
+    assert!(dir.join("输出/caiji-report.csv").exists());
+    // --resume does the rest, and only the rest.
+    let mut again = args.to_vec();
+    again.push("--resume");
+    let v = json(&w.caiji(&again));
+    assert_eq!(v["summary"]["skipped"].as_u64(), Some(done), "{v}");
+    assert_eq!(v["summary"]["ok"].as_u64().unwrap() + v["summary"]["warning"].as_u64().unwrap() + done, 40);
 }
 
 #[test]
@@ -226,19 +330,85 @@ fn a_draft_bundle_made_on_linux_comes_back_from_windows_identical() {
 }
 
 #[test]
-fn the_portable_form_keeps_everything_beside_the_programs() {
+fn the_green_zip_runs_from_a_usb_stick_and_keeps_everything_beside_it() {
     let w = wine();
     let (dir, win) = w.folder("U盘 绿色版");
-    std::fs::copy(windows_exe("caiji.exe"), dir.join("caiji.exe")).unwrap();
-    std::fs::write(dir.join("portable"), "").unwrap();
+    // Unzipped by an independent reader, as Windows' Explorer would.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(dist("portable.zip")).unwrap()).unwrap();
+    let folder = format!("caiji-{}-windows-x64-portable", env!("CARGO_PKG_VERSION"));
+    let mut names: Vec<String> = zip.file_names().filter(|n| !n.ends_with('/')).map(String::from).collect();
+    names.sort();
+    let want = ["README.txt", "WebView2Loader-LICENSE.txt", "WebView2Loader.dll", "caiji-app.exe", "caiji.exe", "portable"];
+    assert_eq!(names, want.map(|n| format!("{folder}/{n}")), "the green form's files, in one folder");
+    zip.extract(&dir).unwrap();
+    let here = dir.join(&folder);
+    assert_eq!(std::fs::metadata(here.join("portable")).unwrap().len(), 0);
+    let readme = std::fs::read_to_string(here.join("README.txt")).unwrap();
+    assert!(readme.contains("\r\n") && !readme.replace("\r\n", "").contains('\n'), "Notepad's line endings");
     std::fs::write(dir.join("身份证 正面.jpg"), phone_jpeg_12mp()).unwrap();
-    let exe = dir.join("caiji.exe");
+    let exe = here.join("caiji.exe");
     let o = w.run(&exe, &["drafts", "list"]);
     assert!(o.status.success() && String::from_utf8_lossy(&o.stdout).contains("没有草稿"), "{}", text(&o));
-    assert!(dir.join("caiji-data/drafts").exists(), "data beside the programs");
+    assert!(here.join("caiji-data/drafts").exists(), "data beside the programs");
     let o = w.run(&exe, &["prepare", &format!("{win}\\身份证 正面.jpg"), "--spec", "nat-proof", "-o", &format!("{win}\\证明.jpg")]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(image::open(dir.join("证明.jpg")).is_ok());
+}
+
+/// `reg query KEY /v NAME` in the prefix: the value's text, or None when the key is missing.
+fn reg_value(w: &Wine, key: &str, name: &str) -> Option<String> {
+    let o = w.cmd("reg", &["query", key, "/v", name]).output().unwrap();
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    o.status.success().then(|| out.lines().find(|l| l.contains(name)).unwrap_or_default().trim().to_string())
+}
+
+#[test]
+fn the_installer_installs_for_the_user_and_the_uninstaller_removes_it() {
+    // A machine of its own: a fresh prefix.
+    let root = target().join("wine/prefix-setup");
+    let _ = std::fs::remove_dir_all(&root);
+    let w = Wine::new("prefix-setup");
+    let key = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\Caiji";
+    let shortcut = w.appdata().join("Microsoft/Windows/Start Menu/Programs/会计信息采集助手.lnk");
+    // While the app runs (it holds its instance mutex), the installer stops and changes nothing.
+    let app = w.hold(&["--mutex", "cn.caiji.app-sim"]);
+    let o = w.run(&dist("setup.exe"), &["/S"]);
+    assert_eq!(o.status.code(), Some(2), "stopped while the app runs: {}", text(&o));
+    assert!(!w.installed().exists() && !shortcut.exists());
+    drop(app);
+    // Silent, for this user only: the programs, the Start-menu entry, the Apps entry.
+    let o = w.run(&dist("setup.exe"), &["/S"]);
+    assert!(o.status.success(), "{}", text(&o));
+    for f in ["caiji-app.exe", "caiji.exe", "WebView2Loader.dll", "WebView2Loader-LICENSE.txt", "README.txt", "uninstall.exe"] {
+        assert!(w.installed().join(f).exists(), "{f} installed");
+    }
+    assert!(shortcut.exists(), "the Start-menu entry 会计信息采集助手");
+    let location = reg_value(&w, key, "InstallLocation").expect("the Apps entry");
+    assert!(location.ends_with("\\AppData\\Local\\Programs\\Caiji"), "{location}");
+    assert!(reg_value(&w, key, "QuietUninstallString").unwrap().contains("uninstall.exe\" /S"));
+    // The installed CLI works and makes its data folder; the app, without WebView2 here, says
+    // so (what it needs and where to get it) instead of failing in the web view's creation.
+    let o = w.caiji(&["drafts", "list"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(w.appdata().join("caiji/drafts").exists());
+    let o = w.run(&w.installed().join("caiji-app.exe"), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("WebView2"), "{}", text(&o));
+    // The uninstaller, while the app runs: stops, removes nothing (run in place to see its code).
+    let app = w.hold(&["--mutex", "cn.caiji.app-sim"]);
+    let inplace = format!("_?={}", location.rsplit("    ").next().unwrap());
+    let o = w.run(&w.installed().join("uninstall.exe"), &["/S", &inplace]);
+    assert_eq!(o.status.code(), Some(2), "stopped while the app runs: {}", text(&o));
+    assert!(w.installed().join("caiji-app.exe").exists() && shortcut.exists());
+    drop(app);
+    // Closed: everything of ours goes, the user's data stays.
+    let o = w.run(&w.installed().join("uninstall.exe"), &["/S"]);
+    assert!(o.status.success(), "{}", text(&o));
+    w.wait_all();
+    assert!(!w.installed().exists(), "the programs' folder removed");
+    assert!(!shortcut.exists(), "the Start-menu entry removed");
+    assert_eq!(reg_value(&w, key, "InstallLocation"), None, "the Apps entry removed");
+    assert!(w.appdata().join("caiji/drafts").exists(), "the user's data kept");
 }
 
 #[test]
@@ -277,20 +447,11 @@ fn an_output_open_in_another_program_is_said_and_left_whole() {
     assert!(prepare().status.success());
     let first = std::fs::read(dir.join("证件照.jpg")).unwrap();
     // A picture viewer holds it (others may read, not replace).
-    let mut viewer = w
-        .cmd(target().join("wine/hold-open.exe").to_str().unwrap(), &[&output])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(viewer.stdout.take().unwrap()), &mut line).unwrap();
-    assert_eq!(line.trim(), "open");
+    let viewer = w.hold(&[&output]);
     let o = prepare();
-    drop(viewer.stdin.take());
-    viewer.wait().unwrap();
+    drop(viewer);
     assert!(!o.status.success(), "{}", text(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("正被其他程序打开"), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("正被其他程序打开（如看图软件或 Excel），请关闭后重试"), "{}", text(&o));
     assert_eq!(std::fs::read(dir.join("证件照.jpg")).unwrap(), first, "the old file whole");
     let left: Vec<_> =
         std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".tmp")).collect();
