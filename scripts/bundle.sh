@@ -4,9 +4,9 @@
 #   - a portable archive: the app and the `caiji` CLI with a `portable` file beside them, so
 #     settings, profiles and logs stay in caiji-data next to the programs (a USB stick).
 # An AppImage needs linuxdeploy from GitHub, which this offline machine cannot fetch: pass
-# `appimage` to try it where the network allows. On Windows and macOS, `npx tauri build` in the
-# same tree gives the NSIS/MSI installers and the dmg (bundle settings in src-tauri/tauri.conf.json);
-# the Windows portable form is target\release\caiji-app.exe with an empty `portable` file beside it.
+# `appimage` to try it where the network allows. Windows' installer and green zip are built here
+# too, by scripts/windows.sh. On a Mac, `npx tauri build` in the same tree gives Caiji.app (the
+# CLI inside, Contents/MacOS/caiji) and the dmg (bundle settings in src-tauri/tauri.conf.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh

@@ -37,7 +37,10 @@ sed 's/$/\r/' packaging/windows/WebView2Loader-LICENSE.txt > "$stage/WebView2Loa
 mkdir -p dist
 setup="dist/caiji-$version-windows-x64-setup.exe"
 # The file version has four numbers: a pre-release's suffix (0.2.0-rc.1) is left out there.
-makensis -V2 -DVERSION="$version" -DNUMERIC_VERSION="${version%%[-+]*}.0" -DSTAGE="$stage" -DOUTFILE="$PWD/$setup" packaging/windows/caiji.nsi
+# The running app's instance mutex, which the installer and uninstaller look for: named by
+# tauri-plugin-single-instance after the app's identifier.
+mutex="$(python3 -c 'import json; print(json.load(open("src-tauri/tauri.conf.json"))["identifier"] + "-sim")')"
+makensis -V2 -DVERSION="$version" -DAPP_MUTEX="$mutex" -DNUMERIC_VERSION="${version%%[-+]*}.0" -DSTAGE="$stage" -DOUTFILE="$PWD/$setup" packaging/windows/caiji.nsi
 # The green form: the programs, an empty `portable` file (data in caiji-data beside them).
 green="caiji-$version-windows-x64-portable"
 mkdir "$stage/$green"

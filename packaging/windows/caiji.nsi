@@ -33,8 +33,11 @@ ManifestDPIAware true
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Caiji"
 ; The Evergreen WebView2 runtime's client id (Microsoft's documented registry check).
 !define WEBVIEW2_CLIENT "{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}"
-; The running app holds this mutex (tauri-plugin-single-instance: the identifier + "-sim").
-!define APP_MUTEX "cn.caiji.app-sim"
+; The running app holds this mutex (tauri-plugin-single-instance, without its semver feature:
+; the identifier + "-sim"); scripts/windows.sh passes it from src-tauri/tauri.conf.json.
+!ifndef APP_MUTEX
+  !error "APP_MUTEX (the app's instance mutex, <identifier>-sim) is required"
+!endif
 ; Microsoft's bootstrapper (about 2 MB; it downloads the runtime).
 !define WEBVIEW2_URL "https://go.microsoft.com/fwlink/p/?LinkId=2124703"
 
@@ -68,6 +71,8 @@ LangString WV2_FAILED ${LANG_SIMPCHINESE} "未能安装 Microsoft Edge WebView2 
 LangString WV2_FAILED ${LANG_ENGLISH} "The Microsoft Edge WebView2 runtime could not be installed (no network?). The command line tool caiji.exe works as it is; for the app's window, install the Evergreen Bootstrapper from https://developer.microsoft.com/microsoft-edge/webview2/ when online, or update Windows."
 LangString RUNNING ${LANG_SIMPCHINESE} "会计信息采集助手正在运行。请先关闭它（你的草稿会自动保存），再点“重试”。"
 LangString RUNNING ${LANG_ENGLISH} "Caiji is running. Close it first (your drafts are saved as you type), then choose Retry."
+LangString NOT_REMOVED ${LANG_SIMPCHINESE} "有程序文件正在使用，没能删除。请关闭会计信息采集助手和命令行窗口后再卸载一次。"
+LangString NOT_REMOVED ${LANG_ENGLISH} "Some program files are in use and were not removed. Close Caiji and any command window using it, then uninstall again."
 LangString KEEP_DATA ${LANG_SIMPCHINESE} "你的设置、草稿和附件保存在 %APPDATA%\caiji，卸载不会删除它们。"
 LangString KEEP_DATA ${LANG_ENGLISH} "Your settings, drafts and attachments in %APPDATA%\caiji are kept."
 
@@ -87,12 +92,35 @@ Function HasWebView2
 FunctionEnd
 
 ; Files of a running program cannot be replaced or deleted: ask for it to be closed, or stop
-; (a silent install or uninstall stops with exit code 2).
+; (a silent install stops with exit code 2). Running: the app's instance mutex exists (or
+; exists but may not be opened: an app started as administrator), or a program in $INSTDIR
+; cannot be opened for writing (a `caiji.exe` batch in a console holds no mutex).
 !macro WAIT_UNTIL_CLOSED
   ${Do}
-    System::Call 'kernel32::OpenMutexW(i 0x00100000, i 0, w "${APP_MUTEX}") p .r0'
-    ${IfThen} $0 P= 0 ${|} ${Break} ${|}
-    System::Call 'kernel32::CloseHandle(p r0)'
+    StrCpy $2 ""
+    System::Call 'kernel32::OpenMutexW(i 0x00100000, i 0, w "${APP_MUTEX}") p .r0 ?e'
+    Pop $1
+    ${If} $0 P<> 0
+      System::Call 'kernel32::CloseHandle(p r0)'
+      StrCpy $2 "running"
+    ${ElseIf} $1 = 5
+      StrCpy $2 "running"
+    ${EndIf}
+    ${If} $2 == ""
+    ${AndIf} ${FileExists} "$INSTDIR\caiji-app.exe"
+      ClearErrors
+      FileOpen $3 "$INSTDIR\caiji-app.exe" a
+      ${IfThen} ${Errors} ${|} StrCpy $2 "running" ${|}
+      ${IfThen} $3 != "" ${|} FileClose $3 ${|}
+    ${EndIf}
+    ${If} $2 == ""
+    ${AndIf} ${FileExists} "$INSTDIR\caiji.exe"
+      ClearErrors
+      FileOpen $3 "$INSTDIR\caiji.exe" a
+      ${IfThen} ${Errors} ${|} StrCpy $2 "running" ${|}
+      ${IfThen} $3 != "" ${|} FileClose $3 ${|}
+    ${EndIf}
+    ${IfThen} $2 == "" ${|} ${Break} ${|}
     MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(RUNNING)" /SD IDCANCEL IDRETRY retry
     SetErrorLevel 2
     Quit
@@ -109,12 +137,18 @@ Function un.onInit
 FunctionEnd
 
 Section "Caiji" SecMain
-  ; Only a folder of ours: named Caiji, or holding our uninstaller — a folder chosen such as
-  ; Documents or D:\ gets a Caiji folder inside it (the uninstaller deletes its files by name,
-  ; and Documents may hold a README.txt of the user's). Silent installs (/D=) too.
+  ; Only a folder of ours: named Caiji, or holding our app and an uninstaller (an earlier
+  ; install) — a folder chosen such as Documents, D:\ or another program's folder gets a Caiji
+  ; folder inside it (the uninstaller deletes its files by name, and Documents may hold a
+  ; README.txt of the user's, another program an uninstall.exe). Silent installs (/D=) too.
   ${GetFileName} "$INSTDIR" $0
+  StrCpy $1 "ours"
+  ${IfNot} ${FileExists} "$INSTDIR\caiji-app.exe"
+  ${OrIfNot} ${FileExists} "$INSTDIR\uninstall.exe"
+    StrCpy $1 ""
+  ${EndIf}
   ${If} $0 != "Caiji"
-  ${AndIfNot} ${FileExists} "$INSTDIR\uninstall.exe"
+  ${AndIf} $1 == ""
     StrCpy $INSTDIR "$INSTDIR\Caiji"
   ${EndIf}
   SetOutPath "$INSTDIR"
@@ -146,7 +180,7 @@ Section "Caiji" SecMain
     DetailPrint "$(WV2_FETCH)"
     InitPluginsDir
     System::Call 'Kernel32::SetEnvironmentVariable(t "CAIJI_WV2", t "$PLUGINSDIR\MicrosoftEdgeWebview2Setup.exe")'
-    nsExec::ExecToLog '"$SYSDIR\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -Command "$$ProgressPreference=$\'SilentlyContinue$\'; [Net.ServicePointManager]::SecurityProtocol=[Net.ServicePointManager]::SecurityProtocol -bor 3072; $$f=$$env:CAIJI_WV2; Invoke-WebRequest -UseBasicParsing -TimeoutSec 120 -Uri $\'${WEBVIEW2_URL}$\' -OutFile $$f; $$s=Get-AuthenticodeSignature $$f; if ($$s.Status -ne $\'Valid$\' -or $$s.SignerCertificate.Subject -notlike $\'*O=Microsoft Corporation*$\') { Remove-Item $$f; exit 1 }"'
+    nsExec::ExecToLog '"$SYSDIR\WindowsPowerShell\v1.0\powershell.exe" -NoProfile -NonInteractive -Command "$$ProgressPreference=$\'SilentlyContinue$\'; [Net.ServicePointManager]::SecurityProtocol=[Net.ServicePointManager]::SecurityProtocol -bor 3072; $$f=$$env:CAIJI_WV2; Invoke-WebRequest -UseBasicParsing -TimeoutSec 120 -Uri $\'${WEBVIEW2_URL}$\' -OutFile $$f; $$s=Get-AuthenticodeSignature $$f; if ($$s.Status -ne $\'Valid$\' -or $$s.SignerCertificate.Subject -notlike $\'*, O=Microsoft Corporation, L=Redmond, S=Washington, C=US$\') { Remove-Item $$f; exit 1 }"'
     Pop $1
     ${If} $1 == "0"
       ExecWait '"$PLUGINSDIR\MicrosoftEdgeWebview2Setup.exe" /silent /install' $1
@@ -169,7 +203,15 @@ Section "Uninstall"
   Delete "$INSTDIR\WebView2Loader-LICENSE.txt"
   Delete "$INSTDIR\uninstall.exe"
   RMDir "$INSTDIR"
-  Delete "$SMPROGRAMS\${PRODUCT}.lnk"
-  DeleteRegKey HKCU "${UNINSTALL_KEY}"
+  ; A program that could not be deleted (started meanwhile): keep the entries that lead to it.
+  ${If} ${FileExists} "$INSTDIR\caiji-app.exe"
+  ${OrIf} ${FileExists} "$INSTDIR\caiji.exe"
+    DetailPrint "$(NOT_REMOVED)"
+    MessageBox MB_OK|MB_ICONEXCLAMATION "$(NOT_REMOVED)" /SD IDOK
+    SetErrorLevel 2
+  ${Else}
+    Delete "$SMPROGRAMS\${PRODUCT}.lnk"
+    DeleteRegKey HKCU "${UNINSTALL_KEY}"
+  ${EndIf}
   DetailPrint "$(KEEP_DATA)"
 SectionEnd

@@ -420,3 +420,18 @@ fn ask_answers_the_guides_keywords_and_plain_questions() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("信息采集、照片"));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_it_quietly() {
+    // `caiji specs list | head -1` once `head` has gone: the pipe's reading end closed.
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // Close-on-exec: a program another test starts meanwhile must not inherit the reading end.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    unsafe { libc::close(fds[0]) };
+    let write_end = unsafe { std::process::Stdio::from_raw_fd(fds[1]) };
+    let o = Command::new(caiji_bin()).args(["specs", "list"]).stdout(write_end).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+    assert_eq!(o.status.code(), Some(141), "{err}");
+}

@@ -362,6 +362,31 @@ fn reg_value(w: &Wine, key: &str, name: &str) -> Option<String> {
     o.status.success().then(|| out.lines().find(|l| l.contains(name)).unwrap_or_default().trim().to_string())
 }
 
+/// Waits until no program whose command line holds `exe` runs any more (wine's programs are
+/// Linux processes).
+fn wait_gone(exe: &str) {
+    let t0 = std::time::Instant::now();
+    loop {
+        let running = std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| std::fs::read(e.path().join("cmdline")).is_ok_and(|c| String::from_utf8_lossy(&c).contains(exe)));
+        if !running {
+            return;
+        }
+        assert!(t0.elapsed() < std::time::Duration::from_secs(120), "{exe} still running after 2 minutes");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// The mutex the running app holds: tauri-plugin-single-instance names it after the app's
+/// identifier (the installer's APP_MUTEX must follow it).
+fn app_mutex() -> String {
+    let conf = std::fs::read_to_string(target().parent().unwrap().join("src-tauri/tauri.conf.json")).unwrap();
+    let conf: serde_json::Value = serde_json::from_str(&conf).unwrap();
+    format!("{}-sim", conf["identifier"].as_str().unwrap())
+}
+
 #[test]
 fn the_installer_installs_for_the_user_and_the_uninstaller_removes_it() {
     // A machine of its own: a fresh prefix.
@@ -371,7 +396,7 @@ fn the_installer_installs_for_the_user_and_the_uninstaller_removes_it() {
     let key = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\Caiji";
     let shortcut = w.appdata().join("Microsoft/Windows/Start Menu/Programs/会计信息采集助手.lnk");
     // While the app runs (it holds its instance mutex), the installer stops and changes nothing.
-    let app = w.hold(&["--mutex", "cn.caiji.app-sim"]);
+    let app = w.hold(&["--mutex", &app_mutex()]);
     let o = w.run(&dist("setup.exe"), &["/S"]);
     assert_eq!(o.status.code(), Some(2), "stopped while the app runs: {}", text(&o));
     assert!(!w.installed().exists() && !shortcut.exists());
@@ -394,12 +419,25 @@ fn the_installer_installs_for_the_user_and_the_uninstaller_removes_it() {
     let o = w.run(&w.installed().join("caiji-app.exe"), &[]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("WebView2"), "{}", text(&o));
-    // The uninstaller, while the app runs: stops, removes nothing (run in place to see its code).
-    let app = w.hold(&["--mutex", "cn.caiji.app-sim"]);
+    // A batch running in a console holds no mutex, but its program cannot be replaced: run
+    // again (an upgrade), the installer stops too.
+    let exe = w.installed().join("caiji.exe");
+    let batch = w.hold(&[&format!("Z:{}", exe.to_str().unwrap().replace('/', "\\"))]);
+    let o = w.run(&dist("setup.exe"), &["/S"]);
+    assert_eq!(o.status.code(), Some(2), "stopped while caiji.exe runs: {}", text(&o));
+    drop(batch);
+    // The uninstaller, while the app runs: stops and removes nothing. Run in place to see its
+    // exit code; then as Apps runs it, where it returns at once and a copy of it (Un.exe in
+    // %TEMP%) does the work.
+    let app = w.hold(&["--mutex", &app_mutex()]);
     let inplace = format!("_?={}", location.rsplit("    ").next().unwrap());
     let o = w.run(&w.installed().join("uninstall.exe"), &["/S", &inplace]);
     assert_eq!(o.status.code(), Some(2), "stopped while the app runs: {}", text(&o));
+    let o = w.run(&w.installed().join("uninstall.exe"), &["/S"]);
+    assert!(o.status.success(), "{}", text(&o));
+    wait_gone("\\Un.exe");
     assert!(w.installed().join("caiji-app.exe").exists() && shortcut.exists());
+    assert!(reg_value(&w, key, "InstallLocation").is_some());
     drop(app);
     // Closed: everything of ours goes, the user's data stays.
     let o = w.run(&w.installed().join("uninstall.exe"), &["/S"]);

@@ -159,8 +159,8 @@ impl Error {
                 ),
             ),
             Error::NotAnImage { detail } => Msg::new(
-                format!("不是可识别的图片（支持 JPEG、PNG、WebP、TIFF、BMP、GIF）：{}", detail.zh),
-                format!("Not a recognisable image (JPEG, PNG, WebP, TIFF, BMP, GIF are supported): {}", detail.en),
+                format!("不是可识别的图片（支持 JPEG、PNG、HEIC、AVIF、WebP、TIFF、BMP、GIF 和 PDF）：{}", detail.zh),
+                format!("Not a recognisable image (JPEG, PNG, HEIC, AVIF, WebP, TIFF, BMP, GIF and PDF are supported): {}", detail.en),
             ),
             Error::UnsupportedFormat { format } => Msg::new(
                 format!("不支持 {format} 格式：请在手机或电脑上另存为 JPEG 后再试"),

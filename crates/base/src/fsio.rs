@@ -11,8 +11,29 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut tmp = tempfile::Builder::new().prefix(".caiji-").suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, why_refused(path, e.error)))?;
-    Ok(())
+    // On Windows an antivirus scan or the search indexer may hold a new file for a moment:
+    // a refused rename is tried again a few times before it is reported.
+    let mut tries = 0;
+    loop {
+        match tmp.persist(path) {
+            Ok(_) => return Ok(()),
+            Err(e) if cfg!(windows) && tries < 3 && e.error.kind() == std::io::ErrorKind::PermissionDenied => {
+                tries += 1;
+                tmp = e.file;
+                std::thread::sleep(std::time::Duration::from_millis(50 * tries));
+            }
+            Err(e) => return Err(Error::io(path, why_refused(path, e.error))),
+        }
+    }
+}
+
+/// Whether Windows takes a file named `name` for a device (`CON`, `PRN`, `AUX`, `NUL`, `COM1`…,
+/// `LPT9`, `COM¹`…), whatever follows the first dot: `CON.jpg` opens the console, not a file.
+pub fn windows_device(name: &str) -> bool {
+    let base = name.split('.').next().unwrap_or("").trim_end().to_ascii_uppercase();
+    matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
+        || (base.len() == 4 && (base.starts_with("COM") || base.starts_with("LPT")) && base.as_bytes()[3].is_ascii_digit())
+        || ["COM", "LPT"].iter().any(|d| base.strip_prefix(d).is_some_and(|n| matches!(n, "¹" | "²" | "³")))
 }
 
 /// Windows refuses a rename over a file another program holds open with "access denied", the

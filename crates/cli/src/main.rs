@@ -204,7 +204,23 @@ enum SpecsCmd {
     Show { id: String },
 }
 
+/// A reader that stops early (`caiji specs list | head`, or `more` quit on Windows) closes the
+/// pipe: the program ends quietly there, as command-line tools do, not with a panic's message.
+fn quiet_when_stdout_closes() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info.payload().downcast_ref::<String>().map(String::as_str).unwrap_or_default();
+        // EPIPE; Windows' "the pipe is being closed" and "the pipe has been ended".
+        let closed = if cfg!(windows) { ["(os error 232)", "(os error 109)"] } else { ["(os error 32)"; 2] };
+        if msg.starts_with("failed printing to stdout") && closed.iter().any(|c| msg.ends_with(c)) {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_when_stdout_closes();
     let cli = Cli::parse();
     let out = Out { json: cli.json, lang: cli.lang };
     let registry = Registry::load(cli.specs_dir.clone().or_else(user_specs_dir).as_deref());

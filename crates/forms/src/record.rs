@@ -386,15 +386,15 @@ pub fn guide_problems(form: &Form, data: &Value, record: &Record, year: u32) -> 
                 Some(was) if !now.is_empty() && &now != was => out.push(refused(
                     "identity.first_work",
                     Msg::new(
-                        format!("首次从事会计工作时间在单位出具会计工作证明时确认，不提供信息变更（登记为 {was}）"),
-                        format!("The first accounting-work date is fixed by the unit's letter and cannot be changed (registered: {was})"),
+                        format!("首次从事会计工作时间在单位出具会计工作证明时确认，不提供信息变更（登记为 {was}）：请把这一项留空"),
+                        format!("The first accounting-work date is fixed by the unit's letter and cannot be changed (registered: {was}): leave it blank"),
                     ),
                 )),
                 None if !now.is_empty() => out.push(refused(
                     "identity.first_work",
                     Msg::new(
-                        "首次从事会计工作时间在单位出具会计工作证明时确认，不能通过信息变更补填：请由单位办理聘任入库备案",
-                        "The first accounting-work date is set by the unit's letter, not introduced by a change: ask the unit to file the appointment",
+                        "首次从事会计工作时间在单位出具会计工作证明时确认，不能通过信息变更补填：请把这一项留空，由单位办理聘任入库备案",
+                        "The first accounting-work date is set by the unit's letter, not introduced by a change: leave it blank and ask the unit to file the appointment",
                     ),
                 )),
                 _ => {}

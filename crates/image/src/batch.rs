@@ -173,21 +173,41 @@ fn sanitize(name: &str) -> String {
     let clean: String =
         name.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control() { '_' } else { c }).collect();
     let clean = clean.trim_end_matches(['.', ' ']).to_string();
-    let base = clean.split('.').next().unwrap_or("").trim_end().to_ascii_uppercase();
-    let device = matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
-        || (base.len() == 4 && (base.starts_with("COM") || base.starts_with("LPT")) && base.as_bytes()[3].is_ascii_digit())
-        || ["COM", "LPT"].iter().any(|d| base.strip_prefix(d).is_some_and(|n| matches!(n, "¹" | "²" | "³")));
-    if device {
+    if caiji_base::fsio::windows_device(&clean) {
         format!("_{clean}")
     } else {
         clean
     }
 }
 
+/// The longest name before ".jpg" that every file system takes: 255 bytes of UTF-8 (Linux, macOS;
+/// 83 Chinese characters), which is within Windows' 255 UTF-16 units too.
+const NAME_BYTES: usize = 255 - ".jpg".len();
+
+/// `name` cut to at most `max` bytes, at a character's end.
+fn shorten(name: &str, max: usize) -> &str {
+    let mut end = name.len().min(max);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
+}
+
+/// A report cell that Excel shows as text: one starting with `=`, `+`, `-`, `@` (or a tab or
+/// carriage return) would be taken for a formula — a file named `=HYPERLINK(…).jpg` must not
+/// become a link or a command in the clerk's spreadsheet — so it gets a leading apostrophe.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// The output file name for a source, from the template.
 pub fn output_name(template: &str, source: &Path, index: usize, spec: &Spec) -> std::result::Result<String, Msg> {
     let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let mut name = template.replace("{stem}", &stem).replace("{n}", &format!("{:04}", index + 1)).replace("{spec}", &spec.id);
+    let mut name = template.replace("{n}", &format!("{:04}", index + 1)).replace("{spec}", &spec.id);
     if name.contains("{id}") {
         match ids::find_resident_id(&stem) {
             Ok(Some(id)) => name = name.replace("{id}", &id),
@@ -205,7 +225,14 @@ pub fn output_name(template: &str, source: &Path, index: usize, spec: &Spec) -> 
             }
         }
     }
-    let name = sanitize(name.trim());
+    // The stem last (a file name may itself hold "{n}"), cut where the name would be too long so
+    // that the template's own text (a suffix such as "_证件照") stays whole.
+    let stems = name.matches("{stem}").count();
+    if stems > 0 {
+        let fixed = name.len() - stems * "{stem}".len();
+        name = name.replace("{stem}", shorten(&stem, NAME_BYTES.saturating_sub(fixed) / stems));
+    }
+    let name = sanitize(shorten(&sanitize(name.trim()), NAME_BYTES));
     if name.is_empty() {
         return Err(Msg::new("命名模板生成了空文件名", "The naming template gives an empty name"));
     }
@@ -410,8 +437,8 @@ pub fn write_reports(summary: &Summary, dir: &Path, lang: crate::Lang) -> Result
     w.write_record(head).map_err(csv_err)?;
     for it in &summary.items {
         w.write_record([
-            it.source.clone(),
-            it.output.clone().unwrap_or_default(),
+            cell(&it.source),
+            cell(it.output.as_deref().unwrap_or_default()),
             it.status.name().get(lang).to_string(),
             match (it.width, it.height) {
                 (Some(a), Some(b)) => format!("{a}x{b}"),
@@ -420,7 +447,7 @@ pub fn write_reports(summary: &Summary, dir: &Path, lang: crate::Lang) -> Result
             it.bytes.map(|b| b.to_string()).unwrap_or_default(),
             it.quality.map(|q| q.to_string()).unwrap_or_default(),
             it.code.clone().unwrap_or_default(),
-            it.reasons.iter().map(|m| m.get(lang)).collect::<Vec<_>>().join(" | "),
+            cell(&it.reasons.iter().map(|m| m.get(lang)).collect::<Vec<_>>().join(" | ")),
         ])
         .map_err(csv_err)?;
     }
@@ -432,7 +459,31 @@ pub fn write_reports(summary: &Summary, dir: &Path, lang: crate::Lang) -> Result
 
 #[cfg(test)]
 mod names {
-    use super::sanitize;
+    use super::{cell, output_name, sanitize};
+    use crate::spec::Registry;
+    use std::path::Path;
+
+    /// A long name from a roster or a camera is cut to what every file system takes, at a
+    /// character's end; a cell that Excel would run as a formula is shown as text.
+    #[test]
+    fn long_names_fit_and_formulas_stay_text() {
+        let reg = Registry::builtin();
+        let spec = reg.get("nat-photo").unwrap();
+        let long = format!("{}.jpg", "张".repeat(120));
+        let name = output_name("{stem}_证件照", Path::new(&long), 0, spec).unwrap();
+        assert!(name.starts_with("张张") && name.ends_with("张_证件照.jpg"), "the template's text kept whole: {name}");
+        assert_eq!(name.len(), 80 * 3 + "_证件照.jpg".len(), "80 characters of the stem fit in 255 bytes with the suffix, 81 do not");
+        let name = output_name("{stem}", Path::new(&long), 0, spec).unwrap();
+        assert_eq!(name.len(), 83 * 3 + 4, "83 Chinese characters and .jpg fit in 255 bytes; 84 do not");
+        // A name that holds a placeholder's text is not expanded again.
+        assert_eq!(output_name("{stem}-{n}", Path::new("a{n}.jpg"), 0, spec).unwrap(), "a{n}-0001.jpg");
+        assert_eq!(output_name("{stem}", Path::new("短名.jpg"), 0, spec).unwrap(), "短名.jpg");
+        assert_eq!(cell("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+        for f in ["+1", "-2+3", "@SUM(A1)", "\t=1"] {
+            assert!(cell(f).starts_with('\''), "{f}");
+        }
+        assert_eq!(cell("张三 150102199003071237.jpg"), "张三 150102199003071237.jpg");
+    }
 
     /// Names from a roster or a template that Windows would refuse or misread are made safe.
     #[test]

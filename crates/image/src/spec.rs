@@ -204,6 +204,15 @@ impl Spec {
         }
         if self.id.is_empty() || !self.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             v.push(("id", Msg::new("编号只能由字母、数字、“-”或“_”组成", "id must be letters, digits, '-' or '_'")));
+        } else if caiji_base::fsio::windows_device(&self.id) {
+            // Saved as `<id>.toml`: Windows would open a device, not a file.
+            v.push((
+                "id",
+                Msg::new(
+                    "编号不能是 Windows 的设备名（CON、PRN、AUX、NUL、COM1–COM9、LPT1–LPT9）",
+                    "id cannot be a Windows device name (CON, PRN, AUX, NUL, COM1–COM9, LPT1–LPT9)",
+                ),
+            ));
         }
         if self.formats.is_empty() {
             v.push(("formats", Msg::new("至少需要一种文件格式", "at least one format is needed")));
@@ -520,6 +529,12 @@ mod tests {
         assert_eq!(e.line, want, "{e:?}");
         let e = parse_spec(&good.replace("kind = \"photo\"", "kind = \"poster\""), Path::new("z.toml")).unwrap_err();
         assert!(e.detail.en.contains("poster") || e.detail.en.contains("variant"), "{e:?}");
+        // Saved as `<id>.toml`, a device name would be no file on Windows.
+        for id in ["con", "NUL", "com1", "Lpt9"] {
+            let e = parse_spec(&good.replace("id = \"ga461\"", &format!("id = \"{id}\"")), Path::new("d.toml")).unwrap_err();
+            assert!(e.detail.zh.contains("设备名"), "{id}: {e:?}");
+        }
+        assert!(parse_spec(&good.replace("id = \"ga461\"", "id = \"console\""), Path::new("d.toml")).is_ok());
     }
 
     #[test]
