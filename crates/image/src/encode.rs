@@ -168,7 +168,8 @@ const MARGIN: f64 = 0.995;
 
 /// Above this many pixels (a page scan, not an ID photo) the size search estimates on a sample
 /// of the picture's rows and the final encodes skip trellis quantisation: on an A4 300 dpi page
-/// one trellis encode alone takes ~0.2 s, and a scan's bytes gain little from it.
+/// one trellis encode alone takes ~0.28 s (17 ms without), more than the whole rest of the page
+/// path, though at the same bytes it is more legible (README, "Benchmark").
 const BIG: u64 = 3_000_000;
 /// The sample's size: about this many pixels, in full-width bands of 16 rows (whole MCU rows).
 const SAMPLE_PIXELS: u64 = 1_000_000;
