@@ -197,21 +197,22 @@ SectionEnd
 Section "Uninstall"
   Delete "$INSTDIR\caiji-app.exe"
   Delete "$INSTDIR\caiji.exe"
-  Delete "$INSTDIR\WebView2Loader.dll"
-  Delete "$INSTDIR\icon.ico"
-  Delete "$INSTDIR\README.txt"
-  Delete "$INSTDIR\WebView2Loader-LICENSE.txt"
-  Delete "$INSTDIR\uninstall.exe"
-  RMDir "$INSTDIR"
-  ; A program that could not be deleted (started meanwhile): keep the entries that lead to it.
   ${If} ${FileExists} "$INSTDIR\caiji-app.exe"
   ${OrIf} ${FileExists} "$INSTDIR\caiji.exe"
+    ; A program that could not be deleted (started meanwhile): keep the uninstaller and the
+    ; entries that lead to it, to be run again.
     DetailPrint "$(NOT_REMOVED)"
     MessageBox MB_OK|MB_ICONEXCLAMATION "$(NOT_REMOVED)" /SD IDOK
     SetErrorLevel 2
   ${Else}
+    Delete "$INSTDIR\WebView2Loader.dll"
+    Delete "$INSTDIR\icon.ico"
+    Delete "$INSTDIR\README.txt"
+    Delete "$INSTDIR\WebView2Loader-LICENSE.txt"
+    Delete "$INSTDIR\uninstall.exe"
+    RMDir "$INSTDIR"
     Delete "$SMPROGRAMS\${PRODUCT}.lnk"
     DeleteRegKey HKCU "${UNINSTALL_KEY}"
+    DetailPrint "$(KEEP_DATA)"
   ${EndIf}
-  DetailPrint "$(KEEP_DATA)"
 SectionEnd
