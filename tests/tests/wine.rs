@@ -46,6 +46,18 @@ fn wine() -> &'static Wine {
     })
 }
 
+/// The `caiji.exe` the installer put into the shared prefix.
+fn installed_caiji() -> PathBuf {
+    wine().installed().join("caiji.exe")
+}
+
+/// A prefix of its own (a machine of its own), for a test that would disturb others: one that
+/// empties %APPDATA%\caiji, or sends Ctrl-C.
+fn own_wine(name: &str) -> Wine {
+    installed_caiji();
+    Wine::new(name)
+}
+
 impl Wine {
     /// The prefix `target/wine/<name>`, made when missing.
     fn new(name: &str) -> Wine {
@@ -92,9 +104,9 @@ impl Wine {
         (p, format!("D:\\{name}"))
     }
 
-    /// The installed `caiji.exe args…`.
+    /// `caiji.exe args…` as the shared prefix installed it, run in this prefix.
     fn caiji(&self, args: &[&str]) -> Output {
-        self.run(&self.installed().join("caiji.exe"), args)
+        self.run(&installed_caiji(), args)
     }
 
     fn run(&self, exe: &Path, args: &[&str]) -> Output {
@@ -145,7 +157,7 @@ impl Drop for Held {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!("{}: {}{}", o.status, String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 fn json(o: &Output) -> serde_json::Value {
@@ -243,14 +255,14 @@ fn a_batch_of_50_with_chinese_names_writes_a_report_excel_opens_and_resumes() {
 
 #[test]
 fn ctrl_c_in_the_console_stops_a_batch_cleanly_and_resume_finishes_it() {
-    let w = wine();
+    let w = own_wine("prefix-ctrl-c");
     let (dir, win) = w.folder("停止 再继续");
     std::fs::create_dir_all(dir.join("原图")).unwrap();
     staff(&dir.join("原图"), 40);
     std::fs::remove_file(dir.join("原图").join(format!("说明 这不是图片 {}.jpg", resident_id("150102", "19850101", 1)))).unwrap();
     let (input, output) = (format!("{win}\\原图"), format!("{win}\\输出"));
     let args = ["--json", "batch", &input, &output, "--spec", "nat-photo", "--jobs", "1", "--frame", "centre"];
-    let exe = w.installed().join("caiji.exe");
+    let exe = installed_caiji();
     let child = w.cmd(exe.to_str().unwrap(), &args).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     // Some files done, then Ctrl-C: a terminal sends SIGINT to the program in front, and wine
     // hands it to the program as Windows' CTRL_C_EVENT, the console's Ctrl-C.
@@ -292,7 +304,7 @@ fn ctrl_c_in_the_console_stops_a_batch_cleanly_and_resume_finishes_it() {
 #[test]
 fn a_draft_bundle_made_on_linux_comes_back_from_windows_identical() {
     use caiji_filing::store::Store;
-    let w = wine();
+    let w = own_wine("prefix-drafts");
     let (dir, win) = w.folder("草稿 交换");
     let linux_data = tempfile::tempdir().unwrap();
     let photo = std::fs::read(fixture("grace_hopper.jpg")).unwrap();
@@ -413,7 +425,7 @@ fn the_installer_installs_for_the_user_and_the_uninstaller_removes_it() {
     assert!(reg_value(&w, key, "QuietUninstallString").unwrap().contains("uninstall.exe\" /S"));
     // The installed CLI works and makes its data folder; the app, without WebView2 here, says
     // so (what it needs and where to get it) instead of failing in the web view's creation.
-    let o = w.caiji(&["drafts", "list"]);
+    let o = w.run(&w.installed().join("caiji.exe"), &["drafts", "list"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(w.appdata().join("caiji/drafts").exists());
     let o = w.run(&w.installed().join("caiji-app.exe"), &[]);
