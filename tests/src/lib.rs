@@ -539,3 +539,21 @@ pub fn page_on_a_desk(w: u32, h: u32, corners: [[f32; 2]; 4]) -> Vec<u8> {
     });
     encode::encode(&DynamicImage::ImageRgb8(img), Settings { quality: 90, chroma: Chroma::S420, dpi: Some(72), trellis: false }).unwrap()
 }
+
+/// After a batch was stopped: asserts that no temporary file is left in `out` and that every
+/// JPEG there decodes whole and passes `spec_id`'s check; returns how many there are.
+pub fn whole_outputs(out: &Path, spec_id: &str) -> u64 {
+    let reg = caiji_image::spec::Registry::builtin();
+    let spec = reg.get(spec_id).unwrap();
+    let mut jpegs = 0;
+    for e in std::fs::read_dir(out).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "temporary file left: {name}");
+        if name.ends_with(".jpg") {
+            assert!(caiji_image::check::check(&std::fs::read(&p).unwrap(), spec).passed, "{name}");
+            jpegs += 1;
+        }
+    }
+    jpegs
+}

@@ -167,18 +167,7 @@ fn ctrl_c_stops_cleanly_and_resume_finishes() {
     let cancelled = v["summary"]["cancelled"].as_u64().unwrap();
     assert!(cancelled > 0 && (10..200).contains(&done), "done {done}, cancelled {cancelled}");
     // No partial files: every JPEG in the output decodes completely and passes.
-    let spec = Registry::builtin().get("nat-photo").unwrap().clone();
-    let mut jpegs = 0;
-    for e in std::fs::read_dir(&out).unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(!name.ends_with(".tmp"), "temporary file left: {name}");
-        if name.ends_with(".jpg") {
-            assert!(check::check(&std::fs::read(&p).unwrap(), &spec).passed, "{name}");
-            jpegs += 1;
-        }
-    }
-    assert_eq!(jpegs as u64, done);
+    assert_eq!(whole_outputs(&out, "nat-photo"), done);
     assert_eq!(hashes(&input), before);
     // Resume does the rest and skips what was done.
     let (_, v) = run(&["--json", "batch", s(&input), s(&out), "--spec", "nat-photo", "--resume", "--frame", "centre"]);

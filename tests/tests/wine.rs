@@ -280,18 +280,7 @@ fn ctrl_c_in_the_console_stops_a_batch_cleanly_and_resume_finishes_it() {
     let done = s["ok"].as_u64().unwrap() + s["warning"].as_u64().unwrap();
     assert!(s["cancelled"].as_u64().unwrap() > 0 && (5..40).contains(&done), "{s}");
     // Nothing half-written: each output whole and compliant, no temporary file, the report there.
-    let spec = caiji_image::spec::Registry::builtin().get("nat-photo").unwrap().clone();
-    let mut jpegs = 0;
-    for e in std::fs::read_dir(dir.join("输出")).unwrap() {
-        let p = e.unwrap().path();
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(!name.ends_with(".tmp"), "temporary file left: {name}");
-        if name.ends_with(".jpg") {
-            assert!(caiji_image::check::check(&std::fs::read(&p).unwrap(), &spec).passed, "{name}");
-            jpegs += 1;
-        }
-    }
-    assert_eq!(jpegs, done);
+    assert_eq!(whole_outputs(&dir.join("输出"), "nat-photo"), done);
     assert!(dir.join("输出/caiji-report.csv").exists());
     // --resume does the rest, and only the rest.
     let mut again = args.to_vec();
