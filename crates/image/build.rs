@@ -18,4 +18,13 @@ fn main() {
     }
     out.push_str("];\n");
     fs::write(PathBuf::from(env::var("OUT_DIR").unwrap()).join("specs_embedded.rs"), out).unwrap();
+
+    // The page encoder's hook into mozjpeg (csrc/quant.c), built against the headers of the
+    // mozjpeg being linked (mozjpeg-sys exports them as DEP_JPEG_INCLUDE).
+    println!("cargo:rerun-if-changed=csrc/quant.c");
+    let mut c = cc::Build::new();
+    for dir in env::split_paths(&env::var_os("DEP_JPEG_INCLUDE").expect("mozjpeg-sys's include paths")) {
+        c.include(dir);
+    }
+    c.file("csrc/quant.c").warnings(true).compile("caiji_quant");
 }

@@ -339,8 +339,8 @@ fn an_output_never_replaces_its_original() {
 }
 
 /// A letter 300 dpi colour scan (2550×3300) to the national proof spec: inside the window,
-/// about A4 width, and as legible as the bytes allow (the size search estimates on a sample of
-/// the rows and encodes the page without trellis: a fraction of the time, no lost legibility).
+/// about A4 width, and more legible than ImageMagick's (the size search estimates on a sample
+/// of the page and codes the page once, with a dead zone and Huffman tables from the sample).
 #[test]
 fn a_letter_colour_scan_fits_the_national_proof_spec_legibly() {
     let jpeg: Arc<[u8]> = Arc::from(letter_scan_jpeg());
@@ -354,6 +354,8 @@ fn a_letter_colour_scan_fits_the_national_proof_spec_legibly() {
     let src = decode::normalise(image::load_from_memory(&jpeg).unwrap());
     let reference = caiji_image::resize::resize_region(&src, (0.0, 0.0, 2550.0, 3300.0), out.width(), out.height()).unwrap();
     let s = ssim(&out, &reference);
-    assert!(s > 0.92, "SSIM {s}");
+    // ImageMagick's `-define jpeg:extent=500000b` makes this file 0.9281 (README, Benchmark).
+    assert!(s > 0.9281, "SSIM {s}");
+    assert_eq!(p.encoded.trellis_encodes, 1, "the page is coded once");
     assert!(check::check(&p.jpeg, &spec).passed);
 }

@@ -1,9 +1,12 @@
 //! Stage 7: baseline JPEG through mozjpeg (trellis quantisation), landing inside a byte
 //! window. The search runs on the final pixels only: cheap non-trellis encodes estimate the
 //! size curve, a measured trellis/fast ratio maps it, and usually one trellis encode confirms.
-//! Size is not monotonic in quality, so neighbours above the bracket are probed too.
+//! Size is not monotonic in quality, so neighbours above the bracket are probed too. A page
+//! (over `BIG` pixels) is estimated on a sample and coded once, without trellis but with a dead
+//! zone and Huffman tables counted on the sample (`quant.rs`).
 use crate::decode::catch_jpeg;
 use crate::jpeg_markers;
+use crate::quant::Quant;
 use caiji_base::error::Result;
 use image::DynamicImage;
 use mozjpeg::{qtable, ColorSpace};
@@ -33,6 +36,18 @@ pub struct Settings {
 /// Encodes 8-bit RGB or grey pixels. No EXIF, XMP, ICC or other metadata is ever written:
 /// only the JFIF header with the density.
 pub fn encode(img: &DynamicImage, s: Settings) -> Result<Vec<u8>> {
+    encode_with(img, s, None)
+}
+
+/// How a page-sized picture is quantised and coded (`quant.rs`): with a dead zone, and either
+/// counting its symbols under optimised Huffman tables (the size search's sample) or coded with
+/// tables made from a sample's counts (the whole page).
+enum Page<'a> {
+    Sample(&'a mut Quant),
+    Whole(&'a mut Quant),
+}
+
+fn encode_with(img: &DynamicImage, s: Settings, page: Option<Page>) -> Result<Vec<u8>> {
     let grey_img;
     let (raw, cs_in, w, h) = match (img, s.chroma) {
         (DynamicImage::ImageRgb8(i), Chroma::Grey) => {
@@ -43,7 +58,7 @@ pub fn encode(img: &DynamicImage, s: Settings) -> Result<Vec<u8>> {
         (DynamicImage::ImageLuma8(i), _) => (i.as_raw().as_slice(), ColorSpace::JCS_GRAYSCALE, i.width(), i.height()),
         _ => {
             let i = img.to_rgb8();
-            return encode(&DynamicImage::ImageRgb8(i), s);
+            return encode_with(&DynamicImage::ImageRgb8(i), s, page);
         }
     };
     let grey_out = cs_in == ColorSpace::JCS_GRAYSCALE;
@@ -53,13 +68,14 @@ pub fn encode(img: &DynamicImage, s: Settings) -> Result<Vec<u8>> {
     catch_jpeg(false, || {
         // SAFETY: the raw buffer holds h rows of w pixels of `cs_in`; `Raw` destroys the
         // compressor on every path, unwinding included.
-        unsafe { Ok(compress(raw, w, h, cs_in, grey_out, &table, s)) }
+        unsafe { Ok(compress(raw, w, h, cs_in, grey_out, &table, s, page)) }
     })
 }
 
 /// libjpeg's compressor, driven directly for the parameters the safe wrapper does not reach
 /// (DC trellis off: a third of the trellis time for a few bytes).
-unsafe fn compress(raw: &[u8], w: u32, h: u32, cs_in: ColorSpace, grey_out: bool, table: &qtable::QTable, s: Settings) -> Vec<u8> {
+#[allow(clippy::too_many_arguments)]
+unsafe fn compress(raw: &[u8], w: u32, h: u32, cs_in: ColorSpace, grey_out: bool, table: &qtable::QTable, s: Settings, mut page: Option<Page>) -> Vec<u8> {
     use mozjpeg_sys::*;
     // The error manager is boxed beside the struct that points at it.
     struct Raw(Box<jpeg_compress_struct>, #[allow(dead_code)] Box<jpeg_error_mgr>, *mut u8);
@@ -94,8 +110,13 @@ unsafe fn compress(raw: &[u8], w: u32, h: u32, cs_in: ColorSpace, grey_out: bool
     if s.trellis {
         jpeg_c_set_bool_param(ci, J_BOOLEAN_PARAM::JBOOLEAN_TRELLIS_QUANT_DC, 0);
     }
-    // Estimates skip Huffman optimisation (a second pass); the measured ratio absorbs it.
+    // Estimates skip Huffman optimisation (a second pass); the measured ratio absorbs it. A
+    // page is coded with tables made from its sample's counts (no buffer of the page's
+    // coefficients, no second pass), and the sample's estimate is what those tables make of it.
     ci.optimize_coding = s.trellis as boolean;
+    if let Some(Page::Whole(q)) = &page {
+        q.tables(ci);
+    }
     ci.image_width = w;
     ci.image_height = h;
     jpeg_add_quant_table(ci, 0, table.as_ptr(), 100, 1);
@@ -118,12 +139,18 @@ unsafe fn compress(raw: &[u8], w: u32, h: u32, cs_in: ColorSpace, grey_out: bool
     let mut size: std::os::raw::c_ulong = 0;
     jpeg_mem_dest(ci, &mut c.2, &mut size);
     jpeg_start_compress(ci, 1);
+    if let Some(Page::Sample(q) | Page::Whole(q)) = &mut page {
+        q.install(ci);
+    }
     let stride = raw.len() / h as usize;
     while ci.next_scanline < h {
         let row = raw[ci.next_scanline as usize * stride..].as_ptr();
         jpeg_write_scanlines(ci, &row, 1);
     }
     jpeg_finish_compress(ci);
+    if let Some(Page::Sample(q)) = &mut page {
+        q.sample_bits = q.bits(ci);
+    }
     std::slice::from_raw_parts(c.2, size as usize).to_vec()
 }
 
@@ -163,35 +190,52 @@ pub struct Miss {
 fn ratio_prior(q: u8) -> f64 {
     0.845 + 0.0011 * (q as f64 - 50.0)
 }
+/// A page's JPEG headers: JFIF, two quantisation and four Huffman tables, frame and scan.
+const HEADERS: f64 = 620.0;
 /// Aim this far under the maximum with an estimate.
 const MARGIN: f64 = 0.995;
 
 /// Above this many pixels (a page scan, not an ID photo) the size search estimates on a sample
-/// of the picture's rows and the final encodes skip trellis quantisation: on an A4 300 dpi page
-/// one trellis encode alone takes ~0.28 s (17 ms without), more than the whole rest of the page
-/// path, though at the same bytes it is more legible (README, "Benchmark").
+/// of the picture and the final encode skips trellis quantisation: on an A4 300 dpi page one
+/// trellis encode alone takes ~0.28 s (17 ms without), more than the whole rest of the page
+/// path. A dead zone and Huffman tables counted on the sample get most of trellis's legibility
+/// at the same bytes for a few milliseconds (README, "Benchmark").
 const BIG: u64 = 3_000_000;
 /// The sample's size: about this many pixels, in full-width bands of 16 rows (whole MCU rows).
 const SAMPLE_PIXELS: u64 = 1_000_000;
 
-/// Every `step`-th band of 16 rows, stacked: a picture whose encoded size per pixel is close to
-/// the whole's (text, margins and pictures are sampled alike down the page).
+/// Pieces of the picture a whole MCU high (16 rows) and this wide (8 MCUs), the unit sampled.
+const PIECE: u32 = 128;
+/// Pieces side by side in a row of the sample.
+const PIECES_PER_ROW: u32 = 8;
+
+/// About `SAMPLE_PIXELS` of the picture in pieces of 128×16 pixels, one from each run of
+/// `step` pieces in reading order, at a place that moves from run to run (the golden ratio's
+/// steps), laid side by side: a picture whose encoded size per pixel is close to the whole's.
+/// Pieces start on MCU bounds, so each of their blocks is the block the whole picture codes.
+/// Whole-width bands, the unit before, were too few on a page (25) and as regular as its lines
+/// of text: estimates 3–7 % off, so the page was encoded twice.
 fn row_sample(img: &DynamicImage) -> (DynamicImage, f64) {
     use image::GenericImageView;
     let (w, h) = img.dimensions();
-    let bands = h.div_ceil(16);
-    let step = ((w as u64 * h as u64).div_ceil(SAMPLE_PIXELS) as u32).max(1);
-    let picked: Vec<u32> = (0..bands).filter(|b| b % step == step / 2).collect();
-    let rows: u32 = picked.iter().map(|b| 16.min(h - b * 16)).sum();
-    let mut out = DynamicImage::new(w, rows.max(1), img.color());
-    let mut y = 0;
-    for b in picked {
-        let band = img.crop_imm(0, b * 16, w, 16.min(h - b * 16));
-        // Same colour type, inside bounds by construction.
-        let _ = image::GenericImage::copy_from(&mut out, &band, 0, y);
-        y += band.height();
+    let (cols, bands) = (w.div_ceil(PIECE) as u64, h.div_ceil(16) as u64);
+    let total = cols * bands;
+    let step = (w as u64 * h as u64).div_ceil(SAMPLE_PIXELS).max(1);
+    let picked: Vec<u64> =
+        (0..total.div_ceil(step)).map(|i| i * step + ((i as f64 * 0.618_034 + 0.5).fract() * step as f64) as u64).filter(|&p| p < total).collect();
+    let n = picked.len().max(1) as u32;
+    let per_row = PIECES_PER_ROW.min(n);
+    let mut out = DynamicImage::new(per_row * PIECE, n.div_ceil(per_row) * 16, img.color());
+    let mut real = 0u64;
+    for (i, p) in picked.into_iter().enumerate() {
+        let (x, y) = ((p % cols) as u32 * PIECE, (p / cols) as u32 * 16);
+        let piece = img.crop_imm(x, y, PIECE.min(w - x), 16.min(h - y));
+        real += piece.width() as u64 * piece.height() as u64;
+        // Same colour type, inside bounds by construction; an edge piece leaves black (flat
+        // blocks, a few bits each) beside it.
+        let _ = image::GenericImage::copy_from(&mut out, &piece, (i as u32 % per_row) * PIECE, (i as u32 / per_row) * 16);
     }
-    (out, h as f64 / rows.max(1) as f64)
+    (out, (w as u64 * h as u64) as f64 / real.max(1) as f64)
 }
 
 struct Search<'a> {
@@ -204,6 +248,8 @@ struct Search<'a> {
     /// A big picture: estimates on a sample of its rows (× the factor), final encodes without
     /// trellis.
     sample: Option<&'a (DynamicImage, f64)>,
+    /// The sample's Huffman symbol counts at each quality tried (a big picture).
+    counts: Vec<Option<Box<Quant>>>,
 }
 
 impl Search<'_> {
@@ -214,7 +260,14 @@ impl Search<'_> {
         self.fast_encodes += 1;
         let settings = Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: false };
         let n = match &self.sample {
-            Some((sample, factor)) => (encode(sample, settings)?.len() as f64 * *factor) as u64,
+            Some((sample, factor)) => {
+                let mut counts = Quant::new(true);
+                encode_with(sample, settings, Some(Page::Sample(&mut counts)))?;
+                // The entropy-coded bytes (0xFF stuffed: 1 in 256 of them) plus the headers.
+                let n = counts.sample_bits as f64 / 8.0 * (1.0 + 1.0 / 256.0) * *factor + HEADERS;
+                self.counts[q as usize] = Some(counts);
+                n as u64
+            }
             None => encode(self.img, settings)?.len() as u64,
         };
         self.fast[q as usize] = Some(n);
@@ -224,7 +277,19 @@ impl Search<'_> {
     /// A real encode at `q` (trellis unless the picture is big).
     fn trellis(&mut self, q: u8) -> Result<Vec<u8>> {
         self.trellis_encodes += 1;
-        encode(self.img, Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: self.sample.is_none() })
+        let settings = Settings { quality: q, chroma: self.chroma, dpi: self.dpi, trellis: self.sample.is_none() };
+        if self.sample.is_none() {
+            return encode(self.img, settings);
+        }
+        if self.counts[q as usize].is_none() {
+            self.fast[q as usize] = None;
+            self.fast(q)?;
+        }
+        let mut page = match &self.counts[q as usize] {
+            Some(counts) => Quant::with_counts(counts),
+            None => Quant::new(false),
+        };
+        encode_with(self.img, settings, Some(Page::Whole(&mut page)))
     }
 
     /// The real encode's size predicted at `q`: the estimate × the prior trellis ratio (for a
@@ -287,7 +352,16 @@ pub fn encode_to_window(img: &DynamicImage, goal: &Goal) -> Result<std::result::
         if chroma == Chroma::S444 && goal.max.is_some_and(|m| m * 8 < pixels * 2) {
             continue;
         }
-        let mut s = Search { img, dpi: goal.dpi, chroma, fast: [None; 101], fast_encodes: 0, trellis_encodes: 0, sample: sample.as_ref() };
+        let mut s = Search {
+            img,
+            dpi: goal.dpi,
+            chroma,
+            fast: [None; 101],
+            fast_encodes: 0,
+            trellis_encodes: 0,
+            sample: sample.as_ref(),
+            counts: (0..=100).map(|_| None).collect(),
+        };
         let cap = goal.cap.max(floor);
         let found = match goal.max {
             None => Some((cap, s.trellis(cap)?)),
@@ -354,4 +428,56 @@ fn search_under(s: &mut Search, floor: u8, cap: u8, min: Option<u64>, max: u64) 
         ceiling = q - 1;
     }
     Ok(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{Rgb, RgbImage};
+
+    /// Typed-looking lines on noisy paper, `w`×`h`.
+    fn page(w: u32, h: u32) -> DynamicImage {
+        let mut seed = 0x9e37_79b9u32;
+        DynamicImage::ImageRgb8(RgbImage::from_fn(w, h, |x, y| {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            let ink = (y % 48 < 20) && (x % 14 < 9) && ((x / 14 + y / 48) % 5 != 0);
+            let v = if ink { 40 } else { 236 } + (seed % 5) as i32 - 2;
+            Rgb([v as u8, v as u8, (v - 8).max(0) as u8])
+        }))
+    }
+
+    #[test]
+    fn a_page_is_coded_with_a_dead_zone_and_tables_no_sample_saw_fail_nothing() {
+        let img = page(1200, 900);
+        let s = Settings { quality: 70, chroma: Chroma::S420, dpi: Some(300), trellis: false };
+        let plain = encode(&img, s).unwrap();
+        // Tables from no counts at all still code every symbol a baseline scan may use.
+        let mut none = Quant::new(false);
+        let untuned = encode_with(&img, s, Some(Page::Whole(&mut none))).unwrap();
+        let a = image::load_from_memory(&untuned).unwrap().to_luma8();
+        let b = img.to_luma8();
+        let mean_error = a.pixels().zip(b.pixels()).map(|(p, q)| (p[0] as f64 - q[0] as f64).abs()).sum::<f64>() / (1200.0 * 900.0);
+        assert!(mean_error < 4.0, "{mean_error}");
+        // Counted on a sample, the tables save more; the estimate is what the sample costs.
+        let (sample, factor) = row_sample(&img);
+        let mut counts = Quant::new(true);
+        encode_with(&sample, s, Some(Page::Sample(&mut counts))).unwrap();
+        let estimate = counts.sample_bits as f64 / 8.0 * factor;
+        let mut tuned = Quant::with_counts(&counts);
+        let coded = encode_with(&img, s, Some(Page::Whole(&mut tuned))).unwrap();
+        assert!(coded.len() * 10 < plain.len() * 9, "{} against {} B", coded.len(), plain.len());
+        assert!((estimate / coded.len() as f64 - 1.0).abs() < 0.03, "estimate {estimate:.0} B, coded {} B", coded.len());
+    }
+
+    #[test]
+    fn a_big_page_lands_in_its_window_in_one_whole_encode() {
+        let img = page(1800, 2400);
+        let goal = Goal { min: Some(20_481), max: Some(500_000), dpi: Some(300), stages: vec![(Chroma::S420, 30)], cap: 95 };
+        let e = encode_to_window(&img, &goal).unwrap().unwrap();
+        assert!(e.bytes.len() as u64 <= 500_000 && e.bytes.len() > 400_000, "{} B at q{}", e.bytes.len(), e.quality);
+        assert_eq!(e.trellis_encodes, 1, "estimated well enough to code the page once");
+        assert!(image::load_from_memory(&e.bytes).is_ok());
+    }
 }

@@ -34,6 +34,7 @@ pub mod page;
 pub mod pdf;
 pub mod photo;
 pub mod pipeline;
+mod quant;
 pub mod report;
 pub mod resize;
 pub mod source;
