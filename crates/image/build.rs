@@ -26,5 +26,7 @@ fn main() {
     for dir in env::split_paths(&env::var_os("DEP_JPEG_INCLUDE").expect("mozjpeg-sys's include paths")) {
         c.include(dir);
     }
+    // libjpeg's errors unwind through these C frames (as mozjpeg-sys's own are built).
+    c.flag_if_supported("-fexceptions");
     c.file("csrc/quant.c").warnings(true).compile("caiji_quant");
 }

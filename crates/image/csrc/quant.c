@@ -97,6 +97,8 @@ static void hooked(j_compress_ptr cinfo, jpeg_component_info *comp, JSAMPARRAY d
       for (k = 0; k < DCTSIZE2; k++) {
         int x = in[k], a = x < 0 ? -x : x;
         int m = (int)((float)a * inv[k] + up[k]);
+        /* Baseline's largest magnitude (size 10), as libjpeg clamps. */
+        m = m > 1023 ? 1023 : m;
         out[k] = (JCOEF)(x < 0 ? -m : m);
       }
       if (q->gather)
@@ -107,7 +109,9 @@ static void hooked(j_compress_ptr cinfo, jpeg_component_info *comp, JSAMPARRAY d
 }
 
 /* Called between jpeg_start_compress and the first scanline; 0 when the compressor is not
- * the integer-DCT one the hook knows (nothing is changed then). */
+ * the one the hook knows (nothing is changed then): the integer DCT, one sequential scan coded
+ * as the blocks come (no trellis, whose buffer of unquantised blocks the hook does not fill; no
+ * optimising pass; no deringing). */
 int caiji_quant_install(j_compress_ptr cinfo, caiji_quant *q)
 {
   int c, t, k;
@@ -115,6 +119,9 @@ int caiji_quant_install(j_compress_ptr cinfo, caiji_quant *q)
     return 0;
   if (cinfo->fdct == NULL || cinfo->dct_method != JDCT_ISLOW || cinfo->fdct->forward_DCT == NULL ||
       cinfo->fdct->forward_DCT == hooked)
+    return 0;
+  if (cinfo->optimize_coding || cinfo->progressive_mode || cinfo->num_scans > 1 || cinfo->master == NULL ||
+      cinfo->master->trellis_quant || cinfo->master->overshoot_deringing)
     return 0;
   for (c = 0; c < MAX_COMPONENTS; c++)
     q->last_dc[c] = 0;

@@ -140,7 +140,7 @@ unsafe fn compress(raw: &[u8], w: u32, h: u32, cs_in: ColorSpace, grey_out: bool
     jpeg_mem_dest(ci, &mut c.2, &mut size);
     jpeg_start_compress(ci, 1);
     if let Some(Page::Sample(q) | Page::Whole(q)) = &mut page {
-        q.install(ci);
+        q.installed = q.install(ci);
     }
     let stride = raw.len() / h as usize;
     while ci.next_scanline < h {
@@ -225,15 +225,17 @@ fn row_sample(img: &DynamicImage) -> (DynamicImage, f64) {
         (0..total.div_ceil(step)).map(|i| i * step + ((i as f64 * 0.618_034 + 0.5).fract() * step as f64) as u64).filter(|&p| p < total).collect();
     let n = picked.len().max(1) as u32;
     let per_row = PIECES_PER_ROW.min(n);
-    let mut out = DynamicImage::new(per_row * PIECE, n.div_ceil(per_row) * 16, img.color());
+    // A picture narrower than a piece: slots as wide as it (whole MCUs), not 128 mostly black.
+    let slot = PIECE.min(w.next_multiple_of(16));
+    let mut out = DynamicImage::new(per_row * slot, n.div_ceil(per_row) * 16, img.color());
     let mut real = 0u64;
     for (i, p) in picked.into_iter().enumerate() {
         let (x, y) = ((p % cols) as u32 * PIECE, (p / cols) as u32 * 16);
-        let piece = img.crop_imm(x, y, PIECE.min(w - x), 16.min(h - y));
+        let piece = img.crop_imm(x, y, slot.min(w - x), 16.min(h - y));
         real += piece.width() as u64 * piece.height() as u64;
         // Same colour type, inside bounds by construction; an edge piece leaves black (flat
         // blocks, a few bits each) beside it.
-        let _ = image::GenericImage::copy_from(&mut out, &piece, (i as u32 % per_row) * PIECE, (i as u32 / per_row) * 16);
+        let _ = image::GenericImage::copy_from(&mut out, &piece, (i as u32 % per_row) * slot, (i as u32 / per_row) * 16);
     }
     (out, (w as u64 * h as u64) as f64 / real.max(1) as f64)
 }
@@ -262,9 +264,13 @@ impl Search<'_> {
         let n = match &self.sample {
             Some((sample, factor)) => {
                 let mut counts = Quant::new(true);
-                encode_with(sample, settings, Some(Page::Sample(&mut counts)))?;
-                // The entropy-coded bytes (0xFF stuffed: 1 in 256 of them) plus the headers.
-                let n = counts.sample_bits as f64 / 8.0 * (1.0 + 1.0 / 256.0) * *factor + HEADERS;
+                let jpeg = encode_with(sample, settings, Some(Page::Sample(&mut counts)))?;
+                // The entropy-coded bytes (0xFF stuffed: 1 in 256 of them) plus the headers;
+                // without the hook (another libjpeg), what the sample took.
+                let n = match counts.installed {
+                    true => counts.sample_bits as f64 / 8.0 * (1.0 + 1.0 / 256.0) * *factor + HEADERS,
+                    false => jpeg.len() as f64 * *factor,
+                };
                 self.counts[q as usize] = Some(counts);
                 n as u64
             }
@@ -464,6 +470,7 @@ mod tests {
         let (sample, factor) = row_sample(&img);
         let mut counts = Quant::new(true);
         encode_with(&sample, s, Some(Page::Sample(&mut counts))).unwrap();
+        assert!(counts.installed, "the hook knows this libjpeg");
         let estimate = counts.sample_bits as f64 / 8.0 * factor;
         let mut tuned = Quant::with_counts(&counts);
         let coded = encode_with(&img, s, Some(Page::Whole(&mut tuned))).unwrap();

@@ -17,9 +17,13 @@ pub(crate) struct Quant {
     // Rust's own from here (the C side never reaches past `extra_bits`).
     /// What `bits` found after a sample's encode.
     pub(crate) sample_bits: u64,
+    /// Whether the hook was installed (otherwise libjpeg quantised and counted nothing).
+    pub(crate) installed: bool,
 }
 
-extern "C" {
+// "C-unwind": a libjpeg error inside (out of memory, say) unwinds as the Rust panic that
+// decode::strict_error_mgr raises.
+extern "C-unwind" {
     fn caiji_quant_install(cinfo: *mut mozjpeg_sys::jpeg_compress_struct, q: *mut Quant) -> c_int;
     fn caiji_quant_tables(cinfo: *mut mozjpeg_sys::jpeg_compress_struct, q: *const Quant);
     fn caiji_quant_bits(cinfo: *mut mozjpeg_sys::jpeg_compress_struct, q: *const Quant) -> c_long;
@@ -46,6 +50,7 @@ impl Quant {
             up: [[0.0; 64]; 2],
             extra_bits: 0,
             sample_bits: 0,
+            installed: false,
         })
     }
 
