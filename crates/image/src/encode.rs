@@ -40,8 +40,8 @@ pub fn encode(img: &DynamicImage, s: Settings) -> Result<Vec<u8>> {
 }
 
 /// How a page-sized picture is quantised and coded (`quant.rs`): with a dead zone, and either
-/// counting its symbols under optimised Huffman tables (the size search's sample) or coded with
-/// tables made from a sample's counts (the whole page).
+/// its symbols counted (the size search's sample, whose estimate is what tables made of those
+/// counts would take) or coded with tables made from a sample's counts (the whole page).
 enum Page<'a> {
     Sample(&'a mut Quant),
     Whole(&'a mut Quant),
@@ -201,7 +201,7 @@ const MARGIN: f64 = 0.995;
 /// path. A dead zone and Huffman tables counted on the sample get most of trellis's legibility
 /// at the same bytes for a few milliseconds (README, "Benchmark").
 const BIG: u64 = 3_000_000;
-/// The sample's size: about this many pixels, in full-width bands of 16 rows (whole MCU rows).
+/// The sample's size: about this many pixels, in pieces of 128×16 (whole MCUs).
 const SAMPLE_PIXELS: u64 = 1_000_000;
 
 /// Pieces of the picture a whole MCU high (16 rows) and this wide (8 MCUs), the unit sampled.
@@ -247,7 +247,7 @@ struct Search<'a> {
     fast: [Option<u64>; 101],
     fast_encodes: u32,
     trellis_encodes: u32,
-    /// A big picture: estimates on a sample of its rows (× the factor), final encodes without
+    /// A big picture: estimates on a sample of it (× the factor), final encodes without
     /// trellis.
     sample: Option<&'a (DynamicImage, f64)>,
     /// The sample's Huffman symbol counts at each quality tried (a big picture).
