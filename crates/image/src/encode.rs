@@ -287,10 +287,8 @@ impl Search<'_> {
         if self.sample.is_none() {
             return encode(self.img, settings);
         }
-        if self.counts[q as usize].is_none() {
-            self.fast[q as usize] = None;
-            self.fast(q)?;
-        }
+        // A sample's estimate at `q` counted its symbols (usually done already by the search).
+        self.fast(q)?;
         let mut page = match &self.counts[q as usize] {
             Some(counts) => Quant::with_counts(counts),
             None => Quant::new(false),
